@@ -1,0 +1,135 @@
+//! The getting-started app of the Powertools docs: a todos API with in-memory data.
+//!
+//! Each warm instance keeps its own copy of the data, as each Lambda execution environment
+//! would keep its own Python globals.
+
+use std::cell::RefCell;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use switchyard_sdk::{App, Error, Json, NotFoundError, Path, Request, Response, content_types};
+
+/// One todo.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Todo {
+    /// The owner.
+    #[serde(rename = "userId")]
+    pub user_id: u32,
+    /// The id.
+    pub id: u32,
+    /// What to do.
+    pub title: String,
+    /// Done or not.
+    pub completed: bool,
+}
+
+/// The fields a client sends to create or update a todo.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TodoInput {
+    /// What to do.
+    pub title: String,
+    /// Done or not.
+    #[serde(default)]
+    pub completed: bool,
+    /// The owner.
+    #[serde(default = "default_user", rename = "userId")]
+    pub user_id: u32,
+}
+
+fn default_user() -> u32 {
+    1
+}
+
+thread_local! {
+    static TODOS: RefCell<Vec<Todo>> = RefCell::new(
+        (0..20)
+            .map(|i| Todo { user_id: 1 + i / 5, id: i + 1, title: format!("todo number {}", i + 1), completed: i % 3 == 0 })
+            .collect(),
+    );
+}
+
+fn find(id: &str) -> Result<Todo, Error> {
+    let found = id
+        .parse::<u32>()
+        .ok()
+        .and_then(|id| TODOS.with_borrow(|t| t.iter().find(|t| t.id == id).cloned()));
+    found.ok_or_else(|| NotFoundError::new(format!("todo {id} not found")).into())
+}
+
+/// `GET /todos?limit=N`: the first N todos (10 by default).
+pub fn list_todos(req: &Request) -> Result<Value, Error> {
+    let limit: usize = req.query("limit").unwrap_or("10").parse()?;
+    Ok(TODOS.with_borrow(|t| json!({"todos": t.iter().take(limit).collect::<Vec<_>>()})))
+}
+
+/// `GET /todos/<todo_id>`.
+pub fn get_todo(Path(todo_id): Path<String>) -> Result<Value, Error> {
+    Ok(json!({"todo": find(&todo_id)?}))
+}
+
+/// `POST /todos`: creates a todo and answers 201.
+pub fn create_todo(Json(input): Json<TodoInput>) -> (Json<Todo>, u16) {
+    let todo = TODOS.with_borrow_mut(|todos| {
+        let id = todos.iter().map(|t| t.id).max().unwrap_or(0) + 1;
+        let todo = Todo {
+            user_id: input.user_id,
+            id,
+            title: input.title,
+            completed: input.completed,
+        };
+        todos.push(todo.clone());
+        todo
+    });
+    (Json(todo), 201)
+}
+
+/// `PUT` / `PATCH /todos/<todo_id>`: replaces the title and state.
+pub fn update_todo(
+    Path(todo_id): Path<String>,
+    Json(input): Json<TodoInput>,
+) -> Result<Json<Todo>, Error> {
+    let mut todo = find(&todo_id)?;
+    todo.title = input.title;
+    todo.completed = input.completed;
+    TODOS.with_borrow_mut(|todos| {
+        if let Some(slot) = todos.iter_mut().find(|t| t.id == todo.id) {
+            *slot = todo.clone();
+        }
+    });
+    Ok(Json(todo))
+}
+
+/// `DELETE /todos/<todo_id>`: 204, no body.
+pub fn delete_todo(Path(todo_id): Path<String>) -> Result<Response, Error> {
+    let todo = find(&todo_id)?;
+    TODOS.with_borrow_mut(|todos| todos.retain(|t| t.id != todo.id));
+    Ok(Response::new(204)
+        .content_type(content_types::TEXT_PLAIN)
+        .body(""))
+}
+
+/// `GET /panic`: a handler bug, which the host answers with a 500.
+pub fn panic_route() -> Value {
+    panic!("this handler panics on purpose")
+}
+
+/// The catch-all: any other GET echoes the path it got. Its rule has a group, so it is a
+/// dynamic route and, registered last, never shadows the others (`.+` alone would be static
+/// and match before every dynamic route, as in Powertools).
+pub fn catch_all(req: &Request) -> Value {
+    json!({"message": "no todo route here", "path": req.path()})
+}
+
+/// The app.
+pub fn app() -> App {
+    App::new()
+        .get("/todos", list_todos)
+        .get("/todos/<todo_id>", get_todo)
+        .post("/todos", create_todo)
+        .route("/todos/<todo_id>", &["PUT", "PATCH"], update_todo)
+        .delete("/todos/<todo_id>", delete_todo)
+        .get("/panic", panic_route)
+        .get("/(.+)", catch_all)
+}
+
+switchyard_sdk::export!(app);

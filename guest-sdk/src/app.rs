@@ -1,0 +1,337 @@
+//! `App`: routes, middlewares, exception handlers and app settings, registered the way
+//! Powertools' resolver decorators register them.
+
+use serde_json::Value;
+
+use crate::error::{Error, NotFoundError, type_key};
+use crate::handler::{Handler, Middleware};
+use crate::request::Request;
+use crate::response::{IntoResponse, Response};
+
+pub(crate) type HandlerFn = Box<dyn Fn(&Request) -> Result<Response, Error>>;
+pub(crate) type ExceptionFn = Box<dyn Fn(&Request, &Error) -> Result<Response, Error>>;
+pub(crate) type Serializer = Box<dyn Fn(&Value) -> String>;
+
+/// Powertools' `CORSConfig`.
+///
+/// ```
+/// use switchyard_sdk::CorsConfig;
+/// let cors = CorsConfig::new("https://www.example.com")
+///     .extra_origins(["https://dev.example.com"])
+///     .allow_headers(["X-Api-Key"])
+///     .expose_headers(["X-Transaction-Id"])
+///     .max_age(300)
+///     .allow_credentials(true);
+/// # let _ = cors;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorsConfig {
+    pub(crate) allow_origin: String,
+    pub(crate) extra_origins: Vec<String>,
+    pub(crate) allow_headers: Vec<String>,
+    pub(crate) expose_headers: Vec<String>,
+    pub(crate) max_age: Option<u32>,
+    pub(crate) allow_credentials: bool,
+}
+
+impl Default for CorsConfig {
+    /// `CORSConfig()`: any origin.
+    fn default() -> Self {
+        Self::new("*")
+    }
+}
+
+impl CorsConfig {
+    /// Allows this origin (`*` for any).
+    pub fn new(allow_origin: impl Into<String>) -> Self {
+        Self {
+            allow_origin: allow_origin.into(),
+            extra_origins: Vec::new(),
+            allow_headers: Vec::new(),
+            expose_headers: Vec::new(),
+            max_age: None,
+            allow_credentials: false,
+        }
+    }
+    /// More allowed origins.
+    pub fn extra_origins<I: IntoIterator<Item = S>, S: Into<String>>(mut self, origins: I) -> Self {
+        self.extra_origins = origins.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Headers allowed on top of Powertools' defaults.
+    pub fn allow_headers<I: IntoIterator<Item = S>, S: Into<String>>(mut self, headers: I) -> Self {
+        self.allow_headers = headers.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `Access-Control-Expose-Headers`.
+    pub fn expose_headers<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        headers: I,
+    ) -> Self {
+        self.expose_headers = headers.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `Access-Control-Max-Age`, in seconds.
+    pub fn max_age(mut self, seconds: u32) -> Self {
+        self.max_age = Some(seconds);
+        self
+    }
+    /// `Access-Control-Allow-Credentials: true` (never sent with the `*` origin).
+    pub fn allow_credentials(mut self, allow: bool) -> Self {
+        self.allow_credentials = allow;
+        self
+    }
+}
+
+/// One entry of `strip_prefixes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prefix {
+    /// A literal prefix.
+    Exact(String),
+    /// A regular expression; every match is removed.
+    Regex(String),
+}
+
+impl From<&str> for Prefix {
+    fn from(s: &str) -> Self {
+        Prefix::Exact(s.to_string())
+    }
+}
+
+pub(crate) struct RouteEntry {
+    pub(crate) handler: u32,
+    pub(crate) method: String,
+    pub(crate) rule: String,
+    pub(crate) cors: Option<bool>,
+    pub(crate) compress: bool,
+    pub(crate) cache_control: Option<String>,
+    pub(crate) middlewares: Vec<u32>,
+    pub(crate) status_code: Option<u16>,
+}
+
+/// A Switchyard app: Powertools' resolver, in Rust.
+///
+/// ```
+/// use switchyard_sdk::{App, Request, Json, NotFoundError, Error};
+/// use serde_json::{json, Value};
+///
+/// fn get_todo(req: &Request) -> Result<Value, Error> {
+///     match req.path_param("todo_id") {
+///         Some("1") => Ok(json!({"todo": {"id": 1}})),
+///         other => Err(NotFoundError::new(format!("todo {other:?} not found")).into()),
+///     }
+/// }
+///
+/// let app = App::new()
+///     .get("/todos", || json!({"todos": []}))
+///     .get("/todos/<todo_id>", get_todo)
+///     .get("/compressed", || json!({"big": "body"})).compress(true);
+/// # let _: App = app;
+/// ```
+#[derive(Default)]
+pub struct App {
+    pub(crate) handlers: Vec<HandlerFn>,
+    pub(crate) routes: Vec<RouteEntry>,
+    pub(crate) middlewares: Vec<(String, Box<dyn Middleware>)>,
+    pub(crate) global_middlewares: Vec<u32>,
+    pub(crate) exception_handlers: Vec<(String, ExceptionFn)>,
+    pub(crate) cors: Option<CorsConfig>,
+    pub(crate) strip_prefixes: Vec<Prefix>,
+    pub(crate) debug: Option<bool>,
+    pub(crate) serializer: Option<Serializer>,
+    /// Routes added by the last registration call, which the route options apply to.
+    last_registration: std::ops::Range<usize>,
+}
+
+impl App {
+    /// An app with no routes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Enables CORS for every route (`cors=CORSConfig(...)`).
+    pub fn cors(mut self, cors: CorsConfig) -> Self {
+        self.cors = Some(cors);
+        self
+    }
+
+    /// Prefixes removed from the path before routing (`strip_prefixes=[...]`).
+    pub fn strip_prefixes<I: IntoIterator<Item = P>, P: Into<Prefix>>(
+        mut self,
+        prefixes: I,
+    ) -> Self {
+        self.strip_prefixes = prefixes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Debug mode (`debug=True`); unset, the host reads `POWERTOOLS_DEV`.
+    pub fn debug(mut self, on: bool) -> Self {
+        self.debug = Some(on);
+        self
+    }
+
+    /// Replaces the JSON serializer for response bodies (`serializer=`).
+    pub fn serializer(mut self, serializer: impl Fn(&Value) -> String + 'static) -> Self {
+        self.serializer = Some(Box::new(serializer));
+        self
+    }
+
+    /// Registers `handler` for `rule` and each of `methods` (`@app.route(rule, method=[...])`).
+    #[track_caller]
+    pub fn route<H: Handler<Args>, Args>(
+        mut self,
+        rule: &str,
+        methods: &[&str],
+        handler: H,
+    ) -> Self {
+        assert!(
+            !methods.is_empty(),
+            "route `{rule}` needs at least one method"
+        );
+        let index = self.handlers.len() as u32;
+        self.handlers.push(Box::new(move |req| handler.call(req)));
+        let start = self.routes.len();
+        for method in methods {
+            self.routes.push(RouteEntry {
+                handler: index,
+                method: method.to_ascii_uppercase(),
+                rule: rule.to_string(),
+                cors: None,
+                compress: false,
+                cache_control: None,
+                middlewares: Vec::new(),
+                status_code: None,
+            });
+        }
+        self.last_registration = start..self.routes.len();
+        self
+    }
+
+    /// `@app.get(rule)`
+    #[track_caller]
+    pub fn get<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
+        self.route(rule, &["GET"], handler)
+    }
+    /// `@app.post(rule)`
+    #[track_caller]
+    pub fn post<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
+        self.route(rule, &["POST"], handler)
+    }
+    /// `@app.put(rule)`
+    #[track_caller]
+    pub fn put<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
+        self.route(rule, &["PUT"], handler)
+    }
+    /// `@app.patch(rule)`
+    #[track_caller]
+    pub fn patch<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
+        self.route(rule, &["PATCH"], handler)
+    }
+    /// `@app.delete(rule)`
+    #[track_caller]
+    pub fn delete<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
+        self.route(rule, &["DELETE"], handler)
+    }
+    /// `@app.head(rule)`
+    #[track_caller]
+    pub fn head<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
+        self.route(rule, &["HEAD"], handler)
+    }
+    /// `@app.route(rule, method="OPTIONS")`: an explicit OPTIONS route wins over the automatic pre-flight.
+    #[track_caller]
+    pub fn options<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
+        self.route(rule, &["OPTIONS"], handler)
+    }
+
+    #[track_caller]
+    fn last_routes(&mut self) -> &mut [RouteEntry] {
+        assert!(
+            !self.last_registration.is_empty(),
+            "route options must follow a route registration"
+        );
+        &mut self.routes[self.last_registration.clone()]
+    }
+
+    /// Route option: gzip the response when the client accepts it (`compress=True`).
+    #[track_caller]
+    pub fn compress(mut self, on: bool) -> Self {
+        self.last_routes().iter_mut().for_each(|r| r.compress = on);
+        self
+    }
+    /// Route option: CORS on or off for this route (`cors=False`).
+    #[track_caller]
+    pub fn with_cors(mut self, on: bool) -> Self {
+        self.last_routes()
+            .iter_mut()
+            .for_each(|r| r.cors = Some(on));
+        self
+    }
+    /// Route option: `Cache-Control` for 200 answers (`no-cache` otherwise).
+    #[track_caller]
+    pub fn cache_control(mut self, value: &str) -> Self {
+        self.last_routes()
+            .iter_mut()
+            .for_each(|r| r.cache_control = Some(value.to_string()));
+        self
+    }
+    /// Route option: the status for returned values that are not a `Response` (`status_code=201`).
+    #[track_caller]
+    pub fn status_code(mut self, status: u16) -> Self {
+        self.last_routes()
+            .iter_mut()
+            .for_each(|r| r.status_code = Some(status));
+        self
+    }
+    /// Route option: a middleware for this route; several run in the order given.
+    #[track_caller]
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        let index = self.add_middleware(middleware);
+        self.last_routes()
+            .iter_mut()
+            .for_each(|r| r.middlewares.push(index));
+        self
+    }
+
+    /// A middleware for every route, the not-found answer and the pre-flight (`app.use`).
+    pub fn use_middleware(mut self, middleware: impl Middleware) -> Self {
+        let index = self.add_middleware(middleware);
+        self.global_middlewares.push(index);
+        self
+    }
+
+    fn add_middleware(&mut self, middleware: impl Middleware) -> u32 {
+        self.middlewares
+            .push((middleware.name(), Box::new(middleware)));
+        (self.middlewares.len() - 1) as u32
+    }
+
+    /// Handles errors of type `E` (`@app.exception_handler(E)`); `ServiceError` catches
+    /// every named HTTP error.
+    pub fn exception_handler<E: 'static, R: IntoResponse>(
+        self,
+        handler: impl Fn(&Request, &Error) -> R + 'static,
+    ) -> Self {
+        self.exception_handler_named(&type_key::<E>(), handler)
+    }
+
+    /// Handles errors by type name; `*` catches every error (Python's `Exception`).
+    pub fn exception_handler_named<R: IntoResponse>(
+        mut self,
+        type_name: &str,
+        handler: impl Fn(&Request, &Error) -> R + 'static,
+    ) -> Self {
+        self.exception_handlers.push((
+            type_name.to_string(),
+            Box::new(move |req, err| handler(req, err).into_response()),
+        ));
+        self
+    }
+
+    /// Answers unmatched routes and raised `NotFoundError`s (`@app.not_found`).
+    pub fn not_found<R: IntoResponse>(
+        self,
+        handler: impl Fn(&Request, &Error) -> R + 'static,
+    ) -> Self {
+        self.exception_handler::<NotFoundError, R>(handler)
+    }
+}

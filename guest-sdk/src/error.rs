@@ -1,0 +1,266 @@
+//! Errors a handler or middleware returns: `ServiceError`, the named HTTP errors, and any
+//! Rust error, which travel up the middleware chain the way an exception does in Powertools.
+
+use std::any::{Any, type_name};
+use std::fmt;
+
+use serde_json::Value;
+
+/// An HTTP error answered as `{"statusCode": status, "message": msg}` (Powertools' `ServiceError`).
+///
+/// ```
+/// use switchyard_sdk::ServiceError;
+/// let err = ServiceError::new(502, "Something went wrong!");
+/// assert_eq!(err.status(), 502);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceError {
+    status: u16,
+    message: Value,
+}
+
+impl ServiceError {
+    /// An error with this status and message.
+    pub fn new(status: u16, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: Value::String(message.into()),
+        }
+    }
+
+    /// An error whose `message` is any JSON value (Powertools accepts a dict there).
+    pub fn with_json(status: u16, message: Value) -> Self {
+        Self { status, message }
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `message` value of the JSON body.
+    pub fn message(&self) -> &Value {
+        &self.message
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Value::String(s) => write!(f, "{} {}", self.status, s),
+            other => write!(f, "{} {}", self.status, other),
+        }
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+macro_rules! named_errors {
+    ($($(#[$doc:meta])* $name:ident = $status:literal, $default:literal;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct $name(ServiceError);
+
+            impl $name {
+                /// The error with this message.
+                pub fn new(message: impl Into<String>) -> Self {
+                    Self(ServiceError::new($status, message))
+                }
+            }
+
+            impl Default for $name {
+                fn default() -> Self {
+                    Self::new($default)
+                }
+            }
+
+            impl fmt::Display for $name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    self.0.fmt(f)
+                }
+            }
+
+            impl std::error::Error for $name {}
+
+            impl From<$name> for ServiceError {
+                fn from(err: $name) -> ServiceError {
+                    err.0
+                }
+            }
+        )*
+
+        /// The named error's type name and its service error, if `err` is one.
+        fn as_named_error(err: &dyn Any) -> Option<(&'static str, ServiceError)> {
+            $(
+                if let Some(named) = err.downcast_ref::<$name>() {
+                    return Some((stringify!($name), named.0.clone()));
+                }
+            )*
+            None
+        }
+    };
+}
+
+named_errors! {
+    /// 400 Bad Request.
+    BadRequestError = 400, "Bad Request";
+    /// 401 Unauthorized.
+    UnauthorizedError = 401, "Unauthorized";
+    /// 403 Forbidden.
+    ForbiddenError = 403, "Forbidden";
+    /// 404 Not Found; the default message is Powertools' `Not found`.
+    NotFoundError = 404, "Not found";
+    /// 408 Request Timeout.
+    RequestTimeoutError = 408, "Request Timeout";
+    /// 413 Request Entity Too Large.
+    RequestEntityTooLargeError = 413, "Request Entity Too Large";
+    /// 500 Internal Server Error.
+    InternalServerError = 500, "Internal Server Error";
+    /// 502 Bad Gateway.
+    BadGatewayError = 502, "Bad Gateway";
+    /// 503 Service Unavailable.
+    ServiceUnavailableError = 503, "Service Unavailable";
+    /// 504 Gateway Timeout.
+    GatewayTimeoutError = 504, "Gateway Timeout";
+}
+
+/// The type name every service error answers to, after its own.
+pub(crate) const SERVICE_ERROR: &str = "ServiceError";
+
+/// Any error a handler returns; `?` converts every `std::error::Error` into it.
+///
+/// The error keeps its Rust type name, so an exception handler registered for that type
+/// (`App::exception_handler::<ParseIntError>`) catches it, as `@app.exception_handler(ValueError)`
+/// does in Powertools.
+///
+/// ```
+/// use switchyard_sdk::Error;
+/// fn parse(limit: &str) -> Result<i32, Error> {
+///     Ok(limit.parse::<i32>()?)
+/// }
+/// let err = parse("three").unwrap_err();
+/// assert_eq!(err.type_name(), "core::num::error::ParseIntError");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Error(Box<ErrorParts>);
+
+/// What an [`Error`] carries; boxed so that `Result<T, Error>` stays one pointer wide.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorParts {
+    pub(crate) type_names: Vec<String>,
+    pub(crate) message: String,
+    pub(crate) service: Option<ServiceError>,
+}
+
+impl Error {
+    pub(crate) fn from_parts(parts: ErrorParts) -> Self {
+        Self(Box::new(parts))
+    }
+
+    pub(crate) fn into_parts(self) -> ErrorParts {
+        *self.0
+    }
+
+    /// An error with a free-form type name (for errors that are not Rust types).
+    pub fn custom(type_name: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::from_parts(ErrorParts {
+            type_names: vec![type_name.into()],
+            message: message.into(),
+            service: None,
+        })
+    }
+
+    /// The most specific type name this error answers to.
+    pub fn type_name(&self) -> &str {
+        self.0
+            .type_names
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    /// Every type name this error answers to, most specific first.
+    pub fn type_names(&self) -> &[String] {
+        &self.0.type_names
+    }
+
+    /// The error's display text.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The HTTP error this is, if it is one.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        self.0.service.as_ref()
+    }
+
+    /// True when this error answers to `E` (its own type, or `ServiceError` for a named error).
+    pub fn is<E: 'static>(&self) -> bool {
+        let wanted = type_key::<E>();
+        self.0.type_names.contains(&wanted)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl<E: std::error::Error + 'static> From<E> for Error {
+    fn from(err: E) -> Self {
+        let message = err.to_string();
+        let any: &dyn Any = &err;
+        if let Some((name, service)) = as_named_error(any) {
+            return Self::from_parts(ErrorParts {
+                type_names: vec![name.to_string(), SERVICE_ERROR.to_string()],
+                message,
+                service: Some(service),
+            });
+        }
+        if let Some(service) = any.downcast_ref::<ServiceError>() {
+            return Self::from_parts(ErrorParts {
+                type_names: vec![SERVICE_ERROR.to_string()],
+                message,
+                service: Some(service.clone()),
+            });
+        }
+        Self::from_parts(ErrorParts {
+            type_names: vec![type_name::<E>().to_string()],
+            message,
+            service: None,
+        })
+    }
+}
+
+/// The name an exception handler for `E` is registered under: the plain name for the SDK's
+/// HTTP errors (so every guest language can raise them), the Rust type path otherwise.
+pub(crate) fn type_key<E: 'static>() -> String {
+    let full = type_name::<E>();
+    match full.strip_prefix("switchyard_sdk::error::") {
+        Some(short) => short.to_string(),
+        None => full.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_errors_answer_to_their_name_then_service_error() {
+        let err: Error = NotFoundError::new("todo 9 not found").into();
+        assert_eq!(err.type_names(), ["NotFoundError", "ServiceError"]);
+        assert_eq!(err.service_error().map(ServiceError::status), Some(404));
+        assert!(err.is::<NotFoundError>());
+        assert!(err.is::<ServiceError>());
+    }
+
+    #[test]
+    fn rust_errors_keep_their_type_path() {
+        let err: Error = "x".parse::<i32>().unwrap_err().into();
+        assert!(err.is::<std::num::ParseIntError>());
+        assert!(err.service_error().is_none());
+    }
+}

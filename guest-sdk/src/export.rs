@@ -1,0 +1,270 @@
+//! What `export!(app)` expands to: WIT ⇄ SDK conversion and dispatch. A guest that panics
+//! traps; the host answers 500 and replaces the instance.
+
+use std::cell::OnceCell;
+
+use crate::__private::wit::switchyard::handler::manifest as m;
+use crate::__private::wit::switchyard::handler::types as w;
+use crate::app::{App, Prefix};
+use crate::error::{Error, ErrorParts, ServiceError};
+use crate::host::Next;
+use crate::request::{EventSource, LambdaContext, Request};
+use crate::response::{Body, Cookie, Response, SameSite};
+
+thread_local! {
+    static APP: OnceCell<App> = const { OnceCell::new() };
+}
+
+fn with_app<R>(factory: fn() -> App, f: impl FnOnce(&App) -> R) -> R {
+    APP.with(|cell| f(cell.get_or_init(factory)))
+}
+
+/// The `manifest` export.
+pub fn manifest(factory: fn() -> App) -> m::AppManifest {
+    with_app(factory, |app| m::AppManifest {
+        routes: app
+            .routes
+            .iter()
+            .map(|r| m::Route {
+                handler: r.handler,
+                methods: vec![r.method.clone()],
+                rule: r.rule.clone(),
+                cors: r.cors,
+                compress: r.compress,
+                cache_control: r.cache_control.clone(),
+                middlewares: r.middlewares.clone(),
+                metadata_json: String::new(),
+            })
+            .collect(),
+        middlewares: app
+            .middlewares
+            .iter()
+            .map(|(name, _)| m::Middleware { name: name.clone() })
+            .collect(),
+        global_middlewares: app.global_middlewares.clone(),
+        exception_handlers: app
+            .exception_handlers
+            .iter()
+            .enumerate()
+            .map(|(i, (type_name, _))| m::ExceptionHandler {
+                type_name: type_name.clone(),
+                handler: i as u32,
+            })
+            .collect(),
+        cors: app.cors.as_ref().map(|c| m::CorsConfig {
+            allow_origin: c.allow_origin.clone(),
+            extra_origins: c.extra_origins.clone(),
+            allow_headers: c.allow_headers.clone(),
+            expose_headers: c.expose_headers.clone(),
+            max_age: c.max_age,
+            allow_credentials: c.allow_credentials,
+        }),
+        strip_prefixes: app
+            .strip_prefixes
+            .iter()
+            .map(|p| match p {
+                Prefix::Exact(s) => m::Prefix::Exact(s.clone()),
+                Prefix::Regex(s) => m::Prefix::Regex(s.clone()),
+            })
+            .collect(),
+        debug: app.debug,
+    })
+}
+
+/// The `handle` export.
+pub fn handle(
+    factory: fn() -> App,
+    target: w::Target,
+    request: w::Request,
+) -> Result<w::Response, w::Error> {
+    with_app(factory, |app| {
+        let req = request_from_wit(request);
+        let (result, status_code) = match target {
+            w::Target::Route(i) => {
+                let status = app
+                    .routes
+                    .iter()
+                    .find(|r| r.handler == i)
+                    .and_then(|r| r.status_code);
+                (call_handler(app, i, &req), status)
+            }
+            w::Target::Middleware(i) => match app.middlewares.get(i as usize) {
+                Some((_, mw)) => (mw.handle(&req, Next::new()), None),
+                None => (Err(missing("middleware", i)), None),
+            },
+            w::Target::ExceptionHandler((i, err)) => match app.exception_handlers.get(i as usize) {
+                Some((_, handler)) => (handler(&req, &error_from_wit(err)), None),
+                None => (Err(missing("exception handler", i)), None),
+            },
+        };
+        result
+            .and_then(|mut r| {
+                if let (Some(status), true) = (status_code, r.default_status) {
+                    r.status = status;
+                }
+                response_to_wit(app, r)
+            })
+            .map_err(error_to_wit)
+    })
+}
+
+fn call_handler(app: &App, index: u32, req: &Request) -> Result<Response, Error> {
+    match app.handlers.get(index as usize) {
+        Some(handler) => handler(req),
+        None => Err(missing("handler", index)),
+    }
+}
+
+fn missing(what: &str, index: u32) -> Error {
+    Error::custom(
+        "SwitchyardError",
+        format!("the host asked for {what} {index}, which this component does not have"),
+    )
+}
+
+fn request_from_wit(r: w::Request) -> Request {
+    Request {
+        source: match r.source {
+            w::EventSource::RestV1 => EventSource::RestV1,
+            w::EventSource::HttpV2 => EventSource::HttpV2,
+            w::EventSource::Alb => EventSource::Alb,
+            w::EventSource::AlbMultiValue => EventSource::AlbMultiValue,
+            w::EventSource::FunctionUrl => EventSource::FunctionUrl,
+            w::EventSource::LatticeV1 => EventSource::LatticeV1,
+            w::EventSource::LatticeV2 => EventSource::LatticeV2,
+        },
+        method: r.method,
+        path: r.path,
+        route_path: r.route_path,
+        path_params: r.path_params,
+        headers: r.headers,
+        query: r.query,
+        cookies: r.cookies,
+        body: r.body,
+        lambda_context: LambdaContext {
+            request_id: r.lambda_context.request_id,
+            function_name: r.lambda_context.function_name,
+            function_version: r.lambda_context.function_version,
+            invoked_function_arn: r.lambda_context.invoked_function_arn,
+            memory_limit_mb: r.lambda_context.memory_limit_mb,
+            deadline_ms: r.lambda_context.deadline_ms,
+        },
+    }
+}
+
+/// Powertools' `ResponseBuilder` serialize step: `Content-Type` from the header or the
+/// `content_type` argument (the header wins), and JSON bodies through the app's serializer.
+fn response_to_wit(app: &App, r: Response) -> Result<w::Response, Error> {
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(r.headers.len() + 1);
+    for (name, values) in &r.headers {
+        headers.extend(values.iter().map(|v| (name.clone(), v.clone())));
+    }
+    let header_ct = r
+        .headers
+        .iter()
+        .find(|(n, _)| n == "Content-Type")
+        .and_then(|(_, v)| v.first());
+    if header_ct.is_none()
+        && let Some(ct) = &r.content_type
+    {
+        headers.push(("Content-Type".to_string(), ct.clone()));
+    }
+    let body = match r.body {
+        Body::None => w::Body::None,
+        Body::Text(s) => w::Body::Text(s),
+        Body::Binary(b) => w::Body::Binary(b),
+        Body::Json(v) => w::Body::Text(match &app.serializer {
+            Some(serialize) => serialize(&v),
+            None => serde_json::to_string(&v)?,
+        }),
+    };
+    Ok(w::Response {
+        status: r.status,
+        headers,
+        cookies: r.cookies.into_iter().map(cookie_to_wit).collect(),
+        body,
+        compress: r.compress,
+    })
+}
+
+fn cookie_to_wit(c: Cookie) -> w::Cookie {
+    w::Cookie {
+        name: c.name,
+        value: c.value,
+        path: c.path,
+        domain: c.domain,
+        expires: c.expires,
+        max_age: c.max_age,
+        http_only: c.http_only,
+        secure: c.secure,
+        same_site: c.same_site.map(|s| match s {
+            SameSite::Strict => w::SameSite::Strict,
+            SameSite::Lax => w::SameSite::Lax,
+            SameSite::None => w::SameSite::None,
+        }),
+        custom_attributes: c.custom_attributes,
+    }
+}
+
+pub(crate) fn response_from_wit(r: w::Response) -> Response {
+    let mut response = Response::new(r.status);
+    for (name, value) in r.headers {
+        match response.headers.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, values)) => values.push(value),
+            None => response.headers.push((name, vec![value])),
+        }
+    }
+    response.cookies = r
+        .cookies
+        .into_iter()
+        .map(|c| Cookie {
+            name: c.name,
+            value: c.value,
+            path: c.path,
+            domain: c.domain,
+            expires: c.expires,
+            max_age: c.max_age,
+            http_only: c.http_only,
+            secure: c.secure,
+            same_site: c.same_site.map(|s| match s {
+                w::SameSite::Strict => SameSite::Strict,
+                w::SameSite::Lax => SameSite::Lax,
+                w::SameSite::None => SameSite::None,
+            }),
+            custom_attributes: c.custom_attributes,
+        })
+        .collect();
+    response.body = match r.body {
+        w::Body::None => Body::None,
+        w::Body::Text(s) => Body::Text(s),
+        w::Body::Binary(b) => Body::Binary(b),
+    };
+    response.compress = r.compress;
+    response
+}
+
+fn error_to_wit(e: Error) -> w::Error {
+    let e = e.into_parts();
+    w::Error {
+        type_names: e.type_names,
+        message: e.message,
+        service: e.service.map(|s| w::ServiceError {
+            status: s.status(),
+            message_json: s.message().to_string(),
+        }),
+    }
+}
+
+pub(crate) fn error_from_wit(e: w::Error) -> Error {
+    Error::from_parts(ErrorParts {
+        type_names: e.type_names,
+        message: e.message,
+        service: e.service.map(|s| {
+            ServiceError::with_json(
+                s.status,
+                serde_json::from_str(&s.message_json)
+                    .unwrap_or(serde_json::Value::String(s.message_json)),
+            )
+        }),
+    })
+}

@@ -1,0 +1,103 @@
+//! `Handler` and `Middleware`: how plain functions become route handlers and middlewares.
+
+use std::any::type_name;
+
+use crate::error::Error;
+use crate::host::Next;
+use crate::request::{FromRequest, Request};
+use crate::response::{IntoResponse, Response};
+
+/// A function that answers a route. Implemented for functions taking `&Request`, or up to
+/// four extractors (`Path<T>`, `Query<T>`, `Json<T>`, `Request`), and returning anything
+/// that is `IntoResponse`.
+pub trait Handler<Args>: 'static {
+    /// Runs the handler.
+    fn call(&self, req: &Request) -> Result<Response, Error>;
+}
+
+/// Marks handlers that take the request by reference.
+#[derive(Debug)]
+pub struct ByRef;
+
+impl<F, R> Handler<ByRef> for F
+where
+    F: Fn(&Request) -> R + 'static,
+    R: IntoResponse,
+{
+    fn call(&self, req: &Request) -> Result<Response, Error> {
+        self(req).into_response()
+    }
+}
+
+impl<F, R> Handler<()> for F
+where
+    F: Fn() -> R + 'static,
+    R: IntoResponse,
+{
+    fn call(&self, _req: &Request) -> Result<Response, Error> {
+        self().into_response()
+    }
+}
+
+macro_rules! handler_with_extractors {
+    ($($arg:ident),+) => {
+        impl<F, R, $($arg),+> Handler<($($arg,)+)> for F
+        where
+            F: Fn($($arg),+) -> R + 'static,
+            R: IntoResponse,
+            $($arg: FromRequest,)+
+        {
+            #[expect(non_snake_case, reason = "one binding per extractor type")]
+            fn call(&self, req: &Request) -> Result<Response, Error> {
+                $(let $arg = $arg::from_request(req)?;)+
+                self($($arg),+).into_response()
+            }
+        }
+    };
+}
+
+handler_with_extractors!(A);
+handler_with_extractors!(A, B);
+handler_with_extractors!(A, B, C);
+handler_with_extractors!(A, B, C, D);
+
+/// A middleware: runs around the handler, calls `next.run()` or answers itself.
+///
+/// Plain functions `fn(&Request, Next) -> Result<Response, Error>` are middlewares; a type
+/// that carries settings implements the trait (Powertools' `BaseMiddlewareHandler`).
+///
+/// ```
+/// use switchyard_sdk::{Middleware, Next, Request, Response, Error};
+/// struct AddHeader { name: &'static str, value: &'static str }
+/// impl Middleware for AddHeader {
+///     fn handle(&self, req: &Request, next: Next) -> Result<Response, Error> {
+///         let mut response = next.run()?;
+///         response.set_header(self.name, self.value);
+///         Ok(response)
+///     }
+/// }
+/// ```
+pub trait Middleware: 'static {
+    /// Runs the middleware.
+    fn handle(&self, req: &Request, next: Next) -> Result<Response, Error>;
+
+    /// The name debug output prints; the type's name by default.
+    fn name(&self) -> String {
+        short_name(type_name::<Self>())
+    }
+}
+
+impl<F> Middleware for F
+where
+    F: Fn(&Request, Next) -> Result<Response, Error> + 'static,
+{
+    fn handle(&self, req: &Request, next: Next) -> Result<Response, Error> {
+        self(req, next)
+    }
+}
+
+/// The last path segment of a type name: `my_app::powered_by` becomes `powered_by`.
+fn short_name(full: &str) -> String {
+    let base = full.split('<').next().unwrap_or(full);
+    base.rsplit("::").next().unwrap_or(base).to_string()
+}

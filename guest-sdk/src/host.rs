@@ -1,0 +1,71 @@
+//! Thin wrappers over what the host gives guests: the middleware chain, the shared request
+//! context, the raw event and logging.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::__private::wit::switchyard::handler::host as imports;
+use crate::error::Error;
+use crate::response::Response;
+
+/// The rest of the middleware chain, handed to a middleware.
+///
+/// Calling `run` runs the next middleware or the route handler and returns its response;
+/// not calling it short-circuits the chain.
+#[derive(Debug)]
+pub struct Next {
+    _private: (),
+}
+
+impl Next {
+    pub(crate) fn new() -> Self {
+        Self { _private: () }
+    }
+
+    /// Runs the rest of the chain (Powertools' `next_middleware(app)`).
+    pub fn run(self) -> Result<Response, Error> {
+        imports::next()
+            .map(crate::export::response_from_wit)
+            .map_err(crate::export::error_from_wit)
+    }
+}
+
+/// Adds a key to the context shared by the middlewares and the handler of this request
+/// (`app.append_context(key=value)`). The context is cleared after every request.
+pub fn append_context(key: &str, value: impl Serialize) {
+    let json = serde_json::to_string(&value).unwrap_or_else(|_| "null".to_string());
+    imports::context_set(key, &json);
+}
+
+/// Reads a key of the shared context (`app.context.get(key)`).
+pub fn context<T: DeserializeOwned>(key: &str) -> Option<T> {
+    imports::context_get(key).and_then(|json| serde_json::from_str(&json).ok())
+}
+
+pub(crate) fn raw_event() -> String {
+    imports::raw_event()
+}
+
+/// Log levels for [`log`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Debug
+    Debug,
+    /// Info
+    Info,
+    /// Warn
+    Warn,
+    /// Error
+    Error,
+}
+
+/// Writes a line through the host's structured logger (with the request id attached).
+pub fn log(level: Level, message: &str) {
+    let level = match level {
+        Level::Debug => imports::LogLevel::Debug,
+        Level::Info => imports::LogLevel::Info,
+        Level::Warn => imports::LogLevel::Warn,
+        Level::Error => imports::LogLevel::Error,
+    };
+    imports::log(level, message);
+}

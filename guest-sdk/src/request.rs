@@ -1,0 +1,298 @@
+//! The request a handler sees: decoded by the host, never raw JSON to parse.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{BadRequestError, Error};
+
+/// The Lambda event source the request came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventSource {
+    /// API Gateway REST API (payload 1.0).
+    RestV1,
+    /// API Gateway HTTP API (payload 2.0).
+    HttpV2,
+    /// Application Load Balancer, single-value headers.
+    Alb,
+    /// Application Load Balancer with multi-value headers on.
+    AlbMultiValue,
+    /// Lambda Function URL.
+    FunctionUrl,
+    /// VPC Lattice, event version 1.
+    LatticeV1,
+    /// VPC Lattice, event version 2.
+    LatticeV2,
+}
+
+/// The Lambda invocation's context.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LambdaContext {
+    /// The invocation's request id.
+    pub request_id: String,
+    /// The function's name.
+    pub function_name: String,
+    /// The function's version.
+    pub function_version: String,
+    /// The ARN the function was invoked with.
+    pub invoked_function_arn: String,
+    /// The memory configured for the function, in MB.
+    pub memory_limit_mb: u32,
+    /// Milliseconds since the Unix epoch at which Lambda stops the invocation.
+    pub deadline_ms: u64,
+}
+
+/// A decoded HTTP request (Powertools' `app.current_event`, without the JSON).
+///
+/// Header lookups are case-insensitive and see every value the event carries; single-value
+/// lookups return the last value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub(crate) source: EventSource,
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) route_path: String,
+    pub(crate) path_params: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) lambda_context: LambdaContext,
+}
+
+impl Request {
+    /// A request for `method` and `path`, for unit-testing handlers as plain functions.
+    ///
+    /// ```
+    /// use switchyard_sdk::Request;
+    /// let req = Request::builder("GET", "/todos").query("limit", "2").header("X-Api-Key", "k").build();
+    /// assert_eq!(req.query("limit"), Some("2"));
+    /// assert_eq!(req.header("x-api-key"), Some("k"));
+    /// ```
+    pub fn builder(method: &str, path: &str) -> RequestBuilder {
+        RequestBuilder(Request {
+            source: EventSource::RestV1,
+            method: method.to_string(),
+            path: path.to_string(),
+            route_path: path.to_string(),
+            path_params: Vec::new(),
+            headers: Vec::new(),
+            query: Vec::new(),
+            cookies: Vec::new(),
+            body: Vec::new(),
+            lambda_context: LambdaContext::default(),
+        })
+    }
+
+    /// The event source.
+    pub fn source(&self) -> EventSource {
+        self.source
+    }
+    /// The HTTP method as the event carries it.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+    /// The path as the event carries it (before `strip_prefixes`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// The path the router matched (after `strip_prefixes`).
+    pub fn route_path(&self) -> &str {
+        &self.route_path
+    }
+    /// A path parameter of the matched rule (`<todo_id>`).
+    pub fn path_param(&self, name: &str) -> Option<&str> {
+        self.path_params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+    /// Every path parameter, in rule order.
+    pub fn path_params(&self) -> &[(String, String)] {
+        &self.path_params
+    }
+    /// The last value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        last(&self.headers, |n| n.eq_ignore_ascii_case(name))
+    }
+    /// Every value of a header, in order.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        all(&self.headers, |n| n.eq_ignore_ascii_case(name))
+    }
+    /// Every header as sent.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+    /// The last value of a query parameter.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        last(&self.query, |n| n == name)
+    }
+    /// Every value of a query parameter, in order.
+    pub fn query_values(&self, name: &str) -> Vec<&str> {
+        all(&self.query, |n| n == name)
+    }
+    /// Every query parameter, in order.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+    /// A request cookie.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        last(&self.cookies, |n| n == name)
+    }
+    /// The body bytes (already base64-decoded).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+    /// The body as UTF-8 text.
+    pub fn text(&self) -> Result<&str, Error> {
+        std::str::from_utf8(&self.body)
+            .map_err(|_| BadRequestError::new("request body is not UTF-8").into())
+    }
+    /// The body parsed as JSON (`current_event.json_body`).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        Ok(serde_json::from_slice(&self.body)?)
+    }
+    /// The Lambda context.
+    pub fn lambda_context(&self) -> &LambdaContext {
+        &self.lambda_context
+    }
+    /// The Lambda event exactly as received (`current_event.raw_event`).
+    pub fn raw_event(&self) -> Value {
+        serde_json::from_str(&crate::host::raw_event()).unwrap_or(Value::Null)
+    }
+    /// The `requestContext` of the event (`requestContext` or `request_context`), or `null`.
+    pub fn request_context(&self) -> Value {
+        let mut raw = self.raw_event();
+        match raw.get_mut("requestContext") {
+            Some(ctx) => ctx.take(),
+            None => Value::Null,
+        }
+    }
+    /// A view of the raw event with Powertools' own per-source lookups, quirks included.
+    pub fn current_event(&self) -> crate::compat::CurrentEvent {
+        crate::compat::CurrentEvent::new(self.source, self.raw_event())
+    }
+}
+
+fn last(pairs: &[(String, String)], mut is: impl FnMut(&str) -> bool) -> Option<&str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(n, _)| is(n))
+        .map(|(_, v)| v.as_str())
+}
+
+fn all(pairs: &[(String, String)], mut is: impl FnMut(&str) -> bool) -> Vec<&str> {
+    pairs
+        .iter()
+        .filter(|(n, _)| is(n))
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// Builds a `Request` for tests.
+#[derive(Debug, Clone)]
+pub struct RequestBuilder(Request);
+
+impl RequestBuilder {
+    /// Adds a header value.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.0.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+    /// Adds a query value.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.0.query.push((name.to_string(), value.to_string()));
+        self
+    }
+    /// Adds a path parameter.
+    pub fn path_param(mut self, name: &str, value: &str) -> Self {
+        self.0
+            .path_params
+            .push((name.to_string(), value.to_string()));
+        self
+    }
+    /// Sets the body.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.0.body = body.into();
+        self
+    }
+    /// Sets the event source.
+    pub fn source(mut self, source: EventSource) -> Self {
+        self.0.source = source;
+        self
+    }
+    /// The request.
+    pub fn build(self) -> Request {
+        self.0
+    }
+}
+
+/// Values a handler can take as arguments.
+pub trait FromRequest: Sized {
+    /// Extracts the value, or the error the request is rejected with.
+    fn from_request(req: &Request) -> Result<Self, Error>;
+}
+
+/// Path parameters, deserialized: `Path<String>` for one, a tuple or a struct for several.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Path<T> {
+    fn from_request(req: &Request) -> Result<Self, Error> {
+        let strings = || {
+            req.path_params
+                .iter()
+                .map(|(_, v)| Value::String(v.clone()))
+        };
+        let object: serde_json::Map<String, Value> = req
+            .path_params
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        let candidates = [
+            Value::Object(object),
+            strings().next().unwrap_or(Value::Null),
+            Value::Array(strings().collect()),
+        ];
+        let mut last_err = None;
+        for candidate in candidates {
+            match serde_json::from_value(candidate) {
+                Ok(v) => return Ok(Path(v)),
+                Err(e) => last_err = Some(e),
+            }
+        }
+        let detail = last_err.map(|e| e.to_string()).unwrap_or_default();
+        Err(BadRequestError::new(format!("invalid path parameters: {detail}")).into())
+    }
+}
+
+/// The JSON body, deserialized; also a return type (see `IntoResponse`).
+impl<T: DeserializeOwned> FromRequest for crate::Json<T> {
+    fn from_request(req: &Request) -> Result<Self, Error> {
+        serde_json::from_slice(&req.body)
+            .map(crate::Json)
+            .map_err(|e| BadRequestError::new(format!("invalid JSON body: {e}")).into())
+    }
+}
+
+/// Query parameters, deserialized from their last values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    fn from_request(req: &Request) -> Result<Self, Error> {
+        let mut object = serde_json::Map::new();
+        for (k, v) in &req.query {
+            object.insert(k.clone(), Value::String(v.clone()));
+        }
+        serde_json::from_value(Value::Object(object))
+            .map(Query)
+            .map_err(|e| BadRequestError::new(format!("invalid query parameters: {e}")).into())
+    }
+}
+
+impl FromRequest for Request {
+    fn from_request(req: &Request) -> Result<Self, Error> {
+        Ok(req.clone())
+    }
+}

@@ -1,0 +1,121 @@
+//! Bundles: a directory with `switchyard.json` and the components it names, each with an
+//! optional precompiled `.cwasm` beside it.
+
+mod manifest;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+pub use manifest::{BundleManifest, ComponentEntry, InstanceMode, Limits, MANIFEST_FILE};
+
+use crate::pipeline::{Mount, Overrides, Pipeline};
+use crate::runtime::{ComponentSource, Runtime, RuntimeSettings, read_wasm, shared_engine};
+
+/// A bundle on disk.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    /// The bundle directory.
+    pub dir: PathBuf,
+    /// Its manifest.
+    pub manifest: BundleManifest,
+}
+
+impl Bundle {
+    /// Reads and checks the manifest of the bundle in `dir`.
+    pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        let path = dir.join(MANIFEST_FILE);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("failed to read bundle manifest `{}`", path.display()))?;
+        let manifest: BundleManifest = serde_json::from_str(&text)
+            .with_context(|| format!("bundle manifest `{}` is invalid", path.display()))?;
+        if manifest.components.is_empty() {
+            anyhow::bail!("bundle manifest `{}` lists no components", path.display());
+        }
+        for (i, c) in manifest.components.iter().enumerate() {
+            if manifest.components[..i].iter().any(|o| o.name == c.name) {
+                anyhow::bail!(
+                    "bundle manifest `{}` names component `{}` twice",
+                    path.display(),
+                    c.name
+                );
+            }
+        }
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            manifest,
+        })
+    }
+
+    /// The `.wasm` path of a component.
+    pub fn wasm_path(&self, entry: &ComponentEntry) -> PathBuf {
+        self.dir.join(&entry.file)
+    }
+
+    /// The precompiled artifact path of a component: its `.wasm` path with `.cwasm`.
+    pub fn precompiled_path(&self, entry: &ComponentEntry) -> PathBuf {
+        self.wasm_path(entry).with_extension("cwasm")
+    }
+
+    /// Loads every component and builds the API.
+    pub fn load(&self) -> anyhow::Result<Pipeline> {
+        let sources: Vec<ComponentSource> = self
+            .manifest
+            .components
+            .iter()
+            .map(|entry| ComponentSource {
+                name: entry.name.clone(),
+                wasm: self.wasm_path(entry),
+                precompiled: Some(self.precompiled_path(entry)),
+            })
+            .collect();
+        let limits = &self.manifest.limits;
+        let settings = RuntimeSettings {
+            fresh_instances: self.manifest.instances == InstanceMode::Fresh,
+            memory_limit: (limits.memory_mb as usize) << 20,
+            call_timeout: Duration::from_millis(limits.timeout_ms),
+        };
+        let runtime: Arc<Runtime> = Runtime::load(&sources, settings)
+            .with_context(|| format!("failed to load bundle `{}`", self.dir.display()))?;
+        let mounts: Vec<Mount> = self
+            .manifest
+            .components
+            .iter()
+            .map(|c| Mount {
+                prefix: c.prefix.clone(),
+            })
+            .collect();
+        let overrides = Overrides {
+            debug: self.manifest.debug,
+            source: self.manifest.source,
+        };
+        Pipeline::new(runtime, &mounts, overrides)
+            .with_context(|| format!("bundle `{}` has an invalid route table", self.dir.display()))
+    }
+
+    /// Precompiles every component for this host's engine, writing `.cwasm` files.
+    pub fn precompile(&self) -> anyhow::Result<Vec<PathBuf>> {
+        let engine = shared_engine()?;
+        let mut written = Vec::new();
+        for entry in &self.manifest.components {
+            let wasm = self.wasm_path(entry);
+            let bytes = read_wasm(&wasm)?;
+            let artifact = engine
+                .precompile_component(&bytes)
+                .map_err(anyhow::Error::from)
+                .with_context(|| {
+                    format!(
+                        "`{}` is not a WebAssembly component (build it for `wasm32-wasip2`)",
+                        wasm.display()
+                    )
+                })?;
+            let out = self.precompiled_path(entry);
+            std::fs::write(&out, artifact)
+                .with_context(|| format!("failed to write `{}`", out.display()))?;
+            written.push(out);
+        }
+        Ok(written)
+    }
+}

@@ -1,0 +1,60 @@
+//! `switchyard routes`: the route table, in matching order.
+
+use super::BundleArg;
+use crate::bundle::Bundle;
+
+/// Print a bundle's route table in matching order: method, rule, component and options.
+///
+/// Example:
+///   switchyard routes --bundle target/bundles/todos
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(super) struct RoutesCommand {
+    #[command(flatten)]
+    bundle: BundleArg,
+}
+
+impl RoutesCommand {
+    pub(super) fn execute(self) -> anyhow::Result<()> {
+        let pipeline = Bundle::open(&self.bundle.bundle)?.load()?;
+        let components = pipeline.runtime().components();
+        println!("{:<8} {:<40} {:<20} OPTIONS", "METHOD", "RULE", "COMPONENT");
+        for route in pipeline.routes() {
+            let target = &route.value;
+            let mut options = Vec::new();
+            match target.cors {
+                Some(false) => options.push("cors=off".to_string()),
+                Some(true) => options.push("cors=on".to_string()),
+                None => {}
+            }
+            if target.compress {
+                options.push("compress".into());
+            }
+            if let Some(cc) = &target.cache_control {
+                options.push(format!("cache-control={cc}"));
+            }
+            if !target.middlewares.is_empty() {
+                let names: Vec<_> = target
+                    .middlewares
+                    .iter()
+                    .filter_map(|&m| {
+                        components[target.component]
+                            .manifest
+                            .middlewares
+                            .get(m as usize)
+                    })
+                    .map(|m| m.name.clone())
+                    .collect();
+                options.push(format!("middlewares={}", names.join(",")));
+            }
+            println!(
+                "{:<8} {:<40} {:<20} {}",
+                route.method,
+                route.rule,
+                components[target.component].name,
+                options.join(" ")
+            );
+        }
+        Ok(())
+    }
+}

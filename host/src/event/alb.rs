@@ -1,0 +1,99 @@
+//! Application Load Balancer, with or without multi-value headers.
+//!
+//! With multi-value headers on, ALB sends `multiValueHeaders` and
+//! `multiValueQueryStringParameters` and expects `multiValueHeaders` back; otherwise single
+//! values both ways, where only the last cookie and the last value of a header fit. ALB
+//! passes query strings still URL-encoded; like Powertools' default, they stay so.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::body::{Encoded, decode_body, multi_value_shape, single_value_shape};
+use super::{DecodeError, EventSource, multi_value_map, required_str, single_value_map};
+use crate::request::{Request, parse_cookie_headers};
+
+pub(super) fn decode(
+    obj: &Map<String, Value>,
+    raw_event: Arc<str>,
+    source: EventSource,
+) -> Result<Request, DecodeError> {
+    let (headers, query) = match source {
+        EventSource::AlbMultiValue => (
+            multi_value_map(obj, "multiValueHeaders", source)?,
+            super::rest_v1::merged_query(obj, source)?,
+        ),
+        _ => (
+            single_value_map(obj, "headers", source)?,
+            single_value_map(obj, "queryStringParameters", source)?,
+        ),
+    };
+    let cookies = parse_cookie_headers(
+        headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+            .map(|(_, v)| v.as_str()),
+    );
+    Ok(Request {
+        source,
+        method: required_str(obj, "httpMethod", source)?.to_string(),
+        path: required_str(obj, "path", source)?.to_string(),
+        body: decode_body(obj, "body", "isBase64Encoded", source)?,
+        headers,
+        query,
+        cookies,
+        raw_event,
+    })
+}
+
+/// ALB has no `null` body: Powertools' ALB resolver answers `""` for `body=None`.
+pub(super) fn encode(response: Encoded, source: EventSource) -> Value {
+    let empty = Value::String(String::new());
+    match source {
+        EventSource::AlbMultiValue => multi_value_shape(response, empty),
+        _ => single_value_shape(response, empty),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::response::Headers;
+
+    #[test]
+    fn single_value_keeps_the_last_cookie_first_and_last_header_values() {
+        let mut headers = Headers::default();
+        headers.append("X-Multi", "a".into());
+        headers.append("X-Multi", "b".into());
+        headers.set("X-One", "1".into());
+        let out = encode(
+            Encoded {
+                status: 200,
+                headers,
+                cookies: vec!["a=1; Secure".into(), "b=2; HttpOnly; Secure".into()],
+                body: Some("hi".into()),
+                is_base64: false,
+            },
+            EventSource::Alb,
+        );
+        assert_eq!(
+            out.to_string(),
+            r#"{"statusCode":200,"body":"hi","isBase64Encoded":false,"headers":{"Set-Cookie":"b=2; HttpOnly; Secure","X-Multi":"b","X-One":"1"}}"#
+        );
+    }
+
+    #[test]
+    fn a_null_body_is_an_empty_string() {
+        let out = encode(
+            Encoded {
+                status: 204,
+                headers: Headers::default(),
+                cookies: vec![],
+                body: None,
+                is_base64: false,
+            },
+            EventSource::AlbMultiValue,
+        );
+        assert_eq!(out["body"], "");
+    }
+}

@@ -1,0 +1,20 @@
+//! Lambda Function URL: the HTTP API v2 payload, with `*.lambda-url.*` domain names.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::body::{Encoded, http_api_shape};
+use super::{DecodeError, EventSource};
+use crate::request::Request;
+
+pub(super) fn decode(
+    obj: &Map<String, Value>,
+    raw_event: Arc<str>,
+) -> Result<Request, DecodeError> {
+    super::http_v2::decode(obj, raw_event, EventSource::FunctionUrl)
+}
+
+pub(super) fn encode(response: Encoded) -> Value {
+    http_api_shape(response)
+}

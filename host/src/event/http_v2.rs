@@ -1,0 +1,132 @@
+//! API Gateway HTTP API (payload format 2.0), also the base of Function URL events.
+//!
+//! The path is `rawPath` less `/{stage}` when the stage is not `$default` (Powertools slices
+//! unconditionally, so `rawPath="/devfoo"` with stage `dev` routes `foo`). The query comes
+//! from `rawQueryString`, which keeps repeated keys that `queryStringParameters` joins.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::body::{Encoded, decode_body, http_api_shape};
+use super::{DecodeError, EventSource, single_value_map, split_commas};
+use crate::request::{Request, parse_cookie_headers};
+
+pub(super) fn decode(
+    obj: &Map<String, Value>,
+    raw_event: Arc<str>,
+    source: EventSource,
+) -> Result<Request, DecodeError> {
+    let context = obj.get("requestContext").and_then(Value::as_object);
+    let method = context
+        .and_then(|c| c.get("http"))
+        .and_then(|h| h.get("method"))
+        .and_then(Value::as_str)
+        .ok_or(DecodeError::BadField {
+            event_source: source,
+            field: "requestContext.http.method",
+            expected: "a string",
+        })?;
+    let raw_path = match obj.get("rawPath") {
+        Some(Value::String(p)) => p.as_str(),
+        // Some test tools send only `requestContext.http.path`.
+        _ => context
+            .and_then(|c| c.get("http"))
+            .and_then(|h| h.get("path"))
+            .and_then(Value::as_str)
+            .ok_or(DecodeError::BadField {
+                event_source: source,
+                field: "rawPath",
+                expected: "a string",
+            })?,
+    };
+    let stage = context.and_then(|c| c.get("stage")).and_then(Value::as_str);
+    let path = match stage {
+        Some(stage) if stage != "$default" => raw_path.get(stage.len() + 1..).unwrap_or_default(),
+        _ => raw_path,
+    };
+    let query = match obj.get("rawQueryString").and_then(Value::as_str) {
+        Some(raw) => form_urlencoded::parse(raw.as_bytes())
+            .into_owned()
+            .collect(),
+        None => split_commas(single_value_map(obj, "queryStringParameters", source)?),
+    };
+    let headers = single_value_map(obj, "headers", source)?;
+    let cookies = match obj.get("cookies").and_then(Value::as_array) {
+        Some(list) => parse_cookie_headers(list.iter().filter_map(Value::as_str)),
+        None => parse_cookie_headers(
+            headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+                .map(|(_, v)| v.as_str()),
+        ),
+    };
+    Ok(Request {
+        source,
+        method: method.to_string(),
+        path: path.to_string(),
+        body: decode_body(obj, "body", "isBase64Encoded", source)?,
+        headers,
+        query,
+        cookies,
+        raw_event,
+    })
+}
+
+pub(super) fn encode(response: Encoded) -> Value {
+    http_api_shape(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::decode as decode_event;
+    use super::*;
+
+    fn decode_json(event: Value) -> Request {
+        decode_event(event.to_string().as_bytes(), None).expect("decodes")
+    }
+
+    #[test]
+    fn a_named_stage_is_cut_from_the_raw_path() {
+        let req = decode_json(serde_json::json!({
+            "version": "2.0", "rawPath": "/dev/foo",
+            "requestContext": {"http": {"method": "GET"}, "stage": "dev"},
+        }));
+        assert_eq!(req.path, "/foo");
+        let unconditional = decode_json(serde_json::json!({
+            "rawPath": "/devfoo", "requestContext": {"http": {"method": "GET"}, "stage": "dev"},
+        }));
+        assert_eq!(unconditional.path, "foo");
+    }
+
+    #[test]
+    fn repeated_query_keys_come_from_the_raw_query_string() {
+        let req = decode_json(serde_json::json!({
+            "rawPath": "/q", "rawQueryString": "name=ann&category=red&category=blue&text=a%20b",
+            "queryStringParameters": {"category": "red,blue", "name": "ann"},
+            "requestContext": {"http": {"method": "GET"}, "stage": "$default"},
+        }));
+        let q: Vec<_> = req.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(q, ["name=ann", "category=red", "category=blue", "text=a b"]);
+    }
+
+    #[test]
+    fn a_stage_longer_than_the_path_gives_an_empty_path_not_a_panic() {
+        let req = decode_json(serde_json::json!({
+            "rawPath": "/é", "requestContext": {"http": {"method": "GET"}, "stage": "x"},
+        }));
+        assert_eq!(req.path, "");
+    }
+
+    #[test]
+    fn cookies_come_from_the_cookies_array() {
+        let req = decode_json(serde_json::json!({
+            "rawPath": "/", "cookies": ["a=1", "b=2"],
+            "requestContext": {"http": {"method": "GET"}, "stage": "$default"},
+        }));
+        assert_eq!(
+            req.cookies,
+            [("a".into(), "1".into()), ("b".into(), "2".into())]
+        );
+    }
+}

@@ -1,0 +1,62 @@
+//! VPC Lattice, event version 1: snake_case fields, `raw_path` may carry the query, and
+//! repeated query values arrive comma-joined in `query_string_parameters`.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::body::{Encoded, decode_body, http_api_shape};
+use super::{
+    DecodeError, EventSource, required_str, single_value_map, split_commas, without_query,
+};
+use crate::request::{Request, parse_cookie_headers};
+
+const SOURCE: EventSource = EventSource::LatticeV1;
+
+pub(super) fn decode(
+    obj: &Map<String, Value>,
+    raw_event: Arc<str>,
+) -> Result<Request, DecodeError> {
+    let headers = single_value_map(obj, "headers", SOURCE)?;
+    let cookies = parse_cookie_headers(
+        headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+            .map(|(_, v)| v.as_str()),
+    );
+    Ok(Request {
+        source: SOURCE,
+        method: required_str(obj, "method", SOURCE)?.to_string(),
+        path: without_query(required_str(obj, "raw_path", SOURCE)?).to_string(),
+        body: decode_body(obj, "body", "is_base64_encoded", SOURCE)?,
+        query: split_commas(single_value_map(obj, "query_string_parameters", SOURCE)?),
+        headers,
+        cookies,
+        raw_event,
+    })
+}
+
+pub(super) fn encode(response: Encoded) -> Value {
+    http_api_shape(response)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_query_is_cut_from_the_path_and_joined_values_are_split() {
+        let event = serde_json::json!({
+            "raw_path": "/query?category=red&category=blue", "method": "GET",
+            "query_string_parameters": {"category": "red,blue"}, "headers": {},
+        });
+        let req = super::super::decode(event.to_string().as_bytes(), None).unwrap();
+        assert_eq!(req.source, super::SOURCE);
+        assert_eq!(req.path, "/query");
+        assert_eq!(
+            req.query,
+            [
+                ("category".into(), "red".into()),
+                ("category".into(), "blue".into())
+            ]
+        );
+    }
+}

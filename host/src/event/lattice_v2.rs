@@ -1,0 +1,38 @@
+//! VPC Lattice, event version 2: headers and query values are lists.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::body::{Encoded, decode_body, http_api_shape};
+use super::{DecodeError, EventSource, multi_value_map, required_str, without_query};
+use crate::request::{Request, parse_cookie_headers};
+
+const SOURCE: EventSource = EventSource::LatticeV2;
+
+pub(super) fn decode(
+    obj: &Map<String, Value>,
+    raw_event: Arc<str>,
+) -> Result<Request, DecodeError> {
+    let headers = multi_value_map(obj, "headers", SOURCE)?;
+    let cookies = parse_cookie_headers(
+        headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+            .map(|(_, v)| v.as_str()),
+    );
+    Ok(Request {
+        source: SOURCE,
+        method: required_str(obj, "method", SOURCE)?.to_string(),
+        path: without_query(required_str(obj, "path", SOURCE)?).to_string(),
+        body: decode_body(obj, "body", "isBase64Encoded", SOURCE)?,
+        query: multi_value_map(obj, "queryStringParameters", SOURCE)?,
+        headers,
+        cookies,
+        raw_event,
+    })
+}
+
+pub(super) fn encode(response: Encoded) -> Value {
+    http_api_shape(response)
+}

@@ -1,0 +1,266 @@
+//! Lambda events in, Lambda responses out: one file per event source, each owning its
+//! decoding and its response shape, beside `detect` which tells them apart.
+
+mod alb;
+mod body;
+mod detect;
+mod function_url;
+mod http_v2;
+mod lattice_v1;
+mod lattice_v2;
+mod rest_v1;
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+pub use body::Encoded;
+pub use detect::detect;
+
+use crate::request::{Fields, Request};
+
+/// The Lambda event sources Powertools' resolvers support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventSource {
+    /// API Gateway REST API (payload 1.0).
+    RestV1,
+    /// API Gateway HTTP API (payload 2.0).
+    HttpV2,
+    /// ALB with single-value headers.
+    Alb,
+    /// ALB with multi-value headers on.
+    #[serde(rename = "alb-multi")]
+    AlbMultiValue,
+    /// Lambda Function URL.
+    FunctionUrl,
+    /// VPC Lattice, event version 1.
+    LatticeV1,
+    /// VPC Lattice, event version 2.
+    LatticeV2,
+}
+
+impl EventSource {
+    /// Every source, in a fixed order.
+    pub const ALL: [EventSource; 7] = [
+        EventSource::RestV1,
+        EventSource::HttpV2,
+        EventSource::Alb,
+        EventSource::AlbMultiValue,
+        EventSource::FunctionUrl,
+        EventSource::LatticeV1,
+        EventSource::LatticeV2,
+    ];
+
+    /// The name used in bundle manifests and the CLI (`rest-v1`, `alb-multi`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            EventSource::RestV1 => "rest-v1",
+            EventSource::HttpV2 => "http-v2",
+            EventSource::Alb => "alb",
+            EventSource::AlbMultiValue => "alb-multi",
+            EventSource::FunctionUrl => "function-url",
+            EventSource::LatticeV1 => "lattice-v1",
+            EventSource::LatticeV2 => "lattice-v2",
+        }
+    }
+
+    /// True where repeated headers arrive joined with commas in one value (Powertools splits
+    /// those values for CORS and validation).
+    pub fn joins_repeated_headers(self) -> bool {
+        matches!(
+            self,
+            EventSource::HttpV2 | EventSource::FunctionUrl | EventSource::LatticeV1
+        )
+    }
+
+    /// True where Powertools' REST resolver rules apply: rules lose their trailing slash and
+    /// match any number of trailing slashes.
+    pub fn tolerates_trailing_slash(self) -> bool {
+        self == EventSource::RestV1
+    }
+}
+
+impl std::fmt::Display for EventSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for EventSource {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        EventSource::ALL
+            .into_iter()
+            .find(|src| src.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = EventSource::ALL.iter().map(|s| s.name()).collect();
+                format!(
+                    "unknown event source `{s}`; expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Why an event could not be decoded. Each answers 400 in the dev server and an error line
+/// in `invoke`; in Lambda, a 500 response.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The bytes are not JSON.
+    #[error("the event is not JSON: {0}")]
+    NotJson(#[from] serde_json::Error),
+    /// The JSON is not an object.
+    #[error("the event is not a JSON object")]
+    NotAnObject,
+    /// No source's marker fields were found.
+    #[error(
+        "cannot tell the event source: expected `requestContext.elb` (ALB), `rawPath` or `requestContext.http` \
+         (HTTP API v2, Function URL), `httpMethod` and `path` (REST v1, ALB), `raw_path` and `method` \
+         (VPC Lattice v1), or `method` and `path` (VPC Lattice v2); name the source in the bundle to skip detection"
+    )]
+    UnknownSource,
+    /// A field the source requires is missing or of the wrong type.
+    #[error("{event_source} event: `{field}` must be {expected}")]
+    BadField {
+        /// The source being decoded.
+        event_source: EventSource,
+        /// The field, as a JSON path.
+        field: &'static str,
+        /// What it must be.
+        expected: &'static str,
+    },
+}
+
+/// Decodes a Lambda event, detecting its source unless `source` names it.
+pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, DecodeError> {
+    let event: Value = serde_json::from_slice(raw)?;
+    let obj = event.as_object().ok_or(DecodeError::NotAnObject)?;
+    let source = match source {
+        Some(s) => s,
+        None => detect(obj)?,
+    };
+    let raw_event: Arc<str> = Arc::from(String::from_utf8_lossy(raw));
+    match source {
+        EventSource::RestV1 => rest_v1::decode(obj, raw_event),
+        EventSource::HttpV2 => http_v2::decode(obj, raw_event, EventSource::HttpV2),
+        EventSource::FunctionUrl => function_url::decode(obj, raw_event),
+        EventSource::Alb | EventSource::AlbMultiValue => alb::decode(obj, raw_event, source),
+        EventSource::LatticeV1 => lattice_v1::decode(obj, raw_event),
+        EventSource::LatticeV2 => lattice_v2::decode(obj, raw_event),
+    }
+}
+
+/// Encodes a finished response in the shape the source expects.
+pub fn encode(response: Encoded, source: EventSource) -> Value {
+    match source {
+        EventSource::RestV1 => rest_v1::encode(response),
+        EventSource::AlbMultiValue | EventSource::Alb => alb::encode(response, source),
+        EventSource::HttpV2 => http_v2::encode(response),
+        EventSource::FunctionUrl => function_url::encode(response),
+        EventSource::LatticeV1 => lattice_v1::encode(response),
+        EventSource::LatticeV2 => lattice_v2::encode(response),
+    }
+}
+
+// Field readers shared by the sources. Each returns a `BadField` error naming the field.
+
+fn required_str<'a>(
+    obj: &'a Map<String, Value>,
+    key: &'static str,
+    source: EventSource,
+) -> Result<&'a str, DecodeError> {
+    obj.get(key)
+        .and_then(Value::as_str)
+        .ok_or(DecodeError::BadField {
+            event_source: source,
+            field: key,
+            expected: "a string",
+        })
+}
+
+/// A `{name: "value"}` map; `null` or absent is empty.
+fn single_value_map(
+    obj: &Map<String, Value>,
+    key: &'static str,
+    source: EventSource,
+) -> Result<Fields, DecodeError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                Value::String(s) => Ok((k.clone(), s.clone())),
+                _ => Err(DecodeError::BadField {
+                    event_source: source,
+                    field: key,
+                    expected: "an object of strings",
+                }),
+            })
+            .collect(),
+        Some(_) => Err(DecodeError::BadField {
+            event_source: source,
+            field: key,
+            expected: "an object of strings",
+        }),
+    }
+}
+
+/// A `{name: ["v1", "v2"]}` map; `null` or absent is empty. A plain string value is accepted
+/// as one value (some test tools send that).
+fn multi_value_map(
+    obj: &Map<String, Value>,
+    key: &'static str,
+    source: EventSource,
+) -> Result<Fields, DecodeError> {
+    let bad = || DecodeError::BadField {
+        event_source: source,
+        field: key,
+        expected: "an object of string lists",
+    };
+    let mut out = Vec::new();
+    match obj.get(key) {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => {
+            for (k, v) in map {
+                match v {
+                    Value::Array(items) => {
+                        for item in items {
+                            out.push((k.clone(), item.as_str().ok_or_else(bad)?.to_string()));
+                        }
+                    }
+                    Value::String(s) => out.push((k.clone(), s.clone())),
+                    Value::Null => {}
+                    _ => return Err(bad()),
+                }
+            }
+        }
+        Some(_) => return Err(bad()),
+    }
+    Ok(out)
+}
+
+/// True when `key` holds a non-empty object.
+fn has_entries(obj: &Map<String, Value>, key: &str) -> bool {
+    obj.get(key)
+        .and_then(Value::as_object)
+        .is_some_and(|m| !m.is_empty())
+}
+
+/// Splits each value on `,` (API Gateway and Lattice v1 join repeated query values so).
+fn split_commas(fields: Fields) -> Fields {
+    fields
+        .into_iter()
+        .flat_map(|(k, v)| {
+            v.split(',')
+                .map(|part| (k.clone(), part.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The part of a path before `?` (VPC Lattice paths may carry the query).
+fn without_query(path: &str) -> &str {
+    path.split_once('?').map_or(path, |(p, _)| p)
+}

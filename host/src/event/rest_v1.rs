@@ -1,0 +1,133 @@
+//! API Gateway REST API (payload format 1.0).
+//!
+//! Headers and query come from the multi-value fields when they have entries (they carry
+//! every repeated value), else from the single-value ones. The response uses
+//! `multiValueHeaders`.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::body::{Encoded, decode_body, multi_value_shape};
+use super::{
+    DecodeError, EventSource, has_entries, multi_value_map, required_str, single_value_map,
+};
+use crate::request::{Fields, Request, parse_cookie_headers};
+
+const SOURCE: EventSource = EventSource::RestV1;
+
+pub(super) fn decode(
+    obj: &Map<String, Value>,
+    raw_event: Arc<str>,
+) -> Result<Request, DecodeError> {
+    let headers = match has_entries(obj, "multiValueHeaders") {
+        true => multi_value_map(obj, "multiValueHeaders", SOURCE)?,
+        false => single_value_map(obj, "headers", SOURCE)?,
+    };
+    let query = merged_query(obj, SOURCE)?;
+    let cookies = parse_cookie_headers(
+        headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+            .map(|(_, v)| v.as_str()),
+    );
+    Ok(Request {
+        source: SOURCE,
+        method: required_str(obj, "httpMethod", SOURCE)?.to_string(),
+        path: required_str(obj, "path", SOURCE)?.to_string(),
+        body: decode_body(obj, "body", "isBase64Encoded", SOURCE)?,
+        headers,
+        query,
+        cookies,
+        raw_event,
+    })
+}
+
+/// Every value of `multiValueQueryStringParameters`, then the single-value keys it lacks.
+pub(super) fn merged_query(
+    obj: &Map<String, Value>,
+    source: EventSource,
+) -> Result<Fields, DecodeError> {
+    let mut query = multi_value_map(obj, "multiValueQueryStringParameters", source)?;
+    for (k, v) in single_value_map(obj, "queryStringParameters", source)? {
+        if !query.iter().any(|(n, _)| *n == k) {
+            query.push((k, v));
+        }
+    }
+    Ok(query)
+}
+
+pub(super) fn encode(response: Encoded) -> Value {
+    multi_value_shape(response, Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_json(event: Value) -> Request {
+        super::super::decode(event.to_string().as_bytes(), None).expect("decodes")
+    }
+
+    #[test]
+    fn repeated_query_values_are_kept_in_order() {
+        let req = decode_json(serde_json::json!({
+            "httpMethod": "GET", "path": "/q", "requestContext": {},
+            "queryStringParameters": {"category": "blue", "name": "ann"},
+            "multiValueQueryStringParameters": {"category": ["red", "blue"], "name": ["ann"]},
+        }));
+        assert_eq!(req.source, EventSource::RestV1);
+        let q: Vec<_> = req.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(q, ["category=red", "category=blue", "name=ann"]);
+    }
+
+    #[test]
+    fn base64_bodies_are_decoded_and_bad_base64_is_kept_as_sent() {
+        let req = decode_json(serde_json::json!({
+            "httpMethod": "POST", "path": "/", "requestContext": {},
+            "body": "eyJ0aXRsZSI6ICJlbmNvZGVkIn0=", "isBase64Encoded": true,
+        }));
+        assert_eq!(req.body, br#"{"title": "encoded"}"#);
+        // apiGatewayProxyEventAnotherPath.json flags this text as base64.
+        let bad = decode_json(serde_json::json!({
+            "httpMethod": "POST", "path": "/", "requestContext": {},
+            "body": "Hello from Lambda!", "isBase64Encoded": true,
+        }));
+        assert_eq!(bad.body, b"Hello from Lambda!");
+    }
+
+    #[test]
+    fn cookies_come_from_cookie_headers() {
+        let req = decode_json(serde_json::json!({
+            "httpMethod": "GET", "path": "/", "requestContext": {},
+            "multiValueHeaders": {"Cookie": ["a=1; b=2", "c=3"]},
+        }));
+        assert_eq!(
+            req.cookies,
+            [
+                ("a".into(), "1".into()),
+                ("b".into(), "2".into()),
+                ("c".into(), "3".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn response_uses_multi_value_headers_with_cookies_last() {
+        let mut headers = crate::response::Headers::default();
+        headers.append("X-Multi", "a".into());
+        headers.append("X-Multi", "b".into());
+        headers.set("Content-Type", "text/plain".into());
+        let out = encode(Encoded {
+            status: 200,
+            headers,
+            cookies: vec!["a=1; Secure".into()],
+            body: Some("hi".into()),
+            is_base64: false,
+        });
+        assert_eq!(
+            out.to_string(),
+            r#"{"statusCode":200,"body":"hi","isBase64Encoded":false,"multiValueHeaders":{"X-Multi":["a","b"],"Content-Type":["text/plain"],"Set-Cookie":["a=1; Secure"]}}"#
+        );
+    }
+}

@@ -1,0 +1,85 @@
+//! The Lambda `bootstrap`: loads the bundle at cold start, then serves invocations through
+//! `lambda_runtime`. Framework failures become HTTP responses, never invocation errors.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use lambda_runtime::{LambdaEvent, service_fn};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::bundle::Bundle;
+use crate::pipeline::{Pipeline, malformed_event_response};
+use crate::runtime::InvocationContext;
+
+/// The environment variable naming the bundle directory.
+pub const BUNDLE_ENV: &str = "SWITCHYARD_BUNDLE";
+
+/// The bundle directory: `SWITCHYARD_BUNDLE`, else `bundle/` beside the binary.
+pub fn bundle_dir() -> anyhow::Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(BUNDLE_ENV) {
+        return Ok(PathBuf::from(dir));
+    }
+    let exe = std::env::current_exe().context("cannot locate the bootstrap binary")?;
+    Ok(exe
+        .parent()
+        .map(|p| p.join("bundle"))
+        .unwrap_or_else(|| PathBuf::from("bundle")))
+}
+
+/// Serves Lambda invocations until the runtime stops.
+pub fn run() -> anyhow::Result<()> {
+    let dir = bundle_dir()?;
+    let pipeline = Arc::new(Bundle::open(&dir)?.load()?);
+    crate::log::info(&format!("loaded bundle `{}`", dir.display()));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        lambda_runtime::run(service_fn(move |event: LambdaEvent<Box<RawValue>>| {
+            let pipeline = pipeline.clone();
+            async move { Ok::<Value, lambda_runtime::Error>(answer(pipeline, event).await) }
+        }))
+        .await
+        .map_err(|e| anyhow::anyhow!("the Lambda runtime loop failed: {e}"))
+    })
+}
+
+async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> Value {
+    let context = InvocationContext {
+        request_id: event.context.request_id.clone(),
+        function_name: event.context.env_config.function_name.clone(),
+        function_version: event.context.env_config.version.clone(),
+        invoked_function_arn: event.context.invoked_function_arn.clone(),
+        memory_limit_mb: event.context.env_config.memory as u32,
+        deadline_ms: event.context.deadline,
+    };
+    let request_id = context.request_id.clone();
+    let joined = tokio::task::spawn_blocking(move || {
+        pipeline
+            .handle(event.payload.get().as_bytes(), &context)
+            .unwrap_or_else(|err| {
+                crate::log::emit(
+                    crate::log::Level::Error,
+                    &err.to_string(),
+                    &[("request_id", &context.request_id)],
+                );
+                malformed_event_response(&err)
+            })
+    })
+    .await;
+    joined.unwrap_or_else(|err| {
+        crate::log::emit(
+            crate::log::Level::Error,
+            &format!("the request failed: {err}"),
+            &[("request_id", &request_id)],
+        );
+        serde_json::json!({
+            "statusCode": 500,
+            "body": r#"{"statusCode":500,"message":"Internal Server Error"}"#,
+            "isBase64Encoded": false,
+            "headers": {"Content-Type": "application/json"},
+        })
+    })
+}

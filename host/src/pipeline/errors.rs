@@ -1,0 +1,74 @@
+//! Errors to responses: exception handlers by type name, `ServiceError` bodies, unhandled
+//! errors (500, with the error text in debug mode), and failed guest calls (500 or 504).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::Pipeline;
+use crate::response::{Body, Response};
+use crate::runtime::{CallFailure, Invocation, Target, WitError, response_from_wit};
+
+impl Pipeline {
+    /// The response for an error that reached the top of the chain.
+    pub(super) fn error_response(&self, invocation: &Arc<Invocation>, err: WitError) -> Response {
+        let Some((component, handler)) = self.exception_handler_for(&err.type_names) else {
+            return self.uncaught(err);
+        };
+        let target = Target::ExceptionHandler((handler, err));
+        match invocation.call_outside_chain(component, &target) {
+            Ok(Ok(response)) => response_from_wit(response),
+            // A handler that raises a `ServiceError` answers with it; anything else is unhandled.
+            Ok(Err(raised)) => self.uncaught(raised),
+            Err(failure) => failure_response(&failure),
+        }
+    }
+
+    /// The exception handler registered for the most specific of `type_names`, else a
+    /// catch-all (`*`). Later registrations win, as later `include_router` calls do.
+    pub(super) fn exception_handler_for(&self, type_names: &[String]) -> Option<(usize, u32)> {
+        let lookup = |name: &str| {
+            self.exception_handlers
+                .iter()
+                .rev()
+                .find(|h| h.type_name == name)
+                .map(|h| (h.component, h.handler))
+        };
+        type_names
+            .iter()
+            .find_map(|name| lookup(name))
+            .or_else(|| lookup("*"))
+    }
+
+    fn uncaught(&self, err: WitError) -> Response {
+        if let Some(service) = err.service {
+            let message = serde_json::from_str(&service.message_json)
+                .unwrap_or(Value::String(service.message_json));
+            return Response::json_error(service.status, message);
+        }
+        let kind = err
+            .type_names
+            .first()
+            .map(String::as_str)
+            .unwrap_or("Error");
+        crate::log::error(&format!("unhandled error {kind}: {}", err.message));
+        match self.settings.debug {
+            true => Response::new(
+                500,
+                Some("text/plain"),
+                Body::Text(format!("{kind}: {}", err.message)),
+            ),
+            false => Response::json_error(500, Value::String("Internal Server Error".into())),
+        }
+    }
+}
+
+/// The response for a guest call that trapped, timed out or could not start.
+pub(super) fn failure_response(failure: &CallFailure) -> Response {
+    crate::log::error(&failure.to_string());
+    let message = match failure {
+        CallFailure::Timeout { .. } => "Gateway Timeout",
+        _ => "Internal Server Error",
+    };
+    Response::json_error(failure.status(), Value::String(message.into()))
+}

@@ -1,0 +1,361 @@
+//! The request path, arrow by arrow (DESIGN.md): decode → strip prefixes → route →
+//! middleware chain and handler in guests → errors → CORS → Cache-Control → gzip → base64 →
+//! encode for the source. This module wires the arrows; each lives in its own file.
+
+mod compress;
+mod cors;
+mod errors;
+mod middleware;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::bail;
+use base64::Engine as _;
+use serde_json::Value;
+
+pub use cors::CorsConfig;
+
+use crate::event::{self, DecodeError, Encoded, EventSource};
+use crate::request::Request;
+use crate::response::{Body, Response};
+use crate::router::{self, RouteEntry, Router, StripPrefix};
+use crate::runtime::{
+    Invocation, InvocationContext, Runtime, WitPrefix, request_to_wit, response_from_wit,
+};
+
+/// App-wide settings: from the app component's manifest, overridden by the bundle.
+#[derive(Debug, Clone, Default)]
+pub struct AppSettings {
+    /// CORS for routes that do not turn it off; `None` is no CORS and no automatic pre-flight.
+    pub cors: Option<CorsConfig>,
+    /// `strip_prefixes`.
+    pub strip_prefixes: Vec<StripPrefix>,
+    /// Debug mode: unhandled errors answer 500 with their text.
+    pub debug: bool,
+    /// The event source, when detection is not wanted.
+    pub source: Option<EventSource>,
+}
+
+/// Where a route's handler lives and its options.
+#[derive(Debug, Clone)]
+pub struct RouteTarget {
+    /// The component's index.
+    pub component: usize,
+    /// The handler's index in the component.
+    pub handler: u32,
+    /// The route's CORS setting; `None` follows the app.
+    pub cors: Option<bool>,
+    /// gzip when accepted.
+    pub compress: bool,
+    /// `Cache-Control` for 200 answers.
+    pub cache_control: Option<String>,
+    /// The component's middlewares for this route, in order.
+    pub middlewares: Vec<u32>,
+}
+
+struct ExceptionHandlerEntry {
+    type_name: String,
+    component: usize,
+    handler: u32,
+}
+
+/// The options that shape a finished response.
+struct ResponseOptions {
+    cors: bool,
+    compress: bool,
+    cache_control: Option<String>,
+}
+
+/// One API: its components, route table and settings, ready for events.
+pub struct Pipeline {
+    runtime: Arc<Runtime>,
+    router: Router<RouteTarget>,
+    settings: AppSettings,
+    global_middlewares: Vec<(usize, u32)>,
+    exception_handlers: Vec<ExceptionHandlerEntry>,
+    /// `Access-Control-Allow-Methods` of the automatic pre-flight.
+    cors_methods: String,
+}
+
+/// A component's place in the API: its optional mount prefix (`include_router(prefix=)`).
+#[derive(Debug, Clone, Default)]
+pub struct Mount {
+    /// Prepended to every rule: `prefix + rule`, or the prefix alone for the rule `/`.
+    pub prefix: Option<String>,
+}
+
+/// What the bundle overrides.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Debug mode.
+    pub debug: Option<bool>,
+    /// The event source.
+    pub source: Option<EventSource>,
+}
+
+impl Pipeline {
+    /// Builds the route table and settings from every component's manifest. Conflicting
+    /// routes in two components, and invalid rules, are errors naming the components.
+    pub fn new(
+        runtime: Arc<Runtime>,
+        mounts: &[Mount],
+        overrides: Overrides,
+    ) -> anyhow::Result<Self> {
+        let components = runtime.components();
+        let app = components.first().map(|c| &c.manifest);
+        let cors = components
+            .iter()
+            .find_map(|c| c.manifest.cors.as_ref())
+            .map(|c| {
+                CorsConfig::new(
+                    &c.allow_origin,
+                    c.extra_origins.clone(),
+                    c.allow_headers.clone(),
+                    c.expose_headers.clone(),
+                    c.max_age,
+                    c.allow_credentials,
+                )
+            });
+        let mut strip_prefixes = Vec::new();
+        for prefix in app.map(|m| m.strip_prefixes.as_slice()).unwrap_or_default() {
+            strip_prefixes.push(match prefix {
+                WitPrefix::Exact(p) => StripPrefix::Exact(p.clone()),
+                WitPrefix::Regex(r) => StripPrefix::Regex(
+                    regex::Regex::new(r)
+                        .map_err(|e| anyhow::anyhow!("strip prefix regex `{r}` is invalid: {e}"))?,
+                ),
+            });
+        }
+        let debug = overrides
+            .debug
+            .or(app.and_then(|m| m.debug))
+            .unwrap_or_else(powertools_dev);
+        let settings = AppSettings {
+            cors,
+            strip_prefixes,
+            debug,
+            source: overrides.source,
+        };
+
+        let mut entries: Vec<RouteEntry<RouteTarget>> = Vec::new();
+        let mut global_middlewares = Vec::new();
+        let mut exception_handlers = Vec::new();
+        let mut cors_methods = vec!["OPTIONS".to_string()];
+        for (index, component) in components.iter().enumerate() {
+            let manifest = &component.manifest;
+            let prefix = mounts.get(index).and_then(|m| m.prefix.as_deref());
+            global_middlewares.extend(manifest.global_middlewares.iter().map(|&m| (index, m)));
+            exception_handlers.extend(manifest.exception_handlers.iter().map(|h| {
+                ExceptionHandlerEntry {
+                    type_name: h.type_name.clone(),
+                    component: index,
+                    handler: h.handler,
+                }
+            }));
+            for route in &manifest.routes {
+                let rule = match (prefix, route.rule.as_str()) {
+                    (Some(p), "/") => p.to_string(),
+                    (Some(p), rule) => format!("{p}{rule}"),
+                    (None, rule) => rule.to_string(),
+                };
+                let compiled = router::compile(&rule)
+                    .map_err(|e| anyhow::anyhow!("component `{}`: {e}", component.name))?;
+                for method in &route.methods {
+                    let method = method.to_ascii_uppercase();
+                    if let Some(other) = entries
+                        .iter()
+                        .find(|e| e.method == method && e.rule == rule)
+                    {
+                        let other_name = &components[other.value.component].name;
+                        if other.value.component != index {
+                            bail!(
+                                "route `{method} {rule}` is declared by both component `{other_name}` and component `{}`",
+                                component.name
+                            );
+                        }
+                        crate::log::warn(&format!(
+                            "component `{other_name}` registers `{method} {rule}` twice; the first registration wins"
+                        ));
+                    }
+                    if route.cors.unwrap_or(settings.cors.is_some()) {
+                        cors_methods.push(method.clone());
+                    }
+                    entries.push(RouteEntry {
+                        method,
+                        rule: rule.clone(),
+                        compiled: compiled.clone(),
+                        value: RouteTarget {
+                            component: index,
+                            handler: route.handler,
+                            cors: route.cors,
+                            compress: route.compress,
+                            cache_control: route.cache_control.clone(),
+                            middlewares: route.middlewares.clone(),
+                        },
+                    });
+                }
+            }
+        }
+        cors_methods.sort();
+        cors_methods.dedup();
+        Ok(Self {
+            runtime,
+            router: Router::new(entries),
+            settings,
+            global_middlewares,
+            exception_handlers,
+            cors_methods: cors_methods.join(","),
+        })
+    }
+
+    /// The route table, in matching order.
+    pub fn routes(&self) -> &[RouteEntry<RouteTarget>] {
+        self.router.routes()
+    }
+
+    /// The runtime behind the pipeline.
+    pub fn runtime(&self) -> &Arc<Runtime> {
+        &self.runtime
+    }
+
+    /// The app settings in force.
+    pub fn settings(&self) -> &AppSettings {
+        &self.settings
+    }
+
+    /// Answers one Lambda event with the Lambda response for its source.
+    pub fn handle(&self, event: &[u8], context: &InvocationContext) -> Result<Value, DecodeError> {
+        let request = event::decode(event, self.settings.source)?;
+        let route_path = router::strip(&self.settings.strip_prefixes, &request.path);
+        let matched = self.router.at(&request.method, &route_path, request.source);
+        let (frames, options, params) = match matched {
+            Some(m) => (
+                self.route_frames(m.value),
+                ResponseOptions {
+                    cors: m.value.cors.unwrap_or(self.settings.cors.is_some()),
+                    compress: m.value.compress,
+                    cache_control: m.value.cache_control.clone(),
+                },
+                m.params,
+            ),
+            None => (
+                self.not_found_frames(&request),
+                ResponseOptions {
+                    cors: self.settings.cors.is_some(),
+                    compress: false,
+                    cache_control: None,
+                },
+                Vec::new(),
+            ),
+        };
+        let wit_request = request_to_wit(&request, &route_path, params, context);
+        let deadline = self.deadline(context);
+        let invocation = Invocation::new(
+            self.runtime.clone(),
+            wit_request,
+            request.raw_event.clone(),
+            frames,
+            deadline,
+        );
+        let response = match invocation.run() {
+            Ok(Ok(response)) => response_from_wit(response),
+            Ok(Err(err)) => self.error_response(&invocation, err),
+            Err(failure) => errors::failure_response(&failure),
+        };
+        Ok(event::encode(
+            self.finish(response, &options, &request),
+            request.source,
+        ))
+    }
+
+    /// The earlier of the bundle's timeout and Lambda's deadline (less a margin to answer).
+    fn deadline(&self, context: &InvocationContext) -> Instant {
+        let timeout = self.runtime.settings().call_timeout;
+        let now = Instant::now();
+        let lambda_left = (context.deadline_ms > 0).then(|| {
+            let now_ms = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis() as u64;
+            Duration::from_millis(
+                context
+                    .deadline_ms
+                    .saturating_sub(now_ms)
+                    .saturating_sub(50),
+            )
+        });
+        now + lambda_left.map_or(timeout, |left| left.min(timeout))
+    }
+
+    /// CORS, Cache-Control, gzip and base64, in Powertools' order.
+    fn finish(
+        &self,
+        mut response: Response,
+        options: &ResponseOptions,
+        request: &Request,
+    ) -> Encoded {
+        if options.cors {
+            let default = CorsConfig::default();
+            let cors = self.settings.cors.as_ref().unwrap_or(&default);
+            cors.apply(request.first_header_item("origin"), &mut response.headers);
+        }
+        if let Some(value) = &options.cache_control {
+            let value = if response.status == 200 {
+                value.clone()
+            } else {
+                "no-cache".to_string()
+            };
+            response.headers.set("Cache-Control", value);
+        }
+        let accepts = compress::accepts_gzip(request);
+        if compress::should_compress(accepts, response.compress, options.compress) {
+            let bytes = match std::mem::replace(&mut response.body, Body::None) {
+                Body::Text(text) => Some(text.into_bytes()),
+                Body::Binary(bytes) => Some(bytes),
+                Body::None => None,
+            };
+            if let Some(bytes) = bytes {
+                response.headers.set("Content-Encoding", "gzip".to_string());
+                response.body = Body::Binary(compress::gzip(&bytes));
+            }
+        }
+        let (body, is_base64) = match response.body {
+            Body::None => (None, false),
+            Body::Text(text) => (Some(text), false),
+            Body::Binary(bytes) => (
+                Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+                true,
+            ),
+        };
+        Encoded {
+            status: response.status,
+            headers: response.headers,
+            cookies: response.cookies,
+            body,
+            is_base64,
+        }
+    }
+}
+
+/// `POWERTOOLS_DEV`, read as Powertools' `strtobool` does.
+fn powertools_dev() -> bool {
+    std::env::var("POWERTOOLS_DEV")
+        .map(|v| {
+            matches!(
+                v.to_ascii_lowercase().as_str(),
+                "1" | "y" | "yes" | "t" | "true" | "on"
+            )
+        })
+        .unwrap_or(false)
+}
+
+/// The answer for an event that could not be decoded: a 400 with the reason.
+pub fn malformed_event_response(err: &DecodeError) -> Value {
+    serde_json::json!({
+        "statusCode": 400,
+        "body": serde_json::json!({"statusCode": 400, "message": err.to_string()}).to_string(),
+        "isBase64Encoded": false,
+        "headers": {"Content-Type": "application/json"},
+    })
+}

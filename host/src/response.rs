@@ -1,0 +1,90 @@
+//! The neutral response the pipeline builds and each event source encodes.
+
+/// Response headers: names case-sensitive as given, each with its values, in insertion
+/// order (Python dict semantics: setting an existing name keeps its position).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Headers(Vec<(String, Vec<String>)>);
+
+impl Headers {
+    /// Adds a value under `name`, after the values it already has.
+    pub fn append(&mut self, name: &str, value: String) {
+        match self.0.iter_mut().find(|(n, _)| n == name) {
+            Some((_, values)) => values.push(value),
+            None => self.0.push((name.to_string(), vec![value])),
+        }
+    }
+
+    /// Sets `name` to one value, keeping its position if it exists.
+    pub fn set(&mut self, name: &str, value: String) {
+        match self.0.iter_mut().find(|(n, _)| n == name) {
+            Some((_, values)) => *values = vec![value],
+            None => self.0.push((name.to_string(), vec![value])),
+        }
+    }
+
+    /// The values of `name` (exact name).
+    pub fn get(&self, name: &str) -> Option<&[String]> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Every header with its values, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_slice()))
+    }
+}
+
+/// A response body before the source's encoding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// `body=None`: `null` in the Lambda response (`""` on ALB).
+    None,
+    /// Text, sent as is.
+    Text(String),
+    /// Bytes, sent base64-encoded with `isBase64Encoded: true`.
+    Binary(Vec<u8>),
+}
+
+/// An HTTP response as the pipeline builds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// Headers in order.
+    pub headers: Headers,
+    /// `Set-Cookie` values, formatted.
+    pub cookies: Vec<String>,
+    /// The body.
+    pub body: Body,
+    /// The response's own compression choice, which wins over the route's.
+    pub compress: Option<bool>,
+}
+
+impl Response {
+    /// A response with a status, a content type and a body.
+    pub fn new(status: u16, content_type: Option<&str>, body: Body) -> Self {
+        let mut headers = Headers::default();
+        if let Some(ct) = content_type {
+            headers.set("Content-Type", ct.to_string());
+        }
+        Self {
+            status,
+            headers,
+            cookies: Vec::new(),
+            body,
+            compress: None,
+        }
+    }
+
+    /// Powertools' error body `{"statusCode": status, "message": message}`, as JSON.
+    pub fn json_error(status: u16, message: serde_json::Value) -> Self {
+        let body = serde_json::json!({"statusCode": status, "message": message});
+        Self::new(
+            status,
+            Some("application/json"),
+            Body::Text(body.to_string()),
+        )
+    }
+}

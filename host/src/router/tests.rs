@@ -1,0 +1,214 @@
+//! Table-driven routing tests; rows from Powertools' tests and the conformance ids.
+
+use super::*;
+use crate::event::EventSource::{self, *};
+
+/// One request row: method, path, source, the rule expected to match, and its params.
+type Case = (
+    &'static str,
+    &'static str,
+    EventSource,
+    Option<&'static str>,
+    &'static [(&'static str, &'static str)],
+);
+
+struct RouteTest {
+    routes: &'static [(&'static str, &'static str)],
+    cases: &'static [Case],
+}
+
+impl RouteTest {
+    fn run(&self) {
+        let entries = self
+            .routes
+            .iter()
+            .map(|(method, rule)| RouteEntry {
+                method: method.to_string(),
+                rule: rule.to_string(),
+                compiled: compile(rule).unwrap(),
+                value: format!("{method} {rule}"),
+            })
+            .collect();
+        let router = Router::new(entries);
+        for (method, path, source, want, params) in self.cases {
+            let got = router.at(method, path, *source);
+            assert_eq!(
+                got.as_ref().map(|m| m.value.as_str()),
+                *want,
+                "{method} {path} on {source}"
+            );
+            if let Some(m) = got {
+                let want_params: Vec<_> = params
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                assert_eq!(m.params, want_params, "{method} {path}");
+            }
+        }
+    }
+}
+
+#[test]
+fn static_routes_beat_dynamic_ones_whatever_the_order() {
+    RouteTest {
+        routes: &[
+            ("GET", "/todos/<id>"),
+            ("GET", "/todos/special"),
+            ("GET", "/<a>/<b>"),
+            ("GET", "/users/<id>"),
+        ],
+        cases: &[
+            (
+                "GET",
+                "/todos/special",
+                HttpV2,
+                Some("GET /todos/special"),
+                &[],
+            ),
+            (
+                "GET",
+                "/todos/7",
+                HttpV2,
+                Some("GET /todos/<id>"),
+                &[("id", "7")],
+            ),
+            // Among dynamic routes the first registered wins.
+            (
+                "GET",
+                "/users/1",
+                HttpV2,
+                Some("GET /<a>/<b>"),
+                &[("a", "users"), ("b", "1")],
+            ),
+        ],
+    }
+    .run();
+}
+
+#[test]
+fn unknown_route_and_method_mismatch_are_misses_never_405() {
+    RouteTest {
+        routes: &[("GET", "/todos"), ("POST", "/todos")],
+        cases: &[
+            ("PUT", "/todos", RestV1, None, &[]),        // method-mismatch
+            ("GET", "/nothing/here", RestV1, None, &[]), // unknown-route
+            ("get", "/todos", RestV1, Some("GET /todos"), &[]), // methods compare upper-cased
+        ],
+    }
+    .run();
+}
+
+#[test]
+fn trailing_slashes_match_only_on_rest_v1() {
+    RouteTest {
+        routes: &[("GET", "/todos"), ("GET", "/"), ("GET", "/x/")],
+        cases: &[
+            ("GET", "/todos/", RestV1, Some("GET /todos"), &[]), // trailing-slash@rest-v1
+            ("GET", "/todos//", RestV1, Some("GET /todos"), &[]),
+            ("GET", "/todos/", HttpV2, None, &[]), // trailing-slash@http-v2
+            ("GET", "/todos/", Alb, None, &[]),
+            ("GET", "/todos/", LatticeV2, None, &[]),
+            ("GET", "", RestV1, Some("GET /"), &[]),
+            ("GET", "//", RestV1, Some("GET /"), &[]),
+            ("GET", "/x", RestV1, Some("GET /x/"), &[]),
+            ("GET", "/x", HttpV2, None, &[]),
+        ],
+    }
+    .run();
+}
+
+#[test]
+fn parameters_take_uri_safe_characters_but_never_a_slash() {
+    RouteTest {
+        routes: &[
+            ("GET", "/users/<user_id>/todos/<todo_id>"),
+            ("GET", "/p/<v>"),
+        ],
+        cases: &[
+            (
+                "GET",
+                "/users/7/todos/3",
+                HttpV2,
+                Some("GET /users/<user_id>/todos/<todo_id>"),
+                &[("user_id", "7"), ("todo_id", "3")],
+            ),
+            (
+                "GET",
+                "/p/user@example.com",
+                HttpV2,
+                Some("GET /p/<v>"),
+                &[("v", "user@example.com")],
+            ),
+            (
+                "GET",
+                "/p/-._~'!*:@,;()=+&$",
+                HttpV2,
+                Some("GET /p/<v>"),
+                &[("v", "-._~'!*:@,;()=+&$")],
+            ),
+            (
+                "GET",
+                "/p/%<>[]{}|^",
+                HttpV2,
+                Some("GET /p/<v>"),
+                &[("v", "%<>[]{}|^")],
+            ),
+            (
+                "GET",
+                "/p/abc%20def",
+                HttpV2,
+                Some("GET /p/<v>"),
+                &[("v", "abc%20def")],
+            ),
+            (
+                "GET",
+                "/p/with space",
+                HttpV2,
+                Some("GET /p/<v>"),
+                &[("v", "with space")],
+            ),
+            (
+                "GET",
+                "/p/über",
+                HttpV2,
+                Some("GET /p/<v>"),
+                &[("v", "über")],
+            ),
+            ("GET", "/p/a/b", HttpV2, None, &[]),
+            ("GET", "/p/", HttpV2, None, &[]),
+        ],
+    }
+    .run();
+}
+
+#[test]
+fn rules_are_regular_expressions() {
+    RouteTest {
+        routes: &[
+            ("GET", "/files/.+"),
+            ("GET", "/v1.0/x"),
+            ("GET", "/my/{path}"),
+        ],
+        cases: &[
+            ("GET", "/files/a/b.txt", HttpV2, Some("GET /files/.+"), &[]), // regex-route
+            ("GET", "/v1X0/x", HttpV2, Some("GET /v1.0/x"), &[]),
+            ("GET", "/my/{path}", HttpV2, Some("GET /my/{path}"), &[]), // a literal, static route
+        ],
+    }
+    .run();
+}
+
+#[test]
+fn a_catch_all_without_groups_is_static_and_shadows_dynamic_routes() {
+    RouteTest {
+        routes: &[("GET", "/todos/<id>"), ("GET", ".+")],
+        cases: &[("GET", "/todos/1", HttpV2, Some("GET .+"), &[])],
+    }
+    .run();
+}
+
+#[test]
+fn invalid_rules_are_errors_naming_the_rule() {
+    let err = compile("/bad/(unclosed").unwrap_err();
+    assert!(err.to_string().contains("`/bad/(unclosed`"), "{err}");
+}

@@ -1,0 +1,137 @@
+//! Neutral request/response ⇄ WIT types.
+
+use super::bindings::{self as wit, Body as WitBody, Cookie, SameSite};
+use crate::event::EventSource;
+use crate::request::{Fields, Request};
+use crate::response::{Body, Headers, Response};
+
+/// The Lambda invocation's context, as the host knows it.
+#[derive(Debug, Clone, Default)]
+pub struct InvocationContext {
+    /// The invocation's request id.
+    pub request_id: String,
+    /// The function's name.
+    pub function_name: String,
+    /// The function's version.
+    pub function_version: String,
+    /// The ARN the function was invoked with.
+    pub invoked_function_arn: String,
+    /// The function's memory, in MB.
+    pub memory_limit_mb: u32,
+    /// Milliseconds since the Unix epoch when Lambda stops the invocation; 0 when unknown.
+    pub deadline_ms: u64,
+}
+
+impl InvocationContext {
+    /// The context `switchyard invoke` and tests use: the Powertools docs' fake context.
+    pub fn local() -> Self {
+        Self {
+            request_id: "00000000-0000-0000-0000-000000000000".into(),
+            function_name: "test".into(),
+            function_version: "$LATEST".into(),
+            invoked_function_arn: "arn:aws:lambda:eu-west-1:123456789012:function:test".into(),
+            memory_limit_mb: 128,
+            deadline_ms: 0,
+        }
+    }
+}
+
+pub(crate) fn request_to_wit(
+    request: &Request,
+    route_path: &str,
+    path_params: Fields,
+    context: &InvocationContext,
+) -> wit::Request {
+    wit::Request {
+        source: match request.source {
+            EventSource::RestV1 => wit::EventSource::RestV1,
+            EventSource::HttpV2 => wit::EventSource::HttpV2,
+            EventSource::Alb => wit::EventSource::Alb,
+            EventSource::AlbMultiValue => wit::EventSource::AlbMultiValue,
+            EventSource::FunctionUrl => wit::EventSource::FunctionUrl,
+            EventSource::LatticeV1 => wit::EventSource::LatticeV1,
+            EventSource::LatticeV2 => wit::EventSource::LatticeV2,
+        },
+        method: request.method.clone(),
+        path: request.path.clone(),
+        route_path: route_path.to_string(),
+        path_params,
+        headers: request.headers.clone(),
+        query: request.query.clone(),
+        cookies: request.cookies.clone(),
+        body: request.body.clone(),
+        lambda_context: wit::LambdaContext {
+            request_id: context.request_id.clone(),
+            function_name: context.function_name.clone(),
+            function_version: context.function_version.clone(),
+            invoked_function_arn: context.invoked_function_arn.clone(),
+            memory_limit_mb: context.memory_limit_mb,
+            deadline_ms: context.deadline_ms,
+        },
+    }
+}
+
+pub(crate) fn response_from_wit(r: wit::Response) -> Response {
+    let mut headers = Headers::default();
+    for (name, value) in r.headers {
+        headers.append(&name, value);
+    }
+    Response {
+        status: r.status,
+        headers,
+        cookies: r.cookies.iter().map(format_cookie).collect(),
+        body: match r.body {
+            WitBody::None => Body::None,
+            WitBody::Text(s) => Body::Text(s),
+            WitBody::Binary(b) => Body::Binary(b),
+        },
+        compress: r.compress,
+    }
+}
+
+/// A `Set-Cookie` value in Powertools' attribute order (`shared/cookies.py` `__str__`).
+fn format_cookie(c: &Cookie) -> String {
+    let mut out = format!("{}={}", c.name, c.value);
+    if let Some(path) = &c.path {
+        out.push_str(&format!("; Path={path}"));
+    }
+    if let Some(domain) = &c.domain {
+        out.push_str(&format!("; Domain={domain}"));
+    }
+    if let Some(expires) = &c.expires {
+        out.push_str(&format!("; Expires={expires}"));
+    }
+    if let Some(age) = c.max_age {
+        out.push_str(&format!("; Max-Age={}", age.max(0)));
+    }
+    if c.http_only {
+        out.push_str("; HttpOnly");
+    }
+    if c.secure {
+        out.push_str("; Secure");
+    }
+    if let Some(same_site) = c.same_site {
+        out.push_str(match same_site {
+            SameSite::Strict => "; SameSite=Strict",
+            SameSite::Lax => "; SameSite=Lax",
+            SameSite::None => "; SameSite=None",
+        });
+    }
+    for attribute in &c.custom_attributes {
+        out.push_str("; ");
+        out.push_str(attribute);
+    }
+    out
+}
+
+/// The error an unmatched route raises, as Powertools' `NotFoundError()`.
+pub(crate) fn not_found_error() -> wit::Error {
+    wit::Error {
+        type_names: vec!["NotFoundError".into(), "ServiceError".into()],
+        message: "404 Not found".into(),
+        service: Some(wit::ServiceError {
+            status: 404,
+            message_json: "\"Not found\"".into(),
+        }),
+    }
+}

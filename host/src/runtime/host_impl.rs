@@ -1,0 +1,78 @@
+//! The imports of `wit/world.wit` `interface host`: what guests may ask of the host.
+
+use serde_json::Value;
+
+use super::bindings::switchyard::handler::{host, manifest, types};
+use super::bindings::{Error as WitError, LogLevel, Response as WitResponse};
+use super::store::State;
+
+impl types::Host for State {}
+impl manifest::Host for State {}
+
+impl host::Host for State {
+    fn next(&mut self) -> wasmtime::Result<Result<WitResponse, WitError>> {
+        let Some((invocation, frame)) = self.call.clone() else {
+            wasmtime::bail!("`next` was called outside a request");
+        };
+        match invocation.call_frame(frame.saturating_add(1)) {
+            Ok(answer) => Ok(answer),
+            Err(failure) => {
+                // A trap below traps the caller too: the failure is answered once, at the top.
+                let message = failure.to_string();
+                invocation.record_failure(failure);
+                Err(wasmtime::Error::msg(message))
+            }
+        }
+    }
+
+    fn context_set(&mut self, key: String, value_json: String) -> wasmtime::Result<()> {
+        if let Some((invocation, _)) = &self.call {
+            let value = serde_json::from_str(&value_json).unwrap_or(Value::String(value_json));
+            invocation.context_set(key, value);
+        }
+        Ok(())
+    }
+
+    fn context_get(&mut self, key: String) -> wasmtime::Result<Option<String>> {
+        Ok(self
+            .call
+            .as_ref()
+            .and_then(|(invocation, _)| invocation.context_get(&key))
+            .map(|v| v.to_string()))
+    }
+
+    fn raw_event(&mut self) -> wasmtime::Result<String> {
+        Ok(self
+            .call
+            .as_ref()
+            .map(|(invocation, _)| invocation.raw_event.to_string())
+            .unwrap_or_default())
+    }
+
+    fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
+        let (request_id, component) = match &self.call {
+            Some((invocation, _)) => (
+                invocation.request_id.as_str(),
+                invocation
+                    .runtime
+                    .components()
+                    .get(self.component)
+                    .map(|c| c.name.as_str())
+                    .unwrap_or_default(),
+            ),
+            None => ("", ""),
+        };
+        let level = match level {
+            LogLevel::Debug => crate::log::Level::Debug,
+            LogLevel::Info => crate::log::Level::Info,
+            LogLevel::Warn => crate::log::Level::Warn,
+            LogLevel::Error => crate::log::Level::Error,
+        };
+        crate::log::emit(
+            level,
+            &message,
+            &[("request_id", request_id), ("component", component)],
+        );
+        Ok(())
+    }
+}

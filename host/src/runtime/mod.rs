@@ -1,0 +1,253 @@
+//! The WebAssembly side: loading components, keeping warm instances, and calling into them.
+//!
+//! Each component is compiled (or deserialized from its precompiled artifact) once and
+//! pre-instantiated once. Calls take an idle instance or create one; an instance that traps
+//! is dropped, never reused. A middleware that calls `next` into its own component gets a
+//! second instance, since a component instance cannot be re-entered.
+
+mod bindings;
+mod chain;
+mod convert;
+mod engine;
+mod host_impl;
+mod store;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Engine, Store};
+
+pub use bindings::{
+    AppManifest, CorsConfig as WitCorsConfig, Prefix as WitPrefix, Route as WitRoute,
+};
+pub(crate) use bindings::{Body as WitBody, Error as WitError, Response as WitResponse, Target};
+pub use chain::{CallFailure, Frame, Invocation};
+pub use convert::InvocationContext;
+pub(crate) use convert::{not_found_error, request_to_wit, response_from_wit};
+pub use engine::shared_engine;
+use store::{State, new_store};
+
+/// How instances are created and what each call may use.
+#[derive(Debug, Clone)]
+pub struct RuntimeSettings {
+    /// A fresh instance for every call instead of warm reuse.
+    pub fresh_instances: bool,
+    /// The most linear memory one instance may grow to, in bytes.
+    pub memory_limit: usize,
+    /// The longest one request's guest calls may run.
+    pub call_timeout: Duration,
+}
+
+impl Default for RuntimeSettings {
+    fn default() -> Self {
+        Self {
+            fresh_instances: false,
+            memory_limit: 128 << 20,
+            call_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+struct Instance {
+    store: Store<State>,
+    bindings: bindings::Handler,
+}
+
+/// One loaded component.
+pub struct LoadedComponent {
+    /// The component's name in the bundle.
+    pub name: String,
+    /// What it declared.
+    pub manifest: AppManifest,
+    pre: bindings::HandlerPre<State>,
+    idle: Mutex<Vec<Instance>>,
+}
+
+/// Where a component's code comes from.
+#[derive(Debug, Clone)]
+pub struct ComponentSource {
+    /// The component's name.
+    pub name: String,
+    /// The `.wasm` component.
+    pub wasm: std::path::PathBuf,
+    /// Its precompiled artifact, used when present and built by this host's engine.
+    pub precompiled: Option<std::path::PathBuf>,
+}
+
+/// Every component of a bundle, ready to call.
+pub struct Runtime {
+    engine: Engine,
+    components: Vec<LoadedComponent>,
+    settings: RuntimeSettings,
+}
+
+impl Runtime {
+    /// Loads, links and pre-instantiates every component and reads its manifest.
+    pub fn load(
+        sources: &[ComponentSource],
+        settings: RuntimeSettings,
+    ) -> anyhow::Result<Arc<Self>> {
+        let engine = shared_engine()?;
+        let mut linker = Linker::<State>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        bindings::Handler::add_to_linker::<State, HasSelf<State>>(&mut linker, |state| state)?;
+        let mut components = Vec::with_capacity(sources.len());
+        for (index, source) in sources.iter().enumerate() {
+            let component = load_component(&engine, source)?;
+            let pre = linker.instantiate_pre(&component).map_err(anyhow::Error::from).with_context(|| {
+                format!(
+                    "component `{}` does not fit this host's WIT (switchyard:handler@0.1.0); rebuild it against this SDK",
+                    source.name
+                )
+            })?;
+            let pre = bindings::HandlerPre::new(pre)
+                .map_err(anyhow::Error::from)
+                .with_context(|| {
+                    format!(
+                        "component `{}` does not export the `handler` world",
+                        source.name
+                    )
+                })?;
+            let mut instance = instantiate(&engine, &pre, index, &settings)
+                .with_context(|| format!("component `{}` failed to start", source.name))?;
+            instance
+                .store
+                .set_epoch_deadline(engine::ticks(settings.call_timeout));
+            let manifest = instance
+                .bindings
+                .call_manifest(&mut instance.store)
+                .map_err(anyhow::Error::from)
+                .with_context(|| {
+                    format!(
+                        "component `{}` failed while declaring its routes",
+                        source.name
+                    )
+                })?;
+            components.push(LoadedComponent {
+                name: source.name.clone(),
+                manifest,
+                pre,
+                idle: Mutex::new(vec![instance]),
+            });
+        }
+        Ok(Arc::new(Self {
+            engine,
+            components,
+            settings,
+        }))
+    }
+
+    /// The loaded components, in bundle order.
+    pub fn components(&self) -> &[LoadedComponent] {
+        &self.components
+    }
+
+    /// The runtime's settings.
+    pub fn settings(&self) -> &RuntimeSettings {
+        &self.settings
+    }
+
+    /// Calls `target` of `component` for the invocation, as frame `frame` of its chain.
+    fn call(
+        &self,
+        component: usize,
+        target: &Target,
+        invocation: &Arc<Invocation>,
+        frame: usize,
+    ) -> Result<Result<WitResponse, WitError>, CallFailure> {
+        let slot = &self.components[component];
+        let idle = match self.settings.fresh_instances {
+            true => None,
+            false => slot.idle.lock().unwrap_or_else(|p| p.into_inner()).pop(),
+        };
+        let mut instance =
+            match idle {
+                Some(instance) => instance,
+                None => instantiate(&self.engine, &slot.pre, component, &self.settings).map_err(
+                    |e| CallFailure::Instantiate {
+                        component: slot.name.clone(),
+                        message: format!("{e:#}"),
+                    },
+                )?,
+            };
+        let remaining = invocation
+            .deadline
+            .saturating_duration_since(std::time::Instant::now());
+        instance.store.set_epoch_deadline(engine::ticks(remaining));
+        instance.store.data_mut().call = Some((invocation.clone(), frame));
+        let result =
+            instance
+                .bindings
+                .call_handle(&mut instance.store, target, &invocation.request);
+        instance.store.data_mut().call = None;
+        match result {
+            Ok(answer) => {
+                if !self.settings.fresh_instances {
+                    slot.idle
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(instance);
+                }
+                Ok(answer)
+            }
+            // The instance is dropped: after a trap its state cannot be trusted.
+            Err(err) => Err(invocation
+                .take_failure()
+                .unwrap_or_else(|| CallFailure::classify(&slot.name, err))),
+        }
+    }
+}
+
+fn load_component(engine: &Engine, source: &ComponentSource) -> anyhow::Result<Component> {
+    if let Some(cwasm) = source.precompiled.as_deref().filter(|p| p.exists()) {
+        // SAFETY: `switchyard compile` wrote this artifact with this engine's settings;
+        // wasmtime checks the engine compatibility header and refuses a mismatch.
+        match unsafe { Component::deserialize_file(engine, cwasm) } {
+            Ok(component) => return Ok(component),
+            Err(err) => crate::log::warn(&format!(
+                "precompiled `{}` does not fit this host ({err}); compiling `{}` instead",
+                cwasm.display(),
+                source.wasm.display()
+            )),
+        }
+    }
+    compile_file(engine, &source.wasm)
+}
+
+/// Reads a `.wasm` file, saying clearly when it is missing or not WebAssembly.
+pub fn read_wasm(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read component `{}`", path.display()))?;
+    if !bytes.starts_with(b"\0asm") {
+        anyhow::bail!("`{}` is not a WebAssembly file", path.display());
+    }
+    Ok(bytes)
+}
+
+/// Compiles a `.wasm` component, saying clearly when the file is not one.
+pub fn compile_file(engine: &Engine, path: &Path) -> anyhow::Result<Component> {
+    let bytes = read_wasm(path)?;
+    Component::from_binary(engine, &bytes)
+        .map_err(anyhow::Error::from)
+        .with_context(|| {
+            format!(
+                "`{}` is not a WebAssembly component (build it for `wasm32-wasip2`)",
+                path.display()
+            )
+        })
+}
+
+fn instantiate(
+    engine: &Engine,
+    pre: &bindings::HandlerPre<State>,
+    component: usize,
+    settings: &RuntimeSettings,
+) -> anyhow::Result<Instance> {
+    let mut store = new_store(engine, component, settings.memory_limit);
+    store.set_epoch_deadline(engine::ticks(settings.call_timeout));
+    let bindings = pre.instantiate(&mut store)?;
+    Ok(Instance { store, bindings })
+}

@@ -1,0 +1,91 @@
+//! `switchyard invoke`: single events, `--jsonl` batches, and errors on their own lines.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::support::{bundle_dir, switchyard_bin};
+
+fn invoke(args: &[&str], stdin: &str) -> (Vec<Value>, String, bool) {
+    let bundle = bundle_dir("todos");
+    let mut child = Command::new(switchyard_bin())
+        .arg("invoke")
+        .arg("--bundle")
+        .arg(&bundle)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("switchyard runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect();
+    (
+        lines,
+        String::from_utf8_lossy(&out.stderr).to_string(),
+        out.status.success(),
+    )
+}
+
+#[test]
+fn jsonl_answers_each_line_in_order_and_goes_on_after_failures() {
+    let events = [
+        json!({"path": "/todos/1", "httpMethod": "GET", "requestContext": {}}).to_string(),
+        "{not json".to_string(),
+        json!({"path": "/panic", "httpMethod": "GET", "requestContext": {}}).to_string(),
+        json!({"hello": "world"}).to_string(),
+        json!({"rawPath": "/todos/2", "requestContext": {"http": {"method": "GET"}, "stage": "$default"}}).to_string(),
+    ];
+    let (lines, stderr, ok) = invoke(&["--jsonl", "-"], &events.join("\n"));
+    assert!(ok, "{stderr}");
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines[0]["statusCode"], 200);
+    assert!(
+        lines[1]["error"].as_str().unwrap().contains("not JSON"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2]["statusCode"], 500);
+    assert!(
+        lines[3]["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot tell the event source"),
+        "{}",
+        lines[3]
+    );
+    assert_eq!(lines[4]["statusCode"], 200);
+    assert!(
+        lines[4].get("cookies").is_some(),
+        "HTTP API shape: {}",
+        lines[4]
+    );
+    assert!(stderr.contains("trapped"), "the panic is logged: {stderr}");
+}
+
+#[test]
+fn a_single_event_prints_one_response() {
+    let event = json!({"path": "/todos", "httpMethod": "GET", "requestContext": {}}).to_string();
+    let (lines, stderr, ok) = invoke(&["-"], &event);
+    assert!(ok, "{stderr}");
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0]["multiValueHeaders"].is_object(), "{}", lines[0]);
+}
+
+#[test]
+fn a_malformed_single_event_fails_with_a_clear_error() {
+    let (lines, stderr, ok) = invoke(&["-"], "[1, 2]");
+    assert!(!ok);
+    assert!(lines.is_empty());
+    assert!(stderr.contains("not a JSON object"), "{stderr}");
+}

@@ -1,0 +1,7 @@
+//! Integration tests: real components, built by `make bundles`, through the real host.
+//! One test binary, so the host links once.
+
+mod conformance;
+mod events;
+mod invoke_cli;
+mod support;
