@@ -3,8 +3,11 @@
 
 CARGO ?= cargo
 WASM_TARGET := wasm32-wasip2
-# Guest crates built for wasm32-wasip2, and the examples that become bundles.
+# Guest crates built for wasm32-wasip2: the examples, and the tests' own guests
+# (tests/guests/NAME). Each `switchyard*.json` beside a guest becomes a bundle:
+# `switchyard.json` is bundle NAME, `switchyard-X.json` is bundle NAME-X.
 EXAMPLES := todos conformance-todos
+TEST_GUESTS := features
 BUNDLES := target/bundles
 HOST := target/debug/switchyard
 SHARED := ../shared
@@ -15,18 +18,22 @@ setup:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 
 guests: setup
-	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(EXAMPLES))
+	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(EXAMPLES) $(TEST_GUESTS))
 
 host:
 	$(CARGO) build -p switchyard
 
-# Each example's switchyard.json names its components; copy them beside it and precompile.
+# Copy each guest's manifests and component into its bundles, then precompile them.
 bundles: guests host
-	@set -e; for ex in $(EXAMPLES); do \
-	  out=$(BUNDLES)/$$ex; mkdir -p $$out; \
-	  cp examples/$$ex/switchyard.json $$out/; \
-	  cp target/$(WASM_TARGET)/release/$$(echo $$ex | tr - _).wasm $$out/; \
-	  $(HOST) compile --bundle $$out; \
+	@set -e; for dir in $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS)); do \
+	  name=$$(basename $$dir); \
+	  for manifest in $$dir/switchyard*.json; do \
+	    suffix=$$(basename $$manifest .json | sed 's/^switchyard//'); \
+	    out=$(BUNDLES)/$$name$$suffix; mkdir -p $$out; \
+	    cp $$manifest $$out/switchyard.json; \
+	    cp target/$(WASM_TARGET)/release/$$(echo $$name | tr - _).wasm $$out/; \
+	    $(HOST) compile --bundle $$out; \
+	  done; \
 	done
 
 test: lint bundles unit conformance

@@ -93,3 +93,8 @@ macro_rules! export {
         }
     };
 }
+
+/// The README's examples compile as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct Readme;

@@ -46,9 +46,18 @@ fn threshold() -> Level {
 
 /// Writes one log line with extra fields (empty values are left out).
 pub fn emit(level: Level, message: &str, fields: &[(&str, &str)]) {
-    if level < threshold() {
-        return;
+    if level >= threshold() {
+        write_line(level, message, fields);
     }
+}
+
+/// Writes a debug-mode trace line whatever the log level: turning debug mode on is the
+/// request for these (Powertools prints them unconditionally).
+pub fn trace(message: &str, fields: &[(&str, &str)]) {
+    write_line(Level::Debug, message, fields);
+}
+
+fn write_line(level: Level, message: &str, fields: &[(&str, &str)]) {
     let mut line = serde_json::Map::new();
     line.insert(
         "timestamp".into(),

@@ -4,4 +4,5 @@
 mod conformance;
 mod events;
 mod invoke_cli;
+mod sdk_features;
 mod support;

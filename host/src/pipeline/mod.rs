@@ -4,6 +4,7 @@
 
 mod compress;
 mod cors;
+mod debug;
 mod errors;
 mod middleware;
 
@@ -227,8 +228,15 @@ impl Pipeline {
     /// Answers one Lambda event with the Lambda response for its source.
     pub fn handle(&self, event: &[u8], context: &InvocationContext) -> Result<Value, DecodeError> {
         let request = event::decode(event, self.settings.source)?;
+        if self.settings.debug {
+            self.trace_event(&request.raw_event);
+        }
         let route_path = router::strip(&self.settings.strip_prefixes, &request.path);
         let matched = self.router.at(&request.method, &route_path, request.source);
+        let rule = matched
+            .as_ref()
+            .map_or("<not found>", |m| m.rule)
+            .to_string();
         let (frames, options, params) = match matched {
             Some(m) => (
                 self.route_frames(m.value),
@@ -249,6 +257,9 @@ impl Pipeline {
                 Vec::new(),
             ),
         };
+        if self.settings.debug {
+            self.trace_route(&request.method, &rule, &frames);
+        }
         let wit_request = request_to_wit(&request, &route_path, params, context);
         let deadline = self.deadline(context);
         let invocation = Invocation::new(
@@ -263,10 +274,11 @@ impl Pipeline {
             Ok(Err(err)) => self.error_response(&invocation, err),
             Err(failure) => errors::failure_response(&failure),
         };
-        Ok(event::encode(
-            self.finish(response, &options, &request),
-            request.source,
-        ))
+        let encoded = event::encode(self.finish(response, &options, &request), request.source);
+        if self.settings.debug {
+            self.trace_response(&encoded);
+        }
+        Ok(encoded)
     }
 
     /// The earlier of the bundle's timeout and Lambda's deadline (less a margin to answer).

@@ -1,0 +1,71 @@
+//! Test guest for SDK features the conformance apps leave out: a custom JSON serializer, a
+//! middleware configured with arguments (Powertools' `BaseMiddlewareHandler`), and unhandled
+//! errors, which debug mode answers with their text.
+
+use serde_json::{Value, json};
+use switchyard_sdk::{App, Error, Middleware, Next, Request, Response};
+
+/// A middleware that carries its settings, as a `BaseMiddlewareHandler` subclass would.
+pub struct StampHeader {
+    /// The header to set on every answer.
+    pub name: &'static str,
+    /// Its value.
+    pub value: String,
+}
+
+impl Middleware for StampHeader {
+    fn handle(&self, _req: &Request, next: Next) -> Result<Response, Error> {
+        let mut response = next.run()?;
+        response.set_header(self.name, self.value.clone());
+        Ok(response)
+    }
+}
+
+/// Serializes JSON bodies with sorted keys and a space after each separator, so a test can
+/// tell it ran (the default is compact and keeps insertion order).
+pub fn sorted_serializer(value: &Value) -> String {
+    fn sort(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<_> = map.keys().collect();
+                keys.sort();
+                Value::Object(
+                    keys.into_iter()
+                        .map(|k| (k.clone(), sort(&map[k])))
+                        .collect(),
+                )
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sort).collect()),
+            other => other.clone(),
+        }
+    }
+    sort(value)
+        .to_string()
+        .replace("\":", "\": ")
+        .replace(",\"", ", \"")
+}
+
+/// `GET /values`: a JSON body the serializer reorders.
+pub fn values() -> Value {
+    json!({"zeta": 1, "alpha": [3, 2], "mid": {"b": true, "a": null}})
+}
+
+/// `GET /parse/<n>`: a `ParseIntError` that no exception handler catches.
+pub fn parse(req: &Request) -> Result<Value, Error> {
+    let n: i32 = req.path_param("n").unwrap_or_default().parse()?;
+    Ok(json!({"n": n}))
+}
+
+/// The app.
+pub fn app() -> App {
+    App::new()
+        .serializer(sorted_serializer)
+        .use_middleware(StampHeader {
+            name: "X-Stamp",
+            value: "configured".to_string(),
+        })
+        .get("/values", values)
+        .get("/parse/<n>", parse)
+}
+
+switchyard_sdk::export!(app);
