@@ -6,7 +6,7 @@ WASM_TARGET := wasm32-wasip2
 # Guest crates built for wasm32-wasip2: the examples, and the tests' own guests
 # (tests/guests/NAME). Each `switchyard*.json` beside a guest becomes a bundle:
 # `switchyard.json` is bundle NAME, `switchyard-X.json` is bundle NAME-X.
-EXAMPLES := todos conformance-todos
+EXAMPLES := todos conformance-todos conformance-validated
 TEST_GUESTS := features
 BUNDLES := target/bundles
 HOST := target/debug/switchyard
@@ -41,13 +41,16 @@ test: lint bundles unit conformance
 unit: bundles
 	$(CARGO) test --workspace
 
-# The shared suite's own comparer over the todos cases.
+# The shared suite's own comparer over the todos and validated cases.
 conformance: bundles
 	@mkdir -p target/conformance
-	python3 tests/conformance/split_cases.py $(SHARED)/conformance/cases.json todos target/conformance
-	$(HOST) invoke --bundle $(BUNDLES)/conformance-todos --jsonl target/conformance/todos-events.jsonl \
-	  > target/conformance/todos-actual.jsonl
-	python3 $(SHARED)/conformance/compare.py target/conformance/todos-cases.json target/conformance/todos-actual.jsonl
+	@set -e; for app in todos validated; do \
+	  python3 tests/conformance/split_cases.py $(SHARED)/conformance/cases.json $$app target/conformance; \
+	  $(HOST) invoke --bundle $(BUNDLES)/conformance-$$app --jsonl target/conformance/$$app-events.jsonl \
+	    > target/conformance/$$app-actual.jsonl; \
+	  echo "$$app:"; \
+	  python3 $(SHARED)/conformance/compare.py target/conformance/$$app-cases.json target/conformance/$$app-actual.jsonl; \
+	done
 
 lint:
 	$(CARGO) fmt --all --check

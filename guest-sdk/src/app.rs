@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use crate::error::{Error, NotFoundError, type_key};
-use crate::handler::{Handler, Middleware};
+use crate::handler::{Handler, Middleware, short_name};
+use crate::openapi::{Declare, OpenApi, RouteDoc, Swagger, new_generator, response_schema};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
 
@@ -106,7 +107,7 @@ pub(crate) struct RouteEntry {
     pub(crate) compress: bool,
     pub(crate) cache_control: Option<String>,
     pub(crate) middlewares: Vec<u32>,
-    pub(crate) status_code: Option<u16>,
+    pub(crate) doc: RouteDoc,
 }
 
 /// A Switchyard app: Powertools' resolver, in Rust.
@@ -128,7 +129,6 @@ pub(crate) struct RouteEntry {
 ///     .get("/compressed", || json!({"big": "body"})).compress(true);
 /// # let _: App = app;
 /// ```
-#[derive(Default)]
 pub struct App {
     pub(crate) handlers: Vec<HandlerFn>,
     pub(crate) routes: Vec<RouteEntry>,
@@ -139,14 +139,71 @@ pub struct App {
     pub(crate) strip_prefixes: Vec<Prefix>,
     pub(crate) debug: Option<bool>,
     pub(crate) serializer: Option<Serializer>,
+    /// `enable_validation=True`.
+    pub(crate) validation: bool,
+    /// `response_validation_error_http_code=`.
+    pub(crate) response_validation_error_http_code: Option<u16>,
+    pub(crate) openapi: OpenApi,
+    pub(crate) swagger: Option<Swagger>,
+    /// Collects the named types of every route's schemas (`components.schemas`).
+    pub(crate) schemas: schemars::SchemaGenerator,
     /// Routes added by the last registration call, which the route options apply to.
     last_registration: std::ops::Range<usize>,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        Self {
+            handlers: Vec::new(),
+            routes: Vec::new(),
+            middlewares: Vec::new(),
+            global_middlewares: Vec::new(),
+            exception_handlers: Vec::new(),
+            cors: None,
+            strip_prefixes: Vec::new(),
+            debug: None,
+            serializer: None,
+            validation: false,
+            response_validation_error_http_code: None,
+            openapi: OpenApi::default(),
+            swagger: None,
+            schemas: new_generator(),
+            last_registration: 0..0,
+        }
+    }
 }
 
 impl App {
     /// An app with no routes.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Validates every route's declared parameters, body and response in the host
+    /// (`enable_validation=True`): bad requests answer 422 with Pydantic-style details and
+    /// handlers receive coerced, typed values. Routes can opt out with `.validation(false)`.
+    pub fn enable_validation(mut self) -> Self {
+        self.validation = true;
+        self
+    }
+
+    /// The status of a response that fails validation (`response_validation_error_http_code=`);
+    /// 422 by default.
+    pub fn response_validation_error_http_code(mut self, status: u16) -> Self {
+        self.response_validation_error_http_code = Some(status);
+        self
+    }
+
+    /// Document-level OpenAPI settings (`configure_openapi(...)`).
+    pub fn openapi(mut self, openapi: OpenApi) -> Self {
+        self.openapi = openapi;
+        self
+    }
+
+    /// Serves Swagger UI and the OpenAPI document (`enable_swagger(...)`).
+    pub fn enable_swagger(mut self, swagger: Swagger) -> Self {
+        self.swagger = Some(swagger);
+        self
     }
 
     /// Enables CORS for every route (`cors=CORSConfig(...)`).
@@ -189,6 +246,15 @@ impl App {
             "route `{rule}` needs at least one method"
         );
         let index = self.handlers.len() as u32;
+        let mut doc = RouteDoc {
+            name: short_name(std::any::type_name::<H>()),
+            ..RouteDoc::default()
+        };
+        H::declare(&mut Declare {
+            rule,
+            generator: &mut self.schemas,
+            doc: &mut doc,
+        });
         self.handlers.push(Box::new(move |req| handler.call(req)));
         let start = self.routes.len();
         for method in methods {
@@ -200,7 +266,7 @@ impl App {
                 compress: false,
                 cache_control: None,
                 middlewares: Vec::new(),
-                status_code: None,
+                doc: doc.clone(),
             });
         }
         self.last_registration = start..self.routes.len();
@@ -279,8 +345,95 @@ impl App {
     pub fn status_code(mut self, status: u16) -> Self {
         self.last_routes()
             .iter_mut()
-            .for_each(|r| r.status_code = Some(status));
+            .for_each(|r| r.doc.status_code = Some(status));
         self
+    }
+
+    /// Route option: validation on or off for this route, over the app's setting
+    /// (`enable_validation=` on the route).
+    #[track_caller]
+    pub fn validation(mut self, on: bool) -> Self {
+        self.last_routes()
+            .iter_mut()
+            .for_each(|r| r.doc.validation = Some(on));
+        self
+    }
+
+    /// Route option: the handler's response body is a `T`; with validation on the host checks
+    /// it (422, or the configured status, when it is not) and the OpenAPI document shows it.
+    #[track_caller]
+    pub fn returns<T: schemars::JsonSchema>(mut self) -> Self {
+        let schema = response_schema::<T>(&mut self.schemas);
+        self.last_routes()
+            .iter_mut()
+            .for_each(|r| r.doc.response_schema = Some(schema.clone()));
+        self
+    }
+
+    #[track_caller]
+    fn set_openapi(mut self, key: &str, value: Value) -> Self {
+        self.last_routes().iter_mut().for_each(|r| {
+            r.doc.openapi.insert(key.to_string(), value.clone());
+        });
+        self
+    }
+
+    /// Route option: the operation's `summary` (default `"METHOD /path"`).
+    #[track_caller]
+    pub fn summary(self, summary: &str) -> Self {
+        self.set_openapi("summary", Value::from(summary))
+    }
+    /// Route option: the operation's `description`.
+    #[track_caller]
+    pub fn description(self, description: &str) -> Self {
+        self.set_openapi("description", Value::from(description))
+    }
+    /// Route option: the operation's `tags`.
+    #[track_caller]
+    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(self, tags: I) -> Self {
+        let tags: Vec<Value> = tags.into_iter().map(|t| Value::String(t.into())).collect();
+        self.set_openapi("tags", Value::Array(tags))
+    }
+    /// Route option: the `operationId` (default `<function>_<path>_<method>`).
+    #[track_caller]
+    pub fn operation_id(self, operation_id: &str) -> Self {
+        self.set_openapi("operation_id", Value::from(operation_id))
+    }
+    /// Route option: leave the route out of the OpenAPI document.
+    #[track_caller]
+    pub fn include_in_schema(self, include: bool) -> Self {
+        self.set_openapi("include_in_schema", Value::from(include))
+    }
+    /// Route option: mark the operation `deprecated`.
+    #[track_caller]
+    pub fn deprecated(self) -> Self {
+        self.set_openapi("deprecated", Value::from(true))
+    }
+    /// Route option: the description of the success response (default `Successful Response`).
+    #[track_caller]
+    pub fn response_description(self, description: &str) -> Self {
+        self.set_openapi("response_description", Value::from(description))
+    }
+    /// Route option: the operation's `responses`, as OpenAPI JSON keyed by status; an entry
+    /// without `content` gets the declared return type's schema.
+    #[track_caller]
+    pub fn responses(self, responses: Value) -> Self {
+        self.set_openapi("responses", responses)
+    }
+    /// Route option: the status of a response that fails validation on this route.
+    #[track_caller]
+    pub fn custom_response_validation_http_code(self, status: u16) -> Self {
+        self.set_openapi("custom_response_validation_http_code", Value::from(status))
+    }
+    /// Route option: the operation's security requirements (`[{"scheme": []}]`).
+    #[track_caller]
+    pub fn security(self, security: Value) -> Self {
+        self.set_openapi("security", security)
+    }
+    /// Route option: `x-` extensions merged into the operation.
+    #[track_caller]
+    pub fn openapi_extensions(self, extensions: Value) -> Self {
+        self.set_openapi("openapi_extensions", extensions)
     }
     /// Route option: a middleware for this route; several run in the order given.
     #[track_caller]

@@ -125,6 +125,24 @@ named_errors! {
     GatewayTimeoutError = 504, "Gateway Timeout";
 }
 
+/// A request that failed the host's validation (Powertools' `RequestValidationError`).
+///
+/// The host answers it with 422 and Pydantic-style details; an exception handler registered
+/// for it answers instead, and reads the details with [`Error::validation_errors`].
+///
+/// ```
+/// use switchyard_sdk::{App, Error, Request, RequestValidationError, Response};
+/// let app = App::new().enable_validation().exception_handler::<RequestValidationError, _>(
+///     |_req: &Request, err: &Error| {
+///         let count = err.validation_errors().map_or(0, |e| e.len());
+///         Response::json(400, serde_json::json!({"invalid": count}))
+///     },
+/// );
+/// # let _: App = app;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestValidationError;
+
 /// The type name every service error answers to, after its own.
 pub(crate) const SERVICE_ERROR: &str = "ServiceError";
 
@@ -193,6 +211,15 @@ impl Error {
     /// The HTTP error this is, if it is one.
     pub fn service_error(&self) -> Option<&ServiceError> {
         self.0.service.as_ref()
+    }
+
+    /// The `{"loc": [...], "type": "..."}` details of a validation error raised by the host.
+    pub fn validation_errors(&self) -> Option<Vec<Value>> {
+        let validation = ["RequestValidationError", "ResponseValidationError"];
+        if !validation.contains(&self.type_name()) {
+            return None;
+        }
+        serde_json::from_str(&self.0.message).ok()
     }
 
     /// True when this error answers to `E` (its own type, or `ServiceError` for a named error).

@@ -33,7 +33,7 @@ pub fn manifest(factory: fn() -> App) -> m::AppManifest {
                 compress: r.compress,
                 cache_control: r.cache_control.clone(),
                 middlewares: r.middlewares.clone(),
-                metadata_json: String::new(),
+                metadata_json: serde_json::to_string(&r.doc).unwrap_or_default(),
             })
             .collect(),
         middlewares: app
@@ -68,6 +68,20 @@ pub fn manifest(factory: fn() -> App) -> m::AppManifest {
             })
             .collect(),
         debug: app.debug,
+        metadata_json: app_metadata(app).to_string(),
+    })
+}
+
+/// The app's validation, OpenAPI and Swagger settings and its named schemas.
+fn app_metadata(app: &App) -> serde_json::Value {
+    serde_json::json!({
+        "validation": {
+            "enabled": app.validation,
+            "response_validation_error_http_code": app.response_validation_error_http_code,
+        },
+        "openapi": app.openapi.0,
+        "swagger": app.swagger.as_ref().map(|s| &s.0),
+        "schemas": app.schemas.definitions(),
     })
 }
 
@@ -85,7 +99,7 @@ pub fn handle(
                     .routes
                     .iter()
                     .find(|r| r.handler == i)
-                    .and_then(|r| r.status_code);
+                    .and_then(|r| r.doc.status_code);
                 (call_handler(app, i, &req), status)
             }
             w::Target::Middleware(i) => match app.middlewares.get(i as usize) {
@@ -141,6 +155,9 @@ fn request_from_wit(r: w::Request) -> Request {
         query: r.query,
         cookies: r.cookies,
         body: r.body,
+        validated: r
+            .validated
+            .and_then(|json| serde_json::from_str(&json).ok()),
         lambda_context: LambdaContext {
             request_id: r.lambda_context.request_id,
             function_name: r.lambda_context.function_name,

@@ -4,6 +4,7 @@ use std::any::type_name;
 
 use crate::error::Error;
 use crate::host::Next;
+use crate::openapi::Declare;
 use crate::request::{FromRequest, Request};
 use crate::response::{IntoResponse, Response};
 
@@ -13,6 +14,10 @@ use crate::response::{IntoResponse, Response};
 pub trait Handler<Args>: 'static {
     /// Runs the handler.
     fn call(&self, req: &Request) -> Result<Response, Error>;
+
+    /// Declares what the handler's arguments read, for validation and OpenAPI.
+    #[doc(hidden)]
+    fn declare(_declare: &mut Declare<'_>) {}
 }
 
 /// Marks handlers that take the request by reference.
@@ -51,6 +56,10 @@ macro_rules! handler_with_extractors {
             fn call(&self, req: &Request) -> Result<Response, Error> {
                 $(let $arg = $arg::from_request(req)?;)+
                 self($($arg),+).into_response()
+            }
+
+            fn declare(declare: &mut Declare<'_>) {
+                $($arg::declare(declare);)+
             }
         }
     };
@@ -97,7 +106,7 @@ where
 }
 
 /// The last path segment of a type name: `my_app::powered_by` becomes `powered_by`.
-fn short_name(full: &str) -> String {
+pub(crate) fn short_name(full: &str) -> String {
     let base = full.split('<').next().unwrap_or(full);
     base.rsplit("::").next().unwrap_or(base).to_string()
 }

@@ -34,6 +34,7 @@ mod error;
 pub mod export;
 mod handler;
 mod host;
+mod openapi;
 mod request;
 mod response;
 #[doc(hidden)]
@@ -44,12 +45,17 @@ pub use compat::CurrentEvent;
 pub use error::{
     BadGatewayError, BadRequestError, Error, ForbiddenError, GatewayTimeoutError,
     InternalServerError, NotFoundError, RequestEntityTooLargeError, RequestTimeoutError,
-    ServiceError, ServiceUnavailableError, UnauthorizedError,
+    RequestValidationError, ServiceError, ServiceUnavailableError, UnauthorizedError,
 };
 pub use handler::{ByRef, Handler, Middleware};
 pub use host::{Level, Next, append_context, context, log};
-pub use request::{EventSource, FromRequest, LambdaContext, Path, Query, Request, RequestBuilder};
+pub use openapi::{Declare, OpenApi, Swagger};
+pub use request::{
+    Cookies, EventSource, FromRequest, Header, LambdaContext, Path, Query, Request, RequestBuilder,
+};
 pub use response::{Body, Cookie, IntoResponse, Json, Response, SameSite, content_types};
+/// Derive `JsonSchema` on the types your handlers take and return.
+pub use schemars::{self, JsonSchema};
 
 #[doc(hidden)]
 pub mod __private {

@@ -1,9 +1,11 @@
 //! The request a handler sees: decoded by the host, never raw JSON to parse.
 
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{BadRequestError, Error};
+use crate::openapi::{Declare, Location};
 
 /// The Lambda event source the request came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +59,8 @@ pub struct Request {
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Vec<u8>,
     pub(crate) lambda_context: LambdaContext,
+    /// The host's validated values, when the route is validated (see `wit/world.wit`).
+    pub(crate) validated: Option<Value>,
 }
 
 impl Request {
@@ -80,6 +84,7 @@ impl Request {
             cookies: Vec::new(),
             body: Vec::new(),
             lambda_context: LambdaContext::default(),
+            validated: None,
         })
     }
 
@@ -231,63 +236,153 @@ impl RequestBuilder {
 pub trait FromRequest: Sized {
     /// Extracts the value, or the error the request is rejected with.
     fn from_request(req: &Request) -> Result<Self, Error>;
+
+    /// Declares what the extractor reads (parameters, body), for validation and OpenAPI.
+    #[doc(hidden)]
+    fn declare(_declare: &mut Declare<'_>) {}
+}
+
+impl Request {
+    /// The host's validated values at `key` (`path`, `query`, `header`, `cookie`, `body`).
+    fn validated(&self, key: &str) -> Option<&Value> {
+        self.validated.as_ref().and_then(|v| v.get(key))
+    }
+}
+
+/// Deserializes a parameter object into `T`: a struct takes it whole; a scalar takes its
+/// first value, a tuple its values in order (path parameters in rule order).
+fn from_params<T: DeserializeOwned>(object: serde_json::Map<String, Value>) -> Result<T, String> {
+    let values = || object.values().cloned();
+    let candidates = [
+        Value::Object(object.clone()),
+        values().next().unwrap_or(Value::Null),
+        Value::Array(values().collect()),
+    ];
+    let mut last_err = String::new();
+    for candidate in candidates {
+        match serde_json::from_value(candidate) {
+            Ok(v) => return Ok(v),
+            Err(e) => last_err = e.to_string(),
+        }
+    }
+    Err(last_err)
+}
+
+fn strings(pairs: &[(String, String)]) -> serde_json::Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect()
 }
 
 /// Path parameters, deserialized: `Path<String>` for one, a tuple or a struct for several.
+/// With validation on, the host has already coerced them to `T`'s declared types.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest for Path<T> {
+impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let strings = || {
-            req.path_params
-                .iter()
-                .map(|(_, v)| Value::String(v.clone()))
+        let object = match req.validated("path") {
+            Some(Value::Object(validated)) => validated.clone(),
+            _ => strings(&req.path_params),
         };
-        let object: serde_json::Map<String, Value> = req
-            .path_params
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect();
-        let candidates = [
-            Value::Object(object),
-            strings().next().unwrap_or(Value::Null),
-            Value::Array(strings().collect()),
-        ];
-        let mut last_err = None;
-        for candidate in candidates {
-            match serde_json::from_value(candidate) {
-                Ok(v) => return Ok(Path(v)),
-                Err(e) => last_err = Some(e),
-            }
-        }
-        let detail = last_err.map(|e| e.to_string()).unwrap_or_default();
-        Err(BadRequestError::new(format!("invalid path parameters: {detail}")).into())
+        from_params(object)
+            .map(Path)
+            .map_err(|e| BadRequestError::new(format!("invalid path parameters: {e}")).into())
+    }
+
+    fn declare(declare: &mut Declare<'_>) {
+        declare.params::<T>(Location::Path);
     }
 }
 
-/// The JSON body, deserialized; also a return type (see `IntoResponse`).
-impl<T: DeserializeOwned> FromRequest for crate::Json<T> {
+/// The JSON body, deserialized; also a return type (see `IntoResponse`). With validation on,
+/// the host has already checked it against `T`'s schema and filled in defaults.
+impl<T: DeserializeOwned + JsonSchema> FromRequest for crate::Json<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        serde_json::from_slice(&req.body)
+        let parsed = match req.validated("body") {
+            Some(validated) => serde_json::from_value(validated.clone()),
+            None => serde_json::from_slice(&req.body),
+        };
+        parsed
             .map(crate::Json)
             .map_err(|e| BadRequestError::new(format!("invalid JSON body: {e}")).into())
     }
+
+    fn declare(declare: &mut Declare<'_>) {
+        declare.body::<T>();
+    }
 }
 
-/// Query parameters, deserialized from their last values.
+/// Query parameters as a struct with one field per parameter (Powertools' `Query()`
+/// parameters): without validation each field reads its parameter's last value; with
+/// validation the host coerces each to its declared type, lists included.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest for Query<T> {
+impl<T: DeserializeOwned + JsonSchema> FromRequest for Query<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let mut object = serde_json::Map::new();
-        for (k, v) in &req.query {
-            object.insert(k.clone(), Value::String(v.clone()));
-        }
+        let object = match req.validated("query") {
+            Some(Value::Object(validated)) => validated.clone(),
+            _ => strings(&req.query),
+        };
         serde_json::from_value(Value::Object(object))
             .map(Query)
             .map_err(|e| BadRequestError::new(format!("invalid query parameters: {e}")).into())
+    }
+
+    fn declare(declare: &mut Declare<'_>) {
+        declare.params::<T>(Location::Query);
+    }
+}
+
+/// Headers as a struct with one field per header (Powertools' `Header()` parameters); a
+/// field `x_api_key` reads the header `x-api-key`, case-insensitively.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header<T>(pub T);
+
+impl<T: DeserializeOwned + JsonSchema> FromRequest for Header<T> {
+    fn from_request(req: &Request) -> Result<Self, Error> {
+        let object = match req.validated("header") {
+            Some(Value::Object(validated)) => validated.clone(),
+            _ => req
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_ascii_lowercase().replace('-', "_"),
+                        Value::String(v.clone()),
+                    )
+                })
+                .collect(),
+        };
+        serde_json::from_value(Value::Object(object))
+            .map(Header)
+            .map_err(|e| BadRequestError::new(format!("invalid headers: {e}")).into())
+    }
+
+    fn declare(declare: &mut Declare<'_>) {
+        declare.params::<T>(Location::Header);
+    }
+}
+
+/// Cookies as a struct with one field per cookie (Powertools' `Cookie()` parameters).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cookies<T>(pub T);
+
+impl<T: DeserializeOwned + JsonSchema> FromRequest for Cookies<T> {
+    fn from_request(req: &Request) -> Result<Self, Error> {
+        let object = match req.validated("cookie") {
+            Some(Value::Object(validated)) => validated.clone(),
+            _ => strings(&req.cookies),
+        };
+        serde_json::from_value(Value::Object(object))
+            .map(Cookies)
+            .map_err(|e| BadRequestError::new(format!("invalid cookies: {e}")).into())
+    }
+
+    fn declare(declare: &mut Declare<'_>) {
+        declare.params::<T>(Location::Cookie);
     }
 }
 

@@ -22,6 +22,7 @@ pub mod request;
 pub mod response;
 pub mod router;
 pub mod runtime;
+pub mod validation;
 
 pub use bundle::Bundle;
 pub use event::EventSource;

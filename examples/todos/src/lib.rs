@@ -7,7 +7,9 @@ use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use switchyard_sdk::{App, Error, Json, NotFoundError, Path, Request, Response, content_types};
+use switchyard_sdk::{
+    App, Error, Json, JsonSchema, NotFoundError, Path, Request, Response, content_types,
+};
 
 /// One todo.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -24,7 +26,7 @@ pub struct Todo {
 }
 
 /// The fields a client sends to create or update a todo.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct TodoInput {
     /// What to do.
     pub title: String,

@@ -48,7 +48,8 @@ impl Pipeline {
                 Frame::Guest {
                     target: Target::Route(_),
                     ..
-                } => "handler".to_string(),
+                }
+                | Frame::Handler { .. } => "handler".to_string(),
                 Frame::Guest {
                     target: Target::ExceptionHandler(_),
                     ..

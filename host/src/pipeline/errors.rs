@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::Pipeline;
+use super::validate::is_validation_error;
 use crate::response::{Body, Response};
 use crate::runtime::{CallFailure, Invocation, Target, WitError, response_from_wit};
 
@@ -41,6 +42,19 @@ impl Pipeline {
     }
 
     fn uncaught(&self, err: WitError) -> Response {
+        if let Some(service) = err
+            .service
+            .as_ref()
+            .filter(|_| is_validation_error(&err.type_names))
+        {
+            let detail: Value = serde_json::from_str(&service.message_json).unwrap_or_default();
+            let body = serde_json::json!({"statusCode": service.status, "detail": detail});
+            return Response::new(
+                service.status,
+                Some("application/json"),
+                Body::Text(body.to_string()),
+            );
+        }
         if let Some(service) = err.service {
             let message = serde_json::from_str(&service.message_json)
                 .unwrap_or(Value::String(service.message_json));

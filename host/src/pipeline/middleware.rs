@@ -13,9 +13,10 @@ impl Pipeline {
             component: route.component,
             target: Target::Middleware(m),
         }));
-        frames.push(Frame::Guest {
+        frames.push(Frame::Handler {
             component: route.component,
-            target: Target::Route(route.handler),
+            handler: route.handler,
+            check: self.response_check(route),
         });
         frames
     }

@@ -7,6 +7,7 @@ mod cors;
 mod debug;
 mod errors;
 mod middleware;
+mod validate;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -24,6 +25,7 @@ use crate::router::{self, RouteEntry, Router, StripPrefix};
 use crate::runtime::{
     Invocation, InvocationContext, Runtime, WitPrefix, request_to_wit, response_from_wit,
 };
+use crate::validation::{AppSpec, RouteSpec};
 
 /// App-wide settings: from the app component's manifest, overridden by the bundle.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +55,10 @@ pub struct RouteTarget {
     pub cache_control: Option<String>,
     /// The component's middlewares for this route, in order.
     pub middlewares: Vec<u32>,
+    /// What the route declares for validation and OpenAPI.
+    pub spec: Arc<RouteSpec>,
+    /// Whether the host validates this route's requests and responses.
+    pub validated: bool,
 }
 
 struct ExceptionHandlerEntry {
@@ -77,6 +83,8 @@ pub struct Pipeline {
     exception_handlers: Vec<ExceptionHandlerEntry>,
     /// `Access-Control-Allow-Methods` of the automatic pre-flight.
     cors_methods: String,
+    /// The app's validation, OpenAPI and Swagger settings, with every component's schemas.
+    app_spec: Arc<AppSpec>,
 }
 
 /// A component's place in the API: its optional mount prefix (`include_router(prefix=)`).
@@ -139,6 +147,27 @@ impl Pipeline {
             source: overrides.source,
         };
 
+        let mut app_spec = match app {
+            Some(m) => AppSpec::parse(&m.metadata_json).map_err(|e| {
+                anyhow::anyhow!(
+                    "component `{}` declares invalid app metadata: {e}",
+                    components[0].name
+                )
+            })?,
+            None => AppSpec::default(),
+        };
+        for component in components.iter().skip(1) {
+            let spec = AppSpec::parse(&component.manifest.metadata_json).map_err(|e| {
+                anyhow::anyhow!(
+                    "component `{}` declares invalid app metadata: {e}",
+                    component.name
+                )
+            })?;
+            for (name, schema) in spec.schemas {
+                app_spec.schemas.entry(name).or_insert(schema);
+            }
+        }
+
         let mut entries: Vec<RouteEntry<RouteTarget>> = Vec::new();
         let mut global_middlewares = Vec::new();
         let mut exception_handlers = Vec::new();
@@ -162,6 +191,13 @@ impl Pipeline {
                 };
                 let compiled = router::compile(&rule)
                     .map_err(|e| anyhow::anyhow!("component `{}`: {e}", component.name))?;
+                let spec = Arc::new(RouteSpec::parse(&route.metadata_json).map_err(|e| {
+                    anyhow::anyhow!(
+                        "component `{}` declares invalid metadata for route `{rule}`: {e}",
+                        component.name
+                    )
+                })?);
+                let validated = spec.validation.unwrap_or(app_spec.validation.enabled);
                 for method in &route.methods {
                     let method = method.to_ascii_uppercase();
                     if let Some(other) = entries
@@ -193,6 +229,8 @@ impl Pipeline {
                             compress: route.compress,
                             cache_control: route.cache_control.clone(),
                             middlewares: route.middlewares.clone(),
+                            spec: spec.clone(),
+                            validated,
                         },
                     });
                 }
@@ -207,6 +245,7 @@ impl Pipeline {
             global_middlewares,
             exception_handlers,
             cors_methods: cors_methods.join(","),
+            app_spec: Arc::new(app_spec),
         })
     }
 
@@ -237,6 +276,7 @@ impl Pipeline {
             .as_ref()
             .map_or("<not found>", |m| m.rule)
             .to_string();
+        let route = matched.as_ref().map(|m| m.value);
         let (frames, options, params) = match matched {
             Some(m) => (
                 self.route_frames(m.value),
@@ -260,7 +300,18 @@ impl Pipeline {
         if self.settings.debug {
             self.trace_route(&request.method, &rule, &frames);
         }
-        let wit_request = request_to_wit(&request, &route_path, params, context);
+        let validated = route
+            .filter(|r| r.validated)
+            .map(|route| self.validate_request(route, &request, &params));
+        let mut wit_request = request_to_wit(&request, &route_path, params, context);
+        let rejection = match validated {
+            Some(Ok(values)) => {
+                wit_request.validated = Some(values.to_string());
+                None
+            }
+            Some(Err(rejection)) => Some(rejection),
+            None => None,
+        };
         let deadline = self.deadline(context);
         let invocation = Invocation::new(
             self.runtime.clone(),
@@ -269,7 +320,13 @@ impl Pipeline {
             frames,
             deadline,
         );
-        let response = match invocation.run() {
+        // Request validation is the chain's first frame in Powertools: a rejected request
+        // reaches no middleware, only the exception handlers.
+        let outcome = match rejection {
+            Some(rejection) => Ok(Err(rejection)),
+            None => invocation.run(),
+        };
+        let response = match outcome {
             Ok(Ok(response)) => response_from_wit(response),
             Ok(Err(err)) => self.error_response(&invocation, err),
             Err(failure) => errors::failure_response(&failure),

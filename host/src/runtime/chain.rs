@@ -18,8 +18,30 @@ pub enum Frame {
         /// What to call.
         target: Target,
     },
+    /// A route handler, whose answer the host may check before the middlewares see it.
+    Handler {
+        /// The component's index.
+        component: usize,
+        /// The handler's index in the component.
+        handler: u32,
+        /// Response validation, when the route has it.
+        check: Option<ResponseCheck>,
+    },
     /// An answer the host gives itself (the pre-flight, the default 404).
     Fixed(WitResponse),
+}
+
+/// A check of a handler's answer (response validation): the answer to pass on, or the error
+/// to raise in its place, which travels up through the middlewares like any other.
+#[derive(Clone)]
+pub struct ResponseCheck(
+    pub Arc<dyn Fn(WitResponse) -> Result<WitResponse, WitError> + Send + Sync>,
+);
+
+impl std::fmt::Debug for ResponseCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResponseCheck")
+    }
 }
 
 /// Why a guest call did not return. Each is answered with an HTTP error and the instance is
@@ -148,6 +170,19 @@ impl Invocation {
         match self.frames.get(index) {
             Some(Frame::Guest { component, target }) => {
                 self.runtime.call(*component, target, self, index)
+            }
+            Some(Frame::Handler {
+                component,
+                handler,
+                check,
+            }) => {
+                let answer =
+                    self.runtime
+                        .call(*component, &Target::Route(*handler), self, index)?;
+                Ok(match (answer, check) {
+                    (Ok(response), Some(check)) => (check.0)(response),
+                    (answer, _) => answer,
+                })
             }
             Some(Frame::Fixed(response)) => Ok(Ok(response.clone())),
             None => Ok(Err(WitError {

@@ -68,6 +68,7 @@ pub(crate) fn request_to_wit(
             memory_limit_mb: context.memory_limit_mb,
             deadline_ms: context.deadline_ms,
         },
+        validated: None,
     }
 }
 

@@ -23,8 +23,11 @@ use wasmtime::{Engine, Store};
 pub use bindings::{
     AppManifest, CorsConfig as WitCorsConfig, Prefix as WitPrefix, Route as WitRoute,
 };
-pub(crate) use bindings::{Body as WitBody, Error as WitError, Response as WitResponse, Target};
-pub use chain::{CallFailure, Frame, Invocation};
+pub(crate) use bindings::{
+    Body as WitBody, Error as WitError, Response as WitResponse, ServiceError as WitServiceError,
+    Target,
+};
+pub use chain::{CallFailure, Frame, Invocation, ResponseCheck};
 pub use convert::InvocationContext;
 pub(crate) use convert::{not_found_error, request_to_wit, response_from_wit};
 pub use engine::shared_engine;

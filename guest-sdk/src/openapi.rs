@@ -1,0 +1,397 @@
+//! What a guest declares for validation and OpenAPI: each route's parameters, body and
+//! response as JSON Schemas (derived from Rust types with `schemars`), its OpenAPI metadata,
+//! and the app's OpenAPI and Swagger UI settings. The host does the validating and builds the
+//! document, so every guest gets both from these declarations alone.
+//!
+//! The manifest carries them as JSON (`route.metadata-json`, `app-manifest.metadata-json`);
+//! `docs/validation.md` describes that format.
+
+use schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// Where a parameter is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// One declared parameter.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ParamSpec {
+    /// The name on the wire (the alias).
+    name: String,
+    /// The field the handler's type reads it into.
+    field: String,
+    #[serde(rename = "in")]
+    location: Location,
+    required: bool,
+    schema: Value,
+}
+
+/// The declared body.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BodySpec {
+    required: bool,
+    schema: Value,
+    media_type: &'static str,
+}
+
+/// Everything a route declares: filled by its extractors, then by its route options.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct RouteDoc {
+    /// The handler's function name (for the default `operationId`).
+    pub(crate) name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) validation: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) status_code: Option<u16>,
+    pub(crate) params: Vec<ParamSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) body: Option<BodySpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) response_schema: Option<Value>,
+    /// OpenAPI metadata set by route options (`summary`, `tags`, `responses`, ...).
+    #[serde(flatten)]
+    pub(crate) openapi: Map<String, Value>,
+}
+
+/// The declaration context extractors write into; see [`crate::FromRequest::declare`].
+pub struct Declare<'a> {
+    pub(crate) rule: &'a str,
+    pub(crate) generator: &'a mut SchemaGenerator,
+    pub(crate) doc: &'a mut RouteDoc,
+}
+
+/// The generator every route of an app shares, so that named types become one entry of
+/// `components.schemas`, referenced as OpenAPI does (`#/components/schemas/Name`).
+pub(crate) fn new_generator() -> SchemaGenerator {
+    SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .into_generator()
+}
+
+/// The `<name>` parameters of a Powertools rule, in order.
+fn rule_params(rule: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = rule;
+    while let Some(start) = rest.find('<') {
+        let after = &rest[start + 1..];
+        match after.find('>') {
+            Some(end)
+                if after[..end]
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                out.push(after[..end].to_string());
+                rest = &after[end + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    out
+}
+
+impl Declare<'_> {
+    /// Declares `T`'s fields as parameters at `location`. A struct gives one parameter per
+    /// field (Powertools expands a model used as `Query()` the same way); for path parameters a
+    /// scalar or a tuple is matched to the rule's `<name>`s in order.
+    pub(crate) fn params<T: JsonSchema>(&mut self, location: Location) {
+        let schema = T::json_schema(self.generator).to_value();
+        let schema = self.resolve(schema);
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            for (field, property) in properties {
+                let name = match location {
+                    // Powertools' `Header(convert_underscores=True)`.
+                    Location::Header => field.replace('_', "-"),
+                    _ => field.clone(),
+                };
+                self.push_param(
+                    name,
+                    field.clone(),
+                    location,
+                    required.contains(&field.as_str()) || location == Location::Path,
+                    property.clone(),
+                );
+            }
+            return;
+        }
+        let names = rule_params(self.rule);
+        match schema.get("prefixItems").and_then(Value::as_array) {
+            Some(items) => {
+                for (name, item) in names.iter().zip(items) {
+                    self.push_param(name.clone(), name.clone(), location, true, item.clone());
+                }
+            }
+            None => {
+                if let Some(name) = names.first() {
+                    self.push_param(name.clone(), name.clone(), location, true, schema);
+                }
+            }
+        }
+    }
+
+    /// Declares the JSON body as `T`.
+    pub(crate) fn body<T: JsonSchema>(&mut self) {
+        let schema = self.generator.subschema_for::<T>().to_value();
+        let nullable = accepts_null(&self.resolve(schema.clone()));
+        self.doc.body = Some(BodySpec {
+            required: !nullable,
+            schema,
+            media_type: "application/json",
+        });
+    }
+
+    fn push_param(
+        &mut self,
+        name: String,
+        field: String,
+        location: Location,
+        required: bool,
+        schema: Value,
+    ) {
+        let required = required && schema.get("default").is_none();
+        self.doc.params.push(ParamSpec {
+            name,
+            field,
+            location,
+            required,
+            schema,
+        });
+    }
+
+    /// A `$ref` to one of the generator's definitions, replaced by the definition itself.
+    fn resolve(&self, schema: Value) -> Value {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                self.generator
+                    .definitions()
+                    .get(name)
+                    .cloned()
+                    .unwrap_or(schema)
+            }
+            None => schema,
+        }
+    }
+}
+
+/// True when the schema accepts `null` (an `Option<T>`).
+fn accepts_null(schema: &Value) -> bool {
+    let is_null = |s: &Value| {
+        s.get("type") == Some(&json!("null"))
+            || s.get("type")
+                .and_then(Value::as_array)
+                .is_some_and(|t| t.contains(&json!("null")))
+    };
+    is_null(schema)
+        || ["anyOf", "oneOf"].iter().any(|k| {
+            schema
+                .get(*k)
+                .and_then(Value::as_array)
+                .is_some_and(|alts| alts.iter().any(is_null))
+        })
+}
+
+/// The schema of a handler's declared return type.
+pub(crate) fn response_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    generator.subschema_for::<T>().to_value()
+}
+
+/// The document-level settings of `enable_swagger` / `configure_openapi`.
+///
+/// ```
+/// use switchyard_sdk::OpenApi;
+/// let openapi = OpenApi::new()
+///     .title("Todos API")
+///     .version("1.2.0")
+///     .description("Everything about todos")
+///     .server("https://api.example.com/prod");
+/// # let _ = openapi;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OpenApi(pub(crate) Map<String, Value>);
+
+macro_rules! openapi_setters {
+    ($($(#[$doc:meta])* $method:ident => $key:literal;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $method(mut self, value: impl Into<String>) -> Self {
+                self.0.insert($key.into(), Value::String(value.into()));
+                self
+            }
+        )*
+    };
+}
+
+impl OpenApi {
+    /// The defaults: Powertools' title, version `1.0.0`, OpenAPI `3.1.0`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    openapi_setters! {
+        /// `info.title`.
+        title => "title";
+        /// `info.version`.
+        version => "version";
+        /// `info.summary`.
+        summary => "summary";
+        /// `info.description`.
+        description => "description";
+        /// `info.termsOfService`.
+        terms_of_service => "terms_of_service";
+    }
+
+    /// Adds a server (`servers=[Server(url=...)]`); none means `[{"url": "/"}]`.
+    pub fn server(mut self, url: impl Into<String>) -> Self {
+        push(&mut self.0, "servers", json!({"url": url.into()}));
+        self
+    }
+
+    /// Adds a server object as JSON (`description`, `variables`, `x-` extensions).
+    pub fn server_object(mut self, server: Value) -> Self {
+        push(&mut self.0, "servers", server);
+        self
+    }
+
+    /// Adds a top-level tag (a name, or a full tag object).
+    pub fn tag(mut self, tag: impl Into<Value>) -> Self {
+        let tag = match tag.into() {
+            Value::String(name) => json!({ "name": name }),
+            other => other,
+        };
+        push(&mut self.0, "tags", tag);
+        self
+    }
+
+    /// `info.contact`, as JSON (`{"name", "url", "email"}`).
+    pub fn contact(mut self, contact: Value) -> Self {
+        self.0.insert("contact".into(), contact);
+        self
+    }
+
+    /// `info.license`, as JSON (`{"name", "identifier" | "url"}`).
+    pub fn license_info(mut self, license: Value) -> Self {
+        self.0.insert("license_info".into(), license);
+        self
+    }
+
+    /// A security scheme under `components.securitySchemes`.
+    pub fn security_scheme(mut self, name: &str, scheme: Value) -> Self {
+        let schemes = self
+            .0
+            .entry("security_schemes")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(map) = schemes {
+            map.insert(name.to_string(), scheme);
+        }
+        self
+    }
+
+    /// A security requirement for every operation (`security=[{"name": []}]`).
+    pub fn security(mut self, requirement: Value) -> Self {
+        push(&mut self.0, "security", requirement);
+        self
+    }
+
+    /// `externalDocs`, as JSON.
+    pub fn external_documentation(mut self, docs: Value) -> Self {
+        self.0.insert("external_documentation".into(), docs);
+        self
+    }
+
+    /// Extra root keys (`openapi_extensions={"x-...": ...}`).
+    pub fn extension(mut self, key: &str, value: Value) -> Self {
+        let extensions = self
+            .0
+            .entry("openapi_extensions")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(map) = extensions {
+            map.insert(key.to_string(), value);
+        }
+        self
+    }
+}
+
+/// `enable_swagger(...)`: the Swagger UI page and its `?format=json` document.
+///
+/// ```
+/// use switchyard_sdk::Swagger;
+/// let swagger = Swagger::new().path("/docs").persist_authorization(true).compress(true);
+/// # let _ = swagger;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Swagger(pub(crate) Map<String, Value>);
+
+impl Default for Swagger {
+    fn default() -> Self {
+        let mut map = Map::new();
+        map.insert("path".into(), json!("/swagger"));
+        Self(map)
+    }
+}
+
+impl Swagger {
+    /// Swagger UI at `/swagger`, its assets embedded.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Where the page is served.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.0.insert("path".into(), Value::String(path.into()));
+        self
+    }
+    /// Loads `swagger-ui.min.css` and `swagger-ui-bundle.min.js` from this base URL instead
+    /// of embedding them.
+    pub fn swagger_base_url(mut self, url: impl Into<String>) -> Self {
+        self.0
+            .insert("swagger_base_url".into(), Value::String(url.into()));
+        self
+    }
+    /// `persistAuthorization` in the UI.
+    pub fn persist_authorization(mut self, on: bool) -> Self {
+        self.0.insert("persist_authorization".into(), json!(on));
+        self
+    }
+    /// gzip the page when the client accepts it.
+    pub fn compress(mut self, on: bool) -> Self {
+        self.0.insert("compress".into(), json!(on));
+        self
+    }
+    /// `ui.initOAuth(...)` settings, as JSON (`clientId`, `appName`, `scopes`, `usePkceWithAuthorizationCodeGrant`...).
+    pub fn oauth2_config(mut self, config: Value) -> Self {
+        self.0.insert("oauth2_config".into(), config);
+        self
+    }
+}
+
+fn push(map: &mut Map<String, Value>, key: &str, value: Value) {
+    if let Value::Array(items) = map.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
+        items.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_params_are_the_named_groups_in_order() {
+        assert_eq!(
+            rule_params("/users/<user_id>/todos/<todo_id>"),
+            ["user_id", "todo_id"]
+        );
+        assert!(rule_params("/files/.+").is_empty());
+        assert!(rule_params("/a/<my-id>").is_empty());
+    }
+}

@@ -1,0 +1,77 @@
+//! The validation arrows of the request path: the request's declared parameters and body
+//! before the chain runs, and the handler's answer before the middlewares see it. Failures
+//! become errors of Powertools' validation classes, which exception handlers may catch.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{Pipeline, RouteTarget};
+use crate::request::Request;
+use crate::runtime::{ResponseCheck, WitBody, WitError, WitResponse, WitServiceError};
+use crate::validation::{self, Failure};
+
+impl Pipeline {
+    /// The validated values for the guest, or the error the request is rejected with.
+    pub(super) fn validate_request(
+        &self,
+        route: &RouteTarget,
+        request: &Request,
+        path_params: &[(String, String)],
+    ) -> Result<Value, WitError> {
+        validation::validate_request(&route.spec, &self.app_spec.schemas, request, path_params)
+            .map_err(failure_error)
+    }
+
+    /// Response validation for a route that declares its response and is validated.
+    pub(super) fn response_check(&self, route: &RouteTarget) -> Option<ResponseCheck> {
+        let schema = route
+            .spec
+            .response_schema
+            .clone()
+            .filter(|_| route.validated)?;
+        let status = route
+            .spec
+            .response_validation_status()
+            .or(self.app_spec.validation.response_validation_error_http_code)
+            .unwrap_or(422);
+        let app_spec = self.app_spec.clone();
+        Some(ResponseCheck(Arc::new(move |mut response: WitResponse| {
+            let body = match &response.body {
+                WitBody::None => None,
+                WitBody::Text(text) => Some(text.as_str()),
+                // Bytes are not a JSON answer; Pydantic fails them as it would a `str`.
+                WitBody::Binary(_) => Some(""),
+            };
+            let checked = validation::validate_response(&schema, &app_spec.schemas, body, status)
+                .map_err(failure_error)?;
+            response.body = WitBody::Text(checked);
+            Ok(response)
+        })))
+    }
+}
+
+/// A validation failure as the error it raises: its class, and its status and `detail`.
+fn failure_error(failure: Failure) -> WitError {
+    let detail = failure.detail.to_string();
+    WitError {
+        type_names: vec![failure.kind.to_string()],
+        message: detail.clone(),
+        service: Some(WitServiceError {
+            status: failure.status,
+            message_json: detail,
+        }),
+    }
+}
+
+/// True for the errors whose body lists `detail` rather than a `message`.
+pub(super) fn is_validation_error(type_names: &[String]) -> bool {
+    type_names.first().is_some_and(|name| {
+        [
+            validation::REQUEST_VALIDATION_ERROR,
+            validation::RESPONSE_VALIDATION_ERROR,
+            validation::UNSUPPORTED_CONTENT_TYPE,
+        ]
+        .contains(&name.as_str())
+    })
+}

@@ -1,0 +1,402 @@
+//! Request and response validation (`enable_validation=True`), done by the host from the
+//! JSON Schemas guests declare: parameters are read from the request the way Powertools reads
+//! them for each source, coerced and checked; failures answer 422 with Pydantic-style details.
+//!
+//! Contents: [`RouteSpec`] and [`AppSpec`] (what the manifest declares), [`validate_request`]
+//! (path, query, header, cookie and body, before any middleware runs) and [`validate_response`]
+//! (the handler's answer, before the middlewares see it). `schema.rs` is the validator itself.
+
+mod schema;
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+pub(crate) use schema::Detail;
+use schema::Validator;
+
+use crate::event::EventSource;
+use crate::request::Request;
+
+/// Where a parameter is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// A `<name>` of the rule.
+    Path,
+    /// The query string.
+    Query,
+    /// A header, by case-insensitive name.
+    Header,
+    /// A request cookie.
+    Cookie,
+}
+
+impl Location {
+    /// The name Pydantic's `loc` and the validated values use.
+    pub fn key(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+}
+
+/// A declared parameter.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ParamSpec {
+    /// The name on the wire.
+    pub name: String,
+    /// The field of the guest's type it is delivered as.
+    pub field: String,
+    /// Where it is read from.
+    #[serde(rename = "in")]
+    pub location: Location,
+    /// Whether a request without it fails with `missing`.
+    pub required: bool,
+    /// Its JSON Schema.
+    pub schema: Value,
+}
+
+/// A declared request body.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BodySpec {
+    /// Whether an empty body fails with `missing`.
+    pub required: bool,
+    /// Its JSON Schema.
+    pub schema: Value,
+    /// Its media type in the OpenAPI document.
+    #[serde(default = "json_media_type")]
+    pub media_type: String,
+}
+
+fn json_media_type() -> String {
+    "application/json".into()
+}
+
+/// What a route declares (`route.metadata-json`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RouteSpec {
+    /// The handler's function name.
+    #[serde(default)]
+    pub name: String,
+    /// Validation on or off for this route, over the app's setting.
+    #[serde(default)]
+    pub validation: Option<bool>,
+    /// The status of plain return values.
+    #[serde(default)]
+    pub status_code: Option<u16>,
+    /// Declared parameters.
+    #[serde(default)]
+    pub params: Vec<ParamSpec>,
+    /// The declared body.
+    #[serde(default)]
+    pub body: Option<BodySpec>,
+    /// The declared response body.
+    #[serde(default)]
+    pub response_schema: Option<Value>,
+    /// OpenAPI metadata (`summary`, `tags`, `operation_id`, `responses`, ...).
+    #[serde(flatten)]
+    pub openapi: Map<String, Value>,
+}
+
+impl RouteSpec {
+    /// Parses a route's metadata; empty metadata declares nothing.
+    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
+        match json.trim() {
+            "" => Ok(Self::default()),
+            text => serde_json::from_str(text),
+        }
+    }
+
+    /// `custom_response_validation_http_code` of the route.
+    pub fn response_validation_status(&self) -> Option<u16> {
+        self.openapi
+            .get("custom_response_validation_http_code")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+    }
+}
+
+/// App-level validation settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ValidationSettings {
+    /// `enable_validation=True`.
+    #[serde(default)]
+    pub enabled: bool,
+    /// `response_validation_error_http_code=`.
+    #[serde(default)]
+    pub response_validation_error_http_code: Option<u16>,
+}
+
+/// What an app component declares (`app-manifest.metadata-json`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AppSpec {
+    /// Validation settings.
+    #[serde(default)]
+    pub validation: ValidationSettings,
+    /// Document-level OpenAPI settings.
+    #[serde(default)]
+    pub openapi: Map<String, Value>,
+    /// Swagger UI settings, when enabled.
+    #[serde(default)]
+    pub swagger: Option<Map<String, Value>>,
+    /// Named schemas (`components.schemas`).
+    #[serde(default)]
+    pub schemas: Map<String, Value>,
+}
+
+impl AppSpec {
+    /// Parses an app's metadata; empty metadata declares nothing.
+    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
+        match json.trim() {
+            "" => Ok(Self::default()),
+            text => serde_json::from_str(text),
+        }
+    }
+}
+
+/// Why a request or response failed validation: the status and the `detail` list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// 422, 415 for an unsupported body, or the configured response-validation status.
+    pub status: u16,
+    /// The Powertools error class it stands for (exception handlers are looked up by it).
+    pub kind: &'static str,
+    /// `[{"loc": [...], "type": "..."}]`.
+    pub detail: Value,
+}
+
+impl Failure {
+    fn new(status: u16, kind: &'static str, details: &[Detail]) -> Self {
+        Self {
+            status,
+            kind,
+            detail: Value::Array(details.iter().map(Detail::to_json).collect()),
+        }
+    }
+}
+
+/// The Powertools class of a failed request.
+pub const REQUEST_VALIDATION_ERROR: &str = "RequestValidationError";
+/// The Powertools class of a failed response with a custom status.
+pub const RESPONSE_VALIDATION_ERROR: &str = "ResponseValidationError";
+/// The Powertools class of a body in an unsupported content type.
+pub const UNSUPPORTED_CONTENT_TYPE: &str = "RequestUnsupportedContentType";
+
+/// Validates a request's declared parameters and body; the validated values
+/// (`{"path": .., "query": .., "header": .., "cookie": .., "body": ..}`) or the 422 / 415.
+pub fn validate_request(
+    spec: &RouteSpec,
+    definitions: &Map<String, Value>,
+    request: &Request,
+    path_params: &[(String, String)],
+) -> Result<Value, Failure> {
+    let validator = Validator { definitions };
+    let mut errors = Vec::new();
+    let mut out = json!({"path": {}, "query": {}, "header": {}, "cookie": {}});
+    for param in &spec.params {
+        let loc = [json!(param.location.key()), json!(param.name)];
+        let wants_list = validator.expects_array(&param.schema);
+        let input = match param_input(request, path_params, param, wants_list) {
+            Some(input) => input,
+            None if param.required => {
+                errors.push(Detail {
+                    loc: loc.to_vec(),
+                    kind: "missing",
+                });
+                continue;
+            }
+            None => match validator.resolve(&param.schema).get("default") {
+                Some(default) => default.clone(),
+                None => Value::Null,
+            },
+        };
+        if let Some(value) = validator.check(&param.schema, &input, &loc, &mut errors) {
+            out[param.location.key()][&param.field] = value;
+        }
+    }
+    if let Some(body) = &spec.body {
+        match read_body(request) {
+            Err(()) => {
+                let detail = [Detail {
+                    loc: vec![json!("body")],
+                    kind: "unsupported_content_type",
+                }];
+                return Err(Failure::new(415, UNSUPPORTED_CONTENT_TYPE, &detail));
+            }
+            Ok(BodyInput::Missing) if body.required => errors.push(Detail {
+                loc: vec![json!("body")],
+                kind: "missing",
+            }),
+            Ok(BodyInput::Missing) => out["body"] = Value::Null,
+            Ok(BodyInput::Invalid(position)) => errors.push(Detail {
+                loc: vec![json!("body"), json!(position)],
+                kind: "json_invalid",
+            }),
+            Ok(BodyInput::Value(value)) => {
+                if let Some(value) =
+                    validator.check(&body.schema, &value, &[json!("body")], &mut errors)
+                {
+                    out["body"] = value;
+                }
+            }
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(out),
+        false => Err(Failure::new(422, REQUEST_VALIDATION_ERROR, &errors)),
+    }
+}
+
+/// Validates a handler's JSON answer against the declared response schema; the answer
+/// re-serialized from the validated value (declared fields, in declared order, defaults
+/// filled, as Pydantic serializes a model), or the failure with `status`.
+pub fn validate_response(
+    schema: &Value,
+    definitions: &Map<String, Value>,
+    body: Option<&str>,
+    status: u16,
+) -> Result<String, Failure> {
+    let validator = Validator { definitions };
+    let input = match body {
+        None => Value::Null,
+        Some(text) => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into())),
+    };
+    let kind = match status {
+        422 => REQUEST_VALIDATION_ERROR,
+        _ => RESPONSE_VALIDATION_ERROR,
+    };
+    let mut errors = Vec::new();
+    validator
+        .check(schema, &input, &[json!("response")], &mut errors)
+        .map(|value| value.to_string())
+        .ok_or_else(|| Failure::new(status, kind, &errors))
+}
+
+/// A parameter's input: a string, or a list of strings where the field takes a list or the
+/// event carries the parameter more than once (which fails a scalar field, as in Powertools).
+fn param_input(
+    request: &Request,
+    path_params: &[(String, String)],
+    param: &ParamSpec,
+    wants_list: bool,
+) -> Option<Value> {
+    let values: Vec<&str> = match param.location {
+        Location::Path => path_params
+            .iter()
+            .filter(|(n, _)| *n == param.name)
+            .map(|(_, v)| v.as_str())
+            .collect(),
+        Location::Query => request
+            .query
+            .iter()
+            .filter(|(n, _)| *n == param.name)
+            .map(|(_, v)| v.as_str())
+            .collect(),
+        Location::Header => request.header_values(&param.name).collect(),
+        Location::Cookie => request
+            .cookies
+            .iter()
+            .filter(|(n, _)| *n == param.name)
+            .map(|(_, v)| v.as_str())
+            .collect(),
+    };
+    if values.is_empty() {
+        return None;
+    }
+    let source = request.source;
+    if wants_list {
+        // Sources that carry one string per name split it on commas (without trimming, as
+        // Powertools does); REST and ALB multi-value lists are kept as they are.
+        let split = match param.location {
+            Location::Query => !matches!(source, EventSource::RestV1 | EventSource::AlbMultiValue),
+            Location::Header => source.joins_repeated_headers(),
+            _ => false,
+        };
+        let items: Vec<Value> = match split {
+            true => values
+                .iter()
+                .flat_map(|v| v.split(','))
+                .map(Value::from)
+                .collect(),
+            false => values.iter().map(|v| Value::from(*v)).collect(),
+        };
+        return Some(Value::Array(items));
+    }
+    match values.as_slice() {
+        [one] => Some(Value::from(*one)),
+        // VPC Lattice v1 carries one comma-joined string, which decoding split: a scalar
+        // gets it back whole.
+        many if source == EventSource::LatticeV1 && param.location == Location::Query => {
+            Some(Value::from(many.join(",")))
+        }
+        many => Some(Value::Array(many.iter().map(|v| Value::from(*v)).collect())),
+    }
+}
+
+enum BodyInput {
+    Missing,
+    Invalid(usize),
+    Value(Value),
+}
+
+/// The body by its content type: JSON (also when none is given), or a form, whose repeated
+/// fields are lists and single ones strings; anything else is unsupported.
+fn read_body(request: &Request) -> Result<BodyInput, ()> {
+    let content_type = request
+        .header_values("content-type")
+        .next()
+        .unwrap_or_default()
+        .trim();
+    if request.body.is_empty() {
+        return Ok(BodyInput::Missing);
+    }
+    if content_type.is_empty() || content_type.starts_with("application/json") {
+        return Ok(match serde_json::from_slice::<Value>(&request.body) {
+            Ok(value) => BodyInput::Value(value),
+            Err(err) => BodyInput::Invalid(error_position(&request.body, &err)),
+        });
+    }
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let mut fields: Map<String, Value> = Map::new();
+        for (name, value) in form_urlencoded::parse(&request.body) {
+            match fields.get_mut(name.as_ref()) {
+                Some(Value::Array(items)) => items.push(Value::from(value.as_ref())),
+                Some(single) => *single = json!([single.take(), value.as_ref()]),
+                None => {
+                    fields.insert(name.into_owned(), Value::from(value.into_owned()));
+                }
+            }
+        }
+        return Ok(BodyInput::Value(Value::Object(fields)));
+    }
+    Err(())
+}
+
+/// The character offset of a JSON syntax error, as Python's `JSONDecodeError.pos` gives it.
+fn error_position(body: &[u8], err: &serde_json::Error) -> usize {
+    let text = String::from_utf8_lossy(body);
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(err.line().saturating_sub(1))
+        .map(|l| l.chars().count())
+        .sum();
+    line_start + err.column().saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_json_error_is_located_at_its_character_offset() {
+        let body = b"{not json";
+        let err = serde_json::from_slice::<Value>(body).unwrap_err();
+        assert_eq!(error_position(body, &err), 1);
+        let body = b"{\n  \"a\": ,\n}";
+        let err = serde_json::from_slice::<Value>(body).unwrap_err();
+        assert_eq!(error_position(body, &err), 9);
+    }
+}
