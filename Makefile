@@ -12,7 +12,7 @@ BUNDLES := target/bundles
 HOST := target/debug/switchyard
 SHARED := ../shared
 
-.PHONY: setup guests host bundles test unit conformance lint run clean
+.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run clean
 
 setup:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -23,20 +23,31 @@ guests: setup
 host:
 	$(CARGO) build -p switchyard
 
+# Swagger UI's assets, from the npm registry (pinned), embedded in every bundle's page.
+SWAGGER_UI_VERSION := 5.35.0
+SWAGGER_UI := target/swagger-ui
+$(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION):
+	@rm -rf $(SWAGGER_UI) target/swagger-ui-pkg; mkdir -p $(SWAGGER_UI) target/swagger-ui-pkg
+	cd target/swagger-ui-pkg && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) >/dev/null && tar xzf swagger-ui-dist-*.tgz
+	cp target/swagger-ui-pkg/package/swagger-ui-bundle.js target/swagger-ui-pkg/package/swagger-ui.css \
+	  target/swagger-ui-pkg/package/oauth2-redirect.js $(SWAGGER_UI)/
+	@touch $@
+
 # Copy each guest's manifests and component into its bundles, then precompile them.
-bundles: guests host
+bundles: guests host $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION)
 	@set -e; for dir in $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS)); do \
 	  name=$$(basename $$dir); \
 	  for manifest in $$dir/switchyard*.json; do \
 	    suffix=$$(basename $$manifest .json | sed 's/^switchyard//'); \
 	    out=$(BUNDLES)/$$name$$suffix; mkdir -p $$out; \
 	    cp $$manifest $$out/switchyard.json; \
+	    mkdir -p $$out/swagger-ui; cp $(SWAGGER_UI)/*.* $$out/swagger-ui/; \
 	    cp target/$(WASM_TARGET)/release/$$(echo $$name | tr - _).wasm $$out/; \
 	    $(HOST) compile --bundle $$out; \
 	  done; \
 	done
 
-test: lint bundles unit conformance
+test: lint bundles unit conformance openapi-check
 
 unit: bundles
 	$(CARGO) test --workspace
@@ -51,6 +62,25 @@ conformance: bundles
 	  echo "$$app:"; \
 	  python3 $(SHARED)/conformance/compare.py target/conformance/$$app-cases.json target/conformance/$$app-actual.jsonl; \
 	done
+
+# The generated OpenAPI document: valid 3.1 (openapi-spec-validator, in a venv made here) and
+# the same API as Powertools'; Swagger UI rendered by headless Chromium (Debian's package).
+OPENAPI_VENV := target/venv-openapi
+$(OPENAPI_VENV)/.ready:
+	python3 -m venv $(OPENAPI_VENV)
+	$(OPENAPI_VENV)/bin/pip install --quiet openapi-spec-validator
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+openapi-check: bundles $(OPENAPI_VENV)/.ready chromium
+	@mkdir -p target/conformance
+	$(HOST) openapi --bundle $(BUNDLES)/conformance-validated > target/conformance/openapi-validated.json
+	$(OPENAPI_VENV)/bin/python tests/openapi/check_openapi.py target/conformance/openapi-validated.json \
+	  $(SHARED)/conformance/openapi-validated.json
+	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/conformance-validated
+	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/features /docs
 
 lint:
 	$(CARGO) fmt --all --check

@@ -81,7 +81,7 @@ fn app_metadata(app: &App) -> serde_json::Value {
         },
         "openapi": app.openapi.0,
         "swagger": app.swagger.as_ref().map(|s| &s.0),
-        "schemas": app.schemas.definitions(),
+        "schemas": crate::openapi::definitions(&app.schemas),
     })
 }
 

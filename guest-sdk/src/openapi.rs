@@ -202,6 +202,37 @@ fn accepts_null(schema: &Value) -> bool {
         })
 }
 
+/// The app's named schemas, with enums in the `{"type", "enum"}` form Pydantic writes: a Rust
+/// enum whose variants carry doc comments derives as a `oneOf` of documented `const`s.
+pub(crate) fn definitions(generator: &SchemaGenerator) -> Map<String, Value> {
+    generator
+        .definitions()
+        .iter()
+        .map(|(name, schema)| (name.clone(), enum_form(schema.clone())))
+        .collect()
+}
+
+fn enum_form(schema: Value) -> Value {
+    let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else {
+        return schema;
+    };
+    let consts: Option<Vec<Value>> = variants.iter().map(|v| v.get("const").cloned()).collect();
+    let Some(consts) = consts else {
+        return schema;
+    };
+    let mut out = Map::new();
+    if let Some(kind) = variants[0].get("type")
+        && variants.iter().all(|v| v.get("type") == Some(kind))
+    {
+        out.insert("type".into(), kind.clone());
+    }
+    out.insert("enum".into(), Value::Array(consts));
+    if let Some(description) = schema.get("description") {
+        out.insert("description".into(), description.clone());
+    }
+    Value::Object(out)
+}
+
 /// The schema of a handler's declared return type.
 pub(crate) fn response_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     generator.subschema_for::<T>().to_value()
@@ -393,5 +424,19 @@ mod tests {
         );
         assert!(rule_params("/files/.+").is_empty());
         assert!(rule_params("/a/<my-id>").is_empty());
+    }
+
+    #[test]
+    fn documented_enum_variants_become_an_enum() {
+        let derived = json!({"oneOf": [
+            {"type": "string", "const": "red", "description": "Red."},
+            {"type": "string", "const": "blue", "description": "Blue."},
+        ], "description": "A color."});
+        assert_eq!(
+            enum_form(derived),
+            json!({"type": "string", "enum": ["red", "blue"], "description": "A color."})
+        );
+        let tagged = json!({"oneOf": [{"type": "object"}, {"const": "x"}]});
+        assert_eq!(enum_form(tagged.clone()), tagged);
     }
 }

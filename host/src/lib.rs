@@ -17,6 +17,7 @@ pub mod cli;
 pub mod event;
 pub mod lambda;
 pub mod log;
+pub mod openapi;
 pub mod pipeline;
 pub mod request;
 pub mod response;

@@ -4,5 +4,6 @@
 mod conformance;
 mod events;
 mod invoke_cli;
+mod openapi;
 mod sdk_features;
 mod support;

@@ -37,28 +37,28 @@ fn one() -> i64 {
     1
 }
 
-/// `class ItemIn(BaseModel)`.
+/// An item to create (`class ItemIn(BaseModel)`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ItemIn {
-    /// `Field(min_length=1, max_length=40)`
+    /// The item's name, 1 to 40 characters.
     #[schemars(length(min = 1, max = 40))]
     pub name: String,
-    /// `Field(gt=0)`
+    /// The unit price, above zero (`gt=0`).
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub price: f64,
-    /// `Field(default=1, ge=1, le=1000)`
+    /// How many, 1 to 1000; 1 when not given.
     #[serde(default = "one")]
     #[schemars(range(min = 1, max = 1000))]
     pub quantity: i64,
-    /// `Optional[Color] = None`
+    /// An optional color.
     #[serde(default)]
     pub color: Option<Color>,
-    /// `List[str] = []`
+    /// Free-form tags; none when not given.
     #[serde(default)]
     pub tags: Vec<String>,
 }
 
-/// `class ItemOut(BaseModel)`.
+/// A created item (`class ItemOut(BaseModel)`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ItemOut {
     /// The id.
@@ -69,7 +69,7 @@ pub struct ItemOut {
     pub price: f64,
     /// How many.
     pub quantity: i64,
-    /// `Optional[Color] = None`
+    /// An optional color.
     #[serde(default)]
     pub color: Option<Color>,
     /// The tags.
@@ -91,7 +91,7 @@ pub struct SearchQuery {
     /// Search text
     #[schemars(length(min = 3, max = 20))]
     pub q: String,
-    /// `Query(ge=1, le=100)`, 10 by default.
+    /// How many results, 1 to 100; 10 when not given.
     #[serde(default = "ten")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: i64,

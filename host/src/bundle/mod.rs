@@ -90,6 +90,7 @@ impl Bundle {
         let overrides = Overrides {
             debug: self.manifest.debug,
             source: self.manifest.source,
+            bundle_dir: Some(self.dir.clone()),
         };
         Pipeline::new(runtime, &mounts, overrides)
             .with_context(|| format!("bundle `{}` has an invalid route table", self.dir.display()))

@@ -3,6 +3,7 @@
 
 mod compile;
 mod invoke;
+mod openapi;
 mod routes;
 
 use clap::{Parser, Subcommand};
@@ -22,6 +23,8 @@ enum Command {
     Invoke(invoke::InvokeCommand),
     Compile(compile::CompileCommand),
     Routes(routes::RoutesCommand),
+    #[command(name = "openapi")]
+    OpenApi(openapi::OpenApiCommand),
     /// Serve Lambda invocations (what `bootstrap` does inside Lambda).
     Lambda,
 }
@@ -33,6 +36,7 @@ impl Cli {
             Some(Command::Invoke(c)) => c.execute(),
             Some(Command::Compile(c)) => c.execute(),
             Some(Command::Routes(c)) => c.execute(),
+            Some(Command::OpenApi(c)) => c.execute(),
             Some(Command::Lambda) => crate::lambda::run(),
             None if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() => crate::lambda::run(),
             None => {

@@ -57,6 +57,13 @@ impl Pipeline {
         frames
     }
 
+    /// The global middlewares around an answer the host gives itself (Swagger UI).
+    pub(super) fn fixed_frames(&self, answer: WitResponse) -> Vec<Frame> {
+        let mut frames = self.global_frames();
+        frames.push(Frame::Fixed(answer));
+        frames
+    }
+
     fn global_frames(&self) -> Vec<Frame> {
         self.global_middlewares
             .iter()

@@ -7,6 +7,7 @@ mod cors;
 mod debug;
 mod errors;
 mod middleware;
+mod swagger;
 mod validate;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use serde_json::Value;
 pub use cors::CorsConfig;
 
 use crate::event::{self, DecodeError, Encoded, EventSource};
+use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::Request;
 use crate::response::{Body, Response};
 use crate::router::{self, RouteEntry, Router, StripPrefix};
@@ -59,6 +61,8 @@ pub struct RouteTarget {
     pub spec: Arc<RouteSpec>,
     /// Whether the host validates this route's requests and responses.
     pub validated: bool,
+    /// Registration order across the bundle.
+    pub order: usize,
 }
 
 struct ExceptionHandlerEntry {
@@ -85,6 +89,8 @@ pub struct Pipeline {
     cors_methods: String,
     /// The app's validation, OpenAPI and Swagger settings, with every component's schemas.
     app_spec: Arc<AppSpec>,
+    /// Swagger UI, when the app enables it.
+    swagger: Option<SwaggerPage>,
 }
 
 /// A component's place in the API: its optional mount prefix (`include_router(prefix=)`).
@@ -101,6 +107,8 @@ pub struct Overrides {
     pub debug: Option<bool>,
     /// The event source.
     pub source: Option<EventSource>,
+    /// The bundle directory, where Swagger UI's assets are read from.
+    pub bundle_dir: Option<std::path::PathBuf>,
 }
 
 impl Pipeline {
@@ -231,14 +239,22 @@ impl Pipeline {
                             middlewares: route.middlewares.clone(),
                             spec: spec.clone(),
                             validated,
+                            order: entries.len(),
                         },
                     });
                 }
             }
         }
+        let swagger = match &app_spec.swagger {
+            Some(settings) => Some(SwaggerPage::new(settings, overrides.bundle_dir.as_deref())?),
+            None => None,
+        };
+        if swagger.is_some() {
+            cors_methods.push("GET".into());
+        }
         cors_methods.sort();
         cors_methods.dedup();
-        Ok(Self {
+        let pipeline = Self {
             runtime,
             router: Router::new(entries),
             settings,
@@ -246,7 +262,28 @@ impl Pipeline {
             exception_handlers,
             cors_methods: cors_methods.join(","),
             app_spec: Arc::new(app_spec),
-        })
+            swagger,
+        };
+        // An undeclared security scheme is a configuration error: refuse it at load.
+        pipeline.openapi_document("")?;
+        Ok(pipeline)
+    }
+
+    /// The OpenAPI document of every route, with `base_path` as the server unless the app
+    /// names its servers.
+    pub fn openapi_document(&self, base_path: &str) -> Result<Value, DocumentError> {
+        let mut routes: Vec<&RouteEntry<RouteTarget>> = self.router.routes().iter().collect();
+        // The table is in matching order (static first); the document wants registration order.
+        routes.sort_by_key(|r| r.value.order);
+        let operations: Vec<Operation<'_>> = routes
+            .iter()
+            .map(|r| Operation {
+                method: &r.method,
+                rule: &r.rule,
+                spec: &r.value.spec,
+            })
+            .collect();
+        openapi::document(&self.app_spec, &operations, base_path)
     }
 
     /// The route table, in matching order.
@@ -287,15 +324,26 @@ impl Pipeline {
                 },
                 m.params,
             ),
-            None => (
-                self.not_found_frames(&request),
-                ResponseOptions {
-                    cors: self.settings.cors.is_some(),
-                    compress: false,
-                    cache_control: None,
-                },
-                Vec::new(),
-            ),
+            None => match self.swagger_answer(&request, &route_path) {
+                Some((answer, compress)) => (
+                    self.fixed_frames(answer),
+                    ResponseOptions {
+                        cors: self.settings.cors.is_some(),
+                        compress,
+                        cache_control: None,
+                    },
+                    Vec::new(),
+                ),
+                None => (
+                    self.not_found_frames(&request),
+                    ResponseOptions {
+                        cors: self.settings.cors.is_some(),
+                        compress: false,
+                        cache_control: None,
+                    },
+                    Vec::new(),
+                ),
+            },
         };
         if self.settings.debug {
             self.trace_route(&request.method, &rule, &frames);

@@ -1,9 +1,10 @@
 //! Test guest for SDK features the conformance apps leave out: a custom JSON serializer, a
-//! middleware configured with arguments (Powertools' `BaseMiddlewareHandler`), and unhandled
-//! errors, which debug mode answers with their text.
+//! middleware configured with arguments (Powertools' `BaseMiddlewareHandler`), unhandled
+//! errors, which debug mode answers with their text, and Swagger UI at a custom path with
+//! compression, persisted authorization and a declared security scheme.
 
 use serde_json::{Value, json};
-use switchyard_sdk::{App, Error, Middleware, Next, Request, Response};
+use switchyard_sdk::{App, Error, Middleware, Next, OpenApi, Request, Response, Swagger};
 
 /// A middleware that carries its settings, as a `BaseMiddlewareHandler` subclass would.
 pub struct StampHeader {
@@ -64,7 +65,23 @@ pub fn app() -> App {
             name: "X-Stamp",
             value: "configured".to_string(),
         })
+        .openapi(
+            OpenApi::new()
+                .title("Features")
+                .security_scheme(
+                    "apiKey",
+                    json!({"type": "apiKey", "in": "header", "name": "x-api-key"}),
+                )
+                .security(json!({"apiKey": []})),
+        )
+        .enable_swagger(
+            Swagger::new()
+                .path("/docs")
+                .compress(true)
+                .persist_authorization(true),
+        )
         .get("/values", values)
+        .summary("Values in an unusual order")
         .get("/parse/<n>", parse)
 }
 

@@ -1,0 +1,165 @@
+//! Swagger UI (`enable_swagger`): the page with the document inlined, `?format=json` for the
+//! document itself, and `?format=oauth2-redirect` for OAuth2 logins. The UI's CSS and JS are
+//! embedded in the page from the bundle's `swagger-ui/` directory (taken from the
+//! `swagger-ui-dist` npm package by `make bundles`), so it works offline, or linked from
+//! `swagger_base_url` when one is set.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde_json::{Map, Value, json};
+
+/// The files of `swagger-ui-dist` the page needs.
+#[derive(Debug, Clone, Default)]
+pub struct SwaggerAssets {
+    css: String,
+    js: String,
+    oauth2_redirect: String,
+}
+
+/// Where the assets live inside a bundle.
+const ASSETS_DIR: &str = "swagger-ui";
+
+impl SwaggerAssets {
+    /// Reads `swagger-ui.css`, `swagger-ui-bundle.js` and `oauth2-redirect.js` from `dir`.
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let read = |name: &str| {
+            std::fs::read_to_string(dir.join(name)).with_context(|| {
+                format!(
+                    "Swagger UI is enabled but `{}` is missing; `make bundles` copies the \
+                     swagger-ui-dist assets there (or set `swagger_base_url`)",
+                    dir.join(name).display()
+                )
+            })
+        };
+        Ok(Self {
+            css: read("swagger-ui.css")?,
+            js: read("swagger-ui-bundle.js")?,
+            oauth2_redirect: read("oauth2-redirect.js")?,
+        })
+    }
+}
+
+/// The app's `enable_swagger` settings with the assets to serve.
+#[derive(Debug, Clone)]
+pub struct SwaggerPage {
+    /// Where the page is served.
+    pub path: String,
+    /// gzip the page when accepted.
+    pub compress: bool,
+    base_url: Option<String>,
+    persist_authorization: bool,
+    oauth2_config: Option<Value>,
+    assets: SwaggerAssets,
+}
+
+impl SwaggerPage {
+    /// The page for `settings` (from the app's metadata), with assets from the bundle unless
+    /// a base URL is given.
+    pub fn new(settings: &Map<String, Value>, bundle_dir: Option<&Path>) -> anyhow::Result<Self> {
+        let base_url = settings
+            .get("swagger_base_url")
+            .and_then(Value::as_str)
+            .map(|u| u.trim_end_matches('/').to_string());
+        let assets = match (&base_url, bundle_dir) {
+            (Some(_), _) => SwaggerAssets::default(),
+            (None, Some(dir)) => SwaggerAssets::load(&dir.join(ASSETS_DIR))?,
+            (None, None) => anyhow::bail!(
+                "Swagger UI is enabled without `swagger_base_url` and there is no bundle directory to read its assets from"
+            ),
+        };
+        Ok(Self {
+            path: settings
+                .get("path")
+                .and_then(Value::as_str)
+                .unwrap_or("/swagger")
+                .to_string(),
+            compress: settings.get("compress").and_then(Value::as_bool) == Some(true),
+            base_url,
+            persist_authorization: settings
+                .get("persist_authorization")
+                .and_then(Value::as_bool)
+                == Some(true),
+            oauth2_config: settings.get("oauth2_config").cloned(),
+            assets,
+        })
+    }
+
+    /// The static OAuth2 redirect page of Swagger UI.
+    pub fn oauth2_redirect(&self) -> String {
+        match &self.base_url {
+            Some(base) => format!(
+                "<!doctype html><html><head><title>Swagger UI: OAuth2 Redirect</title></head>\
+                 <body><script src=\"{base}/oauth2-redirect.js\"></script></body></html>"
+            ),
+            None => format!(
+                "<!doctype html><html><head><title>Swagger UI: OAuth2 Redirect</title></head>\
+                 <body><script>\n{}\n</script></body></html>",
+                self.assets
+                    .oauth2_redirect
+                    .replace("</script", "<\\/script")
+            ),
+        }
+    }
+
+    /// The Swagger UI page with `document_json` inlined (already `</`-escaped).
+    pub fn html(&self, document_json: &str) -> String {
+        let (style, script) = match &self.base_url {
+            Some(base) => (
+                format!(
+                    "<link rel=\"stylesheet\" type=\"text/css\" href=\"{base}/swagger-ui.min.css\">"
+                ),
+                format!("<script src=\"{base}/swagger-ui-bundle.min.js\"></script>"),
+            ),
+            None => (
+                format!("<style>\n{}\n</style>", self.assets.css),
+                format!(
+                    "<script>\n{}\n</script>",
+                    self.assets.js.replace("</script", "<\\/script")
+                ),
+            ),
+        };
+        let init_oauth = match &self.oauth2_config {
+            Some(config) => format!("ui.initOAuth({config});"),
+            None => String::new(),
+        };
+        let options = json!({
+            "dom_id": "#swagger-ui",
+            "docExpansion": "list",
+            "deepLinking": true,
+            "filter": true,
+            "layout": "BaseLayout",
+            "showExtensions": true,
+            "showCommonExtensions": true,
+            "withCredentials": true,
+            "persistAuthorization": self.persist_authorization,
+        });
+        format!(
+            r#"<!DOCTYPE html>
+<html>
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Cache-control" content="no-cache, no-store, must-revalidate">
+<title>Swagger UI</title>
+{style}
+</head>
+<body>
+<div id="swagger-ui">Loading...</div>
+{script}
+<script>
+  var currentUrl = new URL(window.location.href);
+  var options = {options};
+  options.spec = {document_json};
+  options.presets = [SwaggerUIBundle.presets.apis];
+  options.plugins = [SwaggerUIBundle.plugins.DownloadUrl];
+  options.oauth2RedirectUrl = currentUrl.origin + currentUrl.pathname + "?format=oauth2-redirect";
+  var ui = SwaggerUIBundle(options);
+  ui.specActions.updateUrl(currentUrl.pathname + "?format=json");
+  {init_oauth}
+</script>
+</body>
+</html>
+"#
+        )
+    }
+}

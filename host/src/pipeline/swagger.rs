@@ -1,0 +1,85 @@
+//! The Swagger UI route (`enable_swagger`): `GET <path>` answers the page, `?format=json` the
+//! document, `?format=oauth2-redirect` the OAuth2 redirect page. Powertools registers it as a
+//! route, so it matches only where no route of the app does.
+
+use serde_json::Value;
+
+use super::Pipeline;
+use crate::event::EventSource;
+use crate::request::Request;
+use crate::runtime::{WitBody, WitResponse};
+
+impl Pipeline {
+    /// The Swagger UI answer for `request`, with the page's compression setting, if the app
+    /// serves Swagger UI at this path.
+    pub(super) fn swagger_answer(
+        &self,
+        request: &Request,
+        route_path: &str,
+    ) -> Option<(WitResponse, bool)> {
+        let swagger = self.swagger.as_ref()?;
+        let at_path = match request.source.tolerates_trailing_slash() {
+            // The REST resolver strips the rule's trailing slash and accepts any number.
+            true => route_path.trim_end_matches('/') == swagger.path.trim_end_matches('/'),
+            false => route_path == swagger.path,
+        };
+        if !request.method.eq_ignore_ascii_case("GET") || !at_path {
+            return None;
+        }
+        let format = request
+            .query
+            .iter()
+            .rev()
+            .find(|(name, _)| name == "format")
+            .map(|(_, v)| v.as_str());
+        let (content_type, body) = match format {
+            Some("oauth2-redirect") => ("text/html", swagger.oauth2_redirect()),
+            other => {
+                let document = match self.openapi_document(&base_path(request)) {
+                    Ok(document) => document,
+                    Err(err) => {
+                        crate::log::error(&format!("cannot build the OpenAPI document: {err}"));
+                        return None;
+                    }
+                };
+                let json = serde_json::to_string_pretty(&document)
+                    .unwrap_or_default()
+                    .replace("</", "<\\/");
+                match other {
+                    Some("json") => ("application/json", json),
+                    _ => ("text/html", swagger.html(&json)),
+                }
+            }
+        };
+        let answer = WitResponse {
+            status: 200,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            cookies: Vec::new(),
+            body: WitBody::Text(body),
+            compress: None,
+        };
+        Some((answer, swagger.compress))
+    }
+}
+
+/// The API's base path as Powertools' `_get_base_path` finds it: `/<stage>` on API Gateway when
+/// the stage is named and the request's path starts with it, else nothing.
+fn base_path(request: &Request) -> String {
+    let Ok(event) = serde_json::from_str::<Value>(&request.raw_event) else {
+        return String::new();
+    };
+    let context = &event["requestContext"];
+    let path = match request.source {
+        EventSource::RestV1 => context["path"].as_str(),
+        EventSource::HttpV2 => context["http"]["path"].as_str(),
+        _ => None,
+    };
+    match (context["stage"].as_str(), path) {
+        (Some(stage), Some(path))
+            if stage != "$default" && path.starts_with(&format!("/{stage}")) =>
+        {
+            format!("/{stage}")
+        }
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,166 @@
+//! The OpenAPI document and Swagger UI served by the host: `?format=json`, the page with its
+//! assets embedded, the OAuth2 redirect page, servers from the stage, compression.
+
+use std::io::Read as _;
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use crate::support::TestHost;
+
+fn get(path: &str, query: Option<Value>, extra: Value) -> Value {
+    let mut event = json!({
+        "httpMethod": "GET", "path": path,
+        "requestContext": {"requestId": "r-1", "stage": "$default", "path": path},
+        "multiValueHeaders": {}, "queryStringParameters": query,
+    });
+    if let (Some(event), Some(extra)) = (event.as_object_mut(), extra.as_object()) {
+        event.extend(extra.clone());
+    }
+    event
+}
+
+fn content_type(resp: &Value) -> &str {
+    resp["multiValueHeaders"]["Content-Type"][0]
+        .as_str()
+        .unwrap_or_default()
+}
+
+fn body_text(resp: &Value) -> String {
+    let raw = resp["body"].as_str().unwrap_or_default();
+    if resp["isBase64Encoded"] != true {
+        return raw.to_string();
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(raw)
+        .unwrap();
+    let mut out = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut out)
+        .expect("gzip");
+    out
+}
+
+#[test]
+fn format_json_answers_the_document_of_every_route() {
+    let host = TestHost::shared("conformance-validated");
+    let resp = host.invoke(&get("/swagger", Some(json!({"format": "json"})), json!({})));
+    assert_eq!(resp["statusCode"], 200);
+    assert_eq!(content_type(&resp), "application/json");
+    let doc: Value = serde_json::from_str(&body_text(&resp)).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["info"]["title"], "Validated items API");
+    assert_eq!(doc["servers"], json!([{"url": "/"}]));
+    let search = &doc["paths"]["/search"]["get"];
+    assert_eq!(search["operationId"], "searchItems");
+    let names: Vec<&str> = search["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["q", "limit", "color", "tags"]);
+    assert!(
+        doc["paths"]["/swagger"].is_null(),
+        "the UI route stays out of the document"
+    );
+}
+
+#[test]
+fn the_page_embeds_the_ui_and_the_document() {
+    let host = TestHost::shared("conformance-validated");
+    let resp = host.invoke(&get("/swagger", None, json!({})));
+    assert_eq!(resp["statusCode"], 200);
+    assert_eq!(content_type(&resp), "text/html");
+    let html = body_text(&resp);
+    assert!(
+        html.contains("SwaggerUIBundle"),
+        "the UI's script is inlined"
+    );
+    assert!(
+        html.contains(".swagger-ui"),
+        "the UI's stylesheet is inlined"
+    );
+    assert!(
+        html.contains("\"operationId\": \"searchItems\""),
+        "the document is inlined"
+    );
+    assert!(html.contains("\"persistAuthorization\":false"));
+    assert!(
+        !html.contains("<script src="),
+        "no script is loaded from elsewhere"
+    );
+    assert!(
+        !html.contains("<link rel="),
+        "no stylesheet is loaded from elsewhere"
+    );
+}
+
+#[test]
+fn the_oauth2_redirect_page_is_served() {
+    let host = TestHost::shared("conformance-validated");
+    let resp = host.invoke(&get(
+        "/swagger",
+        Some(json!({"format": "oauth2-redirect"})),
+        json!({}),
+    ));
+    assert_eq!(resp["statusCode"], 200);
+    assert_eq!(content_type(&resp), "text/html");
+    assert!(body_text(&resp).contains("swaggerUIRedirectOauth2"));
+}
+
+#[test]
+fn a_named_stage_becomes_the_server() {
+    let host = TestHost::shared("conformance-validated");
+    let event = get(
+        "/swagger",
+        Some(json!({"format": "json"})),
+        json!({"requestContext": {"requestId": "r-2", "stage": "dev", "path": "/dev/swagger"}}),
+    );
+    let doc: Value = serde_json::from_str(&body_text(&host.invoke(&event))).unwrap();
+    assert_eq!(doc["servers"], json!([{"url": "/dev"}]));
+}
+
+#[test]
+fn a_custom_path_is_compressed_and_persists_authorization() {
+    let host = TestHost::shared("features");
+    let accept = json!({"multiValueHeaders": {"Accept-Encoding": ["gzip, deflate"]}});
+    let resp = host.invoke(&get("/docs", None, accept.clone()));
+    assert_eq!(resp["statusCode"], 200);
+    assert_eq!(
+        resp["multiValueHeaders"]["Content-Encoding"],
+        json!(["gzip"])
+    );
+    let html = body_text(&resp);
+    assert!(html.contains("\"persistAuthorization\":true"));
+    let doc: Value = serde_json::from_str(&body_text(&host.invoke(&get(
+        "/docs",
+        Some(json!({"format": "json"})),
+        accept,
+    ))))
+    .unwrap();
+    assert_eq!(doc["security"], json!([{"apiKey": []}]));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["apiKey"]["in"],
+        "header"
+    );
+    assert_eq!(
+        doc["paths"]["/values"]["get"]["summary"],
+        "Values in an unusual order"
+    );
+    // No validation in this app: no automatic 422.
+    assert!(doc["paths"]["/values"]["get"]["responses"]["422"].is_null());
+}
+
+#[test]
+fn the_old_asset_routes_do_not_exist() {
+    // Powertools removed /swagger.css and /swagger.js when it inlined the assets.
+    let host = TestHost::shared("features");
+    for path in ["/docs.css", "/docs.js", "/swagger.css", "/swagger.js"] {
+        assert_eq!(
+            host.invoke(&get(path, None, json!({})))["statusCode"],
+            404,
+            "{path}"
+        );
+    }
+}
