@@ -104,3 +104,8 @@ macro_rules! export {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct Readme;
+
+/// The validation guide's examples compile as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/validation.md")]
+struct ValidationGuide;

@@ -116,3 +116,57 @@ fn outside_debug_mode_nothing_is_traced() {
     let (_, log) = invoke_cli("features", &get("/values"));
     assert!(!log.contains("Processing Route"), "{log}");
 }
+
+fn post(path: &str, content_type: &str, body: &str) -> Value {
+    json!({
+        "httpMethod": "POST", "path": path, "requestContext": {"requestId": "r-2", "stage": "$default"},
+        "multiValueHeaders": {"Content-Type": [content_type]}, "body": body,
+    })
+}
+
+fn json_body(resp: &Value) -> Value {
+    serde_json::from_str(resp["body"].as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn a_request_validation_error_handler_replaces_the_422() {
+    let host = TestHost::shared("features");
+    let ok = host.invoke(&get("/typed/7"));
+    assert_eq!(json_body(&ok), json!({"n": 7}));
+    let bad = host.invoke(&get("/typed/seven"));
+    assert_eq!(bad["statusCode"], 400, "{bad}");
+    assert_eq!(json_body(&bad), json!({"invalid": 1}));
+}
+
+#[test]
+fn form_bodies_are_validated_like_json_ones_and_other_types_are_415() {
+    let host = TestHost::shared("features");
+    let form = host.invoke(&post(
+        "/notes",
+        "application/x-www-form-urlencoded",
+        "text=hello&urgency=3",
+    ));
+    assert_eq!(
+        json_body(&form),
+        json!({"text": "hello", "urgency": 3}),
+        "{form}"
+    );
+    let short = host.invoke(&post("/notes", "application/json", r#"{"text": "h"}"#));
+    assert_eq!(json_body(&short), json!({"invalid": 1}), "{short}");
+    let plain = host.invoke(&post("/notes", "text/plain", "hello"));
+    assert_eq!(plain["statusCode"], 415, "{plain}");
+    assert_eq!(
+        json_body(&plain),
+        json!({"statusCode": 415, "detail": [{"loc": ["body"], "type": "unsupported_content_type"}]})
+    );
+}
+
+#[test]
+fn a_route_can_answer_failed_response_validation_with_its_own_status() {
+    let resp = TestHost::shared("features").invoke(&get("/broken-note"));
+    assert_eq!(resp["statusCode"], 503, "{resp}");
+    assert_eq!(
+        json_body(&resp),
+        json!({"statusCode": 503, "detail": [{"loc": ["response", "text"], "type": "string_type"}]})
+    );
+}

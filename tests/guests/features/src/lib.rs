@@ -3,8 +3,12 @@
 //! errors, which debug mode answers with their text, and Swagger UI at a custom path with
 //! compression, persisted authorization and a declared security scheme.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use switchyard_sdk::{App, Error, Middleware, Next, OpenApi, Request, Response, Swagger};
+use switchyard_sdk::{
+    App, Error, Json, JsonSchema, Middleware, Next, OpenApi, Path, Request, RequestValidationError,
+    Response, Swagger,
+};
 
 /// A middleware that carries its settings, as a `BaseMiddlewareHandler` subclass would.
 pub struct StampHeader {
@@ -57,6 +61,39 @@ pub fn parse(req: &Request) -> Result<Value, Error> {
     Ok(json!({"n": n}))
 }
 
+/// `GET /typed/<n>`: a validated path parameter.
+pub fn typed(Path(n): Path<i64>) -> Value {
+    json!({"n": n})
+}
+
+/// A form or JSON body with one required field.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Note {
+    /// The note, at least two characters.
+    #[schemars(length(min = 2))]
+    pub text: String,
+    /// How urgent, 1 to 5.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 5))]
+    pub urgency: Option<i64>,
+}
+
+/// `POST /notes`: echoes the validated note.
+pub fn create_note(Json(note): Json<Note>) -> Json<Note> {
+    Json(note)
+}
+
+/// `GET /broken-note`: an answer that is not a `Note`.
+pub fn broken_note() -> Value {
+    json!({"text": 5})
+}
+
+/// Answers a failed validation with 400 and the number of problems, instead of the 422.
+pub fn invalid_request(_req: &Request, err: &Error) -> Response {
+    let count = err.validation_errors().map_or(0, |e| e.len());
+    Response::json(400, json!({"invalid": count}))
+}
+
 /// The app.
 pub fn app() -> App {
     App::new()
@@ -83,6 +120,15 @@ pub fn app() -> App {
         .get("/values", values)
         .summary("Values in an unusual order")
         .get("/parse/<n>", parse)
+        .get("/typed/<n>", typed)
+        .validation(true)
+        .post("/notes", create_note)
+        .validation(true)
+        .get("/broken-note", broken_note)
+        .validation(true)
+        .returns::<Note>()
+        .custom_response_validation_http_code(503)
+        .exception_handler::<RequestValidationError, _>(invalid_request)
 }
 
 switchyard_sdk::export!(app);
