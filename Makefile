@@ -12,7 +12,7 @@ BUNDLES := target/bundles
 HOST := target/debug/switchyard
 SHARED := ../shared
 
-.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run clean
+.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run watch clean
 
 setup:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -86,10 +86,35 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-# Until the dev server lands: answer the shared sample events with the todos example.
+# The dev server on http://127.0.0.1:3000/ with the todos example. It swaps in a component
+# rebuilt under it: run `make watch` in a second terminal to rebuild on every save.
 run: bundles
-	@for f in $(SHARED)/conformance/events/*.json; do \
-	  printf '%s -> ' "$$(basename $$f)"; $(HOST) invoke --bundle $(BUNDLES)/todos $$f; \
+	$(HOST) serve --bundle $(BUNDLES)/todos --watch
+
+# Rebuild the guests when a source changes and copy each changed component and manifest into
+# the bundles built from it, through a temporary file and a rename so that a server never
+# reads half a file. A polling loop, so there is nothing to install.
+WATCH_STAMP := target/.watch-stamp
+watch: setup
+	@echo "watching examples/, tests/guests/, guest-sdk/ and wit/ (Ctrl-C stops)"
+	@mkdir -p target; touch $(WATCH_STAMP); \
+	while sleep 1; do \
+	  changed=$$(find examples tests/guests guest-sdk wit \( -name '*.rs' -o -name '*.wit' \
+	    -o -name Cargo.toml -o -name 'switchyard*.json' \) -newer $(WATCH_STAMP) -print -quit 2>/dev/null); \
+	  [ -n "$$changed" ] || continue; \
+	  touch $(WATCH_STAMP); echo "changed: $$changed"; \
+	  $(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(EXAMPLES) $(TEST_GUESTS)) || continue; \
+	  for dir in $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS)); do \
+	    name=$$(basename $$dir); wasm=target/$(WASM_TARGET)/release/$$(echo $$name | tr - _).wasm; \
+	    for manifest in $$dir/switchyard*.json; do \
+	      out=$(BUNDLES)/$$name$$(basename $$manifest .json | sed 's/^switchyard//'); \
+	      [ -d $$out ] || continue; \
+	      for pair in "$$wasm:$$(basename $$wasm)" "$$manifest:switchyard.json"; do \
+	        src=$${pair%%:*}; dst=$$out/$${pair#*:}; \
+	        cmp -s $$src $$dst || { cp $$src $$dst.tmp && mv $$dst.tmp $$dst && echo "updated $$dst"; }; \
+	      done; \
+	    done; \
+	  done; \
 	done
 
 clean:

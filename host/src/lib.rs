@@ -10,10 +10,11 @@
 //!
 //! Modules follow that path: [`event`] decodes and encodes, [`router`] matches, the
 //! pipeline runs the arrows, the runtime calls the components; then the bundle on disk,
-//! the CLI and the Lambda bootstrap.
+//! the CLI, the local dev server ([`dev`]) and the Lambda bootstrap.
 
 pub mod bundle;
 pub mod cli;
+pub mod dev;
 pub mod event;
 pub mod lambda;
 pub mod log;

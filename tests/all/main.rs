@@ -6,4 +6,5 @@ mod events;
 mod invoke_cli;
 mod openapi;
 mod sdk_features;
+mod serve;
 mod support;

@@ -5,6 +5,7 @@ mod compile;
 mod invoke;
 mod openapi;
 mod routes;
+mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -25,6 +26,7 @@ enum Command {
     Routes(routes::RoutesCommand),
     #[command(name = "openapi")]
     OpenApi(openapi::OpenApiCommand),
+    Serve(serve::ServeCommand),
     /// Serve Lambda invocations (what `bootstrap` does inside Lambda).
     Lambda,
 }
@@ -37,6 +39,7 @@ impl Cli {
             Some(Command::Compile(c)) => c.execute(),
             Some(Command::Routes(c)) => c.execute(),
             Some(Command::OpenApi(c)) => c.execute(),
+            Some(Command::Serve(c)) => c.execute(),
             Some(Command::Lambda) => crate::lambda::run(),
             None if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() => crate::lambda::run(),
             None => {

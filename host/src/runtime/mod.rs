@@ -205,7 +205,16 @@ impl Runtime {
 }
 
 fn load_component(engine: &Engine, source: &ComponentSource) -> anyhow::Result<Component> {
-    if let Some(cwasm) = source.precompiled.as_deref().filter(|p| p.exists()) {
+    let precompiled = source.precompiled.as_deref().filter(|p| p.exists());
+    let fresh = precompiled.filter(|cwasm| is_fresh(cwasm, &source.wasm));
+    if let (Some(cwasm), None) = (precompiled, fresh) {
+        crate::log::info(&format!(
+            "`{}` is older than `{}`; compiling the component (`switchyard compile` refreshes it)",
+            cwasm.display(),
+            source.wasm.display()
+        ));
+    }
+    if let Some(cwasm) = fresh {
         // SAFETY: `switchyard compile` wrote this artifact with this engine's settings;
         // wasmtime checks the engine compatibility header and refuses a mismatch.
         match unsafe { Component::deserialize_file(engine, cwasm) } {
@@ -218,6 +227,20 @@ fn load_component(engine: &Engine, source: &ComponentSource) -> anyhow::Result<C
         }
     }
     compile_file(engine, &source.wasm)
+}
+
+/// True when the precompiled artifact exists and is not older than its `.wasm`: a component
+/// rebuilt after `switchyard compile` (the dev server's inner loop) must be compiled again,
+/// or the host would keep serving the old code. Equal times count as fresh, since filesystems
+/// with coarse timestamps give both files of one `make bundles` run the same time.
+fn is_fresh(cwasm: &Path, wasm: &Path) -> bool {
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    match (modified(cwasm), modified(wasm)) {
+        (Some(artifact), Some(source)) => artifact >= source,
+        // No `.wasm` beside it: the artifact is all there is (a bundle shipped precompiled).
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 /// Reads a `.wasm` file, saying clearly when it is missing or not WebAssembly.
@@ -253,4 +276,34 @@ fn instantiate(
     store.set_epoch_deadline(engine::ticks(settings.call_timeout));
     let bindings = pre.instantiate(&mut store)?;
     Ok(Instance { store, bindings })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::is_fresh;
+
+    fn touch(path: &std::path::Path, at: SystemTime) {
+        let file = std::fs::File::create(path).unwrap();
+        file.set_modified(at).unwrap();
+    }
+
+    #[test]
+    fn a_precompiled_artifact_older_than_its_wasm_is_stale() {
+        let dir = std::env::temp_dir().join(format!("switchyard-fresh-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (wasm, cwasm) = (dir.join("app.wasm"), dir.join("app.cwasm"));
+        let then = SystemTime::now() - Duration::from_secs(60);
+        touch(&cwasm, then);
+        touch(&wasm, then + Duration::from_secs(1));
+        assert!(!is_fresh(&cwasm, &wasm), "rebuilt after the artifact");
+        touch(&cwasm, then + Duration::from_secs(1));
+        assert!(is_fresh(&cwasm, &wasm), "same time: one `make bundles` run");
+        touch(&cwasm, then + Duration::from_secs(2));
+        assert!(is_fresh(&cwasm, &wasm), "precompiled after the build");
+        std::fs::remove_file(&wasm).unwrap();
+        assert!(is_fresh(&cwasm, &wasm), "shipped without its wasm");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

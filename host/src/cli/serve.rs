@@ -1,0 +1,60 @@
+//! `switchyard serve`: the local dev server.
+
+use super::BundleArg;
+use crate::bundle::Bundle;
+use crate::dev::{ServeOptions, serve};
+use crate::event::EventSource;
+
+/// Serve a bundle over HTTP on 127.0.0.1: each request becomes a Lambda event of the chosen
+/// source, runs through the same pipeline as in Lambda, and its answer goes back as HTTP.
+/// Prints `Serving on http://127.0.0.1:PORT/` once listening; Ctrl-C finishes in-flight
+/// requests and stops.
+///
+/// Examples:
+///   switchyard serve --bundle target/bundles/todos --watch
+///   switchyard serve --bundle target/bundles/todos --port 0 --source http-v2
+///   curl http://127.0.0.1:3000/todos
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(super) struct ServeCommand {
+    #[command(flatten)]
+    bundle: BundleArg,
+    /// The port on 127.0.0.1; 0 takes any free port.
+    #[arg(long, default_value_t = 3000)]
+    port: u16,
+    /// The event source requests become: rest-v1, http-v2, alb, alb-multi-value,
+    /// function-url, lattice-v1 or lattice-v2 [default: the bundle's `source`, else rest-v1].
+    #[arg(long, value_name = "SOURCE", value_parser = parse_source)]
+    source: Option<EventSource>,
+    /// Load the bundle again when its manifest or a component file changes, and swap it in
+    /// without dropping a request; a version that fails to load is refused.
+    #[arg(long)]
+    watch: bool,
+}
+
+impl ServeCommand {
+    pub(super) fn execute(self) -> anyhow::Result<()> {
+        let dir = self.bundle.bundle;
+        let manifest_source = Bundle::open(&dir)?.manifest.source;
+        let source = match (self.source, manifest_source) {
+            (Some(flag), Some(own)) if flag != own => anyhow::bail!(
+                "`--source {flag}` contradicts the bundle's `\"source\": \"{own}\"`; drop one of them"
+            ),
+            (flag, own) => flag.or(own).unwrap_or(EventSource::RestV1),
+        };
+        serve(ServeOptions {
+            bundle: dir,
+            port: self.port,
+            source,
+            watch: self.watch,
+        })
+    }
+}
+
+/// An event source by its manifest name, or `alb-multi-value` for ALB with multi-value headers.
+fn parse_source(name: &str) -> Result<EventSource, String> {
+    match name {
+        "alb-multi-value" => Ok(EventSource::AlbMultiValue),
+        _ => name.parse(),
+    }
+}

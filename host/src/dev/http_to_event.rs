@@ -1,0 +1,550 @@
+//! An HTTP request turned into the Lambda event a deployed function would get from each
+//! source: one function per source shape, mirroring `event/`.
+//!
+//! What each source does to a request, as AWS documents it, is what these functions do:
+//!
+//! | source | headers | query | body |
+//! | --- | --- | --- | --- |
+//! | REST v1 | `headers` (last value) + `multiValueHeaders` | decoded, same two shapes | text, or base64 when binary |
+//! | HTTP API v2, Function URL | repeats joined with `,`; `Cookie` moved to `cookies` | `rawQueryString` as sent + decoded values joined with `,` | left out when empty |
+//! | ALB | last value, or `multiValueHeaders` in multi-value mode | still URL-encoded (ALB does not decode) | `""` when empty |
+//! | VPC Lattice v1 | repeats joined with `,` | in `raw_path`, and decoded values joined with `,` | base64 when binary |
+//! | VPC Lattice v2 | lists | lists of decoded values | base64 when binary |
+//!
+//! Header names arrive lower-cased (hyper normalises them, as HTTP/2 and HTTP APIs do).
+
+use std::net::IpAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+
+use crate::event::EventSource;
+
+/// The account id local events carry (the Powertools docs' sample account).
+const ACCOUNT_ID: &str = "123456789012";
+/// The region local events claim.
+const REGION: &str = "us-east-1";
+/// The API id local events carry.
+const API_ID: &str = "switchyard-local";
+
+/// One HTTP request as the dev server received it.
+#[derive(Debug, Clone)]
+pub(super) struct HttpRequest {
+    /// The method, upper case as sent.
+    pub(super) method: String,
+    /// The path as sent, still percent-encoded.
+    pub(super) path: String,
+    /// The query string as sent, without `?`; empty when there is none.
+    pub(super) query: String,
+    /// Every header line in order, names lower case, repeats kept.
+    pub(super) headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub(super) body: Vec<u8>,
+    /// The client's address.
+    pub(super) peer: IpAddr,
+    /// The port the server listens on (for `x-forwarded-port`).
+    pub(super) port: u16,
+    /// The request id the dev server gave the request.
+    pub(super) request_id: String,
+    /// When the request arrived.
+    pub(super) received: SystemTime,
+}
+
+/// The Lambda event `source` would deliver for `request`.
+pub(super) fn build(source: EventSource, request: &HttpRequest) -> Value {
+    match source {
+        EventSource::RestV1 => rest_v1(request),
+        EventSource::HttpV2 => http_v2(request, false),
+        EventSource::FunctionUrl => http_v2(request, true),
+        EventSource::Alb => alb(request, false),
+        EventSource::AlbMultiValue => alb(request, true),
+        EventSource::LatticeV1 => lattice_v1(request),
+        EventSource::LatticeV2 => lattice_v2(request),
+    }
+}
+
+/// API Gateway REST API, payload 1.0, through a `/{proxy+}` resource on the `local` stage.
+fn rest_v1(r: &HttpRequest) -> Value {
+    let headers = forwarded_headers(r);
+    let query = decoded_query(&r.query);
+    let (body, is_base64) = body_text(r);
+    // API Gateway REST decodes the path (`/a%20b` arrives as `/a b`).
+    let path = percent_encoding::percent_decode_str(&r.path)
+        .decode_utf8_lossy()
+        .to_string();
+    let host = header(r, "host").unwrap_or("localhost");
+    json!({
+        "resource": "/{proxy+}",
+        "path": path,
+        "httpMethod": r.method,
+        "headers": or_null(last_values(&headers)),
+        "multiValueHeaders": or_null(value_lists(&headers)),
+        "queryStringParameters": or_null(last_values(&query)),
+        "multiValueQueryStringParameters": or_null(value_lists(&query)),
+        "pathParameters": {"proxy": path.trim_start_matches('/')},
+        "stageVariables": null,
+        "requestContext": {
+            "accountId": ACCOUNT_ID,
+            "apiId": API_ID,
+            "domainName": host,
+            "domainPrefix": host.split('.').next().unwrap_or(host),
+            "extendedRequestId": r.request_id,
+            "httpMethod": r.method,
+            "identity": {
+                "accessKey": null,
+                "accountId": null,
+                "caller": null,
+                "cognitoAuthenticationProvider": null,
+                "cognitoAuthenticationType": null,
+                "cognitoIdentityId": null,
+                "cognitoIdentityPoolId": null,
+                "principalOrgId": null,
+                "sourceIp": r.peer.to_string(),
+                "user": null,
+                "userAgent": header(r, "user-agent"),
+                "userArn": null,
+            },
+            "path": format!("/local{path}"),
+            "protocol": "HTTP/1.1",
+            "requestId": r.request_id,
+            "requestTime": clf_time(r.received),
+            "requestTimeEpoch": epoch_millis(r.received),
+            "resourceId": "proxy",
+            "resourcePath": "/{proxy+}",
+            "stage": "local",
+        },
+        "body": body,
+        "isBase64Encoded": is_base64,
+    })
+}
+
+/// API Gateway HTTP API (payload 2.0) on its `$default` stage, or a Function URL.
+fn http_v2(r: &HttpRequest, function_url: bool) -> Value {
+    let headers: Vec<(String, String)> = forwarded_headers(r)
+        .into_iter()
+        .filter(|(name, _)| name != "cookie")
+        .collect();
+    let cookies: Vec<&str> = r
+        .headers
+        .iter()
+        .filter(|(name, _)| name == "cookie")
+        .flat_map(|(_, value)| value.split(';'))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let (domain, account) = match function_url {
+        true => (format!("{API_ID}.lambda-url.{REGION}.on.aws"), "anonymous"),
+        false => (
+            header(r, "host").unwrap_or("localhost").to_string(),
+            ACCOUNT_ID,
+        ),
+    };
+    let mut event = json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": r.path,
+        "rawQueryString": r.query,
+        "headers": joined_values(&headers),
+        "requestContext": {
+            "accountId": account,
+            "apiId": API_ID,
+            "domainName": domain,
+            "domainPrefix": domain.split('.').next().unwrap_or_default(),
+            "http": {
+                "method": r.method,
+                "path": percent_encoding::percent_decode_str(&r.path).decode_utf8_lossy(),
+                "protocol": "HTTP/1.1",
+                "sourceIp": r.peer.to_string(),
+                "userAgent": header(r, "user-agent").unwrap_or_default(),
+            },
+            "requestId": r.request_id,
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": clf_time(r.received),
+            "timeEpoch": epoch_millis(r.received),
+        },
+        "isBase64Encoded": false,
+    });
+    // HTTP APIs leave out what the request did not have.
+    if !cookies.is_empty() {
+        event["cookies"] = json!(cookies);
+    }
+    let query = decoded_query(&r.query);
+    if !query.is_empty() {
+        event["queryStringParameters"] = Value::Object(joined_values(&query));
+    }
+    if !r.body.is_empty() {
+        let (body, is_base64) = body_text(r);
+        event["body"] = body;
+        event["isBase64Encoded"] = json!(is_base64);
+    }
+    event
+}
+
+/// Application Load Balancer, single-value or with multi-value headers turned on.
+fn alb(r: &HttpRequest, multi_value: bool) -> Value {
+    let headers = forwarded_headers(r);
+    // ALB passes query keys and values on still URL-encoded.
+    let query: Vec<(String, String)> = r
+        .query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (pair.to_string(), String::new()),
+        })
+        .collect();
+    let (body, is_base64) = body_text(r);
+    let mut event = json!({
+        "requestContext": {
+            "elb": {
+                "targetGroupArn": format!(
+                    "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT_ID}:targetgroup/{API_ID}/0123456789abcdef"
+                ),
+            },
+        },
+        "httpMethod": r.method,
+        "path": r.path,
+        "body": if body.is_null() { json!("") } else { body },
+        "isBase64Encoded": is_base64,
+    });
+    match multi_value {
+        true => {
+            event["multiValueQueryStringParameters"] = Value::Object(value_lists(&query));
+            event["multiValueHeaders"] = Value::Object(value_lists(&headers));
+        }
+        false => {
+            event["queryStringParameters"] = Value::Object(last_values(&query));
+            event["headers"] = Value::Object(last_values(&headers));
+        }
+    }
+    event
+}
+
+/// VPC Lattice, event version 1: snake_case, the query kept in `raw_path`.
+fn lattice_v1(r: &HttpRequest) -> Value {
+    let headers = forwarded_headers(r);
+    let raw_path = match r.query.is_empty() {
+        true => r.path.clone(),
+        false => format!("{}?{}", r.path, r.query),
+    };
+    let (body, is_base64) = body_text(r);
+    json!({
+        "raw_path": raw_path,
+        "method": r.method,
+        "headers": joined_values(&headers),
+        "query_string_parameters": joined_values(&decoded_query(&r.query)),
+        "body": body,
+        "is_base64_encoded": is_base64,
+    })
+}
+
+/// VPC Lattice, event version 2: headers and query values as lists.
+fn lattice_v2(r: &HttpRequest) -> Value {
+    let headers = forwarded_headers(r);
+    let (body, is_base64) = body_text(r);
+    let micros = r
+        .received
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_micros();
+    let arn =
+        |kind: &str, id: &str| format!("arn:aws:vpc-lattice:{REGION}:{ACCOUNT_ID}:{kind}/{id}");
+    json!({
+        "version": "2.0",
+        "path": r.path,
+        "method": r.method,
+        "headers": value_lists(&headers),
+        "queryStringParameters": value_lists(&decoded_query(&r.query)),
+        "body": body,
+        "isBase64Encoded": is_base64,
+        "requestContext": {
+            "serviceNetworkArn": arn("servicenetwork", "sn-switchyardlocal"),
+            "serviceArn": arn("service", "svc-switchyardlocal"),
+            "targetGroupArn": arn("targetgroup", "tg-switchyardlocal"),
+            "identity": {"type": "NONE"},
+            "region": REGION,
+            "timeEpoch": micros.to_string(),
+        },
+    })
+}
+
+/// The request's headers plus the `x-forwarded-*` ones every AWS front door adds.
+fn forwarded_headers(r: &HttpRequest) -> Vec<(String, String)> {
+    let mut headers = r.headers.clone();
+    let mut add = |name: &str, value: String| {
+        if !headers.iter().any(|(n, _)| n == name) {
+            headers.push((name.to_string(), value));
+        }
+    };
+    add("x-forwarded-for", r.peer.to_string());
+    add("x-forwarded-port", r.port.to_string());
+    add("x-forwarded-proto", "http".to_string());
+    headers
+}
+
+fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    r.headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Query pairs, `+` and `%XX` decoded (API Gateway and Lattice decode them).
+fn decoded_query(raw: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// `{name: last value}`: what single-value fields keep of repeats.
+fn last_values(fields: &[(String, String)]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (name, value) in fields {
+        out.insert(name.clone(), json!(value));
+    }
+    out
+}
+
+/// `{name: [values...]}`, in order.
+fn value_lists(fields: &[(String, String)]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (name, value) in fields {
+        if let Value::Array(list) = out.entry(name.clone()).or_insert_with(|| json!([])) {
+            list.push(json!(value));
+        }
+    }
+    out
+}
+
+/// `{name: "v1,v2"}`: HTTP APIs and Lattice v1 join repeats with a comma.
+fn joined_values(fields: &[(String, String)]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (name, value) in fields {
+        match out.get_mut(name) {
+            Some(Value::String(joined)) => {
+                joined.push(',');
+                joined.push_str(value);
+            }
+            _ => {
+                out.insert(name.clone(), json!(value));
+            }
+        }
+    }
+    out
+}
+
+fn or_null(map: Map<String, Value>) -> Value {
+    match map.is_empty() {
+        true => Value::Null,
+        false => Value::Object(map),
+    }
+}
+
+/// The body as the event carries it: `null` when empty, text when it is UTF-8 of a textual
+/// type, else base64 (what API Gateway does with binary media types configured).
+fn body_text(r: &HttpRequest) -> (Value, bool) {
+    if r.body.is_empty() {
+        return (Value::Null, false);
+    }
+    let content_type = header(r, "content-type").unwrap_or_default();
+    let binary_type = ["image/", "audio/", "video/", "application/octet-stream"]
+        .iter()
+        .any(|t| content_type.starts_with(t))
+        || ["application/zip", "application/pdf", "application/gzip"]
+            .contains(&content_type.split(';').next().unwrap_or_default().trim());
+    match std::str::from_utf8(&r.body) {
+        Ok(text) if !binary_type => (json!(text), false),
+        _ => (
+            json!(base64::engine::general_purpose::STANDARD.encode(&r.body)),
+            true,
+        ),
+    }
+}
+
+fn epoch_millis(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
+}
+
+/// Common Log Format time, as `requestContext.requestTime` has it: `04/Mar/2020:19:15:17 +0000`.
+fn clf_time(t: SystemTime) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    format!(
+        "{day:02}/{}/{year}:{:02}:{:02}:{:02} +0000",
+        MONTHS[(month - 1) as usize],
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month 1-12, day 1-31): Howard Hinnant's `civil_from_days`.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::event::decode;
+
+    fn request(method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> HttpRequest {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        HttpRequest {
+            method: method.into(),
+            path: path.into(),
+            query: query.into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.to_vec(),
+            peer: "127.0.0.1".parse().unwrap(),
+            port: 3000,
+            request_id: "req-1".into(),
+            // 2020-03-04T19:15:17Z, the REST sample event's requestTimeEpoch.
+            received: UNIX_EPOCH + Duration::from_millis(1_583_349_317_135),
+        }
+    }
+
+    /// Every source's event decodes, detected as that source, into the same request.
+    #[test]
+    fn every_source_round_trips_through_its_own_decoder() {
+        let r = request(
+            "POST",
+            "/todos/a%20b?tag=x&tag=y+z&one=1",
+            &[
+                ("host", "127.0.0.1:3000"),
+                ("x-multi", "a"),
+                ("x-multi", "b"),
+                ("cookie", "session=1; theme=dark"),
+                ("content-type", "application/json"),
+            ],
+            br#"{"title":"hi"}"#,
+        );
+        for source in EventSource::ALL {
+            let event = build(source, &r);
+            let decoded = decode(event.to_string().as_bytes(), None)
+                .unwrap_or_else(|e| panic!("{source}: {e}\n{event:#}"));
+            assert_eq!(decoded.source, source, "{event:#}");
+            assert_eq!(decoded.method, "POST", "{source}");
+            assert_eq!(decoded.body, br#"{"title":"hi"}"#, "{source}");
+            assert_eq!(
+                decoded.cookies,
+                [
+                    ("session".to_string(), "1".to_string()),
+                    ("theme".to_string(), "dark".to_string())
+                ],
+                "{source}"
+            );
+            let tags: Vec<_> = decoded
+                .query
+                .iter()
+                .filter(|(k, _)| k == "tag")
+                .map(|(_, v)| v.as_str())
+                .collect();
+            let want_tags = match source {
+                // ALB keeps the query encoded and, single-valued, only the last value.
+                EventSource::Alb => vec!["y+z"],
+                EventSource::AlbMultiValue => vec!["x", "y+z"],
+                _ => vec!["x", "y z"],
+            };
+            assert_eq!(tags, want_tags, "{source}");
+        }
+    }
+
+    #[test]
+    fn repeated_headers_keep_every_value_where_the_source_can() {
+        let r = request("GET", "/", &[("x-multi", "a"), ("x-multi", "b")], b"");
+        let rest = build(EventSource::RestV1, &r);
+        assert_eq!(rest["multiValueHeaders"]["x-multi"], json!(["a", "b"]));
+        assert_eq!(rest["headers"]["x-multi"], "b");
+        assert_eq!(build(EventSource::HttpV2, &r)["headers"]["x-multi"], "a,b");
+        assert_eq!(
+            build(EventSource::LatticeV2, &r)["headers"]["x-multi"],
+            json!(["a", "b"])
+        );
+        assert_eq!(build(EventSource::Alb, &r)["headers"]["x-multi"], "b");
+    }
+
+    #[test]
+    fn binary_bodies_are_base64_and_empty_bodies_follow_the_source() {
+        let png = request(
+            "PUT",
+            "/p",
+            &[("content-type", "image/png")],
+            b"\x89PNG\r\n",
+        );
+        let rest = build(EventSource::RestV1, &png);
+        assert_eq!(rest["isBase64Encoded"], true);
+        assert_eq!(rest["body"], "iVBORw0K");
+        let not_utf8 = request("PUT", "/p", &[], &[0xff, 0xfe]);
+        assert_eq!(
+            build(EventSource::LatticeV1, &not_utf8)["is_base64_encoded"],
+            true
+        );
+
+        let empty = request("GET", "/", &[], b"");
+        assert_eq!(build(EventSource::RestV1, &empty)["body"], Value::Null);
+        assert_eq!(build(EventSource::Alb, &empty)["body"], "");
+        assert!(build(EventSource::HttpV2, &empty).get("body").is_none());
+    }
+
+    #[test]
+    fn http_apis_move_cookies_out_of_the_headers_and_keep_the_raw_query() {
+        let r = request("GET", "/q?a=1&a=2", &[("cookie", "a=1; b=2")], b"");
+        let event = build(EventSource::HttpV2, &r);
+        assert_eq!(event["cookies"], json!(["a=1", "b=2"]));
+        assert!(event["headers"].get("cookie").is_none());
+        assert_eq!(event["rawQueryString"], "a=1&a=2");
+        assert_eq!(event["queryStringParameters"]["a"], "1,2");
+        let url = build(EventSource::FunctionUrl, &r);
+        assert!(
+            url["requestContext"]["domainName"]
+                .as_str()
+                .unwrap()
+                .contains(".lambda-url."),
+            "{url}"
+        );
+    }
+
+    #[test]
+    fn request_times_use_the_common_log_format() {
+        let r = request("GET", "/", &[], b"");
+        let rest = build(EventSource::RestV1, &r);
+        assert_eq!(
+            rest["requestContext"]["requestTime"],
+            "04/Mar/2020:19:15:17 +0000"
+        );
+        assert_eq!(
+            rest["requestContext"]["requestTimeEpoch"],
+            1_583_349_317_135u64
+        );
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn rest_paths_are_decoded_and_http_api_raw_paths_are_not() {
+        let r = request("GET", "/todos/a%20b", &[], b"");
+        assert_eq!(build(EventSource::RestV1, &r)["path"], "/todos/a b");
+        assert_eq!(build(EventSource::HttpV2, &r)["rawPath"], "/todos/a%20b");
+    }
+}

@@ -1,0 +1,648 @@
+//! `switchyard serve`: real HTTP against the real binary on a free port, every event source,
+//! a burst of concurrent requests, graceful shutdown, and hot swap under load.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::{bundle_dir, switchyard_bin, workspace};
+
+/// The longest any one wait may take before the test gives up. A safety net against a hung
+/// server, never an assertion about speed.
+const PATIENCE: Duration = Duration::from_secs(120);
+
+/// `switchyard serve` on port 0, killed on drop; its stderr is kept and printed when a
+/// test fails.
+struct SwitchyardServe {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl SwitchyardServe {
+    fn start(bundle: &Path, args: &[&str]) -> Self {
+        Self::start_with_env(bundle, args, &[])
+    }
+
+    fn start_with_env(bundle: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut child = Command::new(switchyard_bin())
+            .args(["serve", "--port", "0", "--bundle"])
+            .arg(bundle)
+            .args(args)
+            .env_remove("SWITCHYARD_LOG_LEVEL")
+            .env_remove("AWS_LAMBDA_LOG_LEVEL")
+            .env_remove("POWERTOOLS_LOG_LEVEL")
+            .env_remove("SWITCHYARD_LOG_FORMAT")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("switchyard runs");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        let pipe = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut all = sink.lock().unwrap();
+                all.push_str(&line);
+                all.push('\n');
+            }
+        });
+        let (first_line, line) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = first_line.send(lines.next());
+            // Keep draining, so a stray print can never block the server.
+            lines.for_each(drop);
+        });
+        let mut server = Self {
+            child,
+            port: 0,
+            stderr,
+        };
+        let line = match line.recv_timeout(PATIENCE) {
+            Ok(Some(Ok(line))) => line,
+            other => panic!(
+                "no `Serving on` line ({other:?}); stderr:\n{}",
+                server.stderr()
+            ),
+        };
+        server.port = line
+            .strip_prefix("Serving on http://127.0.0.1:")
+            .and_then(|rest| rest.strip_suffix('/'))
+            .and_then(|port| port.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line `{line}`"));
+        server
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn get(&self, target: &str) -> HttpResponse {
+        self.send("GET", target, &[], b"")
+    }
+
+    fn send(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> HttpResponse {
+        http(self.port, method, target, headers, body)
+            .unwrap_or_else(|e| panic!("{method} {target}: {e}; stderr:\n{}", self.stderr()))
+    }
+
+    /// Waits until the server's log has `needle`; false if it never comes.
+    fn wait_for_log(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if self.stderr().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    /// Sends SIGTERM, as Ctrl-C or a process manager would.
+    fn sigterm(&self) {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+    }
+
+    /// Waits for the process to exit.
+    fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "still running after SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for SwitchyardServe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("[switchyard serve] stderr:\n{}", self.stderr());
+        }
+    }
+}
+
+/// One HTTP/1.1 exchange on its own connection.
+#[derive(Debug)]
+struct HttpResponse {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl HttpResponse {
+    fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.header_values(name).first().copied()
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+}
+
+fn connect(port: u16) -> std::io::Result<TcpStream> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let stream = TcpStream::connect_timeout(&addr, PATIENCE)?;
+    stream.set_read_timeout(Some(PATIENCE))?;
+    stream.set_write_timeout(Some(PATIENCE))?;
+    Ok(stream)
+}
+
+fn request_head(
+    port: u16,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    length: usize,
+) -> String {
+    let mut head =
+        format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {length}\r\n\r\n"));
+    head
+}
+
+fn http(
+    port: u16,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<HttpResponse> {
+    let mut stream = connect(port)?;
+    stream.write_all(request_head(port, method, target, headers, body.len()).as_bytes())?;
+    stream.write_all(body)?;
+    read_response(stream)
+}
+
+fn read_response(mut stream: TcpStream) -> std::io::Result<HttpResponse> {
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| bad("no end of headers"))?;
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad("no status line"))?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if let Some(len) = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+    {
+        if body.len() != len {
+            return Err(bad("body shorter than Content-Length"));
+        }
+        body.truncate(len);
+    }
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// A copy of a built bundle in a fresh directory, removed on drop.
+struct TempBundle(PathBuf);
+
+impl TempBundle {
+    fn copy_of(name: &str, test: &str) -> Self {
+        let dir = workspace()
+            .join("target/tmp")
+            .join(format!("serve-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let bundle = Self(dir);
+        copy_dir(&bundle_dir(name), &bundle.0);
+        bundle
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        match entry.file_type().unwrap().is_dir() {
+            true => copy_dir(&entry.path(), &target),
+            false => {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+}
+
+impl Drop for TempBundle {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn todos_answers_real_http_like_the_lambda() {
+    let server = SwitchyardServe::start(&bundle_dir("todos"), &[]);
+
+    let list = server.get("/todos?limit=3");
+    assert_eq!(list.status, 200, "{}", list.text());
+    assert_eq!(list.header("content-type"), Some("application/json"));
+    assert_eq!(list.json()["todos"].as_array().unwrap().len(), 3);
+
+    let one = server.get("/todos/4");
+    assert_eq!(one.json()["todo"]["id"], 4);
+
+    let created = server.send(
+        "POST",
+        "/todos",
+        &[("Content-Type", "application/json")],
+        br#"{"title": "write the dev server"}"#,
+    );
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(created.json()["title"], "write the dev server");
+
+    let missing = server.get("/todos/999");
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.json(),
+        json!({"statusCode": 404, "message": "todo 999 not found"})
+    );
+
+    let no_route = server.send("DELETE", "/nothing/here", &[], b"");
+    assert_eq!(no_route.status, 404, "{}", no_route.text());
+
+    let crash = server.get("/panic");
+    assert_eq!(crash.status, 500);
+    assert_eq!(
+        server.get("/todos/1").status,
+        200,
+        "the server outlives a trap"
+    );
+
+    assert!(
+        server.wait_for_log(r#""message":"GET /todos?limit=3 200""#),
+        "each request is logged"
+    );
+}
+
+#[test]
+fn cookies_repeated_headers_gzip_and_binary_bodies_come_back_as_http() {
+    let server = SwitchyardServe::start(&bundle_dir("conformance-todos"), &[]);
+
+    let cookies = server.get("/cookies");
+    assert_eq!(cookies.status, 200);
+    assert_eq!(
+        cookies.header_values("set-cookie"),
+        [
+            "session_id=12345; Secure",
+            "theme=dark; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax"
+        ]
+    );
+    assert_eq!(cookies.header_values("x-multi"), ["a", "b"]);
+    assert_eq!(cookies.header("x-transaction-id"), Some("txn-123"));
+
+    let query = server.get("/query?name=ann&category=red&category=blue");
+    assert_eq!(
+        query.json(),
+        json!({"name": "ann", "category": ["red", "blue"]})
+    );
+
+    let headers = server.send(
+        "GET",
+        "/headers",
+        &[("X-API-KEY", "k1"), ("User-Agent", "test/1")],
+        b"",
+    );
+    assert_eq!(
+        headers.json(),
+        json!({"api_key": "k1", "user_agent": "test/1"})
+    );
+
+    let gzipped = server.send("GET", "/compressed", &[("Accept-Encoding", "gzip")], b"");
+    assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(gzipped.body.as_slice())
+        .read_to_string(&mut text)
+        .expect("a gzip body");
+    let items: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(items["items"].as_array().unwrap().len(), 100);
+
+    let png = server.get("/pixel.png");
+    assert_eq!(png.header("content-type"), Some("image/png"));
+    assert!(png.body.starts_with(b"\x89PNG\r\n\x1a\n"), "{:?}", png.body);
+
+    let preflight = server.send(
+        "OPTIONS",
+        "/todos",
+        &[
+            ("Origin", "https://www.example.com"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+        b"",
+    );
+    assert_eq!(preflight.status, 204, "{}", preflight.text());
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("https://www.example.com")
+    );
+}
+
+#[test]
+fn every_event_source_serves_the_same_routes() {
+    let sources = [
+        "rest-v1",
+        "http-v2",
+        "alb",
+        "alb-multi-value",
+        "function-url",
+        "lattice-v1",
+        "lattice-v2",
+    ];
+    for source in sources {
+        let server =
+            SwitchyardServe::start(&bundle_dir("conformance-todos"), &["--source", source]);
+        let todo = server.get("/todos/2");
+        assert_eq!(todo.status, 200, "{source}: {}", todo.text());
+        assert_eq!(todo.json()["todo"]["id"], 2, "{source}");
+        let created = server.send("POST", "/todos", &[], br#"{"title": "x"}"#);
+        assert_eq!(created.status, 201, "{source}: {}", created.text());
+        assert_eq!(created.json()["todo"]["title"], "x", "{source}");
+        let cookies = server.get("/cookies");
+        // ALB without multi-value headers has room for one cookie only.
+        let want = if source == "alb" { 1 } else { 2 };
+        assert_eq!(cookies.header_values("set-cookie").len(), want, "{source}");
+        // The manifest's name for it, as the server logs it.
+        let logged = source.replace("alb-multi-value", "alb-multi");
+        assert!(
+            server.wait_for_log(&format!("as {logged} events")),
+            "{source}"
+        );
+    }
+}
+
+#[test]
+fn a_burst_of_concurrent_requests_is_all_answered() {
+    let server = SwitchyardServe::start(&bundle_dir("todos"), &[]);
+    let port = server.port;
+    let workers: Vec<_> = (0..16)
+        .map(|worker| {
+            std::thread::spawn(move || {
+                (0..8)
+                    .map(|i| {
+                        let id = 1 + (worker * 8 + i) % 20;
+                        let response = http(port, "GET", &format!("/todos/{id}"), &[], b"")?;
+                        Ok((id, response))
+                    })
+                    .collect::<std::io::Result<Vec<_>>>()
+            })
+        })
+        .collect();
+    let mut answered = 0;
+    for worker in workers {
+        for (id, response) in worker.join().unwrap().expect("every request is answered") {
+            assert_eq!(response.status, 200, "{}", response.text());
+            assert_eq!(response.json()["todo"]["id"], id);
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 128);
+}
+
+#[test]
+fn sigterm_finishes_the_request_in_flight_then_exits_0() {
+    let mut server = SwitchyardServe::start_with_env(
+        &bundle_dir("todos"),
+        &[],
+        &[("SWITCHYARD_LOG_LEVEL", "debug")],
+    );
+    let body = br#"{"title": "finish me"}"#;
+    // Send the head and half the body: the request is in flight when the signal comes.
+    let mut stream = connect(server.port).unwrap();
+    let head = request_head(
+        server.port,
+        "POST",
+        "/todos",
+        &[("Content-Type", "application/json")],
+        body.len(),
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&body[..8]).unwrap();
+    stream.flush().unwrap();
+    // Only a request the server has begun is in flight; one still in the socket is not.
+    assert!(server.wait_for_log("POST /todos started"));
+    server.sigterm();
+    assert!(server.wait_for_log("shutting down"), "the signal is seen");
+    stream.write_all(&body[8..]).unwrap();
+    let response = read_response(stream).expect("the in-flight request is answered");
+    assert_eq!(response.status, 201, "{}", response.text());
+    assert_eq!(response.json()["title"], "finish me");
+    let status = server.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        http(server.port, "GET", "/todos", &[], b"").is_err(),
+        "no longer listening"
+    );
+}
+
+#[test]
+fn an_idle_server_stops_on_sigterm_with_exit_0() {
+    let mut server = SwitchyardServe::start(&bundle_dir("todos"), &[]);
+    assert_eq!(server.get("/todos/1").status, 200);
+    server.sigterm();
+    let status = server.wait_exit();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn powertools_log_level_quiets_the_access_log() {
+    let server = SwitchyardServe::start_with_env(
+        &bundle_dir("todos"),
+        &[],
+        &[("POWERTOOLS_LOG_LEVEL", "WARN")],
+    );
+    assert_eq!(server.get("/todos/1").status, 200);
+    assert_eq!(server.get("/panic").status, 500);
+    // Lines come in order, so once the 500's line is there the 200's would be too.
+    assert!(server.wait_for_log("GET /panic 500"));
+    assert!(
+        !server.stderr().contains("GET /todos/1 200"),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn pretty_logs_are_plain_lines_with_the_fields_after_the_message() {
+    let server = SwitchyardServe::start_with_env(
+        &bundle_dir("todos"),
+        &[],
+        &[("SWITCHYARD_LOG_FORMAT", "pretty")],
+    );
+    assert_eq!(server.get("/todos/1").status, 200);
+    assert!(server.wait_for_log("INFO  GET /todos/1 200  request_id="));
+    let stderr = server.stderr();
+    assert!(!stderr.contains('{'), "no JSON: {stderr}");
+    assert!(
+        !stderr.contains('\x1b'),
+        "no colour off a terminal: {stderr}"
+    );
+}
+
+#[test]
+fn bad_flags_and_bundles_fail_before_listening() {
+    let run = |args: &[&str]| {
+        let out = Command::new(switchyard_bin())
+            .arg("serve")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(out.stdout.is_empty(), "nothing served: {args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let todos = bundle_dir("todos");
+    let todos = todos.to_str().unwrap();
+    let unknown = run(&["--bundle", todos, "--source", "kafka"]);
+    assert!(
+        unknown.contains("unknown event source `kafka`"),
+        "{unknown}"
+    );
+    let missing = run(&["--bundle", "/nonexistent/bundle", "--port", "0"]);
+    assert!(
+        missing.contains("failed to read bundle manifest"),
+        "{missing}"
+    );
+
+    let broken = TempBundle::copy_of("todos", "broken");
+    std::fs::write(broken.0.join("todos.wasm"), b"not wasm at all").unwrap();
+    std::fs::remove_file(broken.0.join("todos.cwasm")).unwrap();
+    let refused = run(&["--bundle", broken.0.to_str().unwrap(), "--port", "0"]);
+    assert!(refused.contains("is not a WebAssembly file"), "{refused}");
+}
+
+/// Swap `todos` for `conformance-todos` under a steady load of requests, then offer a broken
+/// file: the new answer appears, no request fails, and the broken version is refused.
+#[test]
+fn hot_swap_under_load_drops_no_request_and_refuses_a_broken_component() {
+    let bundle = TempBundle::copy_of("todos", "swap");
+    let server = SwitchyardServe::start(&bundle.0, &["--watch"]);
+    let port = server.port;
+
+    // `/text` is the catch-all in `todos` and a plain-text route in `conformance-todos`.
+    let old = server.get("/text");
+    assert_eq!(old.status, 200);
+    assert_eq!(old.json()["message"], "no todo route here");
+    let new_answer = "hello, world";
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen_new = Arc::new(AtomicUsize::new(0));
+    let load = {
+        let (stop, seen_new) = (stop.clone(), seen_new.clone());
+        std::thread::spawn(move || {
+            let mut failures = Vec::new();
+            let mut total = 0;
+            while !stop.load(Ordering::Relaxed) {
+                total += 1;
+                match http(port, "GET", "/text", &[], b"") {
+                    Ok(r) if r.status == 200 && r.text() == new_answer => {
+                        seen_new.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(r) if r.status == 200 && r.text().contains("no todo route here") => {}
+                    Ok(r) => failures.push(format!("{} {}", r.status, r.text())),
+                    Err(e) => failures.push(e.to_string()),
+                }
+            }
+            (total, failures)
+        })
+    };
+    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + PATIENCE;
+        while !done() {
+            assert!(Instant::now() < deadline, "{what} never happened");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+
+    // A changed build copied in place over the served file; its `.cwasm` is now stale.
+    let replacement = workspace().join("target/bundles/conformance-todos/conformance_todos.wasm");
+    std::fs::copy(&replacement, bundle.0.join("todos.wasm")).unwrap();
+    wait_for("the swap", &|| seen_new.load(Ordering::Relaxed) > 0);
+    assert!(server.wait_for_log("swapped in the changed bundle"));
+
+    // Garbage where the component was: refused, and the new version keeps answering.
+    let before = seen_new.load(Ordering::Relaxed);
+    std::fs::write(
+        bundle.0.join("todos.wasm"),
+        b"\0asm garbage, not a component",
+    )
+    .unwrap();
+    assert!(
+        server.wait_for_log("refused the changed bundle"),
+        "the broken file is refused"
+    );
+    wait_for("answers after the refusal", &|| {
+        seen_new.load(Ordering::Relaxed) > before + 5
+    });
+
+    stop.store(true, Ordering::Relaxed);
+    let (total, failures) = load.join().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} of {total} requests failed: {failures:?}",
+        failures.len()
+    );
+    let after = server.get("/text");
+    assert_eq!(after.text(), new_answer);
+    assert!(
+        server.stderr().contains("is not a WebAssembly component"),
+        "{}",
+        server.stderr()
+    );
+}
