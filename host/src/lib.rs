@@ -24,6 +24,7 @@ pub mod request;
 pub mod response;
 pub mod router;
 pub mod runtime;
+pub mod testing;
 pub mod validation;
 
 pub use bundle::Bundle;

@@ -89,3 +89,22 @@ fn a_malformed_single_event_fails_with_a_clear_error() {
     assert!(lines.is_empty());
     assert!(stderr.contains("not a JSON object"), "{stderr}");
 }
+
+#[test]
+fn the_docs_minimal_events_answer_200_with_no_source_named() {
+    let events = [
+        json!({"path": "/todos", "httpMethod": "GET", "requestContext": {"requestId": "227b78aa-779d-47d4-a48e-ce62120393b8"}}),
+        json!({"rawPath": "/todos", "requestContext": {"http": {"method": "GET"}, "stage": "$default"}}),
+        json!({"rawPath": "/todos", "requestContext": {"http": {"method": "GET"}, "domainName": "abc.lambda-url.us-east-1.on.aws"}}),
+    ];
+    let input: String = events.iter().map(|e| format!("{e}\n")).collect();
+    let (lines, stderr, ok) = invoke(&["--jsonl", "-"], &input);
+    assert!(ok, "{stderr}");
+    let statuses: Vec<&Value> = lines.iter().map(|l| &l["statusCode"]).collect();
+    assert_eq!(statuses, [200, 200, 200]);
+    assert!(lines[0]["multiValueHeaders"].is_object(), "REST v1 shape");
+    assert!(
+        lines[1]["cookies"].is_array() && lines[2]["cookies"].is_array(),
+        "HTTP API shape"
+    );
+}

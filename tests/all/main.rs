@@ -8,3 +8,4 @@ mod openapi;
 mod sdk_features;
 mod serve;
 mod support;
+mod testing;

@@ -286,6 +286,12 @@ impl Pipeline {
         openapi::document(&self.app_spec, &operations, base_path)
     }
 
+    /// The same API with the event source named instead of detected (the bundle's `source`).
+    pub fn with_source(mut self, source: EventSource) -> Self {
+        self.settings.source = Some(source);
+        self
+    }
+
     /// The route table, in matching order.
     pub fn routes(&self) -> &[RouteEntry<RouteTarget>] {
         self.router.routes()

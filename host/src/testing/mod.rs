@@ -1,0 +1,208 @@
+//! Testing your handlers: the real host, in process, for a guest author's `cargo test`.
+//!
+//! The Powertools docs test a handler by calling `lambda_handler(event, context)` with a
+//! minimal event and a fake Lambda context, then asserting on `statusCode` and `body`. This
+//! module does the same with a component: [`TestApp`] loads it (from its crate, a `.wasm` or a
+//! bundle) into the same pipeline Lambda runs, [`TestApp::invoke`] takes any event, full or
+//! minimal, and [`TestApp::request`] builds one from a [`TestRequest`]. A [`TestResponse`] gives
+//! both the Lambda response JSON and a decoded view of it.
+//!
+//! ```no_run
+//! use switchyard::testing::{TestApp, TestRequest};
+//!
+//! let app = TestApp::from_crate(env!("CARGO_MANIFEST_DIR")).unwrap();
+//! let response = app.invoke(&serde_json::json!({
+//!     "path": "/todos", "httpMethod": "GET", "requestContext": {"requestId": "227b78aa"},
+//! }));
+//! assert_eq!(response.status(), 200);
+//! let created = app.request(TestRequest::post("/todos").json(serde_json::json!({"title": "x"})));
+//! assert_eq!(created.status(), 201);
+//! ```
+
+mod request;
+mod response;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, bail};
+use serde_json::{Value, json};
+
+pub use request::TestRequest;
+pub use response::TestResponse;
+
+use crate::bundle::{Bundle, BundleManifest, MANIFEST_FILE};
+use crate::pipeline::Pipeline;
+use crate::runtime::InvocationContext;
+
+/// The target guests are built for.
+const WASM_TARGET: &str = "wasm32-wasip2";
+
+/// A component (or a whole bundle) loaded into the real host, ready for events.
+pub struct TestApp {
+    pipeline: Pipeline,
+    context: InvocationContext,
+}
+
+impl TestApp {
+    /// Loads a bundle directory (`switchyard.json` and its components).
+    pub fn from_bundle(dir: impl AsRef<Path>) -> anyhow::Result<Self> {
+        let pipeline = Bundle::open(dir.as_ref())?.load()?;
+        Ok(Self::new(pipeline))
+    }
+
+    /// Loads one built component with default settings.
+    pub fn from_component(wasm: impl AsRef<Path>) -> anyhow::Result<Self> {
+        let wasm = wasm.as_ref();
+        let name = wasm
+            .file_stem()
+            .map_or("component".into(), |s| s.to_string_lossy().into_owned());
+        let manifest = json!({"name": name, "components": [{"name": name, "file": wasm}]});
+        Self::from_manifest(wasm.parent().unwrap_or(Path::new(".")), manifest)
+    }
+
+    /// Builds the guest crate at `crate_dir` for `wasm32-wasip2` (a no-op when it is up to
+    /// date) and loads it. A `switchyard.json` beside its `Cargo.toml` supplies the bundle
+    /// settings (debug, limits, source); its component is the crate just built.
+    ///
+    /// In a guest crate's own tests: `TestApp::from_crate(env!("CARGO_MANIFEST_DIR"))`.
+    pub fn from_crate(crate_dir: impl AsRef<Path>) -> anyhow::Result<Self> {
+        let crate_dir = crate_dir.as_ref();
+        let wasm = build_crate(crate_dir)?;
+        let settings = crate_dir.join(MANIFEST_FILE);
+        if !settings.exists() {
+            return Self::from_component(&wasm);
+        }
+        let text = std::fs::read_to_string(&settings)
+            .with_context(|| format!("failed to read `{}`", settings.display()))?;
+        let mut manifest: Value = serde_json::from_str(&text)
+            .with_context(|| format!("`{}` is not JSON", settings.display()))?;
+        let components = manifest["components"].as_array_mut();
+        match components.map(|c| c.as_mut_slice()) {
+            Some([only]) => only["file"] = json!(wasm),
+            _ => bail!(
+                "`{}` must list exactly one component to test its crate; use `TestApp::from_bundle` for bundles of several",
+                settings.display()
+            ),
+        }
+        Self::from_manifest(crate_dir, manifest)
+    }
+
+    fn from_manifest(dir: &Path, manifest: Value) -> anyhow::Result<Self> {
+        let manifest: BundleManifest = serde_json::from_value(manifest)?;
+        let bundle = Bundle {
+            dir: dir.to_path_buf(),
+            manifest,
+        };
+        Ok(Self::new(bundle.load()?))
+    }
+
+    fn new(pipeline: Pipeline) -> Self {
+        Self {
+            pipeline,
+            context: InvocationContext::local(),
+        }
+    }
+
+    /// Reads every event as `source` instead of detecting it: for minimal events that do
+    /// not say which source they are (the error of [`TestApp::try_invoke`] tells when).
+    pub fn with_source(mut self, source: crate::EventSource) -> Self {
+        self.pipeline = self.pipeline.with_source(source);
+        self
+    }
+
+    /// Replaces the fake Lambda context (the docs' defaults: function `test`, 128 MB).
+    pub fn with_context(mut self, context: InvocationContext) -> Self {
+        self.context = context;
+        self
+    }
+
+    /// Answers a Lambda event: a full one, or a minimal one as the Powertools docs' tests
+    /// write them. An event that cannot be decoded (or whose source cannot be told apart)
+    /// gives a response whose [`TestResponse::error`] says why.
+    pub fn invoke(&self, event: &Value) -> TestResponse {
+        match self.try_invoke(event) {
+            Ok(response) => response,
+            Err(err) => TestResponse::from_lambda(json!({"error": err.to_string()})),
+        }
+    }
+
+    /// Answers a Lambda event, or says why it could not be decoded.
+    pub fn try_invoke(&self, event: &Value) -> anyhow::Result<TestResponse> {
+        let bytes = serde_json::to_vec(event)?;
+        let response = self.pipeline.handle(&bytes, &self.context)?;
+        Ok(TestResponse::from_lambda(response))
+    }
+
+    /// Answers a request built with [`TestRequest`], as an event of its source.
+    pub fn request(&self, request: TestRequest) -> TestResponse {
+        self.invoke(&request.to_event())
+    }
+
+    /// The pipeline behind the app.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+}
+
+/// `cargo build --release --target wasm32-wasip2` in `crate_dir`; the component it wrote.
+fn build_crate(crate_dir: &Path) -> anyhow::Result<PathBuf> {
+    let manifest = crate_dir.join("Cargo.toml");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let metadata = Command::new(&cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .output()
+        .with_context(|| format!("cannot run `cargo metadata` for `{}`", manifest.display()))?;
+    if !metadata.status.success() {
+        bail!(
+            "`cargo metadata` failed for `{}`: {}",
+            manifest.display(),
+            String::from_utf8_lossy(&metadata.stderr)
+        );
+    }
+    let metadata: Value = serde_json::from_slice(&metadata.stdout)?;
+    let target_dir = PathBuf::from(metadata["target_directory"].as_str().unwrap_or("target"));
+    let manifest_path = std::fs::canonicalize(&manifest)?;
+    let package = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["manifest_path"].as_str().map(PathBuf::from).as_ref() == Some(&manifest_path))
+        .with_context(|| format!("`{}` is not a package", manifest.display()))?;
+    let name = package["name"].as_str().unwrap_or_default().to_string();
+    // A separate target directory: the `cargo test` running this may hold the main one.
+    let build_dir = target_dir.join("switchyard-testing");
+    let status = Command::new(&cargo)
+        .args([
+            "build",
+            "--release",
+            "--target",
+            WASM_TARGET,
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(&build_dir)
+        .status()
+        .with_context(|| format!("cannot run `cargo build` for `{name}`"))?;
+    if !status.success() {
+        bail!(
+            "building `{name}` for `{WASM_TARGET}` failed (is the target installed? `rustup target add {WASM_TARGET}`)"
+        );
+    }
+    let wasm = build_dir
+        .join(WASM_TARGET)
+        .join("release")
+        .join(format!("{}.wasm", name.replace('-', "_")));
+    match wasm.exists() {
+        true => Ok(wasm),
+        false => bail!("`{name}` built no `{}`: is it a `cdylib`?", wasm.display()),
+    }
+}

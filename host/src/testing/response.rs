@@ -1,0 +1,146 @@
+//! [`TestResponse`]: the Lambda response JSON, and a view of it decoded the way a client sees
+//! it (headers of either shape, cookies, base64 and gzip undone).
+
+use std::io::Read as _;
+
+use base64::Engine as _;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// What the app answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestResponse {
+    lambda: Value,
+}
+
+impl TestResponse {
+    pub(super) fn from_lambda(lambda: Value) -> Self {
+        Self { lambda }
+    }
+
+    /// The Lambda response JSON, exactly as Lambda would get it.
+    pub fn lambda(&self) -> &Value {
+        &self.lambda
+    }
+
+    /// `statusCode` (0 when the event could not be answered; see [`Self::error`]).
+    pub fn status(&self) -> u16 {
+        self.lambda["statusCode"]
+            .as_u64()
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(0)
+    }
+
+    /// Why the event could not be answered, when it could not.
+    pub fn error(&self) -> Option<&str> {
+        self.lambda["error"].as_str()
+    }
+
+    /// Every value of a header, by case-insensitive name, from `headers` (comma-joined values
+    /// kept whole) or `multiValueHeaders`.
+    pub fn headers(&self, name: &str) -> Vec<String> {
+        let matching = |map: &Value| -> Vec<Value> {
+            map.as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let mut out: Vec<String> = matching(&self.lambda["headers"])
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        for values in matching(&self.lambda["multiValueHeaders"]) {
+            out.extend(
+                values
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_string)),
+            );
+        }
+        out
+    }
+
+    /// A header's first value.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers(name).into_iter().next()
+    }
+
+    /// The `Set-Cookie` values, from `cookies` or the `Set-Cookie` header.
+    pub fn cookies(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.lambda["cookies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        out.extend(self.headers("set-cookie"));
+        out
+    }
+
+    /// The body bytes, base64-decoded and gunzipped as a client would.
+    pub fn body(&self) -> Vec<u8> {
+        let raw = self.lambda["body"].as_str().unwrap_or_default();
+        let bytes = match self.lambda["isBase64Encoded"].as_bool() {
+            Some(true) => base64::engine::general_purpose::STANDARD
+                .decode(raw)
+                .unwrap_or_else(|_| raw.as_bytes().to_vec()),
+            _ => raw.as_bytes().to_vec(),
+        };
+        let gzipped = self
+            .headers("content-encoding")
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case("gzip"));
+        if !gzipped {
+            return bytes;
+        }
+        let mut out = Vec::new();
+        match flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut out) {
+            Ok(_) => out,
+            Err(_) => bytes,
+        }
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body()).into_owned()
+    }
+
+    /// The body parsed as JSON into `T` (`serde_json::Value` for any JSON).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn headers_of_both_shapes_and_gzip_bodies_are_read_as_a_client_would() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(br#"{"ok":true}"#).unwrap();
+        let body = base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap());
+        let response = TestResponse::from_lambda(json!({
+            "statusCode": 200, "isBase64Encoded": true, "body": body,
+            "multiValueHeaders": {"Content-Encoding": ["gzip"], "Set-Cookie": ["a=1; Secure"]},
+        }));
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.header("content-encoding").as_deref(), Some("gzip"));
+        assert_eq!(response.cookies(), ["a=1; Secure"]);
+        assert_eq!(response.json::<Value>().unwrap(), json!({"ok": true}));
+
+        let v2 = TestResponse::from_lambda(json!({
+            "statusCode": 201, "body": "hi", "headers": {"X-Multi": "a, b"}, "cookies": ["c=2"],
+        }));
+        assert_eq!(v2.headers("x-multi"), ["a, b"]);
+        assert_eq!(v2.cookies(), ["c=2"]);
+        assert_eq!(v2.text(), "hi");
+    }
+}
