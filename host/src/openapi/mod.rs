@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 pub use swagger::{SwaggerAssets, SwaggerPage};
 
+use crate::router::replace_params;
 use crate::validation::{AppSpec, Location, RouteSpec};
 
 /// Powertools' default `info.title` (3.37).
@@ -38,29 +39,7 @@ pub enum DocumentError {
 
 /// `<name>` to `{name}`.
 pub fn openapi_path(rule: &str) -> String {
-    let mut out = String::with_capacity(rule.len());
-    let mut rest = rule;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('>') {
-            Some(end)
-                if after[..end]
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_') =>
-            {
-                out.push('{');
-                out.push_str(&after[..end]);
-                out.push('}');
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
+    let out = replace_params(rule, |name| format!("{{{name}}}"));
     if out.is_empty() { "/".into() } else { out }
 }
 

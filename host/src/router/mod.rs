@@ -7,7 +7,7 @@ mod rule;
 mod tests;
 
 pub use prefix::{StripPrefix, strip};
-pub use rule::{CompiledRule, RuleError, compile};
+pub use rule::{CompiledRule, RuleError, compile, replace_params};
 
 use crate::event::EventSource;
 

@@ -47,6 +47,12 @@ pub fn compile(rule: &str) -> Result<CompiledRule, RuleError> {
 
 /// Replaces each `<word>` with a named group; `<my-id>` is not a parameter and stays literal.
 fn substitute_params(rule: &str) -> String {
+    replace_params(rule, |name| format!("(?P<{name}>{SEGMENT})"))
+}
+
+/// Replaces each `<word>` parameter of a Powertools rule with `with(word)`; anything else
+/// (`<my-id>`, a lone `<`) stays as written, as Powertools' `<(\w+)>` substitution leaves it.
+pub fn replace_params(rule: &str, with: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(rule.len() + 32);
     let mut rest = rule;
     while let Some(start) = rest.find('<') {
@@ -59,7 +65,7 @@ fn substitute_params(rule: &str) -> String {
                         .chars()
                         .all(|c| c.is_alphanumeric() || c == '_') =>
             {
-                out.push_str(&format!("(?P<{}>{SEGMENT})", &after[..end]));
+                out.push_str(&with(&after[..end]));
                 rest = &after[end + 1..];
             }
             _ => {
