@@ -5,6 +5,7 @@ mod conformance;
 mod events;
 mod invoke_cli;
 mod openapi;
+mod project_cli;
 mod sdk_features;
 mod serve;
 mod support;

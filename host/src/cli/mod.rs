@@ -1,8 +1,10 @@
 //! The `switchyard` command line. Each command checks its arguments before it touches a
 //! file, and errors say what went wrong and what to do.
 
+mod build;
 mod compile;
 mod invoke;
+mod new;
 mod openapi;
 mod routes;
 mod serve;
@@ -21,6 +23,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    New(new::NewCommand),
+    Build(build::BuildCommand),
     Invoke(invoke::InvokeCommand),
     Compile(compile::CompileCommand),
     Routes(routes::RoutesCommand),
@@ -35,6 +39,8 @@ impl Cli {
     /// Runs the command.
     pub fn execute(self) -> anyhow::Result<()> {
         match self.command {
+            Some(Command::New(c)) => c.execute(),
+            Some(Command::Build(c)) => c.execute(),
             Some(Command::Invoke(c)) => c.execute(),
             Some(Command::Compile(c)) => c.execute(),
             Some(Command::Routes(c)) => c.execute(),

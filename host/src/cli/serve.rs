@@ -5,10 +5,11 @@ use crate::bundle::Bundle;
 use crate::dev::{ServeOptions, serve};
 use crate::event::EventSource;
 
-/// Serve a bundle over HTTP on 127.0.0.1: each request becomes a Lambda event of the chosen
-/// source, runs through the same pipeline as in Lambda, and its answer goes back as HTTP.
-/// Prints `Serving on http://127.0.0.1:PORT/` once listening; Ctrl-C finishes in-flight
-/// requests and stops.
+/// Serve a bundle over HTTP on 127.0.0.1, swapping in changed components with `--watch`.
+///
+/// Each request becomes a Lambda event of the chosen source, runs through the same pipeline
+/// as in Lambda, and its answer goes back as HTTP. Prints `Serving on http://127.0.0.1:PORT/`
+/// once listening; Ctrl-C finishes in-flight requests and stops.
 ///
 /// Examples:
 ///   switchyard serve --bundle target/bundles/todos --watch

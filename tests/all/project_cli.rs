@@ -1,0 +1,83 @@
+//! A user's own project: `switchyard new`, `build` and `invoke`, as the README tells them.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::support::{switchyard_bin, workspace};
+
+fn switchyard(args: &[&str], cwd: &Path, stdin: &str) -> Output {
+    let mut child = Command::new(switchyard_bin())
+        .args(args)
+        .current_dir(cwd)
+        // The scaffold's dependencies build once per machine, not once per run.
+        .env("CARGO_TARGET_DIR", workspace().join("target/scaffold"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("switchyard runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "switchyard {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn a_new_project_builds_into_a_bundle_that_answers() {
+    let dir = workspace()
+        .join("target/tmp")
+        .join(format!("project-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let sdk = workspace().join("guest-sdk");
+
+    switchyard(
+        &["new", "hello-api", "--sdk-path", sdk.to_str().unwrap()],
+        &dir,
+        "",
+    );
+    let project = dir.join("hello-api");
+    for file in ["Cargo.toml", "src/lib.rs", "switchyard.json", ".gitignore"] {
+        assert!(project.join(file).exists(), "{file}");
+    }
+
+    let built = switchyard(&["build"], &project, "");
+    let bundle = project.join("target/bundle");
+    assert_eq!(
+        String::from_utf8_lossy(&built.stdout).trim(),
+        "target/bundle",
+        "the bundle directory is printed"
+    );
+    assert!(bundle.join("hello_api.cwasm").exists(), "precompiled");
+
+    let event = json!({"httpMethod": "GET", "path": "/hello/ann", "requestContext": {}});
+    let answer = switchyard(
+        &["invoke", "--bundle", "target/bundle", "-"],
+        &project,
+        &event.to_string(),
+    );
+    let answer: Value = serde_json::from_slice(&answer.stdout).unwrap();
+    assert_eq!(answer["statusCode"], 200, "{answer}");
+    assert_eq!(answer["body"], r#"{"message":"hello, ann"}"#);
+
+    let again = Command::new(switchyard_bin())
+        .args(["new", "hello-api"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
