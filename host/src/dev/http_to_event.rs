@@ -11,7 +11,10 @@
 //! | VPC Lattice v1 | repeats joined with `,` | in `raw_path`, and decoded values joined with `,` | base64 when binary |
 //! | VPC Lattice v2 | lists | lists of decoded values | base64 when binary |
 //!
-//! Header names arrive lower-cased (hyper normalises them, as HTTP/2 and HTTP APIs do).
+//! Paths stay percent-encoded as sent, except in HTTP API events, whose `rawPath` arrives
+//! decoded (as captured from live APIs: REST, Function URLs, ALB and Lattice keep the
+//! encoding). Header names arrive lower-cased (hyper normalises them, as HTTP/2 and HTTP
+//! APIs do).
 
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -69,10 +72,7 @@ fn rest_v1(r: &HttpRequest) -> Value {
     let headers = forwarded_headers(r);
     let query = decoded_query(&r.query);
     let (body, is_base64) = body_text(r);
-    // API Gateway REST decodes the path (`/a%20b` arrives as `/a b`).
-    let path = percent_encoding::percent_decode_str(&r.path)
-        .decode_utf8_lossy()
-        .to_string();
+    let path = &r.path;
     let host = header(r, "host").unwrap_or("localhost");
     json!({
         "resource": "/{proxy+}",
@@ -82,7 +82,11 @@ fn rest_v1(r: &HttpRequest) -> Value {
         "multiValueHeaders": or_null(value_lists(&headers)),
         "queryStringParameters": or_null(last_values(&query)),
         "multiValueQueryStringParameters": or_null(value_lists(&query)),
-        "pathParameters": {"proxy": path.trim_start_matches('/')},
+        // Path parameters, unlike the path, arrive decoded.
+        "pathParameters": {
+            "proxy": percent_encoding::percent_decode_str(path.trim_start_matches('/'))
+                .decode_utf8_lossy(),
+        },
         "stageVariables": null,
         "requestContext": {
             "accountId": ACCOUNT_ID,
@@ -133,6 +137,11 @@ fn http_v2(r: &HttpRequest, function_url: bool) -> Value {
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .collect();
+    let decoded = percent_encoding::percent_decode_str(&r.path).decode_utf8_lossy();
+    let path = match function_url {
+        true => r.path.as_str(),
+        false => &decoded,
+    };
     let (domain, account) = match function_url {
         true => (format!("{API_ID}.lambda-url.{REGION}.on.aws"), "anonymous"),
         false => (
@@ -143,7 +152,7 @@ fn http_v2(r: &HttpRequest, function_url: bool) -> Value {
     let mut event = json!({
         "version": "2.0",
         "routeKey": "$default",
-        "rawPath": r.path,
+        "rawPath": path,
         "rawQueryString": r.query,
         "headers": joined_values(&headers),
         "requestContext": {
@@ -153,7 +162,7 @@ fn http_v2(r: &HttpRequest, function_url: bool) -> Value {
             "domainPrefix": domain.split('.').next().unwrap_or_default(),
             "http": {
                 "method": r.method,
-                "path": percent_encoding::percent_decode_str(&r.path).decode_utf8_lossy(),
+                "path": path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": r.peer.to_string(),
                 "userAgent": header(r, "user-agent").unwrap_or_default(),
@@ -542,9 +551,14 @@ mod tests {
     }
 
     #[test]
-    fn rest_paths_are_decoded_and_http_api_raw_paths_are_not() {
+    fn only_http_api_events_carry_a_decoded_path() {
         let r = request("GET", "/todos/a%20b", &[], b"");
-        assert_eq!(build(EventSource::RestV1, &r)["path"], "/todos/a b");
-        assert_eq!(build(EventSource::HttpV2, &r)["rawPath"], "/todos/a%20b");
+        assert_eq!(build(EventSource::HttpV2, &r)["rawPath"], "/todos/a b");
+        assert_eq!(build(EventSource::RestV1, &r)["path"], "/todos/a%20b");
+        assert_eq!(
+            build(EventSource::FunctionUrl, &r)["rawPath"],
+            "/todos/a%20b"
+        );
+        assert_eq!(build(EventSource::Alb, &r)["path"], "/todos/a%20b");
     }
 }
