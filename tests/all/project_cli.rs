@@ -36,16 +36,19 @@ fn switchyard(args: &[&str], cwd: &Path, stdin: &str) -> Output {
 
 #[test]
 fn a_new_project_builds_into_a_bundle_that_answers() {
-    let dir = workspace()
-        .join("target/tmp")
-        .join(format!("project-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = Scratch(
+        workspace()
+            .join("target/tmp")
+            .join(format!("project-{}", std::process::id())),
+    );
+    let dir = &scratch.0;
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
     let sdk = workspace().join("guest-sdk");
 
     switchyard(
         &["new", "hello-api", "--sdk-path", sdk.to_str().unwrap()],
-        &dir,
+        dir,
         "",
     );
     let project = dir.join("hello-api");
@@ -74,10 +77,18 @@ fn a_new_project_builds_into_a_bundle_that_answers() {
 
     let again = Command::new(switchyard_bin())
         .args(["new", "hello-api"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .output()
         .unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A scratch directory, removed however the test ends.
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
