@@ -3,6 +3,7 @@
 
 mod conformance;
 mod events;
+mod instances;
 mod invoke_cli;
 mod openapi;
 mod project_cli;

@@ -85,3 +85,33 @@ fn default_memory_mb() -> u32 {
 fn default_timeout_ms() -> u64 {
     30_000
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_take_their_short_and_long_names() {
+        for (name, source) in [
+            ("alb-multi", EventSource::AlbMultiValue),
+            ("alb-multi-value", EventSource::AlbMultiValue),
+            ("rest-v1", EventSource::RestV1),
+            ("lattice-v2", EventSource::LatticeV2),
+        ] {
+            let manifest: BundleManifest = serde_json::from_value(serde_json::json!({
+                "components": [{"name": "a", "file": "a.wasm"}], "source": name,
+            }))
+            .unwrap();
+            assert_eq!(manifest.source, Some(source), "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let err = serde_json::from_value::<BundleManifest>(serde_json::json!({
+            "components": [{"name": "a", "file": "a.wasm"}], "instance": "fresh",
+        }))
+        .unwrap_err();
+        assert!(err.to_string().contains("instance"), "{err}");
+    }
+}

@@ -30,7 +30,7 @@ pub enum EventSource {
     /// ALB with single-value headers.
     Alb,
     /// ALB with multi-value headers on.
-    #[serde(rename = "alb-multi")]
+    #[serde(rename = "alb-multi", alias = "alb-multi-value")]
     AlbMultiValue,
     /// Lambda Function URL.
     FunctionUrl,
