@@ -14,6 +14,9 @@ SHARED := ../shared
 
 .PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run watch clean
 
+# AWS Lambda: SAM's build-<LogicalId> targets, `make package`, `make deploy-test`.
+include deploy/deploy.mk
+
 setup:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 
@@ -47,7 +50,7 @@ bundles: guests host $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION)
 	  done; \
 	done
 
-test: lint bundles unit conformance openapi-check
+test: lint bundles unit conformance openapi-check deploy-test
 
 unit: bundles
 	$(CARGO) test --workspace

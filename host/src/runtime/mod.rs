@@ -30,7 +30,7 @@ pub(crate) use bindings::{
 pub use chain::{CallFailure, Frame, Invocation, ResponseCheck};
 pub use convert::InvocationContext;
 pub(crate) use convert::{not_found_error, request_to_wit, response_from_wit};
-pub use engine::shared_engine;
+pub use engine::{shared_engine, target_engine};
 use store::{State, new_store};
 
 /// How instances are created and what each call may use.

@@ -1,0 +1,948 @@
+"""The deployment, tested for real (`make deploy-test`, part of `make test`).
+
+1. Templates: template.yaml and deploy/micro-functions.yaml translate to CloudFormation with
+   aws-sam-translator and lint clean with cfn-lint; every resource SAM builds with make has its
+   `build-<LogicalId>` target.
+2. Package: the zip holds `bootstrap` (static) and the precompiled bundle, the same files as
+   `sam build` made for template.yaml; `sam build` made the micro-functions' layer and bundles.
+3. Runtime API: the `bootstrap` from target/lambda/switchyard.zip (and the micro-functions'
+   layer + bundles from `sam build`) runs against cargo-lambda's Lambda
+   Runtime API emulator (`cargo lambda watch --only-lambda-apis`) on 127.0.0.1. Events of
+   every source go through the Invoke API and come back as the right HTTP responses; a guest
+   panic is an HTTP 500 response, not an invocation error, and the process serves the next
+   invocation; the Function URL front-end answers real HTTP requests.
+
+Every wait has a timeout, every process started here is stopped, and only 127.0.0.1 is used.
+The last line is `N passed, N failed`; the exit code is non-zero on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import filecmp
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import urllib.error
+import urllib.request
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import templates  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+# One invocation, start to end (the bootstrap answers in milliseconds).
+INVOKE_TIMEOUT = 30
+# From process start to listening / to the first answer.
+START_TIMEOUT = 60
+
+
+class Results:
+    def __init__(self) -> None:
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name: str, ok: bool, detail: str = "") -> bool:
+        if ok:
+            self.passed += 1
+            print(f"PASS {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+        sys.stdout.flush()
+        return ok
+
+    def run(self, name: str, test) -> None:
+        """Runs one test function; an exception is a failure, not the end of the run."""
+        try:
+            test()
+        except Exception as err:  # noqa: BLE001 - every error is a reported failure
+            self.check(name, False, f"{type(err).__name__}: {err}")
+            traceback.print_exc(file=sys.stdout)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, deadline: float, proc: subprocess.Popen | None = None) -> None:
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before listening")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {HOST}:{port}")
+
+
+def stop(proc: subprocess.Popen | None) -> None:
+    """Stops a process this script started (its own process group), then waits for it."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+# ---------------------------------------------------------------------------------------------
+# The Runtime API emulator, and a recording proxy in front of it
+# ---------------------------------------------------------------------------------------------
+
+
+class Emulator:
+    """`cargo lambda watch --only-lambda-apis`: the Lambda Runtime API under /.rt/<function>,
+    the Invoke API, and the Function URL front-end (/lambda-url/<function>/...).
+
+    It needs a Cargo project whose binaries name the functions; it builds nothing."""
+
+    def __init__(self, venv_bin: Path, work: Path, functions: list[str]) -> None:
+        self.dir = work / "emulator"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        bins = "".join(f'[[bin]]\nname = "{f}"\npath = "main.rs"\n' for f in functions)
+        (self.dir / "Cargo.toml").write_text(
+            '[package]\nname = "functions"\nversion = "0.0.0"\nedition = "2021"\n\n'
+            + bins
+            + "\n[workspace]\n"
+        )
+        (self.dir / "main.rs").write_text("fn main() {}\n")
+        self.port = free_port()
+        self.log = open(work / "emulator.log", "w")
+        self.proc = subprocess.Popen(
+            [
+                str(venv_bin / "cargo-lambda"),
+                "lambda",
+                "watch",
+                "--only-lambda-apis",
+                # Our host answers CORS itself; the emulator must not.
+                "--disable-cors",
+                "--invoke-address",
+                HOST,
+                "--invoke-port",
+                str(self.port),
+            ],
+            cwd=self.dir,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PATH": f"{venv_bin}:{os.environ.get('PATH', '')}"},
+            start_new_session=True,
+        )
+        wait_for_port(self.port, time.monotonic() + START_TIMEOUT, self.proc)
+
+    def close(self) -> None:
+        stop(self.proc)
+        self.log.close()
+
+
+class RuntimeProxy:
+    """Sits between a bootstrap and the emulator's Runtime API, recording every call.
+
+    It also mends one difference from Lambda: cargo-lambda 1.9.2 sends
+    `Lambda-Runtime-Deadline-Ms: 600000`, a duration, where Lambda sends the deadline as epoch
+    milliseconds. Read as a date that is 1970, already past, so the host would cut every guest
+    call off at the next epoch tick (within 5 ms): enough for these handlers, but not what
+    Lambda does. The proxy sends what Lambda sends: now + 60 s."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # quiet
+                pass
+
+            def forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                with proxy.lock:
+                    proxy.calls.append((self.command, self.path))
+                # `next` blocks until an invocation comes; the bootstrap is stopped long before.
+                conn = http.client.HTTPConnection(HOST, upstream_port, timeout=600)
+                try:
+                    self.relay(conn, body)
+                except (OSError, http.client.HTTPException):
+                    # The emulator or the bootstrap went away (the end of a run).
+                    self.close_connection = True
+                finally:
+                    conn.close()
+
+            def relay(self, conn: http.client.HTTPConnection, body: bytes | None) -> None:
+                headers = {
+                    k: v
+                    for k, v in self.headers.items()
+                    if k.lower() not in ("host", "content-length", "connection")
+                }
+                conn.request(self.command, self.path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() in ("content-length", "transfer-encoding", "connection"):
+                        continue
+                    if k.lower() == "lambda-runtime-deadline-ms":
+                        v = str(int(time.time() * 1000) + 60_000)
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = forward
+            do_POST = forward
+
+        self.server = ThreadingHTTPServer((HOST, 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def calls_for(self, request_id: str) -> list[tuple[str, str]]:
+        with self.lock:
+            return [c for c in self.calls if f"/invocation/{request_id}/" in c[1]]
+
+    def all_calls(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return list(self.calls)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Bootstrap:
+    """One `bootstrap` process serving one function of the emulator, as Lambda runs it."""
+
+    def __init__(
+        self,
+        exe: Path,
+        function: str,
+        proxy: RuntimeProxy,
+        work: Path,
+        bundle: Path | None = None,
+    ) -> None:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("AWS_", "SWITCHYARD_", "POWERTOOLS_", "LAMBDA_"))
+        }
+        env.update(
+            {
+                "AWS_LAMBDA_RUNTIME_API": f"http://{HOST}:{proxy.port}/.rt/{function}",
+                "AWS_LAMBDA_FUNCTION_NAME": function,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+                "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+                "AWS_REGION": "us-east-1",
+                "LAMBDA_TASK_ROOT": str(exe.parent),
+                "SWITCHYARD_LOG_FORMAT": "json",
+            }
+        )
+        if bundle is not None:
+            env["SWITCHYARD_BUNDLE"] = str(bundle)
+        self.function = function
+        self.log_path = work / f"bootstrap-{function}.log"
+        self.log = open(self.log_path, "w")
+        # Run from elsewhere: the bundle is found beside the binary, not in the cwd.
+        self.proc = subprocess.Popen(
+            [str(exe)],
+            cwd=work,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def log_lines(self) -> list[dict]:
+        self.log.flush()
+        lines = []
+        for line in self.log_path.read_text().splitlines():
+            try:
+                lines.append(json.loads(line))
+            except ValueError:
+                lines.append({"message": line})
+        return lines
+
+    def close(self) -> None:
+        stop(self.proc)
+        self.log.close()
+
+
+def invoke(emulator: Emulator, function: str, event: dict) -> dict:
+    """The Invoke API (RequestResponse): the function's answer, decoded."""
+    req = urllib.request.Request(
+        f"http://{HOST}:{emulator.port}/2015-03-31/functions/{function}/invocations",
+        data=json.dumps(event).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=INVOKE_TIMEOUT) as resp:
+        return json.loads(resp.read())
+
+
+def url_request(
+    emulator: Emulator, function: str, method: str, path: str, body: bytes | None = None
+) -> tuple[int, dict, bytes]:
+    """A real HTTP request to the emulator's Function URL front-end."""
+    req = urllib.request.Request(
+        f"http://{HOST}:{emulator.port}/lambda-url/{function}{path}",
+        data=body,
+        method=method,
+        headers={"Content-Type": "application/json"} if body else {},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=INVOKE_TIMEOUT) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def request_id_of(proxy: RuntimeProxy, before: int) -> str | None:
+    """The request id of the one invocation the bootstrap fetched since `before` calls."""
+    for method, path in proxy.all_calls()[before:]:
+        if method == "POST" and "/invocation/" in path:
+            return path.split("/invocation/")[1].split("/")[0]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Events, from the shared samples so each source's shape is the real one
+# ---------------------------------------------------------------------------------------------
+
+
+class Events:
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+
+    def sample(self, name: str) -> dict:
+        return json.loads((self.dir / name).read_text())
+
+    @staticmethod
+    def _body(body, b64: bool) -> tuple[str | None, bool]:
+        if body is None:
+            return None, False
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        if b64:
+            return base64.b64encode(raw).decode(), True
+        return raw.decode(), False
+
+    def rest(self, method, path, query=None, body=None, b64=False, resource="/{proxy+}"):
+        e = self.sample("apiGatewayProxyEvent.json")
+        e["httpMethod"] = method
+        e["path"] = path
+        e["resource"] = resource
+        e["requestContext"]["httpMethod"] = method
+        e["requestContext"]["path"] = path
+        e["requestContext"]["resourcePath"] = resource
+        e["queryStringParameters"] = dict(query) if query else None
+        e["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
+        e["pathParameters"] = {"proxy": path.lstrip("/")} if "{proxy+}" in resource else None
+        e["body"], e["isBase64Encoded"] = self._body(body, b64)
+        return e
+
+    def _v2(self, sample, method, path, query, body, b64):
+        e = self.sample(sample)
+        e["rawPath"] = path
+        e["rawQueryString"] = "&".join(f"{k}={v}" for k, v in (query or {}).items())
+        e["queryStringParameters"] = dict(query) if query else None
+        if not query:
+            e.pop("queryStringParameters")
+        e["requestContext"]["http"]["method"] = method
+        e["requestContext"]["http"]["path"] = path
+        e["pathParameters"] = None
+        body, encoded = self._body(body, b64)
+        if body is None:
+            e.pop("body", None)
+        else:
+            e["body"] = body
+        e["isBase64Encoded"] = encoded
+        return e
+
+    def http_api(self, method, path, query=None, body=None, b64=False):
+        return self._v2("apiGatewayProxyV2Event.json", method, path, query, body, b64)
+
+    def function_url(self, method, path, query=None, body=None, b64=False):
+        return self._v2("lambdaFunctionUrlEvent.json", method, path, query, body, b64)
+
+    def alb(self, method, path, query=None, body=None):
+        e = self.sample("albEvent.json")
+        e["httpMethod"] = method
+        e["path"] = path
+        e["queryStringParameters"] = dict(query or {})
+        e["body"], e["isBase64Encoded"] = self._body(body, False)
+        if e["body"] is None:
+            e["body"] = ""
+        # Asking for gzip would be honoured; these checks read plain bodies.
+        e["headers"].pop("accept-encoding", None)
+        return e
+
+    def lattice(self, method, path, query=None, body=None):
+        e = self.sample("vpcLatticeV2Event.json")
+        e["method"] = method
+        e["path"] = path
+        e["queryStringParameters"] = dict(query or {})
+        e["body"], e["isBase64Encoded"] = self._body(body, False)
+        if body is not None:
+            e["headers"]["content-type"] = "application/json"
+        return e
+
+
+def body_json(response: dict):
+    body = response.get("body") or ""
+    if response.get("isBase64Encoded"):
+        body = base64.b64decode(body).decode()
+    return json.loads(body) if body else None
+
+
+def header(response: dict, name: str) -> str | None:
+    for key, value in (response.get("headers") or {}).items():
+        if key.lower() == name.lower():
+            return value
+    for key, values in (response.get("multiValueHeaders") or {}).items():
+        if key.lower() == name.lower() and values:
+            return values[0]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks
+# ---------------------------------------------------------------------------------------------
+
+
+def check_templates(r: Results, work: Path) -> None:
+    for rel in ("template.yaml", "deploy/micro-functions.yaml"):
+        path = REPO / rel
+        source = templates.load(path)
+        try:
+            cfn = templates.translate(source)
+        except Exception as err:  # noqa: BLE001 - the translator's verdict
+            r.check(f"{rel}: aws-sam-translator", False, str(err))
+            continue
+        r.check(f"{rel}: aws-sam-translator", "Resources" in cfn)
+        out = work / (path.stem + ".cfn.json")
+        out.write_text(json.dumps(cfn, indent=2))
+        code, text = templates.cfn_lint(out)
+        r.check(f"{rel}: cfn-lint on the CloudFormation", code == 0, text)
+        code, text = templates.cfn_lint(path)
+        r.check(f"{rel}: cfn-lint on the SAM template", code == 0, text)
+
+        functions = {
+            name: res
+            for name, res in cfn["Resources"].items()
+            if res["Type"] == "AWS::Lambda::Function"
+        }
+        r.check(
+            f"{rel}: functions run bootstrap on provided.al2023",
+            bool(functions)
+            and all(
+                f["Properties"]["Runtime"] == "provided.al2023"
+                and f["Properties"]["Handler"] == "bootstrap"
+                and f["Properties"]["Environment"]["Variables"]["SWITCHYARD_BUNDLE"]
+                == "/var/task/bundle"
+                for f in functions.values()
+            ),
+            json.dumps({n: f["Properties"].get("Runtime") for n, f in functions.items()}),
+        )
+        # Every resource SAM builds with make has its target, and its code dir has the Makefile.
+        for name in templates.makefile_builds(source):
+            done = subprocess.run(
+                ["make", "-n", f"build-{name}", "ARTIFACTS_DIR=/nonexistent"],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            r.check(f"{rel}: make has build-{name}", done.returncode == 0, done.stderr[-500:])
+        for name, code_dir in templates.local_code_dirs(path, source).items():
+            r.check(
+                f"{rel}: {name} builds from the directory of the Makefile",
+                code_dir == REPO and (code_dir / "Makefile").is_file(),
+                str(code_dir),
+            )
+
+    # The main template's shape: the REST API catch-all, CORS, binary types, the URL.
+    cfn = templates.translate(templates.load(REPO / "template.yaml"))
+    res = cfn["Resources"]
+    api = res["ServerlessRestApi"]["Properties"]
+    paths = api["Body"]["paths"]
+    r.check(
+        "template.yaml: REST API catch-all `/{proxy+}` and `/`, ANY, with CORS pre-flights",
+        all(
+            "x-amazon-apigateway-any-method" in paths.get(p, {}) and "options" in paths.get(p, {})
+            for p in ("/{proxy+}", "/")
+        ),
+        json.dumps(sorted(paths)),
+    )
+    r.check(
+        "template.yaml: binary media types",
+        api.get("BinaryMediaTypes") == ["*~1*"],
+        json.dumps(api.get("BinaryMediaTypes")),
+    )
+    r.check(
+        "template.yaml: Function URL, public only by choice",
+        any(v["Type"] == "AWS::Lambda::Url" for v in res.values())
+        and all(
+            v.get("Condition") == "PublicFunctionUrl"
+            for v in res.values()
+            if v["Type"] == "AWS::Lambda::Permission" and "FunctionUrlAuthType" in v["Properties"]
+        ),
+    )
+    r.check(
+        "template.yaml: outputs the API and Function URLs",
+        {"ApiUrl", "FunctionUrl"} <= set(cfn.get("Outputs", {})),
+    )
+    micro = templates.translate(templates.load(REPO / "deploy/micro-functions.yaml"))["Resources"]
+    layers = [n for n, v in micro.items() if v["Type"] == "AWS::Lambda::LayerVersion"]
+    fns = [v for v in micro.values() if v["Type"] == "AWS::Lambda::Function"]
+    micro_paths = sorted(micro["ServerlessRestApi"]["Properties"]["Body"]["paths"])
+    r.check(
+        "micro-functions: /users and /users/{id+} are two functions sharing the host layer",
+        len(fns) == 2
+        and len(layers) == 1
+        and all(f["Properties"]["Layers"] == [{"Ref": layers[0]}] for f in fns)
+        and micro_paths == ["/users", "/users/{id+}"],
+        json.dumps(micro_paths),
+    )
+
+    # The lint is not vacuous: a template CloudFormation would refuse fails it.
+    broken = templates.load(REPO / "template.yaml")
+    broken["Globals"]["Function"]["Runtime"] = "provided.al2099"
+    out = work / "broken.cfn.json"
+    out.write_text(json.dumps(templates.translate(broken)))
+    code, _ = templates.cfn_lint(out)
+    r.check("cfn-lint refuses a bad runtime (control)", code != 0)
+
+
+def elf_interpreter(path: Path) -> str | None:
+    """The dynamic loader an ELF executable asks for (PT_INTERP), None for a static one."""
+    data = path.read_bytes()
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        raise ValueError(f"{path} is not a 64-bit little-endian ELF file")
+    phoff = int.from_bytes(data[0x20:0x28], "little")
+    phentsize = int.from_bytes(data[0x36:0x38], "little")
+    phnum = int.from_bytes(data[0x38:0x3A], "little")
+    for i in range(phnum):
+        entry = data[phoff + i * phentsize : phoff + (i + 1) * phentsize]
+        if int.from_bytes(entry[0:4], "little") == 3:  # PT_INTERP
+            offset = int.from_bytes(entry[8:16], "little")
+            size = int.from_bytes(entry[32:40], "little")
+            return data[offset : offset + size].rstrip(b"\0").decode()
+    return None
+
+
+def unpack(zip_path: Path, dest: Path) -> None:
+    """Unzips keeping the modes (bootstrap must stay executable) but not the dates: each file
+    is dated when it is written, in the zip's order, the harder case for the host's check
+    that a `.cwasm` is not older than its `.wasm`."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    with zipfile.ZipFile(zip_path) as archive:
+        for info in archive.infolist():
+            path = archive.extract(info, dest)
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                os.chmod(path, mode)
+
+
+def check_package(r: Results, zip_path: Path, sam: Path, unpacked: Path) -> None:
+    with zipfile.ZipFile(zip_path) as archive:
+        names = archive.namelist()
+        modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in archive.infolist()}
+    r.check(
+        "package: bootstrap and the precompiled bundle",
+        names == ["bootstrap", "bundle/switchyard.json", "bundle/todos.wasm", "bundle/todos.cwasm"],
+        json.dumps(names),
+    )
+    r.check(
+        "package: bootstrap is executable",
+        modes.get("bootstrap") == 0o755,
+        oct(modes.get("bootstrap", 0)),
+    )
+    unpack(zip_path, unpacked)
+    interpreter = elf_interpreter(unpacked / "bootstrap")
+    r.check(
+        "package: bootstrap is a static binary (no dynamic loader, so no glibc to match)",
+        interpreter is None,
+        f"needs {interpreter}",
+    )
+    # `sam build` (build-EventHandlerFunction) makes the same files as `make package`.
+    built = sam / "template" / "EventHandlerFunction"
+    same = all(
+        (built / n).is_file() and filecmp.cmp(built / n, unpacked / n, shallow=False) for n in names
+    )
+    r.check("package: same files as SAM's build-EventHandlerFunction", same)
+    for layout, files in {
+        "HostLayer": ["bootstrap"],
+        "UsersFunction": ["bundle/switchyard.json", "bundle/users.cwasm", "bundle/users.wasm"],
+        "UserByIdFunction": [
+            "bundle/switchyard.json",
+            "bundle/users_by_id.cwasm",
+            "bundle/users_by_id.wasm",
+        ],
+    }.items():
+        built = sam / "micro-functions" / layout
+        got = sorted(str(p.relative_to(built)) for p in built.rglob("*") if p.is_file())
+        r.check(f"sam build {layout}: {', '.join(files)}", got == sorted(files), json.dumps(got))
+
+
+def check_runtime(r: Results, args, venv_bin: Path, work: Path, unpacked: Path) -> None:
+    events = Events(Path(args.events))
+    sam = Path(args.sam_builds).resolve()
+    emulator = Emulator(venv_bin, work, ["todos", "users", "users-by-id"])
+    proxy = RuntimeProxy(emulator.port)
+    procs: list[Bootstrap] = []
+    try:
+        todos = Bootstrap(unpacked / "bootstrap", "todos", proxy, work)
+        procs.append(todos)
+        run_todos(r, emulator, proxy, todos, events, unpacked)
+        # The micro-functions: the layer's bootstrap, each function's own bundle.
+        micro = sam / "micro-functions"
+        layer_bootstrap = micro / "HostLayer" / "bootstrap"
+        users = Bootstrap(layer_bootstrap, "users", proxy, work, micro / "UsersFunction" / "bundle")
+        by_id = Bootstrap(
+            layer_bootstrap, "users-by-id", proxy, work, micro / "UserByIdFunction" / "bundle"
+        )
+        procs += [users, by_id]
+        run_micro(r, emulator, events)
+        for proc in procs:
+            r.check(f"{proc.function}: still running after all invocations", proc.alive())
+            fell_back = [
+                line.get("message", "")
+                for line in proc.log_lines()
+                if "compiling" in str(line.get("message", "")).lower()
+            ]
+            r.check(
+                f"{proc.function}: loaded the precompiled bundle (no compile at cold start)",
+                not fell_back,
+                "; ".join(fell_back),
+            )
+        errors = [c for c in proxy.all_calls() if c[1].endswith("/error")]
+        r.check("no invocation error reached the Runtime API", not errors, json.dumps(errors))
+    finally:
+        for proc in procs:
+            proc.close()
+        proxy.close()
+        emulator.close()
+        for proc in procs:
+            print(f"--- {proc.log_path.name} (last lines)")
+            print("\n".join(proc.log_path.read_text().splitlines()[-5:]))
+
+
+def run_todos(r, emulator, proxy, todos, events, unpacked) -> None:
+    ev = events
+    created: dict[str, int] = {}
+
+    # Cold start: the first invocation waits for the bootstrap to load the bundle.
+    def first() -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if not todos.alive():
+                raise RuntimeError(f"bootstrap exited with {todos.proc.returncode}")
+            try:
+                resp = invoke(emulator, "todos", ev.rest("GET", "/todos/1"))
+                break
+            except (urllib.error.URLError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        r.check(
+            "REST v1 GET /todos/1 → 200 with todo 1",
+            resp.get("statusCode") == 200 and body_json(resp)["todo"]["id"] == 1,
+            json.dumps(resp)[:300],
+        )
+        r.check(
+            "REST v1 answer has the REST shape (multiValueHeaders, JSON content type)",
+            "multiValueHeaders" in resp
+            and (header(resp, "content-type") or "").startswith("application/json"),
+            json.dumps(resp)[:300],
+        )
+
+    r.run("cold start", first)
+
+    def sources() -> None:
+        resp = invoke(emulator, "todos", ev.http_api("GET", "/todos", {"limit": "2"}))
+        got = body_json(resp)
+        r.check(
+            "HTTP API v2 GET /todos?limit=2 → 200 with 2 todos",
+            resp.get("statusCode") == 200 and len(got["todos"]) == 2,
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(emulator, "todos", ev.alb("GET", "/todos/999"))
+        r.check(
+            "ALB GET /todos/999 → 404 with the error body",
+            resp.get("statusCode") == 404
+            and body_json(resp) == {"statusCode": 404, "message": "todo 999 not found"},
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(emulator, "todos", ev.lattice("POST", "/todos", body={"title": "ship it"}))
+        todo = body_json(resp)
+        r.check(
+            "VPC Lattice v2 POST /todos → 201 with the new todo",
+            resp.get("statusCode") == 201 and todo["title"] == "ship it",
+            json.dumps(resp)[:300],
+        )
+        new_id = created["id"] = todo["id"]
+        resp = invoke(emulator, "todos", ev.function_url("GET", f"/todos/{new_id}"))
+        r.check(
+            "Function URL GET /todos/<new> → 200: the warm instance kept its state",
+            resp.get("statusCode") == 200 and body_json(resp)["todo"]["title"] == "ship it",
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(
+            emulator,
+            "todos",
+            ev.rest("POST", "/todos", body={"title": "binary body"}, b64=True),
+        )
+        r.check(
+            "REST v1 POST /todos with a base64 body → 201",
+            resp.get("statusCode") == 201 and body_json(resp)["title"] == "binary body",
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(emulator, "todos", ev.http_api("GET", "/no/such/route"))
+        r.check(
+            "HTTP API v2 catch-all route echoes the path",
+            resp.get("statusCode") == 200 and body_json(resp)["path"] == "/no/such/route",
+            json.dumps(resp)[:300],
+        )
+
+    r.run("event sources", sources)
+
+    def panic() -> None:
+        before = len(proxy.all_calls())
+        resp = invoke(emulator, "todos", ev.rest("GET", "/panic"))
+        r.check(
+            "guest panic → HTTP 500 response",
+            resp.get("statusCode") == 500
+            and body_json(resp) == {"statusCode": 500, "message": "Internal Server Error"},
+            json.dumps(resp)[:300],
+        )
+        request_id = request_id_of(proxy, before)
+        calls = proxy.calls_for(request_id) if request_id else []
+        r.check(
+            "guest panic was reported as a response, not an invocation error",
+            bool(calls) and all(path.endswith("/response") for _, path in calls),
+            json.dumps(calls),
+        )
+        r.check("bootstrap survives the panic", todos.alive())
+        resp = invoke(emulator, "todos", ev.rest("GET", "/todos/1"))
+        r.check(
+            "next invocation after the panic → 200",
+            resp.get("statusCode") == 200 and body_json(resp)["todo"]["id"] == 1,
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(emulator, "todos", ev.function_url("GET", f"/todos/{created.get('id')}"))
+        r.check(
+            "the trapped instance was discarded: its created todo is gone (404)",
+            resp.get("statusCode") == 404,
+            json.dumps(resp)[:300],
+        )
+
+    r.run("panic", panic)
+
+    def not_http() -> None:
+        before = len(proxy.all_calls())
+        resp = invoke(emulator, "todos", {"hello": "not an HTTP event"})
+        request_id = request_id_of(proxy, before)
+        calls = proxy.calls_for(request_id) if request_id else []
+        r.check(
+            "an event of no HTTP source → an HTTP error response, not an invocation error",
+            isinstance(resp.get("statusCode"), int)
+            and resp["statusCode"] >= 400
+            and all(path.endswith("/response") for _, path in calls),
+            json.dumps(resp)[:300],
+        )
+
+    r.run("not an HTTP event", not_http)
+
+    def samples() -> None:
+        # Every shared sample event, through the Runtime API, answers exactly what the same
+        # binary answers through `switchyard invoke` (the CLI path of the same pipeline).
+        files = sorted(ev.dir.glob("*.json"))
+        lines = "".join(json.dumps(json.loads(f.read_text())) + "\n" for f in files)
+        done = subprocess.run(
+            [
+                str(unpacked / "bootstrap"),
+                "invoke",
+                "--bundle",
+                str(unpacked / "bundle"),
+                "--jsonl",
+                "-",
+            ],
+            input=lines,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))},
+        )
+        expected = [json.loads(line) for line in done.stdout.splitlines()]
+        if not r.check(
+            "`bootstrap invoke` answers every sample",
+            len(expected) == len(files),
+            done.stderr[-500:],
+        ):
+            return
+        mismatched = []
+        for f, want in zip(files, expected):
+            got = invoke(emulator, "todos", json.loads(f.read_text()))
+            if got != want or not isinstance(got.get("statusCode"), int):
+                mismatched.append(f"{f.name}: {json.dumps(got)[:200]} != {json.dumps(want)[:200]}")
+        r.check(
+            f"{len(files)} sample events (REST, HTTP API, ALB, Function URL, Lattice v1/v2) "
+            "answer through the Runtime API as through the CLI",
+            not mismatched,
+            "\n".join(mismatched),
+        )
+
+    r.run("sample events", samples)
+
+    def function_url_http() -> None:
+        status, headers, body = url_request(emulator, "todos", "GET", "/todos/2")
+        r.check(
+            "Function URL front-end: GET /todos/2 → HTTP 200 JSON",
+            status == 200 and json.loads(body)["todo"]["id"] == 2,
+            f"{status} {body[:200]!r}",
+        )
+        status, _, body = url_request(
+            emulator, "todos", "POST", "/todos", b'{"title": "over http"}'
+        )
+        r.check(
+            "Function URL front-end: POST /todos → HTTP 201",
+            status == 201 and json.loads(body)["title"] == "over http",
+            f"{status} {body[:200]!r}",
+        )
+        status, _, body = url_request(emulator, "todos", "GET", "/panic")
+        r.check(
+            "Function URL front-end: panic → HTTP 500", status == 500, f"{status} {body[:200]!r}"
+        )
+        status, _, body = url_request(emulator, "todos", "GET", "/todos/3")
+        r.check(
+            "Function URL front-end: next request → HTTP 200",
+            status == 200 and json.loads(body)["todo"]["id"] == 3,
+            f"{status} {body[:200]!r}",
+        )
+
+    r.run("function url", function_url_http)
+
+
+def run_micro(r, emulator, events) -> None:
+    ev = events
+
+    def users() -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        resp = None
+        while resp is None:
+            try:
+                resp = invoke(emulator, "users", ev.rest("GET", "/users", resource="/users"))
+            except (urllib.error.URLError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        r.check(
+            "micro users: GET /users → 200 with 3 users",
+            resp.get("statusCode") == 200 and len(body_json(resp)["users"]) == 3,
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(
+            emulator,
+            "users",
+            ev.rest("POST", "/users", body={"name": "Barbara"}, resource="/users"),
+        )
+        r.check(
+            "micro users: POST /users → 201",
+            resp.get("statusCode") == 201 and body_json(resp) == {"id": "4", "name": "Barbara"},
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(emulator, "users", ev.rest("GET", "/users/1", resource="/users"))
+        r.check(
+            "micro users: /users/1 is not this function's route (404)",
+            resp.get("statusCode") == 404,
+            json.dumps(resp)[:300],
+        )
+
+    r.run("micro users", users)
+
+    def by_id() -> None:
+        resource = "/users/{id+}"
+        resp = invoke(emulator, "users-by-id", ev.rest("GET", "/users/2", resource=resource))
+        r.check(
+            "micro users-by-id: GET /users/2 → 200 Grace",
+            resp.get("statusCode") == 200 and body_json(resp)["user"]["name"] == "Grace",
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(emulator, "users-by-id", ev.http_api("DELETE", "/users/1"))
+        r.check(
+            "micro users-by-id: DELETE /users/1 → 204",
+            resp.get("statusCode") == 204,
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(emulator, "users-by-id", ev.rest("GET", "/users/1", resource=resource))
+        r.check(
+            "micro users-by-id: GET /users/1 after the delete → 404",
+            resp.get("statusCode") == 404,
+            json.dumps(resp)[:300],
+        )
+
+    r.run("micro users-by-id", by_id)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--zip", required=True, help="target/lambda/switchyard.zip")
+    parser.add_argument(
+        "--sam-builds",
+        required=True,
+        help="the `sam build` directories: <dir>/template and <dir>/micro-functions",
+    )
+    parser.add_argument("--events", required=True, help="the shared sample events")
+    parser.add_argument("--work", required=True, help="a scratch directory")
+    args = parser.parse_args()
+
+    work = Path(args.work).resolve()
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    venv_bin = Path(sys.executable).parent
+    r = Results()
+    unpacked = work / "package"
+
+    print("== templates")
+    r.run("templates", lambda: check_templates(r, work))
+    print("== package")
+    r.run("package", lambda: check_package(r, Path(args.zip), Path(args.sam_builds), unpacked))
+    print("== Runtime API")
+    if (unpacked / "bootstrap").is_file():
+        r.run("runtime", lambda: check_runtime(r, args, venv_bin, work, unpacked))
+    else:
+        r.check("Runtime API tests", False, "no bootstrap unpacked from the zip")
+
+    print(f"{r.passed} passed, {r.failed} failed")
+    return 1 if r.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
