@@ -60,7 +60,7 @@ conformance: bundles
 	@mkdir -p target/conformance
 	@set -e; for app in todos validated; do \
 	  python3 tests/conformance/split_cases.py $(SHARED)/conformance/cases.json $$app target/conformance; \
-	  $(HOST) invoke --bundle $(BUNDLES)/conformance-$$app --jsonl target/conformance/$$app-events.jsonl \
+	  SWITCHYARD_LOG_LEVEL=warn $(HOST) invoke --bundle $(BUNDLES)/conformance-$$app --jsonl target/conformance/$$app-events.jsonl \
 	    > target/conformance/$$app-actual.jsonl; \
 	  echo "$$app:"; \
 	  python3 $(SHARED)/conformance/compare.py target/conformance/$$app-cases.json target/conformance/$$app-actual.jsonl; \

@@ -170,3 +170,20 @@ fn a_route_can_answer_failed_response_validation_with_its_own_status() {
         json!({"statusCode": 503, "detail": [{"loc": ["response", "text"], "type": "string_type"}]})
     );
 }
+
+#[test]
+fn every_request_is_logged_with_its_route_status_and_correlation_id() {
+    let mut event = get("/typed/5");
+    event["multiValueHeaders"]["X-Correlation-Id"] = json!(["corr-42"]);
+    let (_, log) = invoke_cli("features", &event);
+    let line: Value = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l["route"].is_string())
+        .unwrap_or_else(|| panic!("no access log line in:\n{log}"));
+    assert_eq!(line["route"], "/typed/<n>");
+    assert_eq!(line["status"], "200");
+    assert_eq!(line["correlation_id"], "corr-42");
+    assert_eq!(line["path"], "/typed/5");
+    assert!(line["latency_ms"].as_str().unwrap().parse::<f64>().is_ok());
+}

@@ -326,8 +326,9 @@ fn todos_answers_real_http_like_the_lambda() {
     );
 
     assert!(
-        server.wait_for_log(r#""message":"GET /todos?limit=3 200""#),
-        "each request is logged"
+        server.wait_for_log(r#""message":"GET /todos 200","request_id""#)
+            && server.wait_for_log(r#""route":"/todos/<todo_id>""#),
+        "each request is logged with its route"
     );
 }
 

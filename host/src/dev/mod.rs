@@ -233,13 +233,9 @@ async fn handle_request(
     );
     let response = answer(&server, request, peer, &request_id).await;
     let status = response.status().as_u16();
-    let level = if status >= 500 {
-        Level::Error
-    } else {
-        Level::Info
-    };
+    // The pipeline logs each request with its route; this is the HTTP side, for debugging.
     crate::log::emit(
-        level,
+        Level::Debug,
         &format!("{method} {target} {status}"),
         &[
             ("request_id", &request_id),

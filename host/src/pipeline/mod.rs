@@ -309,6 +309,7 @@ impl Pipeline {
 
     /// Answers one Lambda event with the Lambda response for its source.
     pub fn handle(&self, event: &[u8], context: &InvocationContext) -> Result<Value, DecodeError> {
+        let started = Instant::now();
         let request = event::decode(event, self.settings.source)?;
         if self.settings.debug {
             self.trace_event(&request.raw_event);
@@ -389,6 +390,7 @@ impl Pipeline {
         if self.settings.debug {
             self.trace_response(&encoded);
         }
+        access_log(&request, &rule, context, &encoded, started);
         Ok(encoded)
     }
 
@@ -459,6 +461,44 @@ impl Pipeline {
             is_base64,
         }
     }
+}
+
+/// One line per request: who asked for what, the route that answered, how, and how fast.
+/// The correlation id is the caller's `X-Correlation-Id`, else the trace id the load balancer
+/// or API Gateway added.
+fn access_log(
+    request: &Request,
+    rule: &str,
+    context: &InvocationContext,
+    response: &Value,
+    started: Instant,
+) {
+    let status = response["statusCode"].as_u64().unwrap_or_default();
+    let level = match status {
+        500.. => crate::log::Level::Error,
+        _ => crate::log::Level::Info,
+    };
+    let correlation_id = request
+        .header_values("x-correlation-id")
+        .chain(request.header_values("x-amzn-trace-id"))
+        .next()
+        .unwrap_or_default();
+    crate::log::emit(
+        level,
+        &format!("{} {} {status}", request.method, request.path),
+        &[
+            ("request_id", &context.request_id),
+            ("correlation_id", correlation_id),
+            ("method", &request.method),
+            ("path", &request.path),
+            ("route", rule),
+            ("status", &status.to_string()),
+            (
+                "latency_ms",
+                &format!("{:.3}", started.elapsed().as_secs_f64() * 1000.0),
+            ),
+        ],
+    );
 }
 
 /// `POWERTOOLS_DEV`, read as Powertools' `strtobool` does.
