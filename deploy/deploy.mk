@@ -27,8 +27,9 @@ LAMBDA_BIN := target/$(LAMBDA_TRIPLE)/release/switchyard
 LAMBDA_OUT := target/lambda
 LAMBDA_VENV := target/venv-deploy
 LAMBDA_PYTHON := $(LAMBDA_VENV)/bin/python
-# Building for this machine's own architecture, or cross-building (with zig, from PyPI).
-LAMBDA_NATIVE := $(filter $(LAMBDA_RUST_ARCH),$(shell uname -m))
+# Building on Linux for this machine's own architecture, or cross-building (with zig, from
+# PyPI: arm64 on x86_64 and the reverse, or any Lambda build on macOS).
+LAMBDA_NATIVE := $(if $(filter Linux,$(shell uname -s)),$(filter $(LAMBDA_RUST_ARCH),$(shell uname -m)))
 # What precompiles the bundles for the Lambda CPU: the Lambda host itself when it runs here;
 # otherwise this machine's host built with every wasmtime backend.
 LAMBDA_COMPILER := $(if $(LAMBDA_NATIVE),$(LAMBDA_BIN),$(LAMBDA_OUT)/switchyard-cross)
@@ -42,7 +43,7 @@ GUEST_OUT := target/$(WASM_TARGET)/release
 lambda-toolchain:
 	@rustup target list --installed 2>/dev/null | grep -qx $(LAMBDA_TRIPLE) || rustup target add $(LAMBDA_TRIPLE)
 ifneq ($(LAMBDA_NATIVE),)
-	@command -v musl-gcc >/dev/null || { apt-get update && apt-get install -y musl-tools; }
+	@command -v musl-gcc >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y musl-tools; }
 endif
 
 lambda-venv: $(LAMBDA_VENV)/.installed
