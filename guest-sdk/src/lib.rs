@@ -35,6 +35,7 @@ pub mod export;
 mod handler;
 mod host;
 mod openapi;
+pub mod outbound;
 mod request;
 mod response;
 #[doc(hidden)]

@@ -1,5 +1,8 @@
-//! The bundle manifest, `switchyard.json`: app settings and one entry per component.
+//! The bundle manifest, `switchyard.json`: app settings and one entry per component, with
+//! what each component may use. A component gets no environment, no files and no network
+//! unless its entry grants them (`env`, `dirs`, `allowed_hosts`).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -44,6 +47,48 @@ pub struct ComponentEntry {
     /// Mount prefix, as `include_router(router, prefix=...)`.
     #[serde(default)]
     pub prefix: Option<String>,
+    /// Environment variables the component may read, by name, with the host's values at load.
+    /// `NAME_*` grants every variable starting with `NAME_`, except AWS credentials
+    /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), which only an
+    /// exact name grants.
+    #[serde(default)]
+    pub env: Vec<String>,
+    /// Directories of the bundle the component may read (never write).
+    #[serde(default)]
+    pub dirs: Vec<DirGrant>,
+    /// Hosts the component may send HTTP requests to through `wasi:http`: `host`,
+    /// `host:port`, or either with `http://` or `https://` in front to allow one scheme only.
+    #[serde(default)]
+    pub allowed_hosts: Vec<String>,
+    /// Limits of this component's instances, each overriding the bundle's.
+    #[serde(default)]
+    pub limits: ComponentLimits,
+}
+
+/// A read-only directory grant.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DirGrant {
+    /// The directory on the host, relative to the bundle directory.
+    pub path: PathBuf,
+    /// Where the guest sees it (`/data`).
+    pub mount: String,
+}
+
+/// A component's own limits; unset ones are the bundle's.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentLimits {
+    /// The most memory one instance may have, in MiB.
+    #[serde(default)]
+    pub memory_mb: Option<u32>,
+    /// The longest one request routed to this component may spend in guests, in milliseconds.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    /// Timeouts of single routes in milliseconds, keyed `"METHOD RULE"` with the rule as
+    /// `switchyard routes` prints it (prefix included): `{"GET /todos/<id>": 200}`.
+    #[serde(default)]
+    pub routes: BTreeMap<String, u64>,
 }
 
 /// How instances are made.
@@ -67,6 +112,12 @@ pub struct Limits {
     /// The longest one request may spend in guests, in milliseconds.
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
+    /// The largest response body a guest may return, in bytes.
+    #[serde(default = "default_response_bytes")]
+    pub response_bytes: usize,
+    /// The most headers (cookies included) a guest response may carry.
+    #[serde(default = "default_response_headers")]
+    pub response_headers: usize,
 }
 
 impl Default for Limits {
@@ -74,6 +125,8 @@ impl Default for Limits {
         Self {
             memory_mb: default_memory_mb(),
             timeout_ms: default_timeout_ms(),
+            response_bytes: default_response_bytes(),
+            response_headers: default_response_headers(),
         }
     }
 }
@@ -84,6 +137,18 @@ fn default_memory_mb() -> u32 {
 
 fn default_timeout_ms() -> u64 {
     30_000
+}
+
+/// Lambda's own limit on a synchronous response payload is 6 MB; a bigger body could never
+/// be delivered, so the host refuses it before encoding it.
+fn default_response_bytes() -> usize {
+    6 << 20
+}
+
+/// API Gateway caps the whole header section at 10 KiB, so more than a hundred headers is a
+/// runaway guest, not an API.
+fn default_response_headers() -> usize {
+    100
 }
 
 #[cfg(test)]
@@ -113,5 +178,25 @@ mod tests {
         }))
         .unwrap_err();
         assert!(err.to_string().contains("instance"), "{err}");
+    }
+
+    #[test]
+    fn capabilities_default_to_none() {
+        let manifest: BundleManifest = serde_json::from_value(serde_json::json!({
+            "components": [{"name": "a", "file": "a.wasm"}],
+        }))
+        .unwrap();
+        let a = &manifest.components[0];
+        assert!(a.env.is_empty() && a.dirs.is_empty() && a.allowed_hosts.is_empty());
+        assert_eq!(a.limits, ComponentLimits::default());
+    }
+
+    #[test]
+    fn a_misspelt_grant_is_refused() {
+        let err = serde_json::from_value::<BundleManifest>(serde_json::json!({
+            "components": [{"name": "a", "file": "a.wasm", "allowed_host": ["x"]}],
+        }))
+        .unwrap_err();
+        assert!(err.to_string().contains("allowed_host"), "{err}");
     }
 }

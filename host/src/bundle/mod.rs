@@ -9,10 +9,15 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-pub use manifest::{BundleManifest, ComponentEntry, InstanceMode, Limits, MANIFEST_FILE};
+pub use manifest::{
+    BundleManifest, ComponentEntry, ComponentLimits, DirGrant, InstanceMode, Limits, MANIFEST_FILE,
+};
 
 use crate::pipeline::{Mount, Overrides, Pipeline};
-use crate::runtime::{ComponentSource, Runtime, RuntimeSettings, read_wasm, shared_engine};
+use crate::runtime::{
+    AllowedHosts, ComponentSource, Runtime, RuntimeSettings, Sandbox, env_grants, read_wasm,
+    shared_engine,
+};
 
 /// A bundle on disk.
 #[derive(Debug, Clone)]
@@ -59,23 +64,63 @@ impl Bundle {
         self.wasm_path(entry).with_extension("cwasm")
     }
 
+    /// What a component may use and its own limits, from its entry and the host's
+    /// environment. A grant that cannot be honoured (a missing directory, a malformed host)
+    /// is an error naming the component.
+    pub fn sandbox(&self, entry: &ComponentEntry) -> anyhow::Result<Sandbox> {
+        let name = &entry.name;
+        let hosts = AllowedHosts::parse(&entry.allowed_hosts)
+            .with_context(|| format!("component `{name}` has an invalid `allowed_hosts` entry"))?;
+        let mut dirs = Vec::new();
+        for grant in &entry.dirs {
+            let host = self.dir.join(&grant.path);
+            if !host.is_dir() {
+                anyhow::bail!(
+                    "component `{name}` is granted directory `{}`, which is not a directory",
+                    host.display()
+                );
+            }
+            if !grant.mount.starts_with('/') {
+                anyhow::bail!(
+                    "component `{name}` mounts `{}` at `{}`; a mount must be an absolute path",
+                    grant.path.display(),
+                    grant.mount
+                );
+            }
+            dirs.push((host, grant.mount.clone()));
+        }
+        Ok(Sandbox {
+            env: env_grants(&entry.env, std::env::vars()),
+            dirs,
+            hosts: Arc::new(hosts),
+            memory_limit: entry.limits.memory_mb.map(|mb| (mb as usize) << 20),
+            timeout: entry.limits.timeout_ms.map(Duration::from_millis),
+        })
+    }
+
     /// Loads every component and builds the API.
     pub fn load(&self) -> anyhow::Result<Pipeline> {
         let sources: Vec<ComponentSource> = self
             .manifest
             .components
             .iter()
-            .map(|entry| ComponentSource {
-                name: entry.name.clone(),
-                wasm: self.wasm_path(entry),
-                precompiled: Some(self.precompiled_path(entry)),
+            .map(|entry| {
+                Ok(ComponentSource {
+                    name: entry.name.clone(),
+                    wasm: self.wasm_path(entry),
+                    precompiled: Some(self.precompiled_path(entry)),
+                    sandbox: self.sandbox(entry)?,
+                })
             })
-            .collect();
+            .collect::<anyhow::Result<_>>()
+            .with_context(|| format!("failed to load bundle `{}`", self.dir.display()))?;
         let limits = &self.manifest.limits;
         let settings = RuntimeSettings {
             fresh_instances: self.manifest.instances == InstanceMode::Fresh,
             memory_limit: (limits.memory_mb as usize) << 20,
             call_timeout: Duration::from_millis(limits.timeout_ms),
+            response_bytes: limits.response_bytes,
+            response_headers: limits.response_headers,
         };
         let runtime: Arc<Runtime> = Runtime::load(&sources, settings)
             .with_context(|| format!("failed to load bundle `{}`", self.dir.display()))?;
@@ -85,6 +130,12 @@ impl Bundle {
             .iter()
             .map(|c| Mount {
                 prefix: c.prefix.clone(),
+                route_timeouts: c
+                    .limits
+                    .routes
+                    .iter()
+                    .map(|(route, ms)| (route.clone(), Duration::from_millis(*ms)))
+                    .collect(),
             })
             .collect();
         let overrides = Overrides {

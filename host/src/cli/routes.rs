@@ -1,9 +1,11 @@
-//! `switchyard routes`: the route table, in matching order.
+//! `switchyard routes`: the route table, in matching order, then what each component may use.
 
 use super::BundleArg;
 use crate::bundle::Bundle;
 
-/// Print a bundle's route table in matching order: method, rule, component and options.
+/// Print a bundle's route table in matching order: method, rule, component and options;
+/// then each component's grants (environment names, read-only directories, outbound hosts)
+/// and limits. A component with no grants can use nothing outside its own memory.
 ///
 /// Example:
 ///   switchyard routes --bundle target/bundles/todos
@@ -54,6 +56,26 @@ impl RoutesCommand {
                 components[target.component].name,
                 options.join(" ")
             );
+        }
+        let settings = pipeline.runtime().settings();
+        println!();
+        println!("{:<20} {:<28} GRANTS", "COMPONENT", "LIMITS");
+        for component in components {
+            let memory = component
+                .sandbox
+                .memory_limit
+                .unwrap_or(settings.memory_limit);
+            let limits = format!(
+                "memory={}MiB timeout={}ms",
+                memory >> 20,
+                component.timeout(settings).as_millis()
+            );
+            let grants = component.sandbox.describe();
+            let grants = match grants.is_empty() {
+                true => "none".to_string(),
+                false => grants.join(" "),
+            };
+            println!("{:<20} {limits:<28} {grants}", component.name);
         }
         Ok(())
     }

@@ -63,6 +63,9 @@ pub struct RouteTarget {
     pub validated: bool,
     /// Registration order across the bundle.
     pub order: usize,
+    /// The longest a request to this route may spend in guests: the route's own timeout,
+    /// else its component's, else the bundle's.
+    pub timeout: Duration,
 }
 
 struct ExceptionHandlerEntry {
@@ -98,6 +101,8 @@ pub struct Pipeline {
 pub struct Mount {
     /// Prepended to every rule: `prefix + rule`, or the prefix alone for the rule `/`.
     pub prefix: Option<String>,
+    /// Timeouts of single routes, keyed `"METHOD RULE"` with the full rule (prefix included).
+    pub route_timeouts: Vec<(String, Duration)>,
 }
 
 /// What the bundle overrides.
@@ -182,7 +187,12 @@ impl Pipeline {
         let mut cors_methods = vec!["OPTIONS".to_string()];
         for (index, component) in components.iter().enumerate() {
             let manifest = &component.manifest;
-            let prefix = mounts.get(index).and_then(|m| m.prefix.as_deref());
+            let mount = mounts.get(index);
+            let prefix = mount.and_then(|m| m.prefix.as_deref());
+            let route_timeouts = mount
+                .map(|m| m.route_timeouts.as_slice())
+                .unwrap_or_default();
+            let component_timeout = component.timeout(runtime.settings());
             global_middlewares.extend(manifest.global_middlewares.iter().map(|&m| (index, m)));
             exception_handlers.extend(manifest.exception_handlers.iter().map(|h| {
                 ExceptionHandlerEntry {
@@ -226,6 +236,10 @@ impl Pipeline {
                     if route.cors.unwrap_or(settings.cors.is_some()) {
                         cors_methods.push(method.clone());
                     }
+                    let timeout = route_timeouts
+                        .iter()
+                        .find(|(key, _)| key_is_route(key, &method, &rule))
+                        .map_or(component_timeout, |(_, t)| *t);
                     entries.push(RouteEntry {
                         method,
                         rule: rule.clone(),
@@ -240,8 +254,20 @@ impl Pipeline {
                             spec: spec.clone(),
                             validated,
                             order: entries.len(),
+                            timeout,
                         },
                     });
+                }
+            }
+            for (key, _) in route_timeouts {
+                if !entries
+                    .iter()
+                    .any(|e| e.value.component == index && key_is_route(key, &e.method, &e.rule))
+                {
+                    bail!(
+                        "component `{}` sets a timeout for `{key}`, which is not one of its routes (write `METHOD RULE` as `switchyard routes` prints it)",
+                        component.name
+                    );
                 }
             }
         }
@@ -367,7 +393,17 @@ impl Pipeline {
             Some(Err(rejection)) => Some(rejection),
             None => None,
         };
-        let deadline = self.deadline(context);
+        let timeout = match route {
+            Some(route) => route.timeout,
+            None => self
+                .runtime
+                .components()
+                .first()
+                .map_or(self.runtime.settings().call_timeout, |app| {
+                    app.timeout(self.runtime.settings())
+                }),
+        };
+        let deadline = deadline(timeout, context);
         let invocation = Invocation::new(
             self.runtime.clone(),
             wit_request,
@@ -392,25 +428,6 @@ impl Pipeline {
         }
         access_log(&request, &rule, context, &encoded, started);
         Ok(encoded)
-    }
-
-    /// The earlier of the bundle's timeout and Lambda's deadline (less a margin to answer).
-    fn deadline(&self, context: &InvocationContext) -> Instant {
-        let timeout = self.runtime.settings().call_timeout;
-        let now = Instant::now();
-        let lambda_left = (context.deadline_ms > 0).then(|| {
-            let now_ms = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_millis() as u64;
-            Duration::from_millis(
-                context
-                    .deadline_ms
-                    .saturating_sub(now_ms)
-                    .saturating_sub(50),
-            )
-        });
-        now + lambda_left.map_or(timeout, |left| left.min(timeout))
     }
 
     /// CORS, Cache-Control, gzip and base64, in Powertools' order.
@@ -461,6 +478,31 @@ impl Pipeline {
             is_base64,
         }
     }
+}
+
+/// Whether a `"METHOD RULE"` key of a route timeout names this route.
+fn key_is_route(key: &str, method: &str, rule: &str) -> bool {
+    key.split_once(' ')
+        .is_some_and(|(m, r)| m.eq_ignore_ascii_case(method) && r.trim() == rule)
+}
+
+/// The earlier of the route's timeout and Lambda's deadline (less a margin to answer), so
+/// that the host answers 504 before Lambda stops the whole environment.
+fn deadline(timeout: Duration, context: &InvocationContext) -> Instant {
+    let now = Instant::now();
+    let lambda_left = (context.deadline_ms > 0).then(|| {
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as u64;
+        Duration::from_millis(
+            context
+                .deadline_ms
+                .saturating_sub(now_ms)
+                .saturating_sub(50),
+        )
+    });
+    now + lambda_left.map_or(timeout, |left| left.min(timeout))
 }
 
 /// One line per request: who asked for what, the route that answered, how, and how fast.
@@ -521,4 +563,54 @@ pub fn malformed_event_response(err: &DecodeError) -> Value {
         "isBase64Encoded": false,
         "headers": {"Content-Type": "application/json"},
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+    use super::{deadline, key_is_route};
+    use crate::runtime::InvocationContext;
+
+    fn context_ending_in(ms: u64) -> InvocationContext {
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        InvocationContext {
+            deadline_ms: now_ms + ms,
+            ..InvocationContext::local()
+        }
+    }
+
+    #[test]
+    fn the_deadline_is_the_route_timeout_or_lambdas_remaining_time_whichever_is_first() {
+        let start = Instant::now();
+        // Lambda has 2 s left; the route may take 30: 2 s less the margin to answer.
+        let at = deadline(Duration::from_secs(30), &context_ending_in(2_000));
+        assert!(
+            at <= start + Duration::from_millis(2_000) && at > start,
+            "{at:?}"
+        );
+        // The route's 100 ms come first.
+        let at = deadline(Duration::from_millis(100), &context_ending_in(60_000));
+        assert!(at <= Instant::now() + Duration::from_millis(100));
+        // No Lambda deadline (local runs): the route's timeout.
+        let at = deadline(
+            Duration::from_secs(5),
+            &InvocationContext {
+                deadline_ms: 0,
+                ..InvocationContext::local()
+            },
+        );
+        assert!(at >= start + Duration::from_secs(5));
+    }
+
+    #[test]
+    fn route_timeout_keys_name_method_and_full_rule() {
+        assert!(key_is_route("GET /todos/<id>", "GET", "/todos/<id>"));
+        assert!(key_is_route("get /todos", "GET", "/todos"));
+        assert!(!key_is_route("GET /todos", "POST", "/todos"));
+        assert!(!key_is_route("/todos", "GET", "/todos"));
+    }
 }

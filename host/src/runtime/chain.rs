@@ -44,8 +44,8 @@ impl std::fmt::Debug for ResponseCheck {
     }
 }
 
-/// Why a guest call did not return. Each is answered with an HTTP error and the instance is
-/// discarded: `Timeout` with 504, the others with 500.
+/// Why a guest call did not return, or returned what the host refuses. Each is answered with
+/// an HTTP error and the instance is discarded: `Timeout` with 504, the others with 500.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CallFailure {
     /// The call ran past its deadline.
@@ -66,6 +66,15 @@ pub enum CallFailure {
         /// The component.
         component: String,
         /// What wasmtime said.
+        message: String,
+    },
+    /// The guest answered with more than the bundle's limits allow (body bytes, headers),
+    /// or tried to copy more to the host in one call than its hostcall fuel.
+    #[error("component `{component}` returned too much: {message}")]
+    ResponseTooLarge {
+        /// The component.
+        component: String,
+        /// What was over which limit.
         message: String,
     },
     /// A new instance could not be created.
@@ -89,9 +98,19 @@ impl CallFailure {
         }
         let err = anyhow::Error::from(err);
         let full = format!("{err:#}");
-        if full.contains("forcing a memory growth failure") || full.contains("memory minimum size")
+        // `StoreLimits` with `trap_on_grow_failure`: "forcing trap when growing memory to N
+        // bytes" in wasmtime 48 ("forcing a memory growth failure to be a trap" before).
+        if full.contains("forcing trap when growing memory")
+            || full.contains("forcing a memory growth failure")
+            || full.contains("memory minimum size")
         {
             return CallFailure::MemoryLimit { component };
+        }
+        if full.contains("too much data is being copied between the host and the guest") {
+            return CallFailure::ResponseTooLarge {
+                component,
+                message: "more data than its hostcall fuel allows in one call".into(),
+            };
         }
         // The root cause names the trap; the wasm backtrace goes to the debug log.
         crate::log::emit(

@@ -3,13 +3,15 @@
 //! Each component is compiled (or deserialized from its precompiled artifact) once and
 //! pre-instantiated once. Calls take an idle instance or create one; an instance that traps
 //! is dropped, never reused. A middleware that calls `next` into its own component gets a
-//! second instance, since a component instance cannot be re-entered.
+//! second instance, since a component instance cannot be re-entered. Every instance runs in
+//! its component's [`Sandbox`]: only the grants of its bundle entry, within its limits.
 
 mod bindings;
 mod chain;
 mod convert;
 mod engine;
 mod host_impl;
+mod sandbox;
 mod store;
 
 use std::path::Path;
@@ -31,7 +33,8 @@ pub use chain::{CallFailure, Frame, Invocation, ResponseCheck};
 pub use convert::InvocationContext;
 pub(crate) use convert::{not_found_error, request_to_wit, response_from_wit};
 pub use engine::{shared_engine, target_engine};
-use store::{State, new_store};
+pub use sandbox::{AllowedHosts, HostRuleError, Sandbox, env_grants};
+use store::{State, StoreSpec, new_store};
 
 /// How instances are created and what each call may use.
 #[derive(Debug, Clone)]
@@ -42,6 +45,10 @@ pub struct RuntimeSettings {
     pub memory_limit: usize,
     /// The longest one request's guest calls may run.
     pub call_timeout: Duration,
+    /// The largest response body a guest may return, in bytes.
+    pub response_bytes: usize,
+    /// The most headers and cookies a guest response may carry.
+    pub response_headers: usize,
 }
 
 impl Default for RuntimeSettings {
@@ -50,7 +57,20 @@ impl Default for RuntimeSettings {
             fresh_instances: false,
             memory_limit: 128 << 20,
             call_timeout: Duration::from_secs(30),
+            response_bytes: 6 << 20,
+            response_headers: 100,
         }
+    }
+}
+
+impl RuntimeSettings {
+    /// The most bytes a guest may copy to the host in one call (its answer, a log line):
+    /// the largest body with room for its headers, so that wasmtime refuses a runaway answer
+    /// while lifting it, before the host allocates it (`Store::set_hostcall_fuel`).
+    fn hostcall_bytes(&self) -> usize {
+        self.response_bytes
+            .saturating_mul(2)
+            .saturating_add(1 << 20)
     }
 }
 
@@ -65,6 +85,9 @@ pub struct LoadedComponent {
     pub name: String,
     /// What it declared.
     pub manifest: AppManifest,
+    /// What it may use, and its own limits.
+    pub sandbox: Sandbox,
+    label: Arc<str>,
     pre: bindings::HandlerPre<State>,
     idle: Mutex<Vec<Instance>>,
 }
@@ -78,6 +101,15 @@ pub struct ComponentSource {
     pub wasm: std::path::PathBuf,
     /// Its precompiled artifact, used when present and built by this host's engine.
     pub precompiled: Option<std::path::PathBuf>,
+    /// What it may use, and its own limits.
+    pub sandbox: Sandbox,
+}
+
+impl LoadedComponent {
+    /// The longest a request routed to this component may run.
+    pub fn timeout(&self, settings: &RuntimeSettings) -> Duration {
+        self.sandbox.timeout.unwrap_or(settings.call_timeout)
+    }
 }
 
 /// Every component of a bundle, ready to call.
@@ -96,10 +128,13 @@ impl Runtime {
         let engine = shared_engine()?;
         let mut linker = Linker::<State>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        // Every component links `wasi:http`; the allow-list is checked per request.
+        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
         bindings::Handler::add_to_linker::<State, HasSelf<State>>(&mut linker, |state| state)?;
         let mut components = Vec::with_capacity(sources.len());
         for (index, source) in sources.iter().enumerate() {
-            let component = load_component(&engine, source)?;
+            let component = load_component(&engine, source)
+                .with_context(|| format!("component `{}` cannot be loaded", source.name))?;
             let pre = linker.instantiate_pre(&component).map_err(anyhow::Error::from).with_context(|| {
                 format!(
                     "component `{}` does not fit this host's WIT (switchyard:handler@0.1.0); rebuild it against this SDK",
@@ -114,8 +149,10 @@ impl Runtime {
                         source.name
                     )
                 })?;
-            let mut instance = instantiate(&engine, &pre, index, &settings)
-                .with_context(|| format!("component `{}` failed to start", source.name))?;
+            let label: Arc<str> = source.name.as_str().into();
+            let mut instance =
+                instantiate(&engine, &pre, index, &label, &source.sandbox, &settings)
+                    .with_context(|| format!("component `{}` failed to start", source.name))?;
             instance
                 .store
                 .set_epoch_deadline(engine::ticks(settings.call_timeout));
@@ -132,6 +169,8 @@ impl Runtime {
             components.push(LoadedComponent {
                 name: source.name.clone(),
                 manifest,
+                sandbox: source.sandbox.clone(),
+                label,
                 pre,
                 idle: Mutex::new(vec![instance]),
             });
@@ -166,26 +205,42 @@ impl Runtime {
             true => None,
             false => slot.idle.lock().unwrap_or_else(|p| p.into_inner()).pop(),
         };
-        let mut instance =
-            match idle {
-                Some(instance) => instance,
-                None => instantiate(&self.engine, &slot.pre, component, &self.settings).map_err(
-                    |e| CallFailure::Instantiate {
-                        component: slot.name.clone(),
-                        message: format!("{e:#}"),
-                    },
-                )?,
-            };
+        let mut instance = match idle {
+            Some(instance) => instance,
+            None => instantiate(
+                &self.engine,
+                &slot.pre,
+                component,
+                &slot.label,
+                &slot.sandbox,
+                &self.settings,
+            )
+            .map_err(|e| CallFailure::Instantiate {
+                component: slot.name.clone(),
+                message: format!("{e:#}"),
+            })?,
+        };
         let remaining = invocation
             .deadline
             .saturating_duration_since(std::time::Instant::now());
         instance.store.set_epoch_deadline(engine::ticks(remaining));
-        instance.store.data_mut().call = Some((invocation.clone(), frame));
+        let state = instance.store.data_mut();
+        state.call = Some((invocation.clone(), frame));
+        state.hooks.deadline = Some(invocation.deadline);
         let result =
             instance
                 .bindings
                 .call_handle(&mut instance.store, target, &invocation.request);
         instance.store.data_mut().call = None;
+        if let Ok(Ok(response)) = &result
+            && let Some(message) = self.oversized(response)
+        {
+            // Dropped with the instance: a guest that answers this much is not trusted again.
+            return Err(CallFailure::ResponseTooLarge {
+                component: slot.name.clone(),
+                message,
+            });
+        }
         match result {
             Ok(answer) => {
                 if !self.settings.fresh_instances {
@@ -201,6 +256,29 @@ impl Runtime {
                 .take_failure()
                 .unwrap_or_else(|| CallFailure::classify(&slot.name, err))),
         }
+    }
+
+    /// Why a guest's response is over the bundle's limits, if it is.
+    fn oversized(&self, response: &WitResponse) -> Option<String> {
+        let body = match &response.body {
+            WitBody::None => 0,
+            WitBody::Text(text) => text.len(),
+            WitBody::Binary(bytes) => bytes.len(),
+        };
+        let headers = response.headers.len() + response.cookies.len();
+        let limits = &self.settings;
+        if body > limits.response_bytes {
+            return Some(format!(
+                "a response body of {body} bytes is over the limit of {}",
+                limits.response_bytes
+            ));
+        }
+        (headers > limits.response_headers).then(|| {
+            format!(
+                "{headers} response headers and cookies are over the limit of {}",
+                limits.response_headers
+            )
+        })
     }
 }
 
@@ -270,10 +348,21 @@ fn instantiate(
     engine: &Engine,
     pre: &bindings::HandlerPre<State>,
     component: usize,
+    name: &Arc<str>,
+    sandbox: &Sandbox,
     settings: &RuntimeSettings,
 ) -> anyhow::Result<Instance> {
-    let mut store = new_store(engine, component, settings.memory_limit);
-    store.set_epoch_deadline(engine::ticks(settings.call_timeout));
+    let spec = StoreSpec {
+        component,
+        name,
+        sandbox,
+        memory_limit: sandbox.memory_limit.unwrap_or(settings.memory_limit),
+        hostcall_bytes: settings.hostcall_bytes(),
+    };
+    let mut store = new_store(engine, &spec)?;
+    store.set_epoch_deadline(engine::ticks(
+        sandbox.timeout.unwrap_or(settings.call_timeout),
+    ));
     let bindings = pre.instantiate(&mut store)?;
     Ok(Instance { store, bindings })
 }

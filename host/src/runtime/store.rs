@@ -1,16 +1,21 @@
-//! Per-instance state: WASI (nothing granted), memory limits, and the request being served.
+//! Per-instance state: WASI with only what the component's bundle entry grants, `wasi:http`
+//! behind its allow-list, memory limits, and the request being served.
 
 use std::sync::Arc;
 
 use wasmtime::component::ResourceTable;
 use wasmtime::{Engine, Store, StoreLimits, StoreLimitsBuilder};
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use super::chain::Invocation;
+use super::sandbox::{OutboundHooks, Sandbox};
 
 /// What a store carries for its instance.
 pub(crate) struct State {
     wasi: WasiCtx,
+    http: WasiHttpCtx,
+    pub(super) hooks: OutboundHooks,
     table: ResourceTable,
     pub(super) limits: StoreLimits,
     /// The component's index in the runtime, for nested calls and log lines.
@@ -28,27 +33,59 @@ impl WasiView for State {
     }
 }
 
-/// A store for one instance of `component`: no environment, files or network; guest
-/// stdout and stderr go to the host's stderr, so stdout stays the host's own (`invoke`).
-pub(crate) fn new_store(engine: &Engine, component: usize, memory_limit: usize) -> Store<State> {
-    let wasi = WasiCtxBuilder::new()
-        .stdout(std::io::stderr())
+impl WasiHttpView for State {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
+    }
+}
+
+/// What a new store needs to know about its component.
+pub(crate) struct StoreSpec<'a> {
+    pub(crate) component: usize,
+    pub(crate) name: &'a Arc<str>,
+    pub(crate) sandbox: &'a Sandbox,
+    pub(crate) memory_limit: usize,
+    /// The most bytes the guest may hand the host in one call (`Store::set_hostcall_fuel`).
+    pub(crate) hostcall_bytes: usize,
+}
+
+/// A store for one instance: the granted environment and read-only directories and nothing
+/// else (no inherited environment, arguments, sockets or stdin); guest stdout and stderr go
+/// to the host's stderr, so stdout stays the host's own (`invoke`).
+pub(crate) fn new_store(engine: &Engine, spec: &StoreSpec<'_>) -> anyhow::Result<Store<State>> {
+    let mut wasi = WasiCtxBuilder::new();
+    wasi.stdout(std::io::stderr())
         .stderr(std::io::stderr())
-        .build();
+        .envs(&spec.sandbox.env);
+    for (host, guest) in &spec.sandbox.dirs {
+        wasi.preopened_dir(host, guest, FsPerms::ReadOnly)
+            .map_err(anyhow::Error::from)?;
+    }
     let limits = StoreLimitsBuilder::new()
-        .memory_size(memory_limit)
+        .memory_size(spec.memory_limit)
         .trap_on_grow_failure(true)
         .build();
     let mut store = Store::new(
         engine,
         State {
-            wasi,
+            wasi: wasi.build(),
+            http: WasiHttpCtx::new(),
+            hooks: OutboundHooks {
+                component: spec.name.clone(),
+                hosts: spec.sandbox.hosts.clone(),
+                deadline: None,
+            },
             table: ResourceTable::new(),
             limits,
-            component,
+            component: spec.component,
             call: None,
         },
     );
     store.limiter(|state| &mut state.limits);
-    store
+    store.set_hostcall_fuel(spec.hostcall_bytes);
+    Ok(store)
 }
