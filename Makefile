@@ -5,9 +5,15 @@ CARGO ?= cargo
 WASM_TARGET := wasm32-wasip2
 # Guest crates built for wasm32-wasip2: the examples, and the tests' own guests
 # (tests/guests/NAME). Each `switchyard*.json` beside a guest becomes a bundle:
-# `switchyard.json` is bundle NAME, `switchyard-X.json` is bundle NAME-X.
-EXAMPLES := todos conformance-todos conformance-validated
-TEST_GUESTS := features
+# `switchyard.json` is bundle NAME, `switchyard-X.json` is bundle NAME-X. A bundle gets every
+# component its manifest names (`"file"`). A directory without a Cargo.toml holds one crate
+# per component, DIR/PART, whose package is NAME-PART (examples/split-router/todos is
+# `split-router-todos`, built as split_router_todos.wasm).
+EXAMPLES := todos conformance-todos conformance-validated split-router outbound-http
+TEST_GUESTS := features sandbox
+GUEST_DIRS := $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS))
+GUEST_PACKAGES := $(foreach d,$(GUEST_DIRS),$(if $(wildcard $(d)/Cargo.toml),$(notdir $(d)),\
+  $(foreach c,$(wildcard $(d)/*/Cargo.toml),$(notdir $(d))-$(notdir $(patsubst %/Cargo.toml,%,$(c))))))
 BUNDLES := target/bundles
 HOST := target/debug/switchyard
 SHARED := ../shared
@@ -21,7 +27,7 @@ setup:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 
 guests: setup
-	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(EXAMPLES) $(TEST_GUESTS))
+	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUEST_PACKAGES))
 
 host:
 	$(CARGO) build -p switchyard
@@ -45,7 +51,9 @@ bundles: guests host $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION)
 	    out=$(BUNDLES)/$$name$$suffix; mkdir -p $$out; \
 	    cp $$manifest $$out/switchyard.json; \
 	    mkdir -p $$out/swagger-ui; cp $(SWAGGER_UI)/*.* $$out/swagger-ui/; \
-	    cp target/$(WASM_TARGET)/release/$$(echo $$name | tr - _).wasm $$out/; \
+	    for file in $$(sed -n 's/.*"file": *"\([^"]*\)".*/\1/p' $$manifest | sort -u); do \
+	      cp target/$(WASM_TARGET)/release/$$file $$out/; \
+	    done; \
 	    $(HOST) compile --bundle $$out; \
 	  done; \
 	done
@@ -106,7 +114,7 @@ watch: setup
 	    -o -name Cargo.toml -o -name 'switchyard*.json' \) -newer $(WATCH_STAMP) -print -quit 2>/dev/null); \
 	  [ -n "$$changed" ] || continue; \
 	  touch $(WATCH_STAMP); echo "changed: $$changed"; \
-	  $(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(EXAMPLES) $(TEST_GUESTS)) || continue; \
+	  $(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUEST_PACKAGES)) || continue; \
 	  for dir in $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS)); do \
 	    name=$$(basename $$dir); wasm=target/$(WASM_TARGET)/release/$$(echo $$name | tr - _).wasm; \
 	    for manifest in $$dir/switchyard*.json; do \

@@ -1,13 +1,16 @@
 //! Integration tests: real components, built by `make bundles`, through the real host.
 //! One test binary, so the host links once.
 
+mod capabilities;
 mod conformance;
 mod events;
 mod instances;
 mod invoke_cli;
 mod openapi;
 mod project_cli;
+mod sandbox;
 mod sdk_features;
 mod serve;
+mod split_router;
 mod support;
 mod testing;

@@ -85,3 +85,109 @@ pub(crate) fn cases(app: &str) -> Vec<Value> {
     let all: Vec<Value> = serde_json::from_str(&text).expect("cases.json is JSON");
     all.into_iter().filter(|c| c["app"] == app).collect()
 }
+
+/// A component `make guests` built, by its `.wasm` file name.
+pub(crate) fn guest_wasm(file: &str) -> PathBuf {
+    let path = workspace().join("target/wasm32-wasip2/release").join(file);
+    assert!(
+        path.exists(),
+        "`{}` is missing: run `make guests` first",
+        path.display()
+    );
+    path
+}
+
+/// A bundle written for one test in a scratch directory, removed however the test ends.
+pub(crate) struct ScratchBundle {
+    /// The bundle directory.
+    pub(crate) dir: PathBuf,
+}
+
+impl ScratchBundle {
+    /// A bundle with this manifest and these components (`.wasm` files copied in by name).
+    pub(crate) fn new(label: &str, manifest: &Value, components: &[PathBuf]) -> ScratchBundle {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = workspace()
+            .join("target/tmp")
+            .join(format!("bundle-{label}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for wasm in components {
+            std::fs::copy(wasm, dir.join(wasm.file_name().unwrap())).unwrap();
+        }
+        std::fs::write(
+            dir.join("switchyard.json"),
+            serde_json::to_string_pretty(manifest).unwrap(),
+        )
+        .unwrap();
+        ScratchBundle { dir }
+    }
+
+    /// Loads the bundle in this process.
+    pub(crate) fn load(&self) -> anyhow::Result<Pipeline> {
+        Bundle::open(&self.dir)?.load()
+    }
+
+    /// Runs `switchyard invoke --jsonl` on `events` with only these environment variables: the
+    /// exit status, the responses, and what the host wrote to stderr.
+    pub(crate) fn invoke(
+        &self,
+        events: &[Value],
+        env: &[(&str, &str)],
+    ) -> (std::process::ExitStatus, Vec<Value>, String) {
+        let input: String = events.iter().map(|e| format!("{e}\n")).collect();
+        let events_file = self.dir.join("events.jsonl");
+        std::fs::write(&events_file, input).unwrap();
+        let mut command = std::process::Command::new(switchyard_bin());
+        command
+            .args(["invoke", "--bundle"])
+            .arg(&self.dir)
+            .arg("--jsonl")
+            .arg(&events_file)
+            // Only the variables the test names: the machine's own (AWS_CA_BUNDLE...) would
+            // blur what a grant let through.
+            .env_clear()
+            .env("SWITCHYARD_LOG_LEVEL", "warn");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        let responses = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        (
+            output.status,
+            responses,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for ScratchBundle {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A REST v1 event for `method path` with headers.
+pub(crate) fn rest_event(method: &str, path: &str, headers: &[(&str, &str)]) -> Value {
+    let headers: serde_json::Map<String, Value> = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::from(vec![*v])))
+        .collect();
+    serde_json::json!({
+        "httpMethod": method, "path": path, "multiValueHeaders": headers,
+        "requestContext": {"requestId": "test-request"},
+    })
+}
+
+/// A Lambda response's status and JSON body (`Null` when the body is not JSON).
+pub(crate) fn status_and_body(response: &Value) -> (u64, Value) {
+    let body = response["body"]
+        .as_str()
+        .and_then(|b| serde_json::from_str(b).ok())
+        .unwrap_or(Value::Null);
+    (response["statusCode"].as_u64().unwrap_or_default(), body)
+}
