@@ -10,7 +10,7 @@ WASM_TARGET := wasm32-wasip2
 # per component, DIR/PART, whose package is NAME-PART (examples/split-router/todos is
 # `split-router-todos`, built as split_router_todos.wasm).
 EXAMPLES := todos conformance-todos conformance-validated split-router outbound-http
-TEST_GUESTS := features sandbox
+TEST_GUESTS := features sandbox routes50
 GUEST_DIRS := $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS))
 GUEST_PACKAGES := $(foreach d,$(GUEST_DIRS),$(if $(wildcard $(d)/Cargo.toml),$(notdir $(d)),\
   $(foreach c,$(wildcard $(d)/*/Cargo.toml),$(notdir $(d))-$(notdir $(patsubst %/Cargo.toml,%,$(c))))))
@@ -18,7 +18,7 @@ BUNDLES := target/bundles
 HOST := target/debug/switchyard
 SHARED := ../shared
 
-.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run watch clean
+.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run watch bench clean
 
 # AWS Lambda: SAM's build-<LogicalId> targets, `make package`, `make deploy-test`.
 include deploy/deploy.mk
@@ -96,6 +96,36 @@ openapi-check: bundles $(OPENAPI_VENV)/.ready chromium
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# `make bench`: Switchyard, Powertools 3.37 (in a venv made here) and the lambda_http + axum
+# peer on the same REST v1 events, in one run: warm resolve per route kind, the sandbox's price
+# (native handler, fresh instances), cold start and peak RSS. The table, results.json,
+# results.md and results.svg land in target/bench/; README's Performance section quotes them.
+BENCH := target/bench
+BENCH_VENV := target/venv-bench
+BENCH_BUNDLES := conformance-todos conformance-validated routes50 routes50-fresh todos
+$(BENCH_VENV)/.ready:
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet aws-lambda-powertools==3.37.0 pydantic
+	@touch $@
+
+bench: bundles $(BENCH_VENV)/.ready
+	$(CARGO) build --release -p switchyard
+	@rm -rf $(BENCH)/bundles; mkdir -p $(BENCH)/bundles/cold-start
+	@set -e; for b in $(BENCH_BUNDLES); do \
+	  cp -r $(BUNDLES)/$$b $(BENCH)/bundles/; target/release/switchyard compile --bundle $(BENCH)/bundles/$$b >/dev/null; \
+	done
+	cp benches/cold3.json $(BENCH)/bundles/cold-start/switchyard.json
+	cp $(BUNDLES)/conformance-todos/conformance_todos.wasm $(BUNDLES)/conformance-validated/conformance_validated.wasm \
+	  $(BUNDLES)/routes50/routes50.wasm $(BENCH)/bundles/cold-start/
+	target/release/switchyard compile --bundle $(BENCH)/bundles/cold-start >/dev/null
+	python3 benches/events.py $(SHARED)/conformance/cases.json $(BENCH)/events.json
+	SWITCHYARD_LOG_LEVEL=warn $(CARGO) bench -p switchyard --bench resolve
+	$(CARGO) bench -p axum-peer --bench peer
+	cd benches/powertools && CONFORMANCE_DIR=$(abspath $(SHARED)/conformance) \
+	  $(abspath $(BENCH_VENV))/bin/python resolve.py $(abspath $(BENCH))/events.json $(abspath $(BENCH))/powertools.json
+	python3 benches/cold_start.py $(BENCH) target/release/switchyard $(abspath $(BENCH_VENV))/bin/python
+	python3 benches/report.py $(BENCH)
 
 # The dev server on http://127.0.0.1:3000/ with the todos example. It swaps in a component
 # rebuilt under it: run `make watch` in a second terminal to rebuild on every save.

@@ -8,6 +8,7 @@ mod instances;
 mod invoke_cli;
 mod openapi;
 mod project_cli;
+mod routes50;
 mod sandbox;
 mod sdk_features;
 mod serve;

@@ -17,6 +17,7 @@ impl Pipeline {
             component: route.component,
             handler: route.handler,
             check: self.response_check(route),
+            native: route.native.clone(),
         });
         frames
     }

@@ -7,6 +7,7 @@ mod cors;
 mod debug;
 mod errors;
 mod middleware;
+mod native;
 mod swagger;
 mod validate;
 
@@ -66,6 +67,9 @@ pub struct RouteTarget {
     /// The longest a request to this route may spend in guests: the route's own timeout,
     /// else its component's, else the bundle's.
     pub timeout: Duration,
+    /// A handler run in the host instead of the guest's (benchmarks only).
+    #[doc(hidden)]
+    pub native: Option<crate::runtime::NativeHandler>,
 }
 
 struct ExceptionHandlerEntry {
@@ -255,6 +259,7 @@ impl Pipeline {
                             validated,
                             order: entries.len(),
                             timeout,
+                            native: None,
                         },
                     });
                 }

@@ -56,6 +56,13 @@ impl<T> Router<T> {
         &self.ordered
     }
 
+    /// Each route's method, rule and value, to change the values (the rules stay as built).
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = (&str, &str, &mut T)> {
+        self.ordered
+            .iter_mut()
+            .map(|r| (r.method.as_str(), r.rule.as_str(), &mut r.value))
+    }
+
     /// The first route matching `method` (compared upper-cased) and `path`.
     pub fn at(&self, method: &str, path: &str, source: EventSource) -> Option<Match<'_, T>> {
         let method = method.to_ascii_uppercase();

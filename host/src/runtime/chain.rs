@@ -26,6 +26,8 @@ pub enum Frame {
         handler: u32,
         /// Response validation, when the route has it.
         check: Option<ResponseCheck>,
+        /// The handler run in the host instead (benchmarks only: [`NativeHandler`]).
+        native: Option<NativeHandler>,
     },
     /// An answer the host gives itself (the pre-flight, the default 404).
     Fixed(WitResponse),
@@ -37,6 +39,18 @@ pub enum Frame {
 pub struct ResponseCheck(
     pub Arc<dyn Fn(WitResponse) -> Result<WitResponse, WitError> + Send + Sync>,
 );
+
+/// A route handler run in the host instead of its guest, so that a benchmark can price the
+/// sandbox on the same route (`host/benches/resolve.rs`). No bundle can set one.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct NativeHandler(pub Arc<dyn Fn(&WitRequest) -> WitResponse + Send + Sync>);
+
+impl std::fmt::Debug for NativeHandler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NativeHandler")
+    }
+}
 
 impl std::fmt::Debug for ResponseCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -194,10 +208,14 @@ impl Invocation {
                 component,
                 handler,
                 check,
+                native,
             }) => {
-                let answer =
-                    self.runtime
-                        .call(*component, &Target::Route(*handler), self, index)?;
+                let answer = match native {
+                    Some(native) => Ok((native.0)(&self.request)),
+                    None => self
+                        .runtime
+                        .call(*component, &Target::Route(*handler), self, index)?,
+                };
                 Ok(match (answer, check) {
                     (Ok(response), Some(check)) => (check.0)(response),
                     (answer, _) => answer,

@@ -29,7 +29,7 @@ pub(crate) use bindings::{
     Body as WitBody, Error as WitError, Response as WitResponse, ServiceError as WitServiceError,
     Target,
 };
-pub use chain::{CallFailure, Frame, Invocation, ResponseCheck};
+pub use chain::{CallFailure, Frame, Invocation, NativeHandler, ResponseCheck};
 pub use convert::InvocationContext;
 pub(crate) use convert::{not_found_error, request_to_wit, response_from_wit};
 pub use engine::{shared_engine, target_engine};
