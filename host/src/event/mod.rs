@@ -9,6 +9,7 @@ mod http_v2;
 mod lattice_v1;
 mod lattice_v2;
 mod rest_v1;
+mod shallow;
 
 use std::sync::Arc;
 
@@ -134,13 +135,17 @@ pub enum DecodeError {
 
 /// Decodes a Lambda event, detecting its source unless `source` names it.
 pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, DecodeError> {
-    let event: Value = serde_json::from_slice(raw)?;
-    let obj = event.as_object().ok_or(DecodeError::NotAnObject)?;
+    let event = shallow::parse(raw)?.ok_or(DecodeError::NotAnObject)?;
+    let obj = &event;
     let source = match source {
         Some(s) => s,
         None => detect(obj)?,
     };
-    let raw_event: Arc<str> = Arc::from(String::from_utf8_lossy(raw));
+    // A parsed event is UTF-8 (JSON text is); the lossy path is never taken in practice.
+    let raw_event: Arc<str> = match std::str::from_utf8(raw) {
+        Ok(text) => Arc::from(text),
+        Err(_) => Arc::from(String::from_utf8_lossy(raw)),
+    };
     match source {
         EventSource::RestV1 => rest_v1::decode(obj, raw_event),
         EventSource::HttpV2 => http_v2::decode(obj, raw_event, EventSource::HttpV2),

@@ -74,6 +74,10 @@ impl<T> Router<T> {
                     true => &r.compiled.slash_tolerant,
                     false => &r.compiled.exact,
                 };
+                // `is_match` runs without capture slots: most routes are misses.
+                if !regex.is_match(path) {
+                    return None;
+                }
                 let caps = regex.captures(path)?;
                 let params = regex
                     .capture_names()
