@@ -6,7 +6,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{ScratchBundle, TestHost, guest_wasm, rest_event, status_and_body};
+use crate::support::{
+    ScratchBundle, TestHost, guest_wasm, rest_event, status_and_body, switchyard_bin,
+};
 
 include!(concat!(env!("OUT_DIR"), "/guests.rs"));
 
@@ -216,11 +218,23 @@ fn an_invalid_manifest_is_refused_with_the_field_and_component() {
     }
 }
 
-/// `switchyard invoke` exits non-zero before answering anything, saying why.
+/// `switchyard invoke` exits non-zero before answering anything, saying why, and so does
+/// the Lambda bootstrap, before it asks the Runtime API for an invocation.
 fn assert_refuses_to_start(bundle: &ScratchBundle, why: &str) {
     let (status, responses, stderr) = bundle.invoke(&[rest_event("GET", "/ok", &[])], &[]);
     assert!(!status.success(), "{stderr}");
     assert!(responses.is_empty());
+    assert!(stderr.contains(why), "{why}\n{stderr}");
+    let lambda = std::process::Command::new(switchyard_bin())
+        .arg("lambda")
+        .env_clear()
+        .env("SWITCHYARD_BUNDLE", &bundle.dir)
+        // Nothing listens there: the bootstrap must stop before it would connect.
+        .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&lambda.stderr);
+    assert!(!lambda.status.success(), "{stderr}");
     assert!(stderr.contains(why), "{why}\n{stderr}");
 }
 
