@@ -119,7 +119,7 @@ fn switchyard_routes_prints_the_grants_and_never_their_values() {
 
 /// Serves one HTTP request on 127.0.0.1 and answers it with `body`; gives back the request
 /// head it read. Stops by itself after 30 s without a connection.
-fn one_request_upstream(body: &'static str) -> (u16, std::thread::JoinHandle<String>) {
+pub(crate) fn one_request_upstream(body: &'static str) -> (u16, std::thread::JoinHandle<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     listener.set_nonblocking(true).unwrap();
@@ -154,11 +154,9 @@ fn one_request_upstream(body: &'static str) -> (u16, std::thread::JoinHandle<Str
     (port, server)
 }
 
-#[test]
-fn outbound_http_reaches_an_allowed_upstream_and_nothing_else() {
-    let (port, server) = one_request_upstream(r#"{"text": "simple is better than complex"}"#);
-    let example = bundle_dir("outbound-http");
-    let bundle = ScratchBundle::new(
+/// `examples/outbound-http` allowed to reach `127.0.0.1:port` only.
+pub(crate) fn outbound_bundle(port: u16) -> ScratchBundle {
+    ScratchBundle::new(
         "outbound",
         &json!({"components": [{
             "name": "quotes",
@@ -167,8 +165,14 @@ fn outbound_http_reaches_an_allowed_upstream_and_nothing_else() {
             "allowed_hosts": [format!("http://127.0.0.1:{port}")],
             "limits": {"timeout_ms": 5000},
         }]}),
-        &[example.join("outbound_http.wasm")],
-    );
+        &[bundle_dir("outbound-http").join("outbound_http.wasm")],
+    )
+}
+
+#[test]
+fn outbound_http_reaches_an_allowed_upstream_and_nothing_else() {
+    let (port, server) = one_request_upstream(r#"{"text": "simple is better than complex"}"#);
+    let bundle = outbound_bundle(port);
     let url = format!("http://127.0.0.1:{port}/quote?lang=en");
     let events = [
         rest_event("GET", "/quote", &[]),

@@ -647,3 +647,28 @@ fn hot_swap_under_load_drops_no_request_and_refuses_a_broken_component() {
         server.stderr()
     );
 }
+
+/// The server answers from a blocking task inside its tokio runtime, as the Lambda bootstrap
+/// does; a guest's `wasi:http` request must work from there too (`switchyard invoke` has no
+/// runtime of its own, so it tests the other path).
+#[test]
+fn outbound_http_works_from_inside_the_servers_runtime() {
+    let (upstream, server) =
+        crate::capabilities::one_request_upstream(r#"{"text": "from the upstream"}"#);
+    let bundle = crate::capabilities::outbound_bundle(upstream);
+    let url = format!("http://127.0.0.1:{upstream}/quote");
+    let serve = SwitchyardServe::start_with_env(&bundle.dir, &[], &[("UPSTREAM_URL", &url)]);
+    let quote = serve.get("/quote");
+    assert_eq!(quote.status, 200, "{}", serve.stderr());
+    assert_eq!(
+        serde_json::from_slice::<Value>(&quote.body).unwrap(),
+        json!({"upstream_status": 200, "quote": {"text": "from the upstream"}})
+    );
+    assert!(
+        server
+            .join()
+            .unwrap()
+            .starts_with("GET /quote HTTP/1.1\r\n")
+    );
+    assert_eq!(serve.get("/elsewhere").status, 502);
+}
