@@ -146,11 +146,13 @@ watch: setup
 	  touch $(WATCH_STAMP); echo "changed: $$changed"; \
 	  $(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUEST_PACKAGES)) || continue; \
 	  for dir in $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS)); do \
-	    name=$$(basename $$dir); wasm=target/$(WASM_TARGET)/release/$$(echo $$name | tr - _).wasm; \
+	    name=$$(basename $$dir); \
 	    for manifest in $$dir/switchyard*.json; do \
 	      out=$(BUNDLES)/$$name$$(basename $$manifest .json | sed 's/^switchyard//'); \
 	      [ -d $$out ] || continue; \
-	      for pair in "$$wasm:$$(basename $$wasm)" "$$manifest:switchyard.json"; do \
+	      files=$$(sed -n 's/.*"file": *"\([^"]*\)".*/\1/p' $$manifest | sort -u); \
+	      for pair in $$(for f in $$files; do echo "target/$(WASM_TARGET)/release/$$f:$$f"; done) \
+	        "$$manifest:switchyard.json"; do \
 	        src=$${pair%%:*}; dst=$$out/$${pair#*:}; \
 	        cmp -s $$src $$dst || { cp $$src $$dst.tmp && mv $$dst.tmp $$dst && echo "updated $$dst"; }; \
 	      done; \
