@@ -12,6 +12,7 @@ Standalone: python tests/deploy/templates.py template.yaml deploy/micro-function
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from pathlib import Path
 
 # The translator builds ARNs for a region; it never calls AWS here.
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+# It also records metrics for AWS's own service, and warns when nobody publishes them.
+logging.getLogger("samtranslator.metrics").setLevel(logging.ERROR)
 
 from samtranslator.translator.transform import transform  # noqa: E402
 from samtranslator.yaml_helper import yaml_parse  # noqa: E402
