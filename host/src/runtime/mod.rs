@@ -153,9 +153,10 @@ impl Runtime {
             let mut instance =
                 instantiate(&engine, &pre, index, &label, &source.sandbox, &settings)
                     .with_context(|| format!("component `{}` failed to start", source.name))?;
-            instance
-                .store
-                .set_epoch_deadline(engine::ticks(settings.call_timeout));
+            // Declaring routes gets the component's own time, outbound calls included.
+            let timeout = source.sandbox.timeout.unwrap_or(settings.call_timeout);
+            instance.store.set_epoch_deadline(engine::ticks(timeout));
+            instance.store.data_mut().hooks.deadline = Some(std::time::Instant::now() + timeout);
             let manifest = instance
                 .bindings
                 .call_manifest(&mut instance.store)
