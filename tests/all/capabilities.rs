@@ -233,3 +233,39 @@ fn an_allowed_host_on_another_port_is_still_refused() {
         "{body}"
     );
 }
+
+#[test]
+fn an_allowed_name_that_resolves_to_loopback_is_refused() {
+    let bundle = ScratchBundle::new(
+        "outbound-localhost",
+        &json!({"components": [{
+            "name": "quotes",
+            "file": "outbound_http.wasm",
+            "env": ["UPSTREAM_URL"],
+            "allowed_hosts": ["http://localhost:9001"],
+        }]}),
+        &[bundle_dir("outbound-http").join("outbound_http.wasm")],
+    );
+    // Where Lambda's Runtime API listens: refused before any connection is made.
+    let (status, responses, stderr) = bundle.invoke(
+        &[rest_event("GET", "/quote", &[])],
+        &[(
+            "UPSTREAM_URL",
+            "http://localhost:9001/2018-06-01/runtime/invocation/next",
+        )],
+    );
+    assert!(status.success(), "{stderr}");
+    let (status, body) = status_and_body(&responses[0]);
+    assert_eq!(status, 502, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("DestinationIpProhibited"),
+        "{body}"
+    );
+    assert!(
+        stderr.contains("the name resolves to `127.0.0.1`") || stderr.contains("resolves to `::1`"),
+        "{stderr}"
+    );
+}

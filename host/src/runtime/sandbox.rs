@@ -8,6 +8,7 @@
 //! outbound allow-list and its grammar), [`OutboundHooks`] (the `wasi:http` hook that
 //! enforces it), and [`env_grants`] (an env allow-list read against the host's environment).
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -253,13 +254,49 @@ impl WasiHttpHooks for OutboundHooks {
             return Box::new(async { Err(HttpError::HttpRequestDenied) });
         }
         let options = bounded(options, self.deadline);
+        let component = self.component.clone();
         Box::new(async move {
+            let literal = host.trim_start_matches('[').trim_end_matches(']');
+            if literal.parse::<IpAddr>().is_err()
+                && let Some(addr) = internal_address(&host, port).await
+            {
+                crate::log::emit(
+                    crate::log::Level::Warn,
+                    &format!(
+                        "refused an HTTP request to `{scheme}://{host}:{port}`: the name resolves to `{addr}`, a loopback or link-local address (allow the address itself to reach it)"
+                    ),
+                    &[("component", &component)],
+                );
+                return Err(HttpError::DestinationIpProhibited);
+            }
             let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
             Ok((
                 response.map(http_body_util::BodyExt::boxed_unsync),
                 Box::new(io) as Box<dyn Future<Output = Result<(), HttpError>> + Send>,
             ))
         })
+    }
+}
+
+/// The first loopback, link-local or unspecified address `host` resolves to. A name on the
+/// allow-list must not lead to the machine itself: in Lambda, `127.0.0.1:9001` is the Runtime
+/// API, which would let a guest fetch or answer other invocations, and link-local addresses
+/// serve instance credentials. Private ranges (10/8, 172.16/12, 192.168/16) stay reachable:
+/// a function in a VPC calls internal services by name. The check precedes the connection,
+/// which resolves the name again, so a DNS server that changes its answer in between (DNS
+/// rebinding) is not stopped here.
+async fn internal_address(host: &str, port: u16) -> Option<IpAddr> {
+    let addrs = tokio::net::lookup_host((host, port)).await.ok()?;
+    addrs.map(|a| a.ip()).find(|ip| is_internal(*ip))
+}
+
+fn is_internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback() || v4.is_link_local() || v4.is_unspecified(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_internal(IpAddr::V4(v4)),
+            None => v6.is_loopback() || v6.is_unspecified() || v6.is_unicast_link_local(),
+        },
     }
 }
 
@@ -390,6 +427,25 @@ mod tests {
             names(&["TABLE_NAME", "AWS_SESSION_TOKEN", "UNSET"]),
             ["TABLE_NAME", "AWS_SESSION_TOKEN"]
         );
+    }
+
+    #[test]
+    fn loopback_and_link_local_addresses_are_internal_and_private_ranges_are_not() {
+        for (ip, internal) in [
+            ("127.0.0.1", true),
+            ("127.0.0.53", true),
+            ("169.254.169.254", true),
+            ("0.0.0.0", true),
+            ("::1", true),
+            ("fe80::1", true),
+            ("::ffff:127.0.0.1", true),
+            ("10.0.0.8", false),
+            ("192.168.1.1", false),
+            ("93.184.215.14", false),
+            ("2001:db8::1", false),
+        ] {
+            assert_eq!(is_internal(ip.parse().unwrap()), internal, "{ip}");
+        }
     }
 
     #[test]
