@@ -123,10 +123,13 @@ fn put_and_patch_update_a_todo() {
 
 #[test]
 fn delete_answers_204_and_the_todo_is_gone() {
-    let response = app().request(TestRequest::delete("/todos/20"));
+    // An app of its own: the shared one keeps one warm instance per concurrent test, and the
+    // GET could land on an instance that never saw the DELETE (each keeps its own todos).
+    let app = TestApp::from_crate(env!("CARGO_MANIFEST_DIR")).expect("todos builds and loads");
+    let response = app.request(TestRequest::delete("/todos/20"));
     assert_eq!(response.status(), 204);
     assert_eq!(response.text(), "");
-    assert_eq!(app().request(TestRequest::get("/todos/20")).status(), 404);
+    assert_eq!(app.request(TestRequest::get("/todos/20")).status(), 404);
 }
 
 #[test]
