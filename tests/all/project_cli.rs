@@ -64,6 +64,12 @@ fn a_new_project_builds_into_a_bundle_that_answers() {
         "the bundle directory is printed"
     );
     assert!(bundle.join("hello_api.cwasm").exists(), "precompiled");
+    // Off a terminal the progress bars are hidden and each component gets a line instead.
+    let log = String::from_utf8_lossy(&built.stderr);
+    assert!(
+        log.contains("built hello-api: hello_api.wasm ("),
+        "a line per component: {log}"
+    );
 
     let event = json!({"httpMethod": "GET", "path": "/hello/ann", "requestContext": {}});
     let answer = switchyard(

@@ -149,25 +149,30 @@ impl Bundle {
 
     /// Precompiles every component for this host's engine, writing `.cwasm` files.
     pub fn precompile(&self) -> anyhow::Result<Vec<PathBuf>> {
+        self.manifest
+            .components
+            .iter()
+            .map(|entry| self.precompile_component(entry))
+            .collect()
+    }
+
+    /// Precompiles one component for this host's engine, writing its `.cwasm` file.
+    pub fn precompile_component(&self, entry: &ComponentEntry) -> anyhow::Result<PathBuf> {
         let engine = shared_engine()?;
-        let mut written = Vec::new();
-        for entry in &self.manifest.components {
-            let wasm = self.wasm_path(entry);
-            let bytes = read_wasm(&wasm)?;
-            let artifact = engine
-                .precompile_component(&bytes)
-                .map_err(anyhow::Error::from)
-                .with_context(|| {
-                    format!(
-                        "`{}` is not a WebAssembly component (build it for `wasm32-wasip2`)",
-                        wasm.display()
-                    )
-                })?;
-            let out = self.precompiled_path(entry);
-            std::fs::write(&out, artifact)
-                .with_context(|| format!("failed to write `{}`", out.display()))?;
-            written.push(out);
-        }
-        Ok(written)
+        let wasm = self.wasm_path(entry);
+        let bytes = read_wasm(&wasm)?;
+        let artifact = engine
+            .precompile_component(&bytes)
+            .map_err(anyhow::Error::from)
+            .with_context(|| {
+                format!(
+                    "`{}` is not a WebAssembly component (build it for `wasm32-wasip2`)",
+                    wasm.display()
+                )
+            })?;
+        let out = self.precompiled_path(entry);
+        std::fs::write(&out, artifact)
+            .with_context(|| format!("failed to write `{}`", out.display()))?;
+        Ok(out)
     }
 }

@@ -1,0 +1,286 @@
+//! Cargo, driven for `switchyard build`: which packages each component is built from
+//! (`cargo metadata`), and the build itself (`cargo build --message-format json`), reported
+//! as it goes.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+/// The target every component is built for.
+pub(super) const WASM_TARGET: &str = "wasm32-wasip2";
+
+/// What `cargo build` reports while it runs.
+pub(super) enum BuildEvent<'a> {
+    /// A package's target was compiled (or found fresh).
+    Compiled {
+        package_id: &'a str,
+        crate_name: &'a str,
+    },
+    /// A line cargo wrote on stderr: a rendered diagnostic or cargo's own error.
+    Stderr(&'a str),
+}
+
+/// The subset of `cargo metadata --format-version 1` read here.
+#[derive(Debug, Deserialize)]
+pub(super) struct Metadata {
+    packages: Vec<Package>,
+    workspace_members: Vec<String>,
+    resolve: Option<Resolve>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Package {
+    id: String,
+    targets: Vec<Target>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Target {
+    name: String,
+    crate_types: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Resolve {
+    nodes: Vec<Node>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Node {
+    id: String,
+    deps: Vec<NodeDep>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NodeDep {
+    pkg: String,
+    dep_kinds: Vec<DepKind>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DepKind {
+    kind: Option<String>,
+}
+
+impl Metadata {
+    /// Reads the metadata of the project at `cargo_toml`, resolved for the wasm target.
+    pub(super) fn read(cargo_toml: &Path) -> anyhow::Result<Self> {
+        let output = Command::new(cargo())
+            .args(["metadata", "--format-version", "1", "--filter-platform"])
+            .arg(WASM_TARGET)
+            .arg("--manifest-path")
+            .arg(cargo_toml)
+            .stdin(Stdio::null())
+            .output()
+            .with_context(cargo_missing)?;
+        if !output.status.success() {
+            anyhow::bail!(
+                "`cargo metadata` failed for `{}`: {}",
+                cargo_toml.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        serde_json::from_slice(&output.stdout).context("cannot read `cargo metadata`'s output")
+    }
+
+    /// The package ids the component in `wasm_file` (say `hello_api.wasm`) is built from,
+    /// its own crate included; `None` when no workspace `cdylib` makes that file.
+    pub(super) fn packages_of(&self, wasm_file: &Path) -> Option<HashSet<String>> {
+        let wanted = wasm_file.file_name()?.to_str()?;
+        let root = self
+            .packages
+            .iter()
+            .filter(|p| self.workspace_members.contains(&p.id))
+            .find(|p| {
+                p.targets.iter().any(|t| {
+                    t.crate_types.iter().any(|c| c == "cdylib")
+                        && format!("{}.wasm", t.name.replace('-', "_")) == wanted
+                })
+            })?;
+        let nodes: HashMap<&str, &Node> = self
+            .resolve
+            .as_ref()?
+            .nodes
+            .iter()
+            .map(|n| (n.id.as_str(), n))
+            .collect();
+        let mut closure = HashSet::new();
+        let mut pending = vec![root.id.as_str()];
+        while let Some(id) = pending.pop() {
+            if !closure.insert(id.to_string()) {
+                continue;
+            }
+            let Some(node) = nodes.get(id) else { continue };
+            // Dev-dependencies are built for tests only, never for the component.
+            let built = node
+                .deps
+                .iter()
+                .filter(|d| d.dep_kinds.iter().any(|k| k.kind.as_deref() != Some("dev")));
+            pending.extend(built.map(|d| d.pkg.as_str()));
+        }
+        Some(closure)
+    }
+}
+
+/// Runs `cargo build --release --target wasm32-wasip2` on the manifest, reporting each
+/// compiled package and each stderr line to `report`, and returns the `.wasm` files it made.
+pub(super) fn build(
+    cargo_toml: &Path,
+    color: bool,
+    mut report: impl FnMut(BuildEvent<'_>),
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut child = Command::new(cargo())
+        .args(["build", "--release", "--quiet", "--target", WASM_TARGET])
+        .args(["--color", if color { "always" } else { "never" }])
+        .args([
+            "--message-format",
+            "json-render-diagnostics",
+            "--manifest-path",
+        ])
+        .arg(cargo_toml)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(cargo_missing)?;
+
+    // Cargo's stderr is read on its own thread so neither pipe can fill and stall cargo;
+    // its lines come back here to be printed in order with the bars.
+    let (stderr_lines, from_stderr) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().context("cargo's stderr")?;
+    let stderr_reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if stderr_lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+
+    let mut artifacts = Vec::new();
+    let stdout = child.stdout.take().context("cargo's stdout")?;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.context("cannot read cargo's output")?;
+        for err_line in from_stderr.try_iter() {
+            report(BuildEvent::Stderr(&err_line));
+        }
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        report(BuildEvent::Compiled {
+            package_id: message["package_id"].as_str().unwrap_or_default(),
+            crate_name: message["target"]["name"].as_str().unwrap_or_default(),
+        });
+        for file in message["filenames"].as_array().into_iter().flatten() {
+            if let Some(file) = file.as_str().filter(|f| f.ends_with(".wasm")) {
+                artifacts.push(PathBuf::from(file));
+            }
+        }
+    }
+    let status = child.wait().context("cargo did not finish")?;
+    // The reader ends when cargo closes stderr; then every line it read is in the channel.
+    let _ = stderr_reader.join();
+    for err_line in from_stderr.try_iter() {
+        report(BuildEvent::Stderr(&err_line));
+    }
+    if !status.success() {
+        anyhow::bail!(
+            "`cargo build --target {WASM_TARGET}` failed (its errors are above){}",
+            missing_target_hint()
+        );
+    }
+    Ok(artifacts)
+}
+
+/// The cargo to run: `CARGO` is set when we run under cargo (`cargo run`, tests), so the
+/// same toolchain builds the components.
+fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+fn cargo_missing() -> String {
+    format!(
+        "cannot run `{}`; is Rust installed?",
+        cargo().to_string_lossy()
+    )
+}
+
+/// A hint when rustup says the wasm target is not installed.
+fn missing_target_hint() -> String {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    match installed {
+        Ok(out) if !String::from_utf8_lossy(&out.stdout).contains(WASM_TARGET) => {
+            format!(
+                "; the `{WASM_TARGET}` target is not installed: run `rustup target add {WASM_TARGET}`"
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two components in a workspace: `users` uses the SDK, which has a build-dependency;
+    /// `orders` uses the SDK and has a test-only dependency.
+    fn metadata() -> Metadata {
+        serde_json::from_value(serde_json::json!({
+            "packages": [
+                {"id": "users 0.1.0", "targets": [{"name": "users-api", "crate_types": ["cdylib"]}]},
+                {"id": "orders 0.1.0", "targets": [{"name": "orders", "crate_types": ["cdylib", "rlib"]}]},
+                {"id": "sdk 0.1.0", "targets": [{"name": "sdk", "crate_types": ["lib"]}]},
+                {"id": "cc 1.0.0", "targets": [{"name": "cc", "crate_types": ["lib"]}]},
+                {"id": "proptest 1.0.0", "targets": [{"name": "proptest", "crate_types": ["lib"]}]}
+            ],
+            "workspace_members": ["users 0.1.0", "orders 0.1.0"],
+            "resolve": {"nodes": [
+                {"id": "users 0.1.0", "deps": [{"pkg": "sdk 0.1.0", "dep_kinds": [{"kind": null}]}]},
+                {"id": "orders 0.1.0", "deps": [
+                    {"pkg": "sdk 0.1.0", "dep_kinds": [{"kind": null}]},
+                    {"pkg": "proptest 1.0.0", "dep_kinds": [{"kind": "dev"}]}
+                ]},
+                {"id": "sdk 0.1.0", "deps": [{"pkg": "cc 1.0.0", "dep_kinds": [{"kind": "build"}]}]},
+                {"id": "cc 1.0.0", "deps": []},
+                {"id": "proptest 1.0.0", "deps": []}
+            ]}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_component_is_built_from_its_crate_and_everything_it_depends_on() {
+        let metadata = metadata();
+        let cases: [(&str, Option<&[&str]>); 4] = [
+            // the library name's dashes become underscores in the file
+            (
+                "users_api.wasm",
+                Some(&["users 0.1.0", "sdk 0.1.0", "cc 1.0.0"]),
+            ),
+            // dev-dependencies are not part of the component
+            (
+                "orders.wasm",
+                Some(&["orders 0.1.0", "sdk 0.1.0", "cc 1.0.0"]),
+            ),
+            // a library that is not a cdylib makes no component
+            ("sdk.wasm", None),
+            ("nobody.wasm", None),
+        ];
+        for (file, expected) in cases {
+            let expected: Option<HashSet<String>> =
+                expected.map(|ids| ids.iter().map(|s| s.to_string()).collect());
+            assert_eq!(metadata.packages_of(Path::new(file)), expected, "{file}");
+        }
+    }
+}
