@@ -9,6 +9,8 @@ mod tests;
 pub use prefix::{StripPrefix, strip};
 pub use rule::{CompiledRule, RuleError, compile, replace_params};
 
+use std::collections::HashMap;
+
 use crate::event::EventSource;
 
 /// A route as the router sees it: a method, a compiled rule and the caller's value.
@@ -40,15 +42,45 @@ pub struct Match<'a, T> {
 pub struct Router<T> {
     /// Static routes first, then dynamic ones, each in registration order.
     ordered: Vec<RouteEntry<T>>,
+    /// Literal static routes by the one path each matches, exact and with trailing slashes
+    /// trimmed (REST v1): a static route is found without trying the others in turn.
+    literal: [LiteralIndex; 2],
+    /// The static routes with regular-expression syntax, which must still be tried in order.
+    static_patterns: Vec<usize>,
+    /// Where the dynamic routes start in `ordered`.
+    first_dynamic: usize,
 }
+
+/// Path → (method, position in `ordered`) in matching order.
+type LiteralIndex = HashMap<Box<str>, Vec<(Box<str>, usize)>>;
 
 impl<T> Router<T> {
     /// Builds the table from routes in registration order.
     pub fn new(routes: Vec<RouteEntry<T>>) -> Self {
         let (mut ordered, dynamic): (Vec<_>, Vec<_>) =
             routes.into_iter().partition(|r| !r.compiled.dynamic);
+        let first_dynamic = ordered.len();
         ordered.extend(dynamic);
-        Self { ordered }
+        let mut literal: [LiteralIndex; 2] = Default::default();
+        let mut static_patterns = Vec::new();
+        for (position, route) in ordered[..first_dynamic].iter().enumerate() {
+            for (tolerant, index) in [false, true].into_iter().zip(&mut literal) {
+                match route.compiled.literal_path(tolerant) {
+                    Some(path) => index
+                        .entry(path.into())
+                        .or_default()
+                        .push((route.method.as_str().into(), position)),
+                    None if !tolerant => static_patterns.push(position),
+                    None => {}
+                }
+            }
+        }
+        Self {
+            ordered,
+            literal,
+            static_patterns,
+            first_dynamic,
+        }
     }
 
     /// Every route, in matching order.
@@ -65,32 +97,57 @@ impl<T> Router<T> {
 
     /// The first route matching `method` (compared upper-cased) and `path`.
     pub fn at(&self, method: &str, path: &str, source: EventSource) -> Option<Match<'_, T>> {
-        let method = method.to_ascii_uppercase();
-        self.ordered
+        let tolerant = source.tolerates_trailing_slash();
+        let key = if tolerant {
+            path.trim_end_matches('/')
+        } else {
+            path
+        };
+        let literal = self.literal[usize::from(tolerant)]
+            .get(key)
+            .and_then(|routes| {
+                routes
+                    .iter()
+                    .find(|(m, _)| m.eq_ignore_ascii_case(method))
+                    .map(|&(_, position)| position)
+            });
+        // A static pattern registered before the literal match still comes first.
+        let earlier_pattern = self
+            .static_patterns
             .iter()
-            .filter(|r| r.method == method)
-            .find_map(|r| {
-                let regex = match source.tolerates_trailing_slash() {
-                    true => &r.compiled.slash_tolerant,
-                    false => &r.compiled.exact,
-                };
-                // `is_match` runs without capture slots: most routes are misses.
-                if !regex.is_match(path) {
-                    return None;
-                }
-                let caps = regex.captures(path)?;
-                let params = regex
-                    .capture_names()
-                    .flatten()
-                    .filter_map(|name| {
-                        Some((name.to_string(), caps.name(name)?.as_str().to_string()))
-                    })
-                    .collect();
-                Some(Match {
-                    value: &r.value,
-                    rule: &r.rule,
-                    params,
-                })
-            })
+            .take_while(|&&position| literal.is_none_or(|l| position < l))
+            .find_map(|&position| self.try_route(position, method, path, tolerant));
+        if let Some(found) = earlier_pattern {
+            return Some(found);
+        }
+        if let Some(position) = literal {
+            let route = &self.ordered[position];
+            return Some(Match {
+                value: &route.value,
+                rule: &route.rule,
+                params: Vec::new(),
+            });
+        }
+        (self.first_dynamic..self.ordered.len())
+            .find_map(|position| self.try_route(position, method, path, tolerant))
+    }
+
+    fn try_route(
+        &self,
+        position: usize,
+        method: &str,
+        path: &str,
+        tolerant: bool,
+    ) -> Option<Match<'_, T>> {
+        let route = &self.ordered[position];
+        if !route.method.eq_ignore_ascii_case(method) {
+            return None;
+        }
+        let params = route.compiled.matches(path, tolerant)?;
+        Some(Match {
+            value: &route.value,
+            rule: &route.rule,
+            params,
+        })
     }
 }

@@ -212,3 +212,34 @@ fn invalid_rules_are_errors_naming_the_rule() {
     let err = compile("/bad/(unclosed").unwrap_err();
     assert!(err.to_string().contains("`/bad/(unclosed`"), "{err}");
 }
+
+#[test]
+fn literal_and_pattern_static_routes_keep_registration_order() {
+    RouteTest {
+        routes: &[
+            ("GET", "/early"),
+            ("GET", "/earl."),
+            ("GET", "/lat."),
+            ("GET", "/late"),
+            ("POST", "/late/"),
+            ("GET", "/"),
+        ],
+        cases: &[
+            // the literal route came first
+            ("GET", "/early", HttpV2, Some("GET /early"), &[]),
+            // the pattern came before the literal: it wins though the literal is looked up
+            ("GET", "/late", HttpV2, Some("GET /lat."), &[]),
+            ("get", "/early", HttpV2, Some("GET /early"), &[]),
+            ("GET", "/earlx", HttpV2, Some("GET /earl."), &[]),
+            ("POST", "/late/", HttpV2, Some("POST /late/"), &[]),
+            ("POST", "/late", HttpV2, None, &[]),
+            ("POST", "/late", RestV1, Some("POST /late/"), &[]),
+            ("POST", "/late///", RestV1, Some("POST /late/"), &[]),
+            ("GET", "/", HttpV2, Some("GET /"), &[]),
+            ("GET", "", RestV1, Some("GET /"), &[]),
+            ("GET", "///", RestV1, Some("GET /"), &[]),
+            ("GET", "///", HttpV2, None, &[]),
+        ],
+    }
+    .run();
+}
