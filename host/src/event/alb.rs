@@ -7,14 +7,16 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::json::Object;
 
 use super::body::{Encoded, decode_body, multi_value_shape, single_value_shape};
 use super::{DecodeError, EventSource, multi_value_map, required_str, single_value_map};
 use crate::request::{Request, parse_cookie_headers};
 
 pub(super) fn decode(
-    obj: &Map<String, Value>,
+    obj: &Object<'_>,
     raw_event: Arc<str>,
     source: EventSource,
 ) -> Result<Request, DecodeError> {

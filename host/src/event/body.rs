@@ -5,6 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 
+use super::json::{Json, Object};
 use super::{DecodeError, EventSource};
 use crate::response::Headers;
 
@@ -25,14 +26,14 @@ pub struct Encoded {
 
 /// Reads `body` and the base64 flag; the standard alphabet with padding, as API Gateway sends.
 pub(super) fn decode_body(
-    obj: &Map<String, Value>,
+    obj: &Object<'_>,
     body_key: &str,
     base64_key: &str,
     source: EventSource,
 ) -> Result<Vec<u8>, DecodeError> {
     let text = match obj.get(body_key) {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::String(s)) => s,
+        None | Some(Json::Null) => return Ok(Vec::new()),
+        Some(Json::String(s)) => s,
         Some(_) => {
             return Err(DecodeError::BadField {
                 event_source: source,
@@ -41,12 +42,9 @@ pub(super) fn decode_body(
             });
         }
     };
-    let is_base64 = obj
-        .get(base64_key)
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let is_base64 = obj.get(base64_key).and_then(Json::as_bool).unwrap_or(false);
     if !is_base64 {
-        return Ok(text.clone().into_bytes());
+        return Ok(text.as_bytes().to_vec());
     }
     match STANDARD.decode(text.trim()) {
         Ok(bytes) => Ok(bytes),
@@ -57,7 +55,7 @@ pub(super) fn decode_body(
             crate::log::warn(&format!(
                 "{source} event: `{base64_key}` is true but the body is not base64 ({err}); passing it on as sent"
             ));
-            Ok(text.clone().into_bytes())
+            Ok(text.as_bytes().to_vec())
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Telling the event source from the event's own marker fields.
 
-use serde_json::{Map, Value};
-
+use super::json::{Json, Object};
 use super::{DecodeError, EventSource, has_entries};
 
 /// The source of a Lambda event, from its marker fields:
@@ -14,8 +13,8 @@ use super::{DecodeError, EventSource, has_entries};
 /// | `rawPath` or `requestContext.http` | Function URL when the domain is `*.lambda-url.*`, else HTTP API v2 |
 /// | `httpMethod` + `path` with a `requestContext` | REST v1 |
 /// | `httpMethod` + `path` without one | ALB (the docs' minimal ALB test event) |
-pub fn detect(obj: &Map<String, Value>) -> Result<EventSource, DecodeError> {
-    let context = obj.get("requestContext").and_then(Value::as_object);
+pub(super) fn detect(obj: &Object<'_>) -> Result<EventSource, DecodeError> {
+    let context = obj.get("requestContext").and_then(Json::as_object);
     let alb = || match has_entries(obj, "multiValueHeaders") {
         true => EventSource::AlbMultiValue,
         false => EventSource::Alb,
@@ -32,7 +31,7 @@ pub fn detect(obj: &Map<String, Value>) -> Result<EventSource, DecodeError> {
     if obj.contains_key("rawPath") || context.is_some_and(|c| c.contains_key("http")) {
         let domain = context
             .and_then(|c| c.get("domainName"))
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .unwrap_or_default();
         return Ok(match domain.contains(".lambda-url.") {
             true => EventSource::FunctionUrl,
@@ -51,10 +50,11 @@ pub fn detect(obj: &Map<String, Value>) -> Result<EventSource, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn source_of(event: Value) -> Result<EventSource, DecodeError> {
-        detect(event.as_object().unwrap())
+        let text = event.to_string();
+        detect(&super::super::json::parse(text.as_bytes()).unwrap().unwrap())
     }
 
     #[test]

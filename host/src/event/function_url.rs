@@ -2,16 +2,15 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::json::Object;
 
 use super::body::{Encoded, http_api_shape};
 use super::{DecodeError, EventSource};
 use crate::request::Request;
 
-pub(super) fn decode(
-    obj: &Map<String, Value>,
-    raw_event: Arc<str>,
-) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, DecodeError> {
     super::http_v2::decode(obj, raw_event, EventSource::FunctionUrl)
 }
 

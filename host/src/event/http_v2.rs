@@ -6,54 +6,55 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::body::{Encoded, decode_body, http_api_shape};
+use super::json::{Json, Object};
 use super::{DecodeError, EventSource, single_value_map, split_commas};
 use crate::request::{Request, parse_cookie_headers};
 
 pub(super) fn decode(
-    obj: &Map<String, Value>,
+    obj: &Object<'_>,
     raw_event: Arc<str>,
     source: EventSource,
 ) -> Result<Request, DecodeError> {
-    let context = obj.get("requestContext").and_then(Value::as_object);
+    let context = obj.get("requestContext").and_then(Json::as_object);
     let method = context
         .and_then(|c| c.get("http"))
         .and_then(|h| h.get("method"))
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .ok_or(DecodeError::BadField {
             event_source: source,
             field: "requestContext.http.method",
             expected: "a string",
         })?;
     let raw_path = match obj.get("rawPath") {
-        Some(Value::String(p)) => p.as_str(),
+        Some(Json::String(p)) => p.as_ref(),
         // Some test tools send only `requestContext.http.path`.
         _ => context
             .and_then(|c| c.get("http"))
             .and_then(|h| h.get("path"))
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .ok_or(DecodeError::BadField {
                 event_source: source,
                 field: "rawPath",
                 expected: "a string",
             })?,
     };
-    let stage = context.and_then(|c| c.get("stage")).and_then(Value::as_str);
+    let stage = context.and_then(|c| c.get("stage")).and_then(Json::as_str);
     let path = match stage {
         Some(stage) if stage != "$default" => raw_path.get(stage.len() + 1..).unwrap_or_default(),
         _ => raw_path,
     };
-    let query = match obj.get("rawQueryString").and_then(Value::as_str) {
+    let query = match obj.get("rawQueryString").and_then(Json::as_str) {
         Some(raw) => form_urlencoded::parse(raw.as_bytes())
             .into_owned()
             .collect(),
         None => split_commas(single_value_map(obj, "queryStringParameters", source)?),
     };
     let headers = single_value_map(obj, "headers", source)?;
-    let cookies = match obj.get("cookies").and_then(Value::as_array) {
-        Some(list) => parse_cookie_headers(list.iter().filter_map(Value::as_str)),
+    let cookies = match obj.get("cookies").and_then(Json::as_array) {
+        Some(list) => parse_cookie_headers(list.iter().filter_map(Json::as_str)),
         None => parse_cookie_headers(
             headers
                 .iter()

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::json::Object;
 
 use super::body::{Encoded, decode_body, http_api_shape};
 use super::{DecodeError, EventSource, multi_value_map, required_str, without_query};
@@ -10,10 +12,7 @@ use crate::request::{Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV2;
 
-pub(super) fn decode(
-    obj: &Map<String, Value>,
-    raw_event: Arc<str>,
-) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, DecodeError> {
     let headers = multi_value_map(obj, "headers", SOURCE)?;
     let cookies = parse_cookie_headers(
         headers

@@ -6,17 +6,19 @@ mod body;
 mod detect;
 mod function_url;
 mod http_v2;
+mod json;
 mod lattice_v1;
 mod lattice_v2;
 mod rest_v1;
-mod shallow;
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use self::json::{Json, Object};
 
 pub use body::Encoded;
-pub use detect::detect;
+use detect::detect;
 
 use crate::request::{Fields, Request};
 
@@ -135,7 +137,7 @@ pub enum DecodeError {
 
 /// Decodes a Lambda event, detecting its source unless `source` names it.
 pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, DecodeError> {
-    let event = shallow::parse(raw)?.ok_or(DecodeError::NotAnObject)?;
+    let event = json::parse(raw)?.ok_or(DecodeError::NotAnObject)?;
     let obj = &event;
     let source = match source {
         Some(s) => s,
@@ -171,12 +173,12 @@ pub fn encode(response: Encoded, source: EventSource) -> Value {
 // Field readers shared by the sources. Each returns a `BadField` error naming the field.
 
 fn required_str<'a>(
-    obj: &'a Map<String, Value>,
+    obj: &'a Object<'_>,
     key: &'static str,
     source: EventSource,
 ) -> Result<&'a str, DecodeError> {
     obj.get(key)
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .ok_or(DecodeError::BadField {
             event_source: source,
             field: key,
@@ -186,17 +188,17 @@ fn required_str<'a>(
 
 /// A `{name: "value"}` map; `null` or absent is empty.
 fn single_value_map(
-    obj: &Map<String, Value>,
+    obj: &Object<'_>,
     key: &'static str,
     source: EventSource,
 ) -> Result<Fields, DecodeError> {
     match obj.get(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Object(map)) => map
+        None | Some(Json::Null) => Ok(Vec::new()),
+        Some(Json::Object(map)) => map
             .iter()
-            .filter(|(_, v)| !v.is_null())
+            .filter(|(_, v)| **v != Json::Null)
             .map(|(k, v)| match v {
-                Value::String(s) => Ok((k.clone(), s.clone())),
+                Json::String(s) => Ok((k.to_string(), s.to_string())),
                 _ => Err(DecodeError::BadField {
                     event_source: source,
                     field: key,
@@ -215,7 +217,7 @@ fn single_value_map(
 /// A `{name: ["v1", "v2"]}` map; `null` or absent is empty. A plain string value is accepted
 /// as one value (some test tools send that).
 fn multi_value_map(
-    obj: &Map<String, Value>,
+    obj: &Object<'_>,
     key: &'static str,
     source: EventSource,
 ) -> Result<Fields, DecodeError> {
@@ -226,17 +228,17 @@ fn multi_value_map(
     };
     let mut out = Vec::new();
     match obj.get(key) {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            for (k, v) in map {
+        None | Some(Json::Null) => {}
+        Some(Json::Object(map)) => {
+            for (k, v) in map.iter() {
                 match v {
-                    Value::Array(items) => {
+                    Json::Array(items) => {
                         for item in items {
-                            out.push((k.clone(), item.as_str().ok_or_else(bad)?.to_string()));
+                            out.push((k.to_string(), item.as_str().ok_or_else(bad)?.to_string()));
                         }
                     }
-                    Value::String(s) => out.push((k.clone(), s.clone())),
-                    Value::Null => {}
+                    Json::String(s) => out.push((k.to_string(), s.to_string())),
+                    Json::Null => {}
                     _ => return Err(bad()),
                 }
             }
@@ -247,9 +249,9 @@ fn multi_value_map(
 }
 
 /// True when `key` holds a non-empty object.
-fn has_entries(obj: &Map<String, Value>, key: &str) -> bool {
+fn has_entries(obj: &Object<'_>, key: &str) -> bool {
     obj.get(key)
-        .and_then(Value::as_object)
+        .and_then(Json::as_object)
         .is_some_and(|m| !m.is_empty())
 }
 

@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::json::Object;
 
 use super::body::{Encoded, decode_body, multi_value_shape};
 use super::{
@@ -16,10 +18,7 @@ use crate::request::{Fields, Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::RestV1;
 
-pub(super) fn decode(
-    obj: &Map<String, Value>,
-    raw_event: Arc<str>,
-) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, DecodeError> {
     let headers = match has_entries(obj, "multiValueHeaders") {
         true => multi_value_map(obj, "multiValueHeaders", SOURCE)?,
         false => single_value_map(obj, "headers", SOURCE)?,
@@ -44,10 +43,7 @@ pub(super) fn decode(
 }
 
 /// Every value of `multiValueQueryStringParameters`, then the single-value keys it lacks.
-pub(super) fn merged_query(
-    obj: &Map<String, Value>,
-    source: EventSource,
-) -> Result<Fields, DecodeError> {
+pub(super) fn merged_query(obj: &Object<'_>, source: EventSource) -> Result<Fields, DecodeError> {
     let mut query = multi_value_map(obj, "multiValueQueryStringParameters", source)?;
     for (k, v) in single_value_map(obj, "queryStringParameters", source)? {
         if !query.iter().any(|(n, _)| *n == k) {

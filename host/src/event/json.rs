@@ -1,0 +1,347 @@
+//! The event's JSON, parsed only as far as the decoders read it.
+//!
+//! A REST event is mostly headers, twice (single- and multi-value), and a `requestContext`
+//! the decoders read four fields of. Building `serde_json::Value`s of all that (a hashed map
+//! per object, a `String` per key and value) cost more than everything else the host does for
+//! a request. So the event is parsed into [`Json`]: strings borrowed from the event's bytes
+//! unless they hold escapes, objects as ordered lists, and `requestContext` cut down to the
+//! fields some decoder reads, the rest skipped without allocating. Guests that want the whole
+//! event read the raw text, which is kept as received.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// The scalar and array visits shared by [`JsonVisitor`] and `requestContext`'s visitor.
+macro_rules! forward_scalars {
+    () => {
+        fn visit_unit<E>(self) -> Result<Json<'de>, E> {
+            Ok(Json::Null)
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Json<'de>, E> {
+            Ok(Json::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Json<'de>, E> {
+            Ok(Json::Number(v as f64))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Json<'de>, E> {
+            Ok(Json::Number(v as f64))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Json<'de>, E> {
+            Ok(Json::Number(v))
+        }
+        fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'de>, E> {
+            Ok(Json::String(Cow::Borrowed(v)))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Json<'de>, E> {
+            Ok(Json::String(Cow::Owned(v.to_string())))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Json<'de>, E> {
+            Ok(Json::String(Cow::Owned(v)))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+            while let Some(item) = seq.next_element::<Json<'de>>()? {
+                items.push(item);
+            }
+            Ok(Json::Array(items))
+        }
+    };
+}
+
+/// The `requestContext` fields some decoder reads: `elb` (ALB detection), `http` (HTTP API
+/// method and path), `domainName` (Function URL detection), `stage` (HTTP API).
+const CONTEXT_FIELDS: [&str; 4] = ["elb", "http", "domainName", "stage"];
+
+/// A JSON value borrowing its strings from the event.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Json<'a> {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Object<'a>),
+}
+
+/// A JSON object's members in the event's order. A key sent twice keeps both members;
+/// [`Object::get`] answers with the last, as `serde_json` would.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Object<'a>(Vec<(Cow<'a, str>, Json<'a>)>);
+
+impl<'a> Json<'a> {
+    pub(super) fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(super) fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub(super) fn as_object(&self) -> Option<&Object<'a>> {
+        match self {
+            Json::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub(super) fn as_array(&self) -> Option<&[Json<'a>]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The member `key` when this is an object that has it.
+    pub(super) fn get(&self, key: &str) -> Option<&Json<'a>> {
+        self.as_object()?.get(key)
+    }
+}
+
+impl<'a> Object<'a> {
+    /// The value of `key`, the last one if the key was sent twice.
+    pub(super) fn get(&self, key: &str) -> Option<&Json<'a>> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub(super) fn contains_key(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The members in the event's order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &Json<'a>)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+}
+
+/// The event's top-level object with `requestContext` cut down to [`CONTEXT_FIELDS`];
+/// `Ok(None)` when the JSON is not an object.
+pub(super) fn parse(raw: &[u8]) -> Result<Option<Object<'_>>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    let parsed = de.deserialize_any(Top)?;
+    de.end()?;
+    Ok(parsed)
+}
+
+/// Visits the top level: an object is the event; any other JSON is valid but not an event.
+struct Top;
+
+impl<'de> Visitor<'de> for Top {
+    type Value = Option<Object<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        visit_object(map, |key| match key {
+            "requestContext" => Member::Context,
+            _ => Member::Keep,
+        })
+        .map(Some)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
+/// What to do with an object member.
+enum Member {
+    Keep,
+    Skip,
+    /// `requestContext`: keep only [`CONTEXT_FIELDS`].
+    Context,
+}
+
+fn visit_object<'de, A: MapAccess<'de>>(
+    mut map: A,
+    member: impl Fn(&str) -> Member,
+) -> Result<Object<'de>, A::Error> {
+    let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        let value = match member(&key.0) {
+            Member::Keep => map.next_value::<Json<'de>>()?,
+            Member::Skip => {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            Member::Context => map.next_value_seed(Context)?,
+        };
+        members.push((key.0, value));
+    }
+    Ok(Object(members))
+}
+
+/// A member name, borrowed unless it holds escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_str(JsonVisitor)
+            .and_then(|value| match value {
+                Json::String(s) => Ok(Key(s)),
+                _ => Err(serde::de::Error::custom("a member name")),
+            })
+    }
+}
+
+/// `requestContext`, cut down when it is an object.
+struct Context;
+
+impl<'de> DeserializeSeed<'de> for Context {
+    type Value = Json<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
+        struct ContextVisitor;
+        impl<'de> Visitor<'de> for ContextVisitor {
+            type Value = Json<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("requestContext")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Json<'de>, A::Error> {
+                visit_object(map, |key| match CONTEXT_FIELDS.contains(&key) {
+                    true => Member::Keep,
+                    false => Member::Skip,
+                })
+                .map(Json::Object)
+            }
+            forward_scalars!();
+        }
+        deserializer.deserialize_any(ContextVisitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Json<'de>, A::Error> {
+        visit_object(map, |_| Member::Keep).map(Json::Object)
+    }
+
+    forward_scalars!();
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn parsed(event: serde_json::Value) -> String {
+        let text = event.to_string();
+        let object = parse(text.as_bytes()).unwrap().unwrap();
+        format!("{object:?}")
+    }
+
+    #[test]
+    fn request_context_keeps_only_what_decoders_read() {
+        let event = json!({
+            "path": "/a", "headers": {"a": "b"},
+            "requestContext": {"stage": "Prod", "identity": {"sourceIp": "1.2.3.4"}, "http": {"method": "GET"},
+                "elb": {}, "domainName": "x.lambda-url.y", "requestTimeEpoch": 1},
+        });
+        let text = event.to_string();
+        let object = parse(text.as_bytes()).unwrap().unwrap();
+        assert_eq!(
+            object.get("headers").unwrap().get("a").unwrap().as_str(),
+            Some("b")
+        );
+        let context = object.get("requestContext").unwrap().as_object().unwrap();
+        let kept: Vec<_> = context.iter().map(|(k, _)| k).collect();
+        assert_eq!(kept, ["stage", "http", "elb", "domainName"]);
+        assert_eq!(
+            context.get("http").unwrap().get("method").unwrap().as_str(),
+            Some("GET")
+        );
+        assert!(parsed(event).contains("\"x.lambda-url.y\""));
+    }
+
+    #[test]
+    fn strings_are_borrowed_unless_escaped_and_unescaped_when_not() {
+        let text = r#"{"plain": "abc", "escaped": "a\"b\u00fc", "list": [1, true, null, "x"]}"#;
+        let object = parse(text.as_bytes()).unwrap().unwrap();
+        assert!(matches!(
+            object.get("plain"),
+            Some(Json::String(Cow::Borrowed("abc")))
+        ));
+        assert_eq!(object.get("escaped").unwrap().as_str(), Some("a\"bü"));
+        assert_eq!(
+            object.get("list").unwrap().as_array().unwrap(),
+            [
+                Json::Number(1.0),
+                Json::Bool(true),
+                Json::Null,
+                Json::String("x".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_answers_with_its_last_value() {
+        let object = parse(br#"{"a": "1", "b": "2", "a": "3"}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(object.get("a").unwrap().as_str(), Some("3"));
+        assert!(object.contains_key("b"));
+    }
+
+    #[test]
+    fn other_json_is_not_an_object_and_bad_json_is_an_error() {
+        for text in ["[]", "1", "\"s\"", "null", "true"] {
+            assert_eq!(parse(text.as_bytes()).unwrap(), None, "{text}");
+        }
+        assert!(parse(b"{\"a\": }").is_err());
+        assert!(parse(b"{} x").is_err());
+        assert_eq!(
+            parse(b"{\"requestContext\": null}")
+                .unwrap()
+                .unwrap()
+                .get("requestContext"),
+            Some(&Json::Null)
+        );
+    }
+}
