@@ -2,6 +2,7 @@
 //! traps; the host answers 500 and replaces the instance.
 
 use std::cell::OnceCell;
+use std::rc::Rc;
 
 use crate::__private::wit::switchyard::handler::manifest as m;
 use crate::__private::wit::switchyard::handler::types as w;
@@ -92,34 +93,82 @@ pub fn handle(
     request: w::Request,
 ) -> Result<w::Response, w::Error> {
     with_app(factory, |app| {
-        let req = request_from_wit(request);
-        let (result, status_code) = match target {
-            w::Target::Route(i) => {
-                let status = app
-                    .routes
-                    .iter()
-                    .find(|r| r.handler == i)
-                    .and_then(|r| r.doc.status_code);
-                (call_handler(app, i, &req), status)
+        let req = Rc::new(request_from_wit(request));
+        match target {
+            w::Target::Route(i) => run_route(app, i, &req),
+            w::Target::Middleware(i) => run_chain(app, &req, &[i], None),
+            w::Target::Chain(chain) => run_chain(app, &req, &chain.middlewares, chain.handler),
+            w::Target::ExceptionHandler((i, err)) => {
+                let result = match app.exception_handlers.get(i as usize) {
+                    Some((_, handler)) => handler(&req, &error_from_wit(err)),
+                    None => Err(missing("exception handler", i)),
+                };
+                to_wit(app, result, None)
             }
-            w::Target::Middleware(i) => match app.middlewares.get(i as usize) {
-                Some((_, mw)) => (mw.handle(&req, Next::new()), None),
-                None => (Err(missing("middleware", i)), None),
-            },
-            w::Target::ExceptionHandler((i, err)) => match app.exception_handlers.get(i as usize) {
-                Some((_, handler)) => (handler(&req, &error_from_wit(err)), None),
-                None => (Err(missing("exception handler", i)), None),
-            },
-        };
-        result
-            .and_then(|mut r| {
-                if let (Some(status), true) = (status_code, r.default_status) {
-                    r.status = status;
-                }
-                response_to_wit(app, r)
-            })
-            .map_err(error_to_wit)
+        }
     })
+}
+
+/// Runs `middlewares` in order, each `next` going to the one after, then `handler` (or,
+/// without one, `host.next`). Every answer is converted as it would be crossing to the host,
+/// so a middleware sees the same response whether the frame below ran here or elsewhere.
+fn run_chain(
+    app: &App,
+    req: &Rc<Request>,
+    middlewares: &[u32],
+    handler: Option<u32>,
+) -> Result<w::Response, w::Error> {
+    match (middlewares.split_first(), handler) {
+        (Some((&first, rest)), _) => {
+            let result = match app.middlewares.get(first as usize) {
+                Some((_, mw)) => mw.handle(req, Next::new(req.clone(), rest.to_vec(), handler)),
+                None => Err(missing("middleware", first)),
+            };
+            to_wit(app, result, None)
+        }
+        (None, Some(handler)) => run_route(app, handler, req),
+        (None, None) => crate::host::next_in_host(),
+    }
+}
+
+/// The rest of a chain run within the guest: what [`Next::run`] calls.
+pub(crate) fn run_local_chain(
+    req: &Rc<Request>,
+    middlewares: &[u32],
+    handler: Option<u32>,
+) -> Result<w::Response, w::Error> {
+    APP.with(|cell| match cell.get() {
+        Some(app) => run_chain(app, req, middlewares, handler),
+        None => Err(error_to_wit(Error::custom(
+            "SwitchyardError",
+            "`next` was called before the app was built",
+        ))),
+    })
+}
+
+/// Route handler `index`, its default status applied (`@app.get(..., status_code=201)`).
+fn run_route(app: &App, index: u32, req: &Request) -> Result<w::Response, w::Error> {
+    let status = app
+        .routes
+        .iter()
+        .find(|r| r.handler == index)
+        .and_then(|r| r.doc.status_code);
+    to_wit(app, call_handler(app, index, req), status)
+}
+
+fn to_wit(
+    app: &App,
+    result: Result<Response, Error>,
+    status_code: Option<u16>,
+) -> Result<w::Response, w::Error> {
+    result
+        .and_then(|mut r| {
+            if let (Some(status), true) = (status_code, r.default_status) {
+                r.status = status;
+            }
+            response_to_wit(app, r)
+        })
+        .map_err(error_to_wit)
 }
 
 fn call_handler(app: &App, index: u32, req: &Request) -> Result<Response, Error> {

@@ -4,8 +4,12 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use std::rc::Rc;
+
 use crate::__private::wit::switchyard::handler::host as imports;
+use crate::__private::wit::switchyard::handler::types as w;
 use crate::error::Error;
+use crate::request::Request;
 use crate::response::Response;
 
 /// The rest of the middleware chain, handed to a middleware.
@@ -14,20 +18,34 @@ use crate::response::Response;
 /// not calling it short-circuits the chain.
 #[derive(Debug)]
 pub struct Next {
-    _private: (),
+    request: Rc<Request>,
+    /// The frames after this one that the host handed to this same call (see
+    /// `local-chain` in `wit/world.wit`); past them, the host runs the rest.
+    middlewares: Vec<u32>,
+    handler: Option<u32>,
 }
 
 impl Next {
-    pub(crate) fn new() -> Self {
-        Self { _private: () }
+    /// The next frames are `middlewares` then `handler` in this component, then the host's.
+    pub(crate) fn new(request: Rc<Request>, middlewares: Vec<u32>, handler: Option<u32>) -> Self {
+        Self {
+            request,
+            middlewares,
+            handler,
+        }
     }
 
     /// Runs the rest of the chain (Powertools' `next_middleware(app)`).
     pub fn run(self) -> Result<Response, Error> {
-        imports::next()
+        crate::export::run_local_chain(&self.request, &self.middlewares, self.handler)
             .map(crate::export::response_from_wit)
             .map_err(crate::export::error_from_wit)
     }
+}
+
+/// The next frame, run by the host.
+pub(crate) fn next_in_host() -> Result<w::Response, w::Error> {
+    imports::next()
 }
 
 /// Adds a key to the context shared by the middlewares and the handler of this request

@@ -54,7 +54,7 @@ mod tests {
 
     fn source_of(event: Value) -> Result<EventSource, DecodeError> {
         let text = event.to_string();
-        detect(&super::super::json::parse(text.as_bytes()).unwrap().unwrap())
+        detect(&super::super::json::parse(&text).unwrap().unwrap())
     }
 
     #[test]

@@ -137,17 +137,21 @@ pub enum DecodeError {
 
 /// Decodes a Lambda event, detecting its source unless `source` names it.
 pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, DecodeError> {
-    let event = json::parse(raw)?.ok_or(DecodeError::NotAnObject)?;
+    // Checked once here, so the parser need not check each string again.
+    let Ok(text) = std::str::from_utf8(raw) else {
+        // Text that is not UTF-8 is never JSON; serde_json says where it breaks.
+        return Err(match serde_json::from_slice::<Value>(raw) {
+            Err(err) => DecodeError::NotJson(err),
+            Ok(_) => DecodeError::NotAnObject,
+        });
+    };
+    let event = json::parse(text)?.ok_or(DecodeError::NotAnObject)?;
     let obj = &event;
     let source = match source {
         Some(s) => s,
         None => detect(obj)?,
     };
-    // A parsed event is UTF-8 (JSON text is); the lossy path is never taken in practice.
-    let raw_event: Arc<str> = match std::str::from_utf8(raw) {
-        Ok(text) => Arc::from(text),
-        Err(_) => Arc::from(String::from_utf8_lossy(raw)),
-    };
+    let raw_event: Arc<str> = Arc::from(text);
     match source {
         EventSource::RestV1 => rest_v1::decode(obj, raw_event),
         EventSource::HttpV2 => http_v2::decode(obj, raw_event, EventSource::HttpV2),
@@ -270,4 +274,24 @@ fn split_commas(fields: Fields) -> Fields {
 /// The part of a path before `?` (VPC Lattice paths may carry the query).
 fn without_query(path: &str) -> &str {
     path.split_once('?').map_or(path, |(p, _)| p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_that_are_not_a_json_object_are_refused_with_the_reason() {
+        let table: [(&[u8], &str); 5] = [
+            (b"{\"path\": \"/\xff\"}", "the event is not JSON"),
+            (b"\xfe{}", "the event is not JSON"),
+            (b"{\"path\": ", "the event is not JSON"),
+            (b"[1, 2]", "the event is not a JSON object"),
+            (b"{\"hello\": 1}", "cannot tell the event source"),
+        ];
+        for (raw, reason) in table {
+            let err = decode(raw, None).unwrap_err().to_string();
+            assert!(err.starts_with(reason), "{raw:?}: {err}");
+        }
+    }
 }

@@ -54,6 +54,10 @@ impl Pipeline {
                     target: Target::ExceptionHandler(_),
                     ..
                 } => "not_found handler".to_string(),
+                Frame::Guest {
+                    target: Target::Chain(_),
+                    ..
+                } => "local chain".to_string(),
                 Frame::Fixed(answer) => format!("host answer {}", answer.status),
             })
             .collect()

@@ -6,7 +6,9 @@ use std::time::Instant;
 use serde_json::{Map, Value};
 
 use super::Runtime;
-use super::bindings::{Error as WitError, Request as WitRequest, Response as WitResponse, Target};
+use super::bindings::{
+    Error as WitError, LocalChain, Request as WitRequest, Response as WitResponse, Target,
+};
 
 /// One step of the chain.
 #[derive(Debug, Clone)]
@@ -200,6 +202,11 @@ impl Invocation {
         self: &Arc<Self>,
         index: usize,
     ) -> Result<Result<WitResponse, WitError>, CallFailure> {
+        if let Some((component, chain, last)) = local_chain(&self.frames, index) {
+            return self
+                .runtime
+                .call(component, &Target::Chain(chain), self, last);
+        }
         match self.frames.get(index) {
             Some(Frame::Guest { component, target }) => {
                 self.runtime.call(*component, target, self, index)
@@ -258,5 +265,144 @@ impl Invocation {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
+    }
+}
+
+/// The frames from `index` on that one guest call can run: consecutive middlewares of
+/// one component, then that component's handler when the host has nothing to do between
+/// them (no response check). Every hop through the host copies the whole request into a
+/// fresh instance, so a chain run within the guest saves one call per frame. `None` when
+/// fewer than two frames qualify; else the component, the chain and its last frame.
+fn local_chain(frames: &[Frame], index: usize) -> Option<(usize, LocalChain, usize)> {
+    let Some(&Frame::Guest {
+        component,
+        target: Target::Middleware(_),
+    }) = frames.get(index)
+    else {
+        return None;
+    };
+    let mut middlewares = Vec::new();
+    let mut last = index;
+    for (position, frame) in frames.iter().enumerate().skip(index) {
+        match frame {
+            Frame::Guest {
+                component: c,
+                target: Target::Middleware(m),
+            } if *c == component => {
+                middlewares.push(*m);
+                last = position;
+            }
+            _ => break,
+        }
+    }
+    let handler = match frames.get(last + 1) {
+        Some(Frame::Handler {
+            component: c,
+            handler,
+            check: None,
+            native: None,
+        }) if *c == component => Some(*handler),
+        _ => None,
+    };
+    if handler.is_some() {
+        last += 1;
+    }
+    (last > index).then_some((
+        component,
+        LocalChain {
+            middlewares,
+            handler,
+        },
+        last,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn middleware(component: usize, index: u32) -> Frame {
+        Frame::Guest {
+            component,
+            target: Target::Middleware(index),
+        }
+    }
+
+    fn handler(component: usize, check: bool) -> Frame {
+        Frame::Handler {
+            component,
+            handler: 7,
+            check: check.then(|| ResponseCheck(Arc::new(Ok))),
+            native: None,
+        }
+    }
+
+    fn fixed() -> Frame {
+        Frame::Fixed(WitResponse {
+            status: 404,
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: super::super::bindings::Body::None,
+            compress: None,
+        })
+    }
+
+    #[test]
+    fn consecutive_frames_of_one_component_run_in_one_call() {
+        // (frames, start, expected (component, middlewares, handler, last frame))
+        type Row = (
+            Vec<Frame>,
+            usize,
+            Option<(usize, Vec<u32>, Option<u32>, usize)>,
+        );
+        let table: Vec<Row> = vec![
+            // middlewares and the handler, all in component 0
+            (
+                vec![middleware(0, 1), middleware(0, 2), handler(0, false)],
+                0,
+                Some((0, vec![1, 2], Some(7), 2)),
+            ),
+            // from the second frame on
+            (
+                vec![middleware(0, 1), middleware(0, 2), handler(0, false)],
+                1,
+                Some((0, vec![2], Some(7), 2)),
+            ),
+            // a global middleware of another component, then this component's chain
+            (
+                vec![middleware(1, 0), middleware(0, 2), handler(0, false)],
+                0,
+                None,
+            ),
+            (
+                vec![middleware(1, 0), middleware(0, 2), handler(0, false)],
+                1,
+                Some((0, vec![2], Some(7), 2)),
+            ),
+            // the handler's answer is checked by the host: it stays a frame of its own
+            (
+                vec![middleware(0, 1), middleware(0, 2), handler(0, true)],
+                0,
+                Some((0, vec![1, 2], None, 1)),
+            ),
+            (vec![middleware(0, 1), handler(0, true)], 0, None),
+            // the handler is in another component
+            (vec![middleware(0, 1), handler(1, false)], 0, None),
+            // a host answer ends the run
+            (
+                vec![middleware(0, 1), middleware(0, 3), fixed()],
+                0,
+                Some((0, vec![1, 3], None, 1)),
+            ),
+            // a handler alone is an ordinary call
+            (vec![handler(0, false)], 0, None),
+            (vec![middleware(0, 1)], 0, None),
+            (vec![], 0, None),
+        ];
+        for (row, (frames, start, want)) in table.into_iter().enumerate() {
+            let got = local_chain(&frames, start)
+                .map(|(c, chain, last)| (c, chain.middlewares, chain.handler, last));
+            assert_eq!(got, want, "row {row}");
+        }
     }
 }
