@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use wasmtime::{Config, Engine};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 /// How often the epoch advances; deadlines are counted in these ticks.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(5);
@@ -38,8 +38,43 @@ pub fn target_engine(target: &str) -> anyhow::Result<Engine> {
     Ok(Engine::new(&config)?)
 }
 
+/// The host's engine: instances come from a pool of pre-reserved slots, so instantiating is
+/// no mmap and dropping no munmap, and a slot reused by the same component keeps its
+/// copy-on-write image mapped (what makes fresh-instance mode affordable). Where the pool's
+/// address space cannot be reserved (a `ulimit -v`), instances are allocated one by one.
 fn new_engine() -> anyhow::Result<Engine> {
-    Ok(Engine::new(&config())?)
+    let mut pooled = config();
+    pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(pool()));
+    match Engine::new(&pooled) {
+        Ok(engine) => Ok(engine),
+        Err(err) => {
+            crate::log::warn(&format!(
+                "cannot reserve the instance pool ({err}); allocating instances on demand"
+            ));
+            Ok(Engine::new(&config())?)
+        }
+    }
+}
+
+/// Slots for every instance alive at once: warm ones kept per component, plus those serving
+/// requests (one per middleware hop across components). Each memory slot is address space
+/// only (4 GiB and guards, as without a pool); `StoreLimits` still caps what a component may
+/// use. A call past the pool's size fails to instantiate and is answered with a 500.
+fn pool() -> PoolingAllocationConfig {
+    const INSTANCES: u32 = 1000;
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_component_instances(INSTANCES)
+        // wasm32-wasip2 components hold a few core instances each (the program and
+        // wit-bindgen's shims), one memory and a couple of tables.
+        .total_core_instances(INSTANCES * 4)
+        .total_memories(INSTANCES)
+        .total_tables(INSTANCES * 4)
+        // Fiber stacks serve async calls only, which this host does not make; reserving
+        // and guarding them was most of the pool's start-up time.
+        .total_stacks(0);
+    // Measured: keeping a reused slot's first pages resident (zeroed by memset instead of
+    // decommitted) cost more than the page faults it saves, so it is left off.
+    pool
 }
 
 /// The settings every engine of this host shares: an artifact loads only into an engine
