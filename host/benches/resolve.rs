@@ -12,6 +12,10 @@
 mod harness;
 
 use std::hint::black_box;
+
+/// The allocator the `switchyard` binary ships with (`host/src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::Path;
 
 use serde_json::json;
