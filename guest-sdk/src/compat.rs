@@ -6,6 +6,8 @@
 //! headers, a list on VPC Lattice v2), and the query lookups read the single-value field.
 //! docs/powertools-differences.md lists every such case.
 
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use crate::request::EventSource;
@@ -14,11 +16,11 @@ use crate::request::EventSource;
 #[derive(Debug, Clone)]
 pub struct CurrentEvent {
     source: EventSource,
-    raw: Value,
+    raw: Rc<Value>,
 }
 
 impl CurrentEvent {
-    pub(crate) fn new(source: EventSource, raw: Value) -> Self {
+    pub(crate) fn new(source: EventSource, raw: Rc<Value>) -> Self {
         Self { source, raw }
     }
 

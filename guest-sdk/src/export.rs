@@ -207,6 +207,7 @@ fn request_from_wit(r: w::Request) -> Request {
         validated: r
             .validated
             .and_then(|json| serde_json::from_str(&json).ok()),
+        parsed_event: Default::default(),
         lambda_context: LambdaContext {
             request_id: r.lambda_context.request_id,
             function_name: r.lambda_context.function_name,

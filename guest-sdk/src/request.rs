@@ -61,6 +61,20 @@ pub struct Request {
     pub(crate) lambda_context: LambdaContext,
     /// The host's validated values, when the route is validated (see `wit/world.wit`).
     pub(crate) validated: Option<Value>,
+    /// The raw event, parsed on first use: middlewares and the handler of one call share it,
+    /// as Powertools' `current_event` is built once per request.
+    pub(crate) parsed_event: ParsedEvent,
+}
+
+/// The request's raw event once parsed. Two requests are equal whether or not either has
+/// parsed it: it is a cache of what the host holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ParsedEvent(std::cell::OnceCell<std::rc::Rc<Value>>);
+
+impl PartialEq for ParsedEvent {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Request {
@@ -85,6 +99,7 @@ impl Request {
             body: Vec::new(),
             lambda_context: LambdaContext::default(),
             validated: None,
+            parsed_event: ParsedEvent::default(),
         })
     }
 
@@ -162,7 +177,18 @@ impl Request {
     }
     /// The Lambda event exactly as received (`current_event.raw_event`).
     pub fn raw_event(&self) -> Value {
-        serde_json::from_str(&crate::host::raw_event()).unwrap_or(Value::Null)
+        Value::clone(&self.parsed_event())
+    }
+
+    fn parsed_event(&self) -> std::rc::Rc<Value> {
+        self.parsed_event
+            .0
+            .get_or_init(|| {
+                std::rc::Rc::new(
+                    serde_json::from_str(&crate::host::raw_event()).unwrap_or(Value::Null),
+                )
+            })
+            .clone()
     }
     /// The `requestContext` of the event (`requestContext` or `request_context`), or `null`.
     pub fn request_context(&self) -> Value {
@@ -174,7 +200,7 @@ impl Request {
     }
     /// A view of the raw event with Powertools' own per-source lookups, quirks included.
     pub fn current_event(&self) -> crate::compat::CurrentEvent {
-        crate::compat::CurrentEvent::new(self.source, self.raw_event())
+        crate::compat::CurrentEvent::new(self.source, self.parsed_event())
     }
 }
 

@@ -6,6 +6,8 @@
 //! where the suite marks a quirk, it uses `Request`'s accessors, which give the right answer.
 //! docs/powertools-differences.md lists both.
 
+use std::sync::LazyLock;
+
 use serde_json::{Map, Value, json};
 use switchyard_sdk::{
     App, BadRequestError, Cookie, CorsConfig, Error, ForbiddenError, InternalServerError, Next,
@@ -28,10 +30,15 @@ impl std::error::Error for ValueError {}
 const PNG_HEX: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63600000020001e221bc330000000049454e44ae426082";
 const SVG: &[u8] = br#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>"#;
 
-fn todos() -> Vec<Value> {
-    (0..20)
-        .map(|i| json!({"userId": 1 + i / 5, "id": i + 1, "title": format!("todo number {}", i + 1), "completed": i % 3 == 0}))
-        .collect()
+/// The reference app's module-level `TODOS`, built once per instance as Python builds it
+/// once per process.
+fn todos() -> &'static [Value] {
+    static TODOS: LazyLock<Vec<Value>> = LazyLock::new(|| {
+        (0..20)
+            .map(|i| json!({"userId": 1 + i / 5, "id": i + 1, "title": format!("todo number {}", i + 1), "completed": i % 3 == 0}))
+            .collect()
+    });
+    &TODOS
 }
 
 /// Python's `int(text)`: surrounding whitespace, a sign, and `_` between digits allowed.
@@ -55,10 +62,10 @@ fn python_int(text: &str) -> Result<i64, ValueError> {
 }
 
 /// Python's `list[:n]`.
-fn slice_to(items: Vec<Value>, n: i64) -> Vec<Value> {
+fn slice_to(items: &[Value], n: i64) -> &[Value] {
     let len = items.len() as i64;
     let end = if n < 0 { (len + n).max(0) } else { n.min(len) };
-    items.into_iter().take(end as usize).collect()
+    &items[..end as usize]
 }
 
 fn powered_by(_req: &Request, next: Next) -> Result<Response, Error> {
@@ -295,9 +302,9 @@ mod tests {
     #[test]
     fn slicing_follows_python() {
         let items: Vec<Value> = (0..5).map(|i| json!(i)).collect();
-        assert_eq!(slice_to(items.clone(), 2).len(), 2);
-        assert_eq!(slice_to(items.clone(), -1).len(), 4);
-        assert_eq!(slice_to(items.clone(), -9).len(), 0);
-        assert_eq!(slice_to(items, 99).len(), 5);
+        assert_eq!(slice_to(&items, 2).len(), 2);
+        assert_eq!(slice_to(&items, -1).len(), 4);
+        assert_eq!(slice_to(&items, -9).len(), 0);
+        assert_eq!(slice_to(&items, 99).len(), 5);
     }
 }
