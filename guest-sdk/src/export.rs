@@ -8,6 +8,7 @@ use crate::__private::wit::switchyard::handler::manifest as m;
 use crate::__private::wit::switchyard::handler::types as w;
 use crate::app::{App, Prefix};
 use crate::error::{Error, ErrorParts, ServiceError};
+use crate::fields::Fields;
 use crate::host::Next;
 use crate::request::{EventSource, LambdaContext, Request};
 use crate::response::{Body, Cookie, Response, SameSite};
@@ -200,9 +201,9 @@ fn request_from_wit(r: w::Request) -> Request {
         path: r.path,
         route_path: r.route_path,
         path_params: r.path_params,
-        headers: r.headers,
-        query: r.query,
-        cookies: r.cookies,
+        headers: Fields::from_packed(r.headers.text, r.headers.ends),
+        query: Fields::from_packed(r.query.text, r.query.ends),
+        cookies: Fields::from_packed(r.cookies.text, r.cookies.ends),
         body: r.body,
         validated: r
             .validated

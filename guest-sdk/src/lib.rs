@@ -32,6 +32,7 @@ mod compat;
 mod error;
 #[doc(hidden)]
 pub mod export;
+mod fields;
 mod handler;
 mod host;
 mod openapi;

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{BadRequestError, Error};
+use crate::fields::Fields;
 use crate::openapi::{Declare, Location};
 
 /// The Lambda event source the request came from.
@@ -54,9 +55,9 @@ pub struct Request {
     pub(crate) path: String,
     pub(crate) route_path: String,
     pub(crate) path_params: Vec<(String, String)>,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) headers: Fields,
+    pub(crate) query: Fields,
+    pub(crate) cookies: Fields,
     pub(crate) body: Vec<u8>,
     pub(crate) lambda_context: LambdaContext,
     /// The host's validated values, when the route is validated (see `wit/world.wit`).
@@ -93,9 +94,9 @@ impl Request {
             path: path.to_string(),
             route_path: path.to_string(),
             path_params: Vec::new(),
-            headers: Vec::new(),
-            query: Vec::new(),
-            cookies: Vec::new(),
+            headers: Fields::default(),
+            query: Fields::default(),
+            cookies: Fields::default(),
             body: Vec::new(),
             lambda_context: LambdaContext::default(),
             validated: None,
@@ -132,31 +133,31 @@ impl Request {
     }
     /// The last value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        last(&self.headers, |n| n.eq_ignore_ascii_case(name))
+        self.headers.last(|n| n.eq_ignore_ascii_case(name))
     }
     /// Every value of a header, in order.
     pub fn header_values(&self, name: &str) -> Vec<&str> {
-        all(&self.headers, |n| n.eq_ignore_ascii_case(name))
+        self.headers.all(|n| n.eq_ignore_ascii_case(name))
     }
     /// Every header as sent.
     pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
+        self.headers.as_pairs()
     }
     /// The last value of a query parameter.
     pub fn query(&self, name: &str) -> Option<&str> {
-        last(&self.query, |n| n == name)
+        self.query.last(|n| n == name)
     }
     /// Every value of a query parameter, in order.
     pub fn query_values(&self, name: &str) -> Vec<&str> {
-        all(&self.query, |n| n == name)
+        self.query.all(|n| n == name)
     }
     /// Every query parameter, in order.
     pub fn query_pairs(&self) -> &[(String, String)] {
-        &self.query
+        self.query.as_pairs()
     }
     /// A request cookie.
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        last(&self.cookies, |n| n == name)
+        self.cookies.last(|n| n == name)
     }
     /// The body bytes (already base64-decoded).
     pub fn body(&self) -> &[u8] {
@@ -204,22 +205,6 @@ impl Request {
     }
 }
 
-fn last(pairs: &[(String, String)], mut is: impl FnMut(&str) -> bool) -> Option<&str> {
-    pairs
-        .iter()
-        .rev()
-        .find(|(n, _)| is(n))
-        .map(|(_, v)| v.as_str())
-}
-
-fn all(pairs: &[(String, String)], mut is: impl FnMut(&str) -> bool) -> Vec<&str> {
-    pairs
-        .iter()
-        .filter(|(n, _)| is(n))
-        .map(|(_, v)| v.as_str())
-        .collect()
-}
-
 /// Builds a `Request` for tests.
 #[derive(Debug, Clone)]
 pub struct RequestBuilder(Request);
@@ -227,12 +212,12 @@ pub struct RequestBuilder(Request);
 impl RequestBuilder {
     /// Adds a header value.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.0.headers.push((name.to_string(), value.to_string()));
+        self.0.headers.push(name, value);
         self
     }
     /// Adds a query value.
     pub fn query(mut self, name: &str, value: &str) -> Self {
-        self.0.query.push((name.to_string(), value.to_string()));
+        self.0.query.push(name, value);
         self
     }
     /// Adds a path parameter.
@@ -294,10 +279,9 @@ fn from_params<T: DeserializeOwned>(object: serde_json::Map<String, Value>) -> R
     Err(last_err)
 }
 
-fn strings(pairs: &[(String, String)]) -> serde_json::Map<String, Value> {
+fn strings<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> serde_json::Map<String, Value> {
     pairs
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
         .collect()
 }
 
@@ -310,7 +294,11 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let object = match req.validated("path") {
             Some(Value::Object(validated)) => validated.clone(),
-            _ => strings(&req.path_params),
+            _ => strings(
+                req.path_params
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+            ),
         };
         from_params(object)
             .map(Path)
@@ -350,7 +338,7 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Query<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let object = match req.validated("query") {
             Some(Value::Object(validated)) => validated.clone(),
-            _ => strings(&req.query),
+            _ => strings(req.query.iter()),
         };
         serde_json::from_value(Value::Object(object))
             .map(Query)
@@ -377,7 +365,7 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Header<T> {
                 .map(|(k, v)| {
                     (
                         k.to_ascii_lowercase().replace('-', "_"),
-                        Value::String(v.clone()),
+                        Value::String(v.to_string()),
                     )
                 })
                 .collect(),
@@ -400,7 +388,7 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Cookies<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let object = match req.validated("cookie") {
             Some(Value::Object(validated)) => validated.clone(),
-            _ => strings(&req.cookies),
+            _ => strings(req.cookies.iter()),
         };
         serde_json::from_value(Value::Object(object))
             .map(Cookies)

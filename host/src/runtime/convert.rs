@@ -36,6 +36,20 @@ impl InvocationContext {
     }
 }
 
+/// Name/value pairs as `packed-fields`: every name and value in one string, and where each
+/// ends. Offsets are `u32`: a Lambda event is at most a few megabytes.
+fn pack(fields: &Fields) -> wit::PackedFields {
+    let mut text = String::with_capacity(fields.iter().map(|(n, v)| n.len() + v.len()).sum());
+    let mut ends = Vec::with_capacity(fields.len() * 2);
+    for (name, value) in fields {
+        text.push_str(name);
+        ends.push(text.len() as u32);
+        text.push_str(value);
+        ends.push(text.len() as u32);
+    }
+    wit::PackedFields { text, ends }
+}
+
 pub(crate) fn request_to_wit(
     request: &Request,
     route_path: &str,
@@ -56,9 +70,9 @@ pub(crate) fn request_to_wit(
         path: request.path.clone(),
         route_path: route_path.to_string(),
         path_params,
-        headers: request.headers.clone(),
-        query: request.query.clone(),
-        cookies: request.cookies.clone(),
+        headers: pack(&request.headers),
+        query: pack(&request.query),
+        cookies: pack(&request.cookies),
         body: request.body.clone(),
         lambda_context: wit::LambdaContext {
             request_id: context.request_id.clone(),
@@ -134,5 +148,33 @@ pub(crate) fn not_found_error() -> wit::Error {
             status: 404,
             message_json: "\"Not found\"".into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_pack_into_one_string_and_the_end_of_each_name_and_value() {
+        let pairs = |list: &[(&str, &str)]| -> Fields {
+            list.iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect()
+        };
+        let table: [(Fields, &str, &[u32]); 3] = [
+            (pairs(&[]), "", &[]),
+            (
+                pairs(&[("Accept", "*/*"), ("X-Id", ""), ("X-Id", "ü")]),
+                "Accept*/*X-IdX-Idü",
+                &[6, 9, 13, 13, 17, 19],
+            ),
+            (pairs(&[("", "v")]), "v", &[0, 1]),
+        ];
+        for (fields, text, ends) in table {
+            let packed = pack(&fields);
+            assert_eq!(packed.text, text);
+            assert_eq!(packed.ends, ends, "{fields:?}");
+        }
     }
 }
