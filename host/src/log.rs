@@ -56,9 +56,14 @@ fn threshold() -> Level {
 
 /// Writes one log line with extra fields (empty values are left out).
 pub fn emit(level: Level, message: &str, fields: &[(&str, &str)]) {
-    if level >= threshold() {
+    if enabled(level) {
         write_line(level, message, fields);
     }
+}
+
+/// True when lines of `level` are written: callers skip building a line nobody reads.
+pub fn enabled(level: Level) -> bool {
+    level >= threshold()
 }
 
 /// Writes a debug-mode trace line whatever the log level: turning debug mode on is the

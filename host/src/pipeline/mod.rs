@@ -525,6 +525,9 @@ fn access_log(
         500.. => crate::log::Level::Error,
         _ => crate::log::Level::Info,
     };
+    if !crate::log::enabled(level) {
+        return;
+    }
     let correlation_id = request
         .header_values("x-correlation-id")
         .chain(request.header_values("x-amzn-trace-id"))
