@@ -47,8 +47,11 @@ pub struct Router<T> {
     literal: [LiteralIndex; 2],
     /// The static routes with regular-expression syntax, which must still be tried in order.
     static_patterns: Vec<usize>,
-    /// Where the dynamic routes start in `ordered`.
-    first_dynamic: usize,
+    /// Dynamic routes by the first path segment their rule spells out, in matching order:
+    /// a request tries only those whose segment is its own, and `dynamic_anywhere`.
+    dynamic_by_segment: HashMap<Box<str>, Vec<usize>>,
+    /// Dynamic routes that may match whatever the first segment (`/<a>/<b>`, `.+/(x)`).
+    dynamic_anywhere: Vec<usize>,
 }
 
 /// Path → (method, position in `ordered`) in matching order.
@@ -75,11 +78,23 @@ impl<T> Router<T> {
                 }
             }
         }
+        let mut dynamic_by_segment: HashMap<Box<str>, Vec<usize>> = HashMap::new();
+        let mut dynamic_anywhere = Vec::new();
+        for (position, route) in ordered.iter().enumerate().skip(first_dynamic) {
+            match route.compiled.first_segment() {
+                Some(segment) => dynamic_by_segment
+                    .entry(segment.into())
+                    .or_default()
+                    .push(position),
+                None => dynamic_anywhere.push(position),
+            }
+        }
         Self {
             ordered,
             literal,
             static_patterns,
-            first_dynamic,
+            dynamic_by_segment,
+            dynamic_anywhere,
         }
     }
 
@@ -128,8 +143,28 @@ impl<T> Router<T> {
                 params: Vec::new(),
             });
         }
-        (self.first_dynamic..self.ordered.len())
-            .find_map(|position| self.try_route(position, method, path, tolerant))
+        let segment = path
+            .strip_prefix('/')
+            .map(|rest| rest.split('/').next().unwrap_or_default());
+        let same_segment = segment
+            .and_then(|s| self.dynamic_by_segment.get(s))
+            .map_or(&[][..], Vec::as_slice);
+        // Both lists are in matching order: merged, they are every candidate in that order.
+        let (mut these, mut anywhere) = (
+            same_segment.iter().peekable(),
+            self.dynamic_anywhere.iter().peekable(),
+        );
+        loop {
+            let position = match (these.peek(), anywhere.peek()) {
+                (Some(&&a), Some(&&b)) if a < b => these.next(),
+                (_, Some(_)) => anywhere.next(),
+                (Some(_), None) => these.next(),
+                (None, None) => return None,
+            };
+            if let Some(found) = position.and_then(|&p| self.try_route(p, method, path, tolerant)) {
+                return Some(found);
+            }
+        }
     }
 
     fn try_route(

@@ -119,6 +119,20 @@ impl CompiledRule {
         }
     }
 
+    /// The first path segment every path this rule matches begins with (`todos` for
+    /// `/todos/<id>`), when the rule spells it out: a router can then skip the rule for
+    /// paths that begin otherwise. `None` for a rule that starts with a parameter or with
+    /// regular-expression syntax, or whose first segment runs into a parameter (`/v<n>/x`).
+    pub fn first_segment(&self) -> Option<&str> {
+        let Matcher::Plain { exact, .. } = &self.matcher else {
+            return None;
+        };
+        match exact.first() {
+            Some(Piece::Literal(text)) => text.strip_prefix('/')?.split_once('/').map(|(s, _)| s),
+            _ => None,
+        }
+    }
+
     /// For a rule without parameters or regular-expression syntax, the one path it matches
     /// (trailing slashes trimmed when `tolerate_trailing_slashes`), so a router can look it
     /// up instead of trying it.

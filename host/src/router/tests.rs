@@ -243,3 +243,84 @@ fn literal_and_pattern_static_routes_keep_registration_order() {
     }
     .run();
 }
+
+/// The router's indexes (literal static paths, dynamic routes by first segment) must pick
+/// the route a plain scan in matching order picks, for every path.
+#[test]
+fn indexed_lookup_picks_what_a_scan_in_order_picks() {
+    let rules = [
+        ("GET", "/todos"),
+        ("GET", "/todos/<id>"),
+        ("POST", "/todos/<id>"),
+        ("GET", "/todos/<id>/items/<item>"),
+        ("GET", "/<a>/<b>"),
+        ("GET", "/users/<id>"),
+        ("GET", "/users/me"),
+        ("GET", "/v<version>/x"),
+        ("GET", "/files/(.+)"),
+        ("GET", "/todos/(special|other)"),
+        ("GET", "/api.+"),
+        ("GET", "/"),
+        ("GET", "/users/<id>/"),
+    ];
+    let entries: Vec<_> = rules
+        .iter()
+        .map(|(method, rule)| RouteEntry {
+            method: method.to_string(),
+            rule: rule.to_string(),
+            compiled: compile(rule).unwrap(),
+            value: format!("{method} {rule}"),
+        })
+        .collect();
+    let router = Router::new(entries);
+    let scan = |method: &str, path: &str, source: EventSource| {
+        router
+            .routes()
+            .iter()
+            .filter(|r| r.method.eq_ignore_ascii_case(method))
+            .find_map(|r| {
+                let params = r
+                    .compiled
+                    .matches(path, source.tolerates_trailing_slash())?;
+                Some((r.value.clone(), params))
+            })
+    };
+    let paths = [
+        "",
+        "/",
+        "//",
+        "/todos",
+        "/todos/",
+        "/todos/5",
+        "/todos/5/",
+        "/todos/special",
+        "/todos/5/items/6",
+        "/users/me",
+        "/users/7",
+        "/users/7/",
+        "/users",
+        "/v2/x",
+        "/v/x",
+        "/files/a/b",
+        "/api",
+        "/apiv1",
+        "/x/y",
+        "/x/y/z",
+        "todos/5",
+        "/TODOS/5",
+    ];
+    for source in [HttpV2, RestV1] {
+        for method in ["GET", "post", "DELETE"] {
+            for path in paths {
+                let got = router
+                    .at(method, path, source)
+                    .map(|m| (m.value.clone(), m.params));
+                assert_eq!(
+                    got,
+                    scan(method, path, source),
+                    "{method} {path} on {source}"
+                );
+            }
+        }
+    }
+}
