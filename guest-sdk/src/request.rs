@@ -70,7 +70,7 @@ pub struct Request {
 /// The request's raw event once parsed. Two requests are equal whether or not either has
 /// parsed it: it is a cache of what the host holds.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ParsedEvent(std::cell::OnceCell<std::rc::Rc<Value>>);
+pub(crate) struct ParsedEvent(std::cell::OnceCell<std::rc::Rc<crate::compat::EventView>>);
 
 impl PartialEq for ParsedEvent {
     fn eq(&self, _: &Self) -> bool {
@@ -178,16 +178,14 @@ impl Request {
     }
     /// The Lambda event exactly as received (`current_event.raw_event`).
     pub fn raw_event(&self) -> Value {
-        Value::clone(&self.parsed_event())
+        self.parsed_event().full().clone()
     }
 
-    fn parsed_event(&self) -> std::rc::Rc<Value> {
+    fn parsed_event(&self) -> std::rc::Rc<crate::compat::EventView> {
         self.parsed_event
             .0
             .get_or_init(|| {
-                std::rc::Rc::new(
-                    serde_json::from_str(&crate::host::raw_event()).unwrap_or(Value::Null),
-                )
+                std::rc::Rc::new(crate::compat::EventView::new(crate::host::raw_event()))
             })
             .clone()
     }
