@@ -65,8 +65,8 @@ pub(super) enum Json<'a> {
     Object(Object<'a>),
 }
 
-/// A JSON object's members in the event's order. A key sent twice keeps both members;
-/// [`Object::get`] answers with the last, as `serde_json` would.
+/// A JSON object's members in the event's order. A key sent twice is one member, where it
+/// first came, with the last value, as `serde_json` and Python's `json` read it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(super) struct Object<'a>(Vec<(Cow<'a, str>, Json<'a>)>);
 
@@ -106,9 +106,9 @@ impl<'a> Json<'a> {
 }
 
 impl<'a> Object<'a> {
-    /// The value of `key`, the last one if the key was sent twice.
+    /// The value of `key`.
     pub(super) fn get(&self, key: &str) -> Option<&Json<'a>> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     pub(super) fn contains_key(&self, key: &str) -> bool {
@@ -188,7 +188,11 @@ fn visit_object<'de, A: MapAccess<'de>>(
     mut map: A,
     member: impl Fn(&str) -> Member,
 ) -> Result<Object<'de>, A::Error> {
-    let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
+    let mut members: Vec<(Cow<'de, str>, Json<'de>)> =
+        Vec::with_capacity(map.size_hint().unwrap_or(8));
+    // One bit per key signature seen: only a key whose bit is set can be a repeat, so the
+    // common case (no repeats) never compares keys.
+    let mut seen = 0u64;
     while let Some(key) = map.next_key::<Key<'de>>()? {
         let value = match member(&key.0) {
             Member::Keep => map.next_value::<Json<'de>>()?,
@@ -198,9 +202,25 @@ fn visit_object<'de, A: MapAccess<'de>>(
             }
             Member::Context => map.next_value_seed(Context)?,
         };
+        let bit = 1u64 << (signature(&key.0) % 64);
+        if seen & bit != 0
+            && let Some(slot) = members.iter_mut().find(|(k, _)| *k == key.0)
+        {
+            slot.1 = value;
+            continue;
+        }
+        seen |= bit;
         members.push((key.0, value));
     }
     Ok(Object(members))
+}
+
+/// A cheap summary of a key: equal keys have equal signatures.
+fn signature(key: &str) -> usize {
+    let bytes = key.as_bytes();
+    let first = bytes.first().copied().unwrap_or_default() as usize;
+    let last = bytes.last().copied().unwrap_or_default() as usize;
+    bytes.len().wrapping_mul(31) ^ first.wrapping_mul(7) ^ last
 }
 
 /// A member name, borrowed unless it holds escapes.
@@ -321,10 +341,39 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_key_answers_with_its_last_value() {
-        let object = parse(r#"{"a": "1", "b": "2", "a": "3"}"#).unwrap().unwrap();
-        assert_eq!(object.get("a").unwrap().as_str(), Some("3"));
-        assert!(object.contains_key("b"));
+    fn a_repeated_key_is_one_member_in_its_first_place_with_its_last_value() {
+        let object = parse(r#"{"a": "1", "b": "2", "a": "3", "c": {"x": 1, "x": null}}"#)
+            .unwrap()
+            .unwrap();
+        let members: Vec<_> = object.iter().map(|(k, v)| (k, v.clone())).collect();
+        assert_eq!(members[0], ("a", Json::String("3".into())));
+        assert_eq!(members[1].0, "b");
+        assert_eq!(members.len(), 3);
+        let inner = object.get("c").unwrap().as_object().unwrap();
+        assert_eq!(inner.iter().collect::<Vec<_>>(), [("x", &Json::Null)]);
+    }
+
+    #[test]
+    fn many_keys_with_repeats_read_as_serde_json_reads_them() {
+        // Far more keys than signature bits, so signatures collide and repeats are found
+        // among them.
+        let mut text = String::from("{");
+        for i in 0..300 {
+            text.push_str(&format!("\"key-{}\": \"{i}\",", i % 170));
+        }
+        text.push_str("\"end\": \"!\"}");
+        let expected: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&text).unwrap();
+        let object = parse(&text).unwrap().unwrap();
+        let got: Vec<_> = object
+            .iter()
+            .map(|(k, v)| (k, v.as_str().unwrap()))
+            .collect();
+        let want: Vec<_> = expected
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]
