@@ -165,6 +165,12 @@ fn plain_pieces(rule: &str) -> Option<Vec<Piece>> {
     for (index, part) in marked.split('\0').enumerate() {
         let is_param = index % 2 == 1;
         if is_param {
+            // A name the regex engine refuses (`<1>`, a name used twice) is left to it, so
+            // the rule fails to load as it does in Powertools.
+            let taken = pieces.iter().any(|p| *p == Piece::Param(part.to_string()));
+            if taken || part.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
             pieces.push(Piece::Param(part.to_string()));
         } else if part.contains(METACHARACTERS) {
             return None;
