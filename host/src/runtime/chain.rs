@@ -273,6 +273,9 @@ impl Invocation {
 /// them (no response check). Every hop through the host copies the whole request into a
 /// fresh instance, so a chain run within the guest saves one call per frame. `None` when
 /// fewer than two frames qualify; else the component, the chain and its last frame.
+///
+/// The host's response limits apply to what crosses back to it: a handler's answer that a
+/// middleware of the same component replaces is never seen by the host.
 fn local_chain(frames: &[Frame], index: usize) -> Option<(usize, LocalChain, usize)> {
     let Some(&Frame::Guest {
         component,

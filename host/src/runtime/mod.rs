@@ -119,6 +119,9 @@ pub struct Runtime {
     settings: RuntimeSettings,
 }
 
+/// The most warm instances kept per component between requests.
+const MAX_IDLE_INSTANCES: usize = 64;
+
 impl Runtime {
     /// Loads, links and pre-instantiates every component and reads its manifest.
     pub fn load(
@@ -137,7 +140,7 @@ impl Runtime {
                 .with_context(|| format!("component `{}` cannot be loaded", source.name))?;
             let pre = linker.instantiate_pre(&component).map_err(anyhow::Error::from).with_context(|| {
                 format!(
-                    "component `{}` does not fit this host's WIT (switchyard:handler@0.1.0); rebuild it against this SDK",
+                    "component `{}` does not fit this host's WIT (switchyard:handler@0.2.0); rebuild it against this SDK",
                     source.name
                 )
             })?;
@@ -245,10 +248,13 @@ impl Runtime {
         match result {
             Ok(answer) => {
                 if !self.settings.fresh_instances {
-                    slot.idle
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(instance);
+                    let mut idle = slot.idle.lock().unwrap_or_else(|p| p.into_inner());
+                    // Past this many, a burst's extra instances are dropped rather than
+                    // kept: they would hold memory and pool slots that other components'
+                    // instances may need.
+                    if idle.len() < MAX_IDLE_INSTANCES {
+                        idle.push(instance);
+                    }
                 }
                 Ok(answer)
             }
