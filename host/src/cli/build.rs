@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use indicatif::ProgressDrawTarget;
 
-use self::cargo::{BuildEvent, Metadata, WASM_TARGET};
+use self::cargo::{Metadata, WASM_TARGET};
 use self::progress::{BuildProgress, PlannedComponent};
 use crate::bundle::{Bundle, BundleManifest, MANIFEST_FILE};
 
@@ -49,14 +49,19 @@ impl BuildCommand {
             .out
             .unwrap_or_else(|| tidy_join(&self.dir, "target/bundle"));
 
-        let metadata = Metadata::read(&cargo_toml)?;
+        // Only the bars need the metadata: without it each bar counts every package.
+        let metadata = Metadata::read(&cargo_toml)
+            .inspect_err(|err| {
+                crate::log::warn(&format!("{err:#}; the progress bars count every crate"))
+            })
+            .ok();
         let planned = project
             .manifest
             .components
             .iter()
             .map(|entry| PlannedComponent {
                 name: entry.name.clone(),
-                packages: metadata.packages_of(&entry.file),
+                packages: metadata.as_ref().and_then(|m| m.packages_of(&entry.file)),
             })
             .collect();
         let mut progress = BuildProgress::new(planned, ProgressDrawTarget::stderr());
@@ -87,13 +92,13 @@ fn build_bundle(
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     let color = std::io::stderr().is_terminal();
-    let artifacts = cargo::build(cargo_toml, color, |event| match event {
-        BuildEvent::Compiled {
-            package_id,
-            crate_name,
-        } => progress.compiled(package_id, crate_name),
-        BuildEvent::Stderr(line) => progress.println(line),
-    })?;
+    let printer = progress.printer();
+    let artifacts = cargo::build(
+        cargo_toml,
+        color,
+        |package_id, crate_name| progress.compiled(package_id, crate_name),
+        move |line| printer.println(line),
+    )?;
     progress.compiled_all();
     progress.println(&format!(
         "compiled {} component(s) for {WASM_TARGET} in {:.1} s",

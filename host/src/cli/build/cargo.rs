@@ -13,17 +13,6 @@ use serde::Deserialize;
 /// The target every component is built for.
 pub(super) const WASM_TARGET: &str = "wasm32-wasip2";
 
-/// What `cargo build` reports while it runs.
-pub(super) enum BuildEvent<'a> {
-    /// A package's target was compiled (or found fresh).
-    Compiled {
-        package_id: &'a str,
-        crate_name: &'a str,
-    },
-    /// A line cargo wrote on stderr: a rendered diagnostic or cargo's own error.
-    Stderr(&'a str),
-}
-
 /// The subset of `cargo metadata --format-version 1` read here.
 #[derive(Debug, Deserialize)]
 pub(super) struct Metadata {
@@ -126,12 +115,15 @@ impl Metadata {
     }
 }
 
-/// Runs `cargo build --release --target wasm32-wasip2` on the manifest, reporting each
-/// compiled package and each stderr line to `report`, and returns the `.wasm` files it made.
+/// Runs `cargo build --release --target wasm32-wasip2` on the manifest and returns the
+/// `.wasm` files it made. Each compiled package goes to `compiled` (package id, crate name)
+/// as cargo reports it; each line cargo writes on stderr (its rendered diagnostics and
+/// errors) goes to `stderr` the moment it is written, from a thread of its own.
 pub(super) fn build(
     cargo_toml: &Path,
     color: bool,
-    mut report: impl FnMut(BuildEvent<'_>),
+    mut compiled: impl FnMut(&str, &str),
+    stderr: impl Fn(&str) + Send + 'static,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let mut child = Command::new(cargo())
         .args(["build", "--release", "--quiet", "--target", WASM_TARGET])
@@ -148,55 +140,60 @@ pub(super) fn build(
         .spawn()
         .with_context(cargo_missing)?;
 
-    // Cargo's stderr is read on its own thread so neither pipe can fill and stall cargo;
-    // its lines come back here to be printed in order with the bars.
-    let (stderr_lines, from_stderr) = std::sync::mpsc::channel::<String>();
-    let stderr = child.stderr.take().context("cargo's stderr")?;
+    // Cargo's stderr (`--quiet`: its errors and rendered warnings) is read on its own thread,
+    // so neither pipe can fill and stall cargo and each line shows as it is written.
+    let cargo_stderr = child.stderr.take().context("cargo's stderr")?;
     let stderr_reader = std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
+        for line in std::io::BufReader::new(cargo_stderr)
             .lines()
             .map_while(Result::ok)
         {
-            if stderr_lines.send(line).is_err() {
-                break;
-            }
+            stderr(&line);
         }
     });
 
-    let mut artifacts = Vec::new();
+    let read = read_artifacts(&mut child, &mut compiled);
+    if read.is_err() {
+        // Nobody reads cargo's output any more: stop it rather than leave it running.
+        let _ = child.kill();
+    }
+    let status = child.wait().context("cargo did not finish")?;
+    // The reader ends when cargo closes stderr; every line is printed by then.
+    let _ = stderr_reader.join();
+    let artifacts = read?;
+    if !status.success() {
+        anyhow::bail!(
+            "`cargo build --target {WASM_TARGET}` failed (its errors are above){}",
+            missing_target_hint()
+        );
+    }
+    Ok(artifacts)
+}
+
+/// Reads cargo's JSON messages: the `.wasm` files it made, each compiled package reported.
+fn read_artifacts(
+    child: &mut std::process::Child,
+    compiled: &mut impl FnMut(&str, &str),
+) -> anyhow::Result<Vec<PathBuf>> {
     let stdout = child.stdout.take().context("cargo's stdout")?;
+    let mut artifacts = Vec::new();
     for line in std::io::BufReader::new(stdout).lines() {
         let line = line.context("cannot read cargo's output")?;
-        for err_line in from_stderr.try_iter() {
-            report(BuildEvent::Stderr(&err_line));
-        }
         let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
             continue;
         };
         if message["reason"] != "compiler-artifact" {
             continue;
         }
-        report(BuildEvent::Compiled {
-            package_id: message["package_id"].as_str().unwrap_or_default(),
-            crate_name: message["target"]["name"].as_str().unwrap_or_default(),
-        });
+        compiled(
+            message["package_id"].as_str().unwrap_or_default(),
+            message["target"]["name"].as_str().unwrap_or_default(),
+        );
         for file in message["filenames"].as_array().into_iter().flatten() {
             if let Some(file) = file.as_str().filter(|f| f.ends_with(".wasm")) {
                 artifacts.push(PathBuf::from(file));
             }
         }
-    }
-    let status = child.wait().context("cargo did not finish")?;
-    // The reader ends when cargo closes stderr; then every line it read is in the channel.
-    let _ = stderr_reader.join();
-    for err_line in from_stderr.try_iter() {
-        report(BuildEvent::Stderr(&err_line));
-    }
-    if !status.success() {
-        anyhow::bail!(
-            "`cargo build --target {WASM_TARGET}` failed (its errors are above){}",
-            missing_target_hint()
-        );
     }
     Ok(artifacts)
 }

@@ -25,6 +25,22 @@ struct ComponentBar {
     compiled: HashSet<String>,
 }
 
+/// Prints lines above a build's bars; cloned into the thread that reads cargo's stderr.
+#[derive(Clone)]
+pub(super) struct Printer(MultiProgress);
+
+impl Printer {
+    /// Prints `line` above the bars (cargo's errors and warnings), or plainly when hidden.
+    pub(super) fn println(&self, line: &str) {
+        if self.0.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            // Printing only fails when the terminal is gone; the line is lost with it.
+            let _ = self.0.println(line);
+        }
+    }
+}
+
 /// A component to show: its name and the packages its crate is built from.
 pub(super) struct PlannedComponent {
     pub(super) name: String,
@@ -121,14 +137,14 @@ impl BuildProgress {
         }
     }
 
-    /// Prints `line` above the bars (cargo's errors and warnings), or plainly when hidden.
+    /// Prints `line` above the bars, or plainly when they are hidden.
     pub(super) fn println(&self, line: &str) {
-        if self.multi.is_hidden() {
-            eprintln!("{line}");
-        } else {
-            // Printing only fails when the terminal is gone; the line is lost with it.
-            let _ = self.multi.println(line);
-        }
+        self.printer().println(line);
+    }
+
+    /// A handle that prints above the bars from another thread (cargo's stderr reader).
+    pub(super) fn printer(&self) -> Printer {
+        Printer(self.multi.clone())
     }
 
     /// The bar's position and length for component `index`, for tests.
