@@ -17,19 +17,23 @@ struct RouteTest {
     cases: &'static [Case],
 }
 
+/// A router over `(method, rule)` rows, each route's value being `"METHOD rule"`.
+fn router(routes: &[(&str, &str)]) -> Router<String> {
+    let entries = routes
+        .iter()
+        .map(|(method, rule)| RouteEntry {
+            method: method.to_string(),
+            rule: rule.to_string(),
+            compiled: compile(rule).unwrap(),
+            value: format!("{method} {rule}"),
+        })
+        .collect();
+    Router::new(entries)
+}
+
 impl RouteTest {
     fn run(&self) {
-        let entries = self
-            .routes
-            .iter()
-            .map(|(method, rule)| RouteEntry {
-                method: method.to_string(),
-                rule: rule.to_string(),
-                compiled: compile(rule).unwrap(),
-                value: format!("{method} {rule}"),
-            })
-            .collect();
-        let router = Router::new(entries);
+        let router = router(self.routes);
         for (method, path, source, want, params) in self.cases {
             let got = router.at(method, path, *source);
             assert_eq!(
@@ -266,16 +270,7 @@ fn indexed_lookup_picks_what_a_scan_in_order_picks() {
         ("GET", "/"),
         ("GET", "/users/<id>/"),
     ];
-    let entries: Vec<_> = rules
-        .iter()
-        .map(|(method, rule)| RouteEntry {
-            method: method.to_string(),
-            rule: rule.to_string(),
-            compiled: compile(rule).unwrap(),
-            value: format!("{method} {rule}"),
-        })
-        .collect();
-    let router = Router::new(entries);
+    let router = router(&rules);
     let scan = |method: &str, path: &str, source: EventSource| {
         router
             .routes()
