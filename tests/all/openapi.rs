@@ -112,13 +112,22 @@ fn the_oauth2_redirect_page_is_served() {
 #[test]
 fn a_named_stage_becomes_the_server() {
     let host = TestHost::shared("conformance-validated");
-    let event = get(
-        "/swagger",
-        Some(json!({"format": "json"})),
-        json!({"requestContext": {"requestId": "r-2", "stage": "dev", "path": "/dev/swagger"}}),
-    );
-    let doc: Value = serde_json::from_str(&body_text(&host.invoke(&event))).unwrap();
-    assert_eq!(doc["servers"], json!([{"url": "/dev"}]));
+    let servers = |stage: Option<&str>| {
+        let context = match stage {
+            Some(stage) => json!({"requestContext": {"requestId": "r-2", "stage": stage,
+                "path": format!("/{stage}/swagger")}}),
+            None => json!({}),
+        };
+        let event = get("/swagger", Some(json!({"format": "json"})), context);
+        let doc: Value = serde_json::from_str(&body_text(&host.invoke(&event))).unwrap();
+        doc["servers"].clone()
+    };
+    // Each stage's document is built once and kept: asking in turn must not mix them up.
+    for _ in 0..2 {
+        assert_eq!(servers(Some("dev")), json!([{"url": "/dev"}]));
+        assert_eq!(servers(None), json!([{"url": "/"}]));
+        assert_eq!(servers(Some("prod")), json!([{"url": "/prod"}]));
+    }
 }
 
 #[test]

@@ -98,6 +98,9 @@ pub struct Pipeline {
     app_spec: Arc<AppSpec>,
     /// Swagger UI, when the app enables it.
     swagger: Option<SwaggerPage>,
+    /// The Swagger route's document, as served, per base path (the API Gateway stage):
+    /// built on the first request for it, not on every one.
+    swagger_documents: std::sync::Mutex<std::collections::HashMap<String, Arc<str>>>,
 }
 
 /// A component's place in the API: its optional mount prefix (`include_router(prefix=)`).
@@ -294,6 +297,7 @@ impl Pipeline {
             cors_methods: cors_methods.join(","),
             app_spec: Arc::new(app_spec),
             swagger,
+            swagger_documents: Default::default(),
         };
         // An undeclared security scheme is a configuration error: refuse it at load.
         pipeline.openapi_document("")?;

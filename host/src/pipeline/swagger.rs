@@ -2,10 +2,13 @@
 //! document, `?format=oauth2-redirect` the OAuth2 redirect page. Powertools registers it as a
 //! route, so it matches only where no route of the app does.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::Pipeline;
 use crate::event::EventSource;
+use crate::openapi::DocumentError;
 use crate::request::Request;
 use crate::runtime::{WitBody, WitResponse};
 
@@ -35,18 +38,15 @@ impl Pipeline {
         let (content_type, body) = match format {
             Some("oauth2-redirect") => ("text/html", swagger.oauth2_redirect()),
             other => {
-                let document = match self.openapi_document(&base_path(request)) {
-                    Ok(document) => document,
+                let json = match self.swagger_document(&base_path(request)) {
+                    Ok(json) => json,
                     Err(err) => {
                         crate::log::error(&format!("cannot build the OpenAPI document: {err}"));
                         return None;
                     }
                 };
-                let json = serde_json::to_string_pretty(&document)
-                    .unwrap_or_default()
-                    .replace("</", "<\\/");
                 match other {
-                    Some("json") => ("application/json", json),
+                    Some("json") => ("application/json", json.to_string()),
                     _ => ("text/html", swagger.html(&json)),
                 }
             }
@@ -59,6 +59,31 @@ impl Pipeline {
             compress: None,
         };
         Some((answer, swagger.compress))
+    }
+}
+
+impl Pipeline {
+    /// The OpenAPI document for `base_path` as the Swagger route serves it (pretty, with
+    /// `</` escaped so the page can embed it), built once per base path. Stages are few; past
+    /// a handful of them, documents are built per request rather than kept.
+    fn swagger_document(&self, base_path: &str) -> Result<Arc<str>, DocumentError> {
+        const MAX_KEPT: usize = 16;
+        let mut kept = self
+            .swagger_documents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(json) = kept.get(base_path) {
+            return Ok(json.clone());
+        }
+        let document = self.openapi_document(base_path)?;
+        let json: Arc<str> = serde_json::to_string_pretty(&document)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
+            .into();
+        if kept.len() < MAX_KEPT {
+            kept.insert(base_path.to_string(), json.clone());
+        }
+        Ok(json)
     }
 }
 
