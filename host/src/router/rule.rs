@@ -57,8 +57,10 @@ pub struct RuleError {
 }
 
 /// Compiles a Powertools rule.
+///
+/// The rule is compiled as written: Powertools shows an empty rule as `/` (`Route.path`)
+/// but matches it as `^$`, so `""` answers `/` only where trailing slashes are tolerated.
 pub fn compile(rule: &str) -> Result<CompiledRule, RuleError> {
-    let rule = if rule.trim().is_empty() { "/" } else { rule };
     let trimmed = rule.trim_end_matches('/');
     if let (Some(exact), Some(trimmed)) = (plain_pieces(rule), plain_pieces(trimmed)) {
         let dynamic = exact.iter().any(|p| matches!(p, Piece::Param(_)));

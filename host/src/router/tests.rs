@@ -251,6 +251,21 @@ fn literal_and_pattern_static_routes_keep_registration_order() {
     .run();
 }
 
+#[test]
+fn an_empty_rule_matches_as_written() {
+    RouteTest {
+        routes: &[("GET", "")],
+        cases: &[
+            ("GET", "", HttpV2, Some("GET "), &[]),
+            ("GET", "/", HttpV2, None, &[]),
+            ("GET", "/", RestV1, Some("GET "), &[]),
+            ("GET", "", RestV1, Some("GET "), &[]),
+            ("GET", "//", RestV1, Some("GET "), &[]),
+        ],
+    }
+    .run();
+}
+
 /// The router's indexes (literal static paths, dynamic routes by first segment) must pick
 /// the route a plain scan in matching order picks, for every path.
 #[test]
