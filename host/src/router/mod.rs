@@ -113,19 +113,27 @@ impl<T> Router<T> {
     /// The first route matching `method` (compared upper-cased) and `path`.
     pub fn at(&self, method: &str, path: &str, source: EventSource) -> Option<Match<'_, T>> {
         let tolerant = source.tolerates_trailing_slash();
-        let key = if tolerant {
-            path.trim_end_matches('/')
-        } else {
-            path
-        };
-        let literal = self.literal[usize::from(tolerant)]
-            .get(key)
-            .and_then(|routes| {
+        let index = &self.literal[usize::from(tolerant)];
+        let lookup = |path: &str| {
+            let key = if tolerant {
+                path.trim_end_matches('/')
+            } else {
+                path
+            };
+            index.get(key).and_then(|routes| {
                 routes
                     .iter()
                     .find(|(m, _)| m.eq_ignore_ascii_case(method))
                     .map(|&(_, position)| position)
-            });
+            })
+        };
+        // A rule's end matches before a final newline too (Python's `$`): `/hello\n` is
+        // `/hello`'s as well as a literal `/hello\n`'s, whichever was registered first.
+        let without_newline = path.strip_suffix('\n').and_then(lookup);
+        let literal = match (lookup(path), without_newline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         // A static pattern registered before the literal match still comes first.
         let earlier_pattern = self
             .static_patterns

@@ -56,6 +56,9 @@ pub struct RuleError {
     pub reason: String,
 }
 
+/// Python's `$`: the end of the text, or just before a newline that ends it.
+const END: &str = r"\n?\z";
+
 /// Compiles a Powertools rule.
 ///
 /// The rule is compiled as written: Powertools shows an empty rule as `/` (`Route.path`)
@@ -69,8 +72,8 @@ pub fn compile(rule: &str) -> Result<CompiledRule, RuleError> {
             dynamic,
         });
     }
-    let exact = build(&format!("^{}$", substitute_params(rule)), rule)?;
-    let slash_tolerant = build(&format!("^{}/*$", substitute_params(trimmed)), rule)?;
+    let exact = build(&format!("^{}{END}", substitute_params(rule)), rule)?;
+    let slash_tolerant = build(&format!("^{}/*{END}", substitute_params(trimmed)), rule)?;
     let dynamic = exact.captures_len() > 1;
     Ok(CompiledRule {
         matcher: Matcher::Pattern {
@@ -211,6 +214,8 @@ fn match_pieces(
             }
         }
     }
+    // Python's `$` also matches just before a final newline.
+    let rest = rest.strip_suffix('\n').unwrap_or(rest);
     let done = match tolerate_trailing_slashes {
         true => rest.bytes().all(|b| b == b'/'),
         false => rest.is_empty(),
@@ -312,8 +317,8 @@ mod tests {
     /// before plain rules got their own matcher.
     fn reference(rule: &str, tolerant: bool) -> Regex {
         let body = match tolerant {
-            true => format!("^{}/*$", substitute_params(rule.trim_end_matches('/'))),
-            false => format!("^{}$", substitute_params(rule)),
+            true => format!("^{}/*{END}", substitute_params(rule.trim_end_matches('/'))),
+            false => format!("^{}{END}", substitute_params(rule)),
         };
         build(&body, rule).unwrap()
     }
@@ -374,6 +379,10 @@ mod tests {
             "/ü/ann",
             "/u/ann",
             "/todos/5\n",
+            "/hello\n",
+            "/hello/\n",
+            "/hello\n\n",
+            "/todos/5\n/",
         ];
         let mut plain = 0;
         for rule in rules {

@@ -266,6 +266,26 @@ fn an_empty_rule_matches_as_written() {
     .run();
 }
 
+#[test]
+fn the_end_of_a_rule_matches_before_a_final_newline_as_in_python() {
+    RouteTest {
+        routes: &[("GET", "/hello"), ("GET", "/todos/<id>")],
+        cases: &[
+            ("GET", "/hello\n", HttpV2, Some("GET /hello"), &[]),
+            ("GET", "/hello/\n", RestV1, Some("GET /hello"), &[]),
+            ("GET", "/hello\n\n", HttpV2, None, &[]),
+            (
+                "GET",
+                "/todos/5\n",
+                HttpV2,
+                Some("GET /todos/<id>"),
+                &[("id", "5")],
+            ),
+        ],
+    }
+    .run();
+}
+
 /// The router's indexes (literal static paths, dynamic routes by first segment) must pick
 /// the route a plain scan in matching order picks, for every path.
 #[test]
@@ -315,6 +335,10 @@ fn indexed_lookup_picks_what_a_scan_in_order_picks() {
         "/v2/x",
         "/v/x",
         "/files/a/b",
+        "/todos\n",
+        "/users/me\n",
+        "/users/me/\n",
+        "/\n",
         "/api",
         "/apiv1",
         "/x/y",
