@@ -201,30 +201,37 @@ fn outbound_http_reaches_an_allowed_upstream_and_nothing_else() {
     );
 }
 
-#[test]
-fn an_allowed_host_on_another_port_is_still_refused() {
-    let example = bundle_dir("outbound-http");
+/// `examples/outbound-http` allowed to reach `allowed` only, asked for a quote from
+/// `upstream`: the call must be refused with a 502. The error body and the host's log.
+fn refused_quote(name: &str, allowed: &str, upstream: &str) -> (Value, String) {
     let bundle = ScratchBundle::new(
-        "outbound-port",
+        name,
         &json!({"components": [{
             "name": "quotes",
             "file": "outbound_http.wasm",
             "env": ["UPSTREAM_URL"],
-            "allowed_hosts": ["http://127.0.0.1:1"],
+            "allowed_hosts": [allowed],
         }]}),
-        &[example.join("outbound_http.wasm")],
+        &[bundle_dir("outbound-http").join("outbound_http.wasm")],
     );
-    // Lambda's Runtime API listens on 127.0.0.1:9001; nothing needs to listen for the refusal.
     let (status, responses, stderr) = bundle.invoke(
         &[rest_event("GET", "/quote", &[])],
-        &[(
-            "UPSTREAM_URL",
-            "http://127.0.0.1:9001/2018-06-01/runtime/invocation/next",
-        )],
+        &[("UPSTREAM_URL", upstream)],
     );
     assert!(status.success(), "{stderr}");
     let (status, body) = status_and_body(&responses[0]);
     assert_eq!(status, 502, "{body}");
+    (body, stderr)
+}
+
+#[test]
+fn an_allowed_host_on_another_port_is_still_refused() {
+    // Lambda's Runtime API listens on 127.0.0.1:9001; nothing needs to listen for the refusal.
+    let (body, _) = refused_quote(
+        "outbound-port",
+        "http://127.0.0.1:1",
+        "http://127.0.0.1:9001/2018-06-01/runtime/invocation/next",
+    );
     assert!(
         body["message"]
             .as_str()
@@ -236,27 +243,12 @@ fn an_allowed_host_on_another_port_is_still_refused() {
 
 #[test]
 fn an_allowed_name_that_resolves_to_loopback_is_refused() {
-    let bundle = ScratchBundle::new(
-        "outbound-localhost",
-        &json!({"components": [{
-            "name": "quotes",
-            "file": "outbound_http.wasm",
-            "env": ["UPSTREAM_URL"],
-            "allowed_hosts": ["http://localhost:9001"],
-        }]}),
-        &[bundle_dir("outbound-http").join("outbound_http.wasm")],
-    );
     // Where Lambda's Runtime API listens: refused before any connection is made.
-    let (status, responses, stderr) = bundle.invoke(
-        &[rest_event("GET", "/quote", &[])],
-        &[(
-            "UPSTREAM_URL",
-            "http://localhost:9001/2018-06-01/runtime/invocation/next",
-        )],
+    let (body, stderr) = refused_quote(
+        "outbound-localhost",
+        "http://localhost:9001",
+        "http://localhost:9001/2018-06-01/runtime/invocation/next",
     );
-    assert!(status.success(), "{stderr}");
-    let (status, body) = status_and_body(&responses[0]);
-    assert_eq!(status, 502, "{body}");
     assert!(
         body["message"]
             .as_str()
