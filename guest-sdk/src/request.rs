@@ -191,11 +191,12 @@ impl Request {
     }
     /// The `requestContext` of the event (`requestContext` or `request_context`), or `null`.
     pub fn request_context(&self) -> Value {
-        let mut raw = self.raw_event();
-        match raw.get_mut("requestContext") {
-            Some(ctx) => ctx.take(),
-            None => Value::Null,
-        }
+        // One member cloned out of the request's parsed event, not the whole event.
+        self.parsed_event()
+            .full()
+            .get("requestContext")
+            .cloned()
+            .unwrap_or(Value::Null)
     }
     /// A view of the raw event with Powertools' own per-source lookups, quirks included.
     pub fn current_event(&self) -> crate::compat::CurrentEvent {

@@ -52,6 +52,19 @@ fn the_custom_serializer_writes_json_bodies() {
 }
 
 #[test]
+fn the_request_context_and_current_event_read_the_raw_event() {
+    let resp = TestHost::shared("features").invoke(&get("/context"));
+    assert_eq!(resp["statusCode"], 200, "{resp}");
+    let body: Value = serde_json::from_str(resp["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        body["context"],
+        json!({"requestId": "r-1", "stage": "$default"})
+    );
+    // REST v1's `headers` field is absent from this event: Powertools' lookup finds nothing.
+    assert_eq!(body["accept"], Value::Null);
+}
+
+#[test]
 fn a_middleware_configured_with_arguments_wraps_every_route() {
     let host = TestHost::shared("features");
     for path in ["/values", "/nowhere"] {

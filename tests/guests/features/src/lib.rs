@@ -55,6 +55,15 @@ pub fn values() -> Value {
     json!({"zeta": 1, "alpha": [3, 2], "mid": {"b": true, "a": null}})
 }
 
+/// `GET /context`: the event's `requestContext`, and a header read through `current_event`
+/// after it (both from the request's one parse of the raw event).
+pub fn context(req: &Request) -> Value {
+    json!({
+        "context": req.request_context(),
+        "accept": req.current_event().header("accept"),
+    })
+}
+
 /// `GET /parse/<n>`: a `ParseIntError` that no exception handler catches.
 pub fn parse(req: &Request) -> Result<Value, Error> {
     let n: i32 = req.path_param("n").unwrap_or_default().parse()?;
@@ -119,6 +128,8 @@ pub fn app() -> App {
         )
         .get("/values", values)
         .summary("Values in an unusual order")
+        .get("/context", context)
+        .include_in_schema(false)
         .get("/parse/<n>", parse)
         .get("/typed/<n>", typed)
         .validation(true)
