@@ -10,7 +10,7 @@ use crate::app::{App, Prefix};
 use crate::error::{Error, ErrorParts, ServiceError};
 use crate::fields::Fields;
 use crate::host::Next;
-use crate::request::{EventSource, LambdaContext, Request};
+use crate::request::{EventSource, Request};
 use crate::response::{Body, Cookie, Response, SameSite};
 
 thread_local! {
@@ -209,14 +209,7 @@ fn request_from_wit(r: w::Request) -> Request {
             .validated
             .and_then(|json| serde_json::from_str(&json).ok()),
         parsed_event: Default::default(),
-        lambda_context: LambdaContext {
-            request_id: r.lambda_context.request_id,
-            function_name: r.lambda_context.function_name,
-            function_version: r.lambda_context.function_version,
-            invoked_function_arn: r.lambda_context.invoked_function_arn,
-            memory_limit_mb: r.lambda_context.memory_limit_mb,
-            deadline_ms: r.lambda_context.deadline_ms,
-        },
+        lambda_context: Default::default(),
     }
 }
 

@@ -64,6 +64,18 @@ pub(crate) fn raw_event() -> String {
     imports::raw_event()
 }
 
+pub(crate) fn lambda_context() -> crate::LambdaContext {
+    let c = imports::current_lambda_context();
+    crate::LambdaContext {
+        request_id: c.request_id,
+        function_name: c.function_name,
+        function_version: c.function_version,
+        invoked_function_arn: c.invoked_function_arn,
+        memory_limit_mb: c.memory_limit_mb,
+        deadline_ms: c.deadline_ms,
+    }
+}
+
 /// Log levels for [`log`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {

@@ -59,7 +59,7 @@ pub struct Request {
     pub(crate) query: Fields,
     pub(crate) cookies: Fields,
     pub(crate) body: Vec<u8>,
-    pub(crate) lambda_context: LambdaContext,
+    pub(crate) lambda_context: HostContext,
     /// The host's validated values, when the route is validated (see `wit/world.wit`).
     pub(crate) validated: Option<Value>,
     /// The raw event, parsed on first use: middlewares and the handler of one call share it,
@@ -73,6 +73,17 @@ pub struct Request {
 pub(crate) struct ParsedEvent(std::cell::OnceCell<std::rc::Rc<crate::compat::EventView>>);
 
 impl PartialEq for ParsedEvent {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// The Lambda context, asked of the host on first use (most handlers never read it). Like
+/// [`ParsedEvent`], a cache of what the host holds, so it takes no part in equality.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HostContext(std::cell::OnceCell<LambdaContext>);
+
+impl PartialEq for HostContext {
     fn eq(&self, _: &Self) -> bool {
         true
     }
@@ -98,7 +109,7 @@ impl Request {
             query: Fields::default(),
             cookies: Fields::default(),
             body: Vec::new(),
-            lambda_context: LambdaContext::default(),
+            lambda_context: HostContext(LambdaContext::default().into()),
             validated: None,
             parsed_event: ParsedEvent::default(),
         })
@@ -174,7 +185,9 @@ impl Request {
     }
     /// The Lambda context.
     pub fn lambda_context(&self) -> &LambdaContext {
-        &self.lambda_context
+        self.lambda_context
+            .0
+            .get_or_init(crate::host::lambda_context)
     }
     /// The Lambda event exactly as received (`current_event.raw_event`).
     pub fn raw_event(&self) -> Value {
@@ -229,6 +242,11 @@ impl RequestBuilder {
     /// Sets the body.
     pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.0.body = body.into();
+        self
+    }
+    /// Sets the Lambda context (a default one otherwise).
+    pub fn lambda_context(mut self, context: LambdaContext) -> Self {
+        self.0.lambda_context = HostContext(context.into());
         self
     }
     /// Sets the event source.

@@ -7,6 +7,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
+use switchyard::InvocationContext;
+
 use crate::support::{TestHost, bundle_dir, switchyard_bin};
 
 fn get(path: &str) -> Value {
@@ -53,7 +55,16 @@ fn the_custom_serializer_writes_json_bodies() {
 
 #[test]
 fn the_request_context_and_current_event_read_the_raw_event() {
-    let resp = TestHost::shared("features").invoke(&get("/context"));
+    let context = InvocationContext {
+        request_id: "req-9".into(),
+        function_name: "orders".into(),
+        function_version: "7".into(),
+        invoked_function_arn: "arn:aws:lambda:us-east-1:1:function:orders:live".into(),
+        memory_limit_mb: 512,
+        // Far enough ahead that the call's deadline is the route's own timeout.
+        deadline_ms: 32_503_680_000_000,
+    };
+    let resp = TestHost::shared("features").invoke_in(&get("/context"), &context);
     assert_eq!(resp["statusCode"], 200, "{resp}");
     let body: Value = serde_json::from_str(resp["body"].as_str().unwrap()).unwrap();
     assert_eq!(
@@ -62,6 +73,17 @@ fn the_request_context_and_current_event_read_the_raw_event() {
     );
     // REST v1's `headers` field is absent from this event: Powertools' lookup finds nothing.
     assert_eq!(body["accept"], Value::Null);
+    assert_eq!(
+        body["lambda"],
+        json!([
+            "req-9",
+            "orders",
+            "7",
+            "arn:aws:lambda:us-east-1:1:function:orders:live",
+            512,
+            32_503_680_000_000_u64
+        ])
+    );
 }
 
 #[test]

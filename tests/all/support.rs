@@ -61,8 +61,13 @@ impl TestHost {
 
     /// The Lambda response for an event.
     pub(crate) fn invoke(&self, event: &Value) -> Value {
+        self.invoke_in(event, &InvocationContext::local())
+    }
+
+    /// The Lambda response for an event invoked with `context`.
+    pub(crate) fn invoke_in(&self, event: &Value, context: &InvocationContext) -> Value {
         self.pipeline
-            .handle(event.to_string().as_bytes(), &InvocationContext::local())
+            .handle(event.to_string().as_bytes(), context)
             .expect("event decodes")
     }
 }

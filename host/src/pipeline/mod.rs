@@ -393,7 +393,7 @@ impl Pipeline {
         let validated = route
             .filter(|r| r.validated)
             .map(|route| self.validate_request(route, &request, &params));
-        let mut wit_request = request_to_wit(&request, &route_path, params, context);
+        let mut wit_request = request_to_wit(&request, &route_path, params);
         let rejection = match validated {
             Some(Ok(values)) => {
                 wit_request.validated = Some(values.to_string());
@@ -417,6 +417,7 @@ impl Pipeline {
             self.runtime.clone(),
             wit_request,
             request.raw_event.clone(),
+            context.to_wit(),
             frames,
             deadline,
         );

@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use super::Runtime;
 use super::bindings::{
-    Error as WitError, LocalChain, Request as WitRequest, Response as WitResponse, Target,
+    Error as WitError, LambdaContext, LocalChain, Request as WitRequest, Response as WitResponse,
+    Target,
 };
 
 /// One step of the chain.
@@ -154,7 +155,7 @@ pub struct Invocation {
     pub(super) runtime: Arc<Runtime>,
     pub(super) request: WitRequest,
     pub(super) raw_event: Arc<str>,
-    pub(super) request_id: String,
+    pub(super) lambda_context: LambdaContext,
     frames: Vec<Frame>,
     context: Mutex<Map<String, Value>>,
     failure: Mutex<Option<CallFailure>>,
@@ -167,15 +168,15 @@ impl Invocation {
         runtime: Arc<Runtime>,
         request: WitRequest,
         raw_event: Arc<str>,
+        lambda_context: LambdaContext,
         frames: Vec<Frame>,
         deadline: Instant,
     ) -> Arc<Self> {
-        let request_id = request.lambda_context.request_id.clone();
         Arc::new(Self {
             runtime,
             request,
             raw_event,
-            request_id,
+            lambda_context,
             frames,
             context: Mutex::new(Map::new()),
             failure: Mutex::new(None),

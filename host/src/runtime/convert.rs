@@ -50,11 +50,24 @@ fn pack(fields: &Fields) -> wit::PackedFields {
     wit::PackedFields { text, ends }
 }
 
+impl InvocationContext {
+    /// The context as the `lambda-context` import answers it.
+    pub(crate) fn to_wit(&self) -> wit::LambdaContext {
+        wit::LambdaContext {
+            request_id: self.request_id.clone(),
+            function_name: self.function_name.clone(),
+            function_version: self.function_version.clone(),
+            invoked_function_arn: self.invoked_function_arn.clone(),
+            memory_limit_mb: self.memory_limit_mb,
+            deadline_ms: self.deadline_ms,
+        }
+    }
+}
+
 pub(crate) fn request_to_wit(
     request: &Request,
     route_path: &str,
     path_params: Fields,
-    context: &InvocationContext,
 ) -> wit::Request {
     wit::Request {
         source: match request.source {
@@ -74,14 +87,6 @@ pub(crate) fn request_to_wit(
         query: pack(&request.query),
         cookies: pack(&request.cookies),
         body: request.body.clone(),
-        lambda_context: wit::LambdaContext {
-            request_id: context.request_id.clone(),
-            function_name: context.function_name.clone(),
-            function_version: context.function_version.clone(),
-            invoked_function_arn: context.invoked_function_arn.clone(),
-            memory_limit_mb: context.memory_limit_mb,
-            deadline_ms: context.deadline_ms,
-        },
         validated: None,
     }
 }

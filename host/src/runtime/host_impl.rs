@@ -3,7 +3,8 @@
 use serde_json::Value;
 
 use super::bindings::switchyard::handler::{host, manifest, types};
-use super::bindings::{Error as WitError, LogLevel, Response as WitResponse};
+use super::bindings::{Error as WitError, LambdaContext, LogLevel, Response as WitResponse};
+use super::convert::InvocationContext;
 use super::store::State;
 
 impl types::Host for State {}
@@ -49,10 +50,18 @@ impl host::Host for State {
             .unwrap_or_default())
     }
 
+    fn current_lambda_context(&mut self) -> wasmtime::Result<LambdaContext> {
+        Ok(self
+            .call
+            .as_ref()
+            .map(|(invocation, _)| invocation.lambda_context.clone())
+            .unwrap_or_else(|| InvocationContext::default().to_wit()))
+    }
+
     fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
         let (request_id, component) = match &self.call {
             Some((invocation, _)) => (
-                invocation.request_id.as_str(),
+                invocation.lambda_context.request_id.as_str(),
                 invocation
                     .runtime
                     .components()

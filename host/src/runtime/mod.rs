@@ -140,7 +140,7 @@ impl Runtime {
                 .with_context(|| format!("component `{}` cannot be loaded", source.name))?;
             let pre = linker.instantiate_pre(&component).map_err(anyhow::Error::from).with_context(|| {
                 format!(
-                    "component `{}` does not fit this host's WIT (switchyard:handler@0.2.0); rebuild it against this SDK",
+                    "component `{}` does not fit this host's WIT (switchyard:handler@0.3.0); rebuild it against this SDK",
                     source.name
                 )
             })?;

@@ -56,11 +56,21 @@ pub fn values() -> Value {
 }
 
 /// `GET /context`: the event's `requestContext`, and a header read through `current_event`
-/// after it (both from the request's one parse of the raw event).
+/// after it (both from the request's one parse of the raw event), and the Lambda context
+/// (asked of the host).
 pub fn context(req: &Request) -> Value {
+    let lambda = req.lambda_context();
     json!({
         "context": req.request_context(),
         "accept": req.current_event().header("accept"),
+        "lambda": [
+            lambda.request_id,
+            lambda.function_name,
+            lambda.function_version,
+            lambda.invoked_function_arn,
+            lambda.memory_limit_mb,
+            lambda.deadline_ms,
+        ],
     })
 }
 
