@@ -27,6 +27,16 @@
 //! # fn main() {}
 //! ```
 
+/// The component's allocator (the `talc` feature, on by default): faster than wasi-libc's
+/// dlmalloc for a request's many small, short-lived allocations.
+#[cfg(all(
+    feature = "talc",
+    target_family = "wasm",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 mod app;
 mod compat;
 mod error;
