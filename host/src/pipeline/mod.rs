@@ -28,7 +28,7 @@ use crate::router::{self, RouteEntry, Router, StripPrefix};
 use crate::runtime::{
     Invocation, InvocationContext, Runtime, WitPrefix, request_to_wit, response_from_wit,
 };
-use crate::validation::{AppSpec, RouteSpec};
+use crate::validation::{AppSpec, RouteSchemas, RouteSpec};
 
 /// App-wide settings: from the app component's manifest, overridden by the bundle.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +60,8 @@ pub struct RouteTarget {
     pub middlewares: Vec<u32>,
     /// What the route declares for validation and OpenAPI.
     pub spec: Arc<RouteSpec>,
+    /// The route's schemas, compiled for validation.
+    pub schemas: Arc<RouteSchemas>,
     /// Whether the host validates this route's requests and responses.
     pub validated: bool,
     /// Registration order across the bundle.
@@ -223,6 +225,7 @@ impl Pipeline {
                     )
                 })?);
                 let validated = spec.validation.unwrap_or(app_spec.validation.enabled);
+                let schemas = Arc::new(RouteSchemas::compile(&spec, &app_spec.schemas));
                 for method in &route.methods {
                     let method = method.to_ascii_uppercase();
                     if let Some(other) = entries
@@ -259,6 +262,7 @@ impl Pipeline {
                             cache_control: route.cache_control.clone(),
                             middlewares: route.middlewares.clone(),
                             spec: spec.clone(),
+                            schemas: schemas.clone(),
                             validated,
                             order: entries.len(),
                             timeout,

@@ -19,23 +19,21 @@ impl Pipeline {
         request: &Request,
         path_params: &[(String, String)],
     ) -> Result<Value, WitError> {
-        validation::validate_request(&route.spec, &self.app_spec.schemas, request, path_params)
+        validation::validate_request(&route.spec, &route.schemas, request, path_params)
             .map_err(failure_error)
     }
 
     /// Response validation for a route that declares its response and is validated.
     pub(super) fn response_check(&self, route: &RouteTarget) -> Option<ResponseCheck> {
-        let schema = route
-            .spec
-            .response_schema
-            .clone()
-            .filter(|_| route.validated)?;
+        if !route.validated || !route.schemas.has_response() {
+            return None;
+        }
+        let schemas = route.schemas.clone();
         let status = route
             .spec
             .response_validation_status()
             .or(self.app_spec.validation.response_validation_error_http_code)
             .unwrap_or(422);
-        let app_spec = self.app_spec.clone();
         Some(ResponseCheck(Arc::new(move |mut response: WitResponse| {
             let body = match &response.body {
                 WitBody::None => None,
@@ -43,8 +41,8 @@ impl Pipeline {
                 // Bytes are not a JSON answer; Pydantic fails them as it would a `str`.
                 WitBody::Binary(_) => Some(""),
             };
-            let checked = validation::validate_response(&schema, &app_spec.schemas, body, status)
-                .map_err(failure_error)?;
+            let checked =
+                validation::validate_response(&schemas, body, status).map_err(failure_error)?;
             response.body = WitBody::Text(checked);
             Ok(response)
         })))

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 pub(crate) use schema::Detail;
-use schema::Validator;
+use schema::{Compiler, NodeId, Schemas};
 
 use crate::event::EventSource;
 use crate::request::Request;
@@ -157,6 +157,41 @@ impl AppSpec {
     }
 }
 
+/// A route's schemas, compiled when the bundle loads: its parameters' (in declaration
+/// order), its body's and its response's, with the `components.schemas` they refer to.
+#[derive(Debug)]
+pub struct RouteSchemas {
+    schemas: Schemas,
+    params: Vec<NodeId>,
+    body: Option<NodeId>,
+    response: Option<NodeId>,
+}
+
+impl RouteSchemas {
+    /// Compiles what `spec` declares; `$ref`s point into `definitions`.
+    pub fn compile(spec: &RouteSpec, definitions: &Map<String, Value>) -> Self {
+        let mut compiler = Compiler::new(definitions);
+        let params = spec
+            .params
+            .iter()
+            .map(|p| compiler.compile(&p.schema))
+            .collect();
+        let body = spec.body.as_ref().map(|b| compiler.compile(&b.schema));
+        let response = spec.response_schema.as_ref().map(|r| compiler.compile(r));
+        Self {
+            schemas: compiler.finish(),
+            params,
+            body,
+            response,
+        }
+    }
+
+    /// Whether the route declares its response.
+    pub fn has_response(&self) -> bool {
+        self.response.is_some()
+    }
+}
+
 /// Why a request or response failed validation: the status and the `detail` list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
@@ -189,16 +224,16 @@ pub const UNSUPPORTED_CONTENT_TYPE: &str = "RequestUnsupportedContentType";
 /// (`{"path": .., "query": .., "header": .., "cookie": .., "body": ..}`) or the 422 / 415.
 pub fn validate_request(
     spec: &RouteSpec,
-    definitions: &Map<String, Value>,
+    compiled: &RouteSchemas,
     request: &Request,
     path_params: &[(String, String)],
 ) -> Result<Value, Failure> {
-    let validator = Validator { definitions };
+    let schemas = &compiled.schemas;
     let mut errors = Vec::new();
     let mut out = json!({"path": {}, "query": {}, "header": {}, "cookie": {}});
-    for param in &spec.params {
+    for (param, &schema) in spec.params.iter().zip(&compiled.params) {
         let loc = [json!(param.location.key()), json!(param.name)];
-        let wants_list = validator.expects_array(&param.schema);
+        let wants_list = schemas.expects_array(schema);
         let input = match param_input(request, path_params, param, wants_list) {
             Some(input) => input,
             None if param.required => {
@@ -208,16 +243,13 @@ pub fn validate_request(
                 });
                 continue;
             }
-            None => match validator.resolve(&param.schema).get("default") {
-                Some(default) => default.clone(),
-                None => Value::Null,
-            },
+            None => schemas.default_of(schema).cloned().unwrap_or(Value::Null),
         };
-        if let Some(value) = validator.check(&param.schema, &input, &loc, &mut errors) {
+        if let Some(value) = schemas.check(schema, &input, &loc, &mut errors) {
             out[param.location.key()][&param.field] = value;
         }
     }
-    if let Some(body) = &spec.body {
+    if let (Some(body), Some(body_schema)) = (&spec.body, compiled.body) {
         match read_body(request) {
             Err(()) => {
                 let detail = [Detail {
@@ -237,7 +269,7 @@ pub fn validate_request(
             }),
             Ok(BodyInput::Value(value)) => {
                 if let Some(value) =
-                    validator.check(&body.schema, &value, &[json!("body")], &mut errors)
+                    schemas.check(body_schema, &value, &[json!("body")], &mut errors)
                 {
                     out["body"] = value;
                 }
@@ -254,12 +286,13 @@ pub fn validate_request(
 /// re-serialized from the validated value (declared fields, in declared order, defaults
 /// filled, as Pydantic serializes a model), or the failure with `status`.
 pub fn validate_response(
-    schema: &Value,
-    definitions: &Map<String, Value>,
+    compiled: &RouteSchemas,
     body: Option<&str>,
     status: u16,
 ) -> Result<String, Failure> {
-    let validator = Validator { definitions };
+    let Some(schema) = compiled.response else {
+        return Ok(body.unwrap_or_default().to_string());
+    };
     let input = match body {
         None => Value::Null,
         Some(text) => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into())),
@@ -269,7 +302,8 @@ pub fn validate_response(
         _ => RESPONSE_VALIDATION_ERROR,
     };
     let mut errors = Vec::new();
-    validator
+    compiled
+        .schemas
         .check(schema, &input, &[json!("response")], &mut errors)
         .map(|value| value.to_string())
         .ok_or_else(|| Failure::new(status, kind, &errors))

@@ -7,7 +7,6 @@
 //! JSON Schema keywords, not the error types Powertools' 422 bodies carry.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
 
 use regex::Regex;
 use serde_json::{Map, Number, Value};
@@ -26,99 +25,354 @@ impl Detail {
     }
 }
 
-/// Validates values against schemas whose `$ref`s point into `components.schemas`.
-pub(crate) struct Validator<'a> {
-    pub(crate) definitions: &'a Map<String, Value>,
+/// A compiled schema node's index in its [`Schemas`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NodeId(usize);
+
+/// JSON Schemas compiled once, when the bundle loads: each node's keywords read into fields,
+/// `$ref`s followed into `components.schemas`, `pattern`s compiled. Validating then walks
+/// these nodes; walking the schema JSON instead meant a dozen keyword lookups per node per
+/// request, most of a validated request's time in the host.
+#[derive(Debug)]
+pub(crate) struct Schemas {
+    nodes: Vec<Node>,
 }
+
+/// What one (resolved) schema says, read once.
+#[derive(Debug, Default)]
+struct Node {
+    /// `true` or `{}`: any input, kept as sent.
+    any: bool,
+    all_of: Option<Vec<NodeId>>,
+    /// The values of a union made only of `const` alternatives, if it is one.
+    const_choices: Option<Vec<Value>>,
+    /// Whether `anyOf` or `oneOf` is present.
+    union: bool,
+    /// The `anyOf` then `oneOf` alternatives.
+    alternatives: Vec<NodeId>,
+    /// `type`, one name or a list of them.
+    types: Vec<String>,
+    /// The first type that is not `null` (`object` for a schema with only `properties` or
+    /// `additionalProperties`).
+    kind: Option<Kind>,
+    enum_values: Option<Vec<Value>>,
+    constant: Option<Value>,
+    default: Option<Value>,
+    limits: Limits,
+    /// `None` without a `pattern`; `Some(None)` for one the regex crate cannot compile
+    /// (it then constrains nothing).
+    pattern: Option<Option<Regex>>,
+    prefix_items: Option<Vec<NodeId>>,
+    items: Option<NodeId>,
+    properties: Option<Vec<Property>>,
+    additional_properties: Option<NodeId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Integer,
+    Number,
+    Boolean,
+    String,
+    Array,
+    Object,
+    /// A type name JSON Schema does not have: the input is kept as sent.
+    Unknown,
+}
+
+/// Numeric keywords, as `f64` (what Pydantic compares with).
+#[derive(Debug, Default)]
+struct Limits {
+    exclusive_minimum: Option<f64>,
+    minimum: Option<f64>,
+    exclusive_maximum: Option<f64>,
+    maximum: Option<f64>,
+    multiple_of: Option<f64>,
+    min_length: Option<f64>,
+    max_length: Option<f64>,
+    min_items: Option<f64>,
+    max_items: Option<f64>,
+}
+
+#[derive(Debug)]
+struct Property {
+    name: String,
+    node: NodeId,
+    required: bool,
+}
+
+/// The schema that accepts anything, node 0 of every [`Schemas`].
+const ANY: NodeId = NodeId(0);
+static TRUE: Value = Value::Bool(true);
 
 /// `#/components/schemas/Name` (or `#/$defs/Name`) to `Name`.
 fn ref_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
 
-impl Validator<'_> {
-    /// The schema behind a `$ref`, or the schema itself.
-    pub(crate) fn resolve<'s>(&'s self, schema: &'s Value) -> &'s Value {
-        match keyword(schema, "$ref").and_then(Value::as_str) {
-            Some(reference) => self
-                .definitions
-                .get(ref_name(reference))
-                .map_or(schema, |target| self.resolve(target)),
-            None => schema,
+/// Compiles schemas into one [`Schemas`], each `$ref` target once.
+pub(crate) struct Compiler<'a> {
+    definitions: &'a Map<String, Value>,
+    nodes: Vec<Node>,
+    /// Nodes of `$ref` targets by the target's address: a recursive model refers back to
+    /// the node being built.
+    targets: HashMap<*const Value, NodeId>,
+}
+
+impl<'a> Compiler<'a> {
+    /// A compiler whose `$ref`s point into `definitions` (`components.schemas`).
+    pub(crate) fn new(definitions: &'a Map<String, Value>) -> Self {
+        let any = Node {
+            any: true,
+            ..Node::default()
+        };
+        Self {
+            definitions,
+            nodes: vec![any],
+            targets: HashMap::new(),
         }
     }
 
+    /// The compiled schemas.
+    pub(crate) fn finish(self) -> Schemas {
+        Schemas { nodes: self.nodes }
+    }
+
+    /// Compiles `schema`, following its `$ref`s; a `$ref` to an unknown name is a schema
+    /// with no keywords but `$ref`, which accepts anything.
+    pub(crate) fn compile(&mut self, schema: &'a Value) -> NodeId {
+        let target = self.resolve(schema);
+        if std::ptr::eq(target, schema) {
+            let node = self.node(schema);
+            return self.push(node);
+        }
+        if let Some(&id) = self.targets.get(&(target as *const Value)) {
+            return id;
+        }
+        let id = self.push(Node::default());
+        self.targets.insert(target as *const Value, id);
+        self.nodes[id.0] = self.node(target);
+        id
+    }
+
+    /// The schema behind a chain of `$ref`s (a chain that loops ends where it loops).
+    fn resolve(&self, mut schema: &'a Value) -> &'a Value {
+        for _ in 0..=self.definitions.len() {
+            match keyword(schema, "$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| self.definitions.get(ref_name(r)))
+            {
+                Some(target) => schema = target,
+                None => break,
+            }
+        }
+        schema
+    }
+
+    fn push(&mut self, node: Node) -> NodeId {
+        self.nodes.push(node);
+        NodeId(self.nodes.len() - 1)
+    }
+
+    fn compile_all(&mut self, schemas: &'a [Value]) -> Vec<NodeId> {
+        schemas.iter().map(|s| self.compile(s)).collect()
+    }
+
+    fn node(&mut self, schema: &'a Value) -> Node {
+        if schema == &TRUE || schema.as_object().is_some_and(Map::is_empty) {
+            return Node {
+                any: true,
+                ..Node::default()
+            };
+        }
+        let raw_alternatives: Vec<&'a Value> = ["anyOf", "oneOf"]
+            .into_iter()
+            .filter_map(|k| keyword(schema, k).and_then(Value::as_array))
+            .flatten()
+            .collect();
+        // A Rust enum whose variants carry docs derives as `oneOf` of `const`s.
+        let const_choices = match raw_alternatives.is_empty() {
+            true => None,
+            false => raw_alternatives
+                .iter()
+                .map(|alt| keyword(alt, "const").cloned())
+                .collect(),
+        };
+        let types: Vec<String> = match keyword(schema, "type") {
+            Some(Value::String(t)) => vec![t.clone()],
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let kind = types
+            .iter()
+            .find(|t| *t != "null")
+            .map(|t| match t.as_str() {
+                "integer" => Kind::Integer,
+                "number" => Kind::Number,
+                "boolean" => Kind::Boolean,
+                "string" => Kind::String,
+                "array" => Kind::Array,
+                "object" => Kind::Object,
+                _ => Kind::Unknown,
+            })
+            .or_else(|| {
+                (keyword(schema, "properties").is_some()
+                    || keyword(schema, "additionalProperties").is_some())
+                .then_some(Kind::Object)
+            });
+        let limit = |key: &str| keyword(schema, key).and_then(Value::as_f64);
+        let required = string_list(keyword(schema, "required"));
+        Node {
+            any: false,
+            all_of: keyword(schema, "allOf")
+                .and_then(Value::as_array)
+                .map(|parts| self.compile_all(parts)),
+            const_choices,
+            union: keyword(schema, "anyOf").is_some() || keyword(schema, "oneOf").is_some(),
+            alternatives: raw_alternatives
+                .iter()
+                .map(|alt| self.compile(alt))
+                .collect(),
+            kind,
+            types,
+            enum_values: keyword(schema, "enum").and_then(Value::as_array).cloned(),
+            constant: keyword(schema, "const").cloned(),
+            default: keyword(schema, "default").cloned(),
+            limits: Limits {
+                exclusive_minimum: limit("exclusiveMinimum"),
+                minimum: limit("minimum"),
+                exclusive_maximum: limit("exclusiveMaximum"),
+                maximum: limit("maximum"),
+                multiple_of: limit("multipleOf"),
+                min_length: limit("minLength"),
+                max_length: limit("maxLength"),
+                min_items: limit("minItems"),
+                max_items: limit("maxItems"),
+            },
+            pattern: keyword(schema, "pattern")
+                .and_then(Value::as_str)
+                .map(|p| Regex::new(p).ok()),
+            prefix_items: keyword(schema, "prefixItems")
+                .and_then(Value::as_array)
+                .map(|items| self.compile_all(items)),
+            items: keyword(schema, "items").map(|items| self.compile(items)),
+            properties: keyword(schema, "properties")
+                .and_then(Value::as_object)
+                .map(|properties| {
+                    properties
+                        .iter()
+                        .map(|(name, property)| Property {
+                            name: name.clone(),
+                            node: self.compile(property),
+                            required: required.contains(&name.as_str()),
+                        })
+                        .collect()
+                }),
+            additional_properties: keyword(schema, "additionalProperties")
+                .map(|values| self.compile(values)),
+        }
+    }
+}
+
+/// How deep `accepts_null` and `expects_array` follow unions: deeper is a schema that
+/// refers to itself through unions alone, which accepts nothing more by going on.
+const UNION_DEPTH: usize = 32;
+
+impl Schemas {
+    fn get(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0]
+    }
+
+    /// The schema's `default`.
+    pub(crate) fn default_of(&self, id: NodeId) -> Option<&Value> {
+        self.get(id).default.as_ref()
+    }
+
     /// True when the schema takes a list (a `Vec<T>`, or an `Option<Vec<T>>`).
-    pub(crate) fn expects_array(&self, schema: &Value) -> bool {
-        let schema = self.resolve(schema);
-        type_names(schema).any(|t| t == "array")
-            || alternatives(schema).any(|alt| self.expects_array(alt))
+    pub(crate) fn expects_array(&self, id: NodeId) -> bool {
+        self.any_in_unions(id, UNION_DEPTH, &|node| {
+            node.types.iter().any(|t| t == "array")
+        })
     }
 
     /// True when the schema accepts `null` (an `Option<T>`).
-    pub(crate) fn accepts_null(&self, schema: &Value) -> bool {
-        let schema = self.resolve(schema);
-        type_names(schema).any(|t| t == "null")
-            || alternatives(schema).any(|alt| self.accepts_null(alt))
+    pub(crate) fn accepts_null(&self, id: NodeId) -> bool {
+        self.any_in_unions(id, UNION_DEPTH, &|node| {
+            node.types.iter().any(|t| t == "null")
+        })
     }
 
-    /// Checks `input` against `schema`; the coerced value, or `None` with the failures added
-    /// to `errors` (each at `loc` plus its own path).
+    /// Whether `test` holds for the node or, recursively, one of its alternatives.
+    fn any_in_unions(&self, id: NodeId, depth: usize, test: &dyn Fn(&Node) -> bool) -> bool {
+        let node = self.get(id);
+        test(node)
+            || (depth > 0
+                && node
+                    .alternatives
+                    .iter()
+                    .any(|&alt| self.any_in_unions(alt, depth - 1, test)))
+    }
+
+    /// Checks `input` against schema `id`; the coerced value, or `None` with the failures
+    /// added to `errors` (each at `loc` plus its own path).
     pub(crate) fn check(
         &self,
-        schema: &Value,
+        id: NodeId,
         input: &Value,
         loc: &[Value],
         errors: &mut Vec<Detail>,
     ) -> Option<Value> {
-        self.check_at(schema, input, &Loc::Root(loc), errors)
+        self.check_at(id, input, &Loc::Root(loc), errors)
     }
 
     fn check_at(
         &self,
-        schema: &Value,
+        id: NodeId,
         input: &Value,
         loc: &Loc<'_>,
         errors: &mut Vec<Detail>,
     ) -> Option<Value> {
-        let schema = self.resolve(schema);
-        if schema == &Value::Bool(true) || schema.as_object().is_some_and(Map::is_empty) {
+        let node = self.get(id);
+        if node.any {
             return Some(input.clone());
         }
-        if let Some(all) = keyword(schema, "allOf").and_then(Value::as_array) {
+        if let Some(parts) = &node.all_of {
             let mut out = input.clone();
-            for part in all {
+            for &part in parts {
                 out = self.check_at(part, &out, loc, errors)?;
             }
             return Some(out);
         }
-        if let Some(allowed) = const_choices(schema) {
-            // A Rust enum whose variants carry docs derives as `oneOf` of `const`s: it is an
-            // enum all the same, and Pydantic names the failure `enum`.
-            let value = coerce_like(&allowed, input);
+        if let Some(allowed) = &node.const_choices {
+            // An enum all the same, and Pydantic names the failure `enum`.
+            let value = coerce_like(allowed, input);
             if allowed.iter().any(|a| same(a, &value)) {
                 return Some(value);
             }
             errors.push(fail(loc, "enum"));
             return None;
         }
-        if keyword(schema, "anyOf").is_some() || keyword(schema, "oneOf").is_some() {
-            return self.check_union(schema, input, loc, errors);
+        if node.union {
+            return self.check_union(id, input, loc, errors);
         }
-        let value = self.check_type(schema, input, loc, errors)?;
-        if let Some(allowed) = keyword(schema, "enum").and_then(Value::as_array)
+        let value = self.check_type(node, input, loc, errors)?;
+        if let Some(allowed) = &node.enum_values
             && !allowed.iter().any(|a| same(a, &value))
         {
             errors.push(fail(loc, "enum"));
             return None;
         }
-        if let Some(constant) = keyword(schema, "const")
+        if let Some(constant) = &node.constant
             && !same(constant, &value)
         {
             errors.push(fail(loc, "literal_error"));
             return None;
         }
-        match constraint_failure(schema, &value) {
+        match constraint_failure(node, &value) {
             Some(kind) => {
                 errors.push(fail(loc, kind));
                 None
@@ -132,16 +386,17 @@ impl Validator<'_> {
     /// `Option<T>` that is `T`'s, as Pydantic reports a nullable field).
     fn check_union(
         &self,
-        schema: &Value,
+        id: NodeId,
         input: &Value,
         loc: &Loc<'_>,
         errors: &mut Vec<Detail>,
     ) -> Option<Value> {
-        if input.is_null() && self.accepts_null(schema) {
+        if input.is_null() && self.accepts_null(id) {
             return Some(Value::Null);
         }
         let mut first_errors = None;
-        for alt in alternatives(schema).filter(|alt| !is_null_schema(self.resolve(alt))) {
+        let alternatives = self.get(id).alternatives.iter();
+        for &alt in alternatives.filter(|&&alt| self.get(alt).types != ["null"]) {
             let mut alt_errors = Vec::new();
             if let Some(value) = self.check_at(alt, input, loc, &mut alt_errors) {
                 return Some(value);
@@ -154,41 +409,32 @@ impl Validator<'_> {
 
     fn check_type(
         &self,
-        schema: &Value,
+        node: &Node,
         input: &Value,
         loc: &Loc<'_>,
         errors: &mut Vec<Detail>,
     ) -> Option<Value> {
-        if input.is_null() && type_names(schema).any(|t| t == "null") {
+        if input.is_null() && node.types.iter().any(|t| t == "null") {
             return Some(Value::Null);
         }
-        let kind = type_names(schema).find(|t| *t != "null").or_else(|| {
-            (keyword(schema, "properties").is_some()
-                || keyword(schema, "additionalProperties").is_some())
-            .then_some("object")
-        });
-        let coerced = match kind {
-            Some("integer") => coerce_int(input),
-            Some("number") => coerce_float(input),
-            Some("boolean") => coerce_bool(input),
-            Some("string") => match input {
+        let coerced = match node.kind {
+            Some(Kind::Integer) => coerce_int(input),
+            Some(Kind::Number) => coerce_float(input),
+            Some(Kind::Boolean) => coerce_bool(input),
+            Some(Kind::String) => match input {
                 Value::String(_) => Ok(input.clone()),
                 _ => Err("string_type"),
             },
-            Some("null") => match input {
-                Value::Null => Ok(Value::Null),
-                _ => Err("none_required"),
-            },
-            Some("array") => return self.check_array(schema, input, loc, errors),
-            Some("object") => return self.check_object(schema, input, loc, errors),
-            _ => Ok(input.clone()),
+            Some(Kind::Array) => return self.check_array(node, input, loc, errors),
+            Some(Kind::Object) => return self.check_object(node, input, loc, errors),
+            Some(Kind::Unknown) | None => Ok(input.clone()),
         };
         coerced.map_err(|kind| errors.push(fail(loc, kind))).ok()
     }
 
     fn check_array(
         &self,
-        schema: &Value,
+        node: &Node,
         input: &Value,
         loc: &Loc<'_>,
         errors: &mut Vec<Detail>,
@@ -197,14 +443,15 @@ impl Validator<'_> {
             errors.push(fail(loc, "list_type"));
             return None;
         };
-        let prefix = keyword(schema, "prefixItems").and_then(Value::as_array);
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (index, item) in items.iter().enumerate() {
-            let item_schema = prefix
-                .and_then(|p| p.get(index))
-                .or_else(|| keyword(schema, "items"))
-                .unwrap_or(&Value::Bool(true));
+            let item_schema = node
+                .prefix_items
+                .as_ref()
+                .and_then(|p| p.get(index).copied())
+                .or(node.items)
+                .unwrap_or(ANY);
             match self.check_at(item_schema, item, &Loc::Index(loc, index), errors) {
                 Some(value) => out.push(value),
                 None => ok = false,
@@ -218,14 +465,13 @@ impl Validator<'_> {
     /// A map (`additionalProperties` only) keeps every key.
     fn check_object(
         &self,
-        schema: &Value,
+        node: &Node,
         input: &Value,
         loc: &Loc<'_>,
         errors: &mut Vec<Detail>,
     ) -> Option<Value> {
-        let properties = keyword(schema, "properties").and_then(Value::as_object);
         let Value::Object(fields) = input else {
-            let kind = match properties {
+            let kind = match node.properties {
                 // Powertools validates models `from_attributes`, whose error this is.
                 Some(_) => "model_attributes_type",
                 None => "dict_type",
@@ -235,8 +481,8 @@ impl Validator<'_> {
         };
         let mut out = Map::new();
         let mut ok = true;
-        let Some(properties) = properties else {
-            let values = keyword(schema, "additionalProperties").unwrap_or(&Value::Bool(true));
+        let Some(properties) = &node.properties else {
+            let values = node.additional_properties.unwrap_or(ANY);
             for (key, value) in fields {
                 match self.check_at(values, value, &Loc::Key(loc, key), errors) {
                     Some(value) => {
@@ -247,23 +493,23 @@ impl Validator<'_> {
             }
             return ok.then_some(Value::Object(out));
         };
-        let required = string_list(keyword(schema, "required"));
-        for (name, property) in properties {
+        for property in properties {
+            let name = &property.name;
             let field_loc = Loc::Key(loc, name);
             match fields.get(name) {
-                Some(value) => match self.check_at(property, value, &field_loc, errors) {
+                Some(value) => match self.check_at(property.node, value, &field_loc, errors) {
                     Some(value) => {
                         out.insert(name.clone(), value);
                     }
                     None => ok = false,
                 },
                 None => {
-                    if let Some(default) = keyword(self.resolve(property), "default") {
+                    if let Some(default) = self.default_of(property.node) {
                         out.insert(name.clone(), default.clone());
-                    } else if required.contains(&name.as_str()) {
+                    } else if property.required {
                         errors.push(fail(&field_loc, "missing"));
                         ok = false;
-                    } else if self.accepts_null(property) {
+                    } else if self.accepts_null(property.node) {
                         out.insert(name.clone(), Value::Null);
                     }
                 }
@@ -306,42 +552,12 @@ fn fail(loc: &Loc<'_>, kind: &'static str) -> Detail {
     }
 }
 
-/// A keyword of a schema object. Schema objects hold a handful of members, and validation
-/// asks each node for a dozen keywords: comparing names in order beats hashing each one
-/// (`serde_json::Map` hashes with SipHash), which was a sixth of a validated request.
+/// A keyword of a schema object.
 fn keyword<'s>(schema: &'s Value, name: &str) -> Option<&'s Value> {
     match schema {
         Value::Object(members) => members.iter().find(|(k, _)| *k == name).map(|(_, v)| v),
         _ => None,
     }
-}
-
-/// The schema's `type`, one name or a list of them.
-fn type_names(schema: &Value) -> impl Iterator<Item = &str> {
-    let (one, many) = match keyword(schema, "type") {
-        Some(Value::String(t)) => (Some(t.as_str()), None),
-        Some(Value::Array(ts)) => (None, Some(ts.iter().filter_map(Value::as_str))),
-        _ => (None, None),
-    };
-    one.into_iter().chain(many.into_iter().flatten())
-}
-
-fn alternatives(schema: &Value) -> impl Iterator<Item = &Value> {
-    ["anyOf", "oneOf"]
-        .into_iter()
-        .filter_map(|k| keyword(schema, k).and_then(Value::as_array))
-        .flatten()
-}
-
-/// The values of a union made only of `const` alternatives, if it is one.
-fn const_choices(schema: &Value) -> Option<Vec<Value>> {
-    let alts: Vec<&Value> = alternatives(schema).collect();
-    if alts.is_empty() {
-        return None;
-    }
-    alts.iter()
-        .map(|alt| keyword(alt, "const").cloned())
-        .collect()
 }
 
 /// A string input read as a number when the choices are numbers (`?level=2`).
@@ -352,10 +568,6 @@ fn coerce_like(choices: &[Value], input: &Value) -> Value {
         }
         _ => input.clone(),
     }
-}
-
-fn is_null_schema(schema: &Value) -> bool {
-    type_names(schema).eq(["null"])
 }
 
 fn string_list(value: Option<&Value>) -> Vec<&str> {
@@ -455,60 +667,47 @@ fn coerce_bool(input: &Value) -> Result<Value, &'static str> {
 }
 
 /// The first constraint `value` breaks, as Pydantic's error type.
-/// Whether `text` matches the schema `pattern`; `None` for a pattern the regex crate
-/// cannot compile (then it constrains nothing). Each pattern is compiled once per process:
-/// compiling one per request cost more than the rest of the validation.
-fn pattern_matches(pattern: &str, text: &str) -> Option<bool> {
-    static COMPILED: LazyLock<Mutex<HashMap<String, Option<Regex>>>> =
-        LazyLock::new(Default::default);
-    let mut compiled = COMPILED.lock().unwrap_or_else(|p| p.into_inner());
-    if !compiled.contains_key(pattern) {
-        compiled.insert(pattern.to_string(), Regex::new(pattern).ok());
-    }
-    compiled.get(pattern)?.as_ref().map(|re| re.is_match(text))
-}
-
-fn constraint_failure(schema: &Value, value: &Value) -> Option<&'static str> {
-    let limit = |key: &str| keyword(schema, key).and_then(Value::as_f64);
+fn constraint_failure(node: &Node, value: &Value) -> Option<&'static str> {
+    let limits = &node.limits;
     match value {
         Value::Number(n) => {
             let x = n.as_f64()?;
-            type Bound = (&'static str, fn(f64, f64) -> bool, &'static str);
+            type Bound = (Option<f64>, fn(f64, f64) -> bool, &'static str);
             let checks: [Bound; 4] = [
-                ("exclusiveMinimum", |x, l| x > l, "greater_than"),
-                ("minimum", |x, l| x >= l, "greater_than_equal"),
-                ("exclusiveMaximum", |x, l| x < l, "less_than"),
-                ("maximum", |x, l| x <= l, "less_than_equal"),
+                (limits.exclusive_minimum, |x, l| x > l, "greater_than"),
+                (limits.minimum, |x, l| x >= l, "greater_than_equal"),
+                (limits.exclusive_maximum, |x, l| x < l, "less_than"),
+                (limits.maximum, |x, l| x <= l, "less_than_equal"),
             ];
-            for (key, holds, kind) in checks {
-                if let Some(l) = limit(key)
+            for (limit, holds, kind) in checks {
+                if let Some(l) = limit
                     && !holds(x, l)
                 {
                     return Some(kind);
                 }
             }
-            let multiple = limit("multipleOf").filter(|m| *m != 0.0)?;
+            let multiple = limits.multiple_of.filter(|m| *m != 0.0)?;
             let ratio = x / multiple;
             ((ratio - ratio.round()).abs() > 1e-9).then_some("multiple_of")
         }
         Value::String(s) => {
             let chars = s.chars().count() as f64;
-            if limit("minLength").is_some_and(|l| chars < l) {
+            if limits.min_length.is_some_and(|l| chars < l) {
                 return Some("string_too_short");
             }
-            if limit("maxLength").is_some_and(|l| chars > l) {
+            if limits.max_length.is_some_and(|l| chars > l) {
                 return Some("string_too_long");
             }
-            let pattern = keyword(schema, "pattern").and_then(Value::as_str)?;
-            let matches = pattern_matches(pattern, s);
-            (!matches.unwrap_or(true)).then_some("string_pattern_mismatch")
+            let pattern = node.pattern.as_ref()?.as_ref()?;
+            (!pattern.is_match(s)).then_some("string_pattern_mismatch")
         }
         Value::Array(items) => {
             let len = items.len() as f64;
-            if limit("minItems").is_some_and(|l| len < l) {
+            if limits.min_items.is_some_and(|l| len < l) {
                 return Some("too_short");
             }
-            limit("maxItems")
+            limits
+                .max_items
                 .is_some_and(|l| len > l)
                 .then_some("too_long")
         }
@@ -522,7 +721,9 @@ mod tests {
 
     use super::*;
 
-    fn run(schema: Value, input: Value) -> Result<Value, Vec<(Vec<Value>, &'static str)>> {
+    type Outcome = Result<Value, Vec<(Vec<Value>, &'static str)>>;
+
+    fn run(schema: Value, input: Value) -> Outcome {
         let definitions = json!({
             "Color": {"type": "string", "enum": ["red", "green", "blue"]},
             "Item": {
@@ -537,13 +738,64 @@ mod tests {
                 "required": ["name", "price", "tags"],
             },
         });
-        let validator = Validator {
-            definitions: definitions.as_object().unwrap(),
-        };
+        run_with(&definitions, schema, input)
+    }
+
+    fn run_with(definitions: &Value, schema: Value, input: Value) -> Outcome {
+        let mut compiler = Compiler::new(definitions.as_object().unwrap());
+        let root = compiler.compile(&schema);
+        let schemas = compiler.finish();
         let mut errors = Vec::new();
-        validator
-            .check(&schema, &input, &[json!("body")], &mut errors)
+        schemas
+            .check(root, &input, &[json!("body")], &mut errors)
             .ok_or_else(|| errors.into_iter().map(|d| (d.loc, d.kind)).collect())
+    }
+
+    #[test]
+    fn a_model_that_contains_itself_is_checked_at_every_level() {
+        let definitions = json!({
+            "Tree": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "children": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Tree"},
+                        "default": [],
+                    },
+                },
+                "required": ["name"],
+            },
+            "Alias": {"$ref": "#/components/schemas/Tree"},
+            "Loop": {"$ref": "#/components/schemas/Loop"},
+        });
+        for name in ["Tree", "Alias"] {
+            let schema = json!({"$ref": format!("#/components/schemas/{name}")});
+            assert_eq!(
+                run_with(
+                    &definitions,
+                    schema.clone(),
+                    json!({"name": "a", "children": [{"name": "b"}]})
+                ),
+                Ok(json!({"name": "a", "children": [{"name": "b", "children": []}]})),
+                "{name}"
+            );
+            assert_eq!(
+                run_with(
+                    &definitions,
+                    schema,
+                    json!({"name": "a", "children": [{"name": "b"}, {"children": []}]})
+                ),
+                Err(vec![(
+                    vec![json!("body"), json!("children"), json!(1), json!("name")],
+                    "missing"
+                )]),
+                "{name}"
+            );
+        }
+        // A `$ref` that only refers to itself says nothing else: anything passes.
+        let schema = json!({"$ref": "#/components/schemas/Loop"});
+        assert_eq!(run_with(&definitions, schema, json!([1])), Ok(json!([1])));
     }
 
     #[test]
