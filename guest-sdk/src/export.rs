@@ -205,9 +205,7 @@ fn request_from_wit(r: w::Request) -> Request {
         query: Fields::from_packed(r.query.text, r.query.ends),
         cookies: Fields::from_packed(r.cookies.text, r.cookies.ends),
         body: r.body,
-        validated: r
-            .validated
-            .and_then(|json| serde_json::from_str(&json).ok()),
+        validated: r.validated,
         parsed_event: Default::default(),
         lambda_context: Default::default(),
     }

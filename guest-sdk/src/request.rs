@@ -1,8 +1,11 @@
 //! The request a handler sees: decoded by the host, never raw JSON to parse.
 
 use schemars::JsonSchema;
+use std::collections::BTreeMap;
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::{BadRequestError, Error};
 use crate::fields::Fields;
@@ -60,8 +63,10 @@ pub struct Request {
     pub(crate) cookies: Fields,
     pub(crate) body: Vec<u8>,
     pub(crate) lambda_context: HostContext,
-    /// The host's validated values, when the route is validated (see `wit/world.wit`).
-    pub(crate) validated: Option<Value>,
+    /// The host's validated values as JSON text, when the route is validated (see
+    /// `wit/world.wit`). Kept as text: each extractor deserializes its part straight into
+    /// its type, with no `Value` tree in between.
+    pub(crate) validated: Option<String>,
     /// The raw event, parsed on first use: middlewares and the handler of one call share it,
     /// as Powertools' `current_event` is built once per request.
     pub(crate) parsed_event: ParsedEvent,
@@ -271,29 +276,39 @@ pub trait FromRequest: Sized {
 }
 
 impl Request {
-    /// The host's validated values at `key` (`path`, `query`, `header`, `cookie`, `body`).
-    fn validated(&self, key: &str) -> Option<&Value> {
-        self.validated.as_ref().and_then(|v| v.get(key))
+    /// The host's validated JSON at `key` (`path`, `query`, `body`...), found without
+    /// parsing the other parts.
+    fn validated(&self, key: &str) -> Option<&RawValue> {
+        let parts: BTreeMap<&str, &RawValue> =
+            serde_json::from_str(self.validated.as_deref()?).ok()?;
+        parts.get(key).copied()
+    }
+
+    /// The host's validated parameters at `key`, as an object.
+    fn validated_params(&self, key: &str) -> Option<serde_json::Map<String, Value>> {
+        serde_json::from_str(self.validated(key)?.get()).ok()
     }
 }
 
 /// Deserializes a parameter object into `T`: a struct takes it whole; a scalar takes its
 /// first value, a tuple its values in order (path parameters in rule order).
 fn from_params<T: DeserializeOwned>(object: serde_json::Map<String, Value>) -> Result<T, String> {
-    let values = || object.values().cloned();
-    let candidates = [
-        Value::Object(object.clone()),
-        values().next().unwrap_or(Value::Null),
-        Value::Array(values().collect()),
-    ];
-    let mut last_err = String::new();
-    for candidate in candidates {
-        match serde_json::from_value(candidate) {
-            Ok(v) => return Ok(v),
-            Err(e) => last_err = e.to_string(),
-        }
+    // Tried in turn, each read through a reference: no copy unless it comes to the tuple.
+    let whole = Value::Object(object);
+    let first = whole
+        .as_object()
+        .and_then(|o| o.values().next())
+        .unwrap_or(&Value::Null);
+    if let Ok(value) = T::deserialize(&whole).or_else(|_| T::deserialize(first)) {
+        return Ok(value);
     }
-    Err(last_err)
+    let in_order: Vec<Value> = whole
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.values().cloned())
+        .collect();
+    // Failing all three, the tuple's error is the one reported.
+    T::deserialize(&Value::Array(in_order)).map_err(|e| e.to_string())
 }
 
 fn strings<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> serde_json::Map<String, Value> {
@@ -309,9 +324,9 @@ pub struct Path<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let object = match req.validated("path") {
-            Some(Value::Object(validated)) => validated.clone(),
-            _ => strings(
+        let object = match req.validated_params("path") {
+            Some(validated) => validated,
+            None => strings(
                 req.path_params
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str())),
@@ -332,7 +347,7 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
 impl<T: DeserializeOwned + JsonSchema> FromRequest for crate::Json<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let parsed = match req.validated("body") {
-            Some(validated) => serde_json::from_value(validated.clone()),
+            Some(validated) => serde_json::from_str(validated.get()),
             None => serde_json::from_slice(&req.body),
         };
         parsed
@@ -353,9 +368,9 @@ pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Query<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let object = match req.validated("query") {
-            Some(Value::Object(validated)) => validated.clone(),
-            _ => strings(req.query.iter()),
+        let object = match req.validated_params("query") {
+            Some(validated) => validated,
+            None => strings(req.query.iter()),
         };
         serde_json::from_value(Value::Object(object))
             .map(Query)
@@ -374,9 +389,9 @@ pub struct Header<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Header<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let object = match req.validated("header") {
-            Some(Value::Object(validated)) => validated.clone(),
-            _ => req
+        let object = match req.validated_params("header") {
+            Some(validated) => validated,
+            None => req
                 .headers
                 .iter()
                 .map(|(k, v)| {
@@ -403,9 +418,9 @@ pub struct Cookies<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Cookies<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let object = match req.validated("cookie") {
-            Some(Value::Object(validated)) => validated.clone(),
-            _ => strings(req.cookies.iter()),
+        let object = match req.validated_params("cookie") {
+            Some(validated) => validated,
+            None => strings(req.cookies.iter()),
         };
         serde_json::from_value(Value::Object(object))
             .map(Cookies)

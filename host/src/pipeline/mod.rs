@@ -400,7 +400,7 @@ impl Pipeline {
         let mut wit_request = request_to_wit(&request, &route_path, params);
         let rejection = match validated {
             Some(Ok(values)) => {
-                wit_request.validated = Some(values.to_string());
+                wit_request.validated = Some(values);
                 None
             }
             Some(Err(rejection)) => Some(rejection),

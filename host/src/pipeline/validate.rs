@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::{Pipeline, RouteTarget};
 use crate::request::Request;
 use crate::runtime::{ResponseCheck, WitBody, WitError, WitResponse, WitServiceError};
@@ -18,7 +16,7 @@ impl Pipeline {
         route: &RouteTarget,
         request: &Request,
         path_params: &[(String, String)],
-    ) -> Result<Value, WitError> {
+    ) -> Result<String, WitError> {
         validation::validate_request(&route.spec, &route.schemas, request, path_params)
             .map_err(failure_error)
     }

@@ -32,6 +32,14 @@ pub enum Location {
 }
 
 impl Location {
+    /// Every location, in the order the validated values list them (and of `as usize`).
+    const ALL: [Location; 4] = [
+        Location::Path,
+        Location::Query,
+        Location::Header,
+        Location::Cookie,
+    ];
+
     /// The name Pydantic's `loc` and the validated values use.
     pub fn key(self) -> &'static str {
         match self {
@@ -220,17 +228,19 @@ pub const RESPONSE_VALIDATION_ERROR: &str = "ResponseValidationError";
 /// The Powertools class of a body in an unsupported content type.
 pub const UNSUPPORTED_CONTENT_TYPE: &str = "RequestUnsupportedContentType";
 
-/// Validates a request's declared parameters and body; the validated values
+/// Validates a request's declared parameters and body; the validated values as JSON text
 /// (`{"path": .., "query": .., "header": .., "cookie": .., "body": ..}`) or the 422 / 415.
 pub fn validate_request(
     spec: &RouteSpec,
     compiled: &RouteSchemas,
     request: &Request,
     path_params: &[(String, String)],
-) -> Result<Value, Failure> {
+) -> Result<String, Failure> {
     let schemas = &compiled.schemas;
     let mut errors = Vec::new();
-    let mut out = json!({"path": {}, "query": {}, "header": {}, "cookie": {}});
+    // One object per location, made only for locations some parameter is read from.
+    let mut params: [Option<Map<String, Value>>; 4] = Default::default();
+    let mut body_out = None;
     for (param, &schema) in spec.params.iter().zip(&compiled.params) {
         let loc = [json!(param.location.key()), json!(param.name)];
         let wants_list = schemas.expects_array(schema);
@@ -246,7 +256,9 @@ pub fn validate_request(
             None => schemas.default_of(schema).cloned().unwrap_or(Value::Null),
         };
         if let Some(value) = schemas.check(schema, &input, &loc, &mut errors) {
-            out[param.location.key()][&param.field] = value;
+            params[param.location as usize]
+                .get_or_insert_default()
+                .insert(param.field.clone(), value);
         }
     }
     if let (Some(body), Some(body_schema)) = (&spec.body, compiled.body) {
@@ -262,7 +274,7 @@ pub fn validate_request(
                 loc: vec![json!("body")],
                 kind: "missing",
             }),
-            Ok(BodyInput::Missing) => out["body"] = Value::Null,
+            Ok(BodyInput::Missing) => body_out = Some(Value::Null),
             Ok(BodyInput::Invalid(position)) => errors.push(Detail {
                 loc: vec![json!("body"), json!(position)],
                 kind: "json_invalid",
@@ -271,15 +283,33 @@ pub fn validate_request(
                 if let Some(value) =
                     schemas.check(body_schema, &value, &[json!("body")], &mut errors)
                 {
-                    out["body"] = value;
+                    body_out = Some(value);
                 }
             }
         }
     }
-    match errors.is_empty() {
-        true => Ok(out),
-        false => Err(Failure::new(422, REQUEST_VALIDATION_ERROR, &errors)),
+    if !errors.is_empty() {
+        return Err(Failure::new(422, REQUEST_VALIDATION_ERROR, &errors));
     }
+    // Written out rather than built as a `Value` first: four nested objects made and
+    // hashed per request only to be serialized once.
+    let mut out = String::from("{");
+    for (location, values) in Location::ALL.iter().zip(&params) {
+        out.push_str(&format!("\"{}\":", location.key()));
+        match values {
+            Some(values) => out.push_str(&serde_json::to_string(values).unwrap_or_default()),
+            None => out.push_str("{}"),
+        }
+        out.push(',');
+    }
+    match body_out {
+        Some(body) => out.push_str(&format!("\"body\":{body}}}")),
+        None => {
+            out.pop();
+            out.push('}');
+        }
+    }
+    Ok(out)
 }
 
 /// Validates a handler's JSON answer against the declared response schema; the answer
