@@ -293,23 +293,35 @@ pub fn validate_request(
     }
     // Written out rather than built as a `Value` first: four nested objects made and
     // hashed per request only to be serialized once.
-    let mut out = String::from("{");
+    let mut out = Vec::with_capacity(128);
+    out.push(b'{');
     for (location, values) in Location::ALL.iter().zip(&params) {
-        out.push_str(&format!("\"{}\":", location.key()));
+        out.push(b'"');
+        out.extend_from_slice(location.key().as_bytes());
+        out.extend_from_slice(b"\":");
         match values {
-            Some(values) => out.push_str(&serde_json::to_string(values).unwrap_or_default()),
-            None => out.push_str("{}"),
+            Some(values) => write_json(&mut out, values),
+            None => out.extend_from_slice(b"{}"),
         }
-        out.push(',');
+        out.push(b',');
     }
     match body_out {
-        Some(body) => out.push_str(&format!("\"body\":{body}}}")),
+        Some(body) => {
+            out.extend_from_slice(b"\"body\":");
+            write_json(&mut out, &body);
+        }
         None => {
             out.pop();
-            out.push('}');
         }
     }
-    Ok(out)
+    out.push(b'}');
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// Appends `value` as compact JSON (serde_json's writer: faster than its `Display`).
+fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
+    // Serializing a `Value` or a `Map` into a `Vec` cannot fail.
+    let _ = serde_json::to_writer(out, value);
 }
 
 /// Validates a handler's JSON answer against the declared response schema; the answer
@@ -335,7 +347,7 @@ pub fn validate_response(
     compiled
         .schemas
         .check(schema, &input, &[json!("response")], &mut errors)
-        .map(|value| value.to_string())
+        .map(|value| serde_json::to_string(&value).unwrap_or_default())
         .ok_or_else(|| Failure::new(status, kind, &errors))
 }
 
@@ -453,6 +465,60 @@ fn error_position(body: &[u8], err: &serde_json::Error) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn param(name: &str, field: &str, location: &str, schema: Value) -> Value {
+        json!({"name": name, "field": field, "in": location, "required": false, "schema": schema})
+    }
+
+    #[test]
+    fn validated_values_are_written_per_location_then_the_body() {
+        let spec: RouteSpec = serde_json::from_value(json!({
+            "params": [
+                param("limit", "limit", "query", json!({"type": "integer"})),
+                param("id", "id", "path", json!({"type": "integer"})),
+                param("X-Tag", "tag", "header", json!({"type": "string", "default": "none"})),
+                param("q", "q", "query", json!({"type": "string"})),
+            ],
+            "body": {"required": false, "schema": {"type": "object", "properties": {"n": {"type": "number"}}}},
+        }))
+        .unwrap();
+        let compiled = RouteSchemas::compile(&spec, &Map::new());
+        let request = |body: &[u8]| Request {
+            source: EventSource::RestV1,
+            method: "POST".into(),
+            path: "/items/7".into(),
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            query: vec![("limit".into(), "5".into()), ("q".into(), "a\"b".into())],
+            cookies: Vec::new(),
+            body: body.to_vec(),
+            raw_event: "{}".into(),
+        };
+        let path = [("id".to_string(), "7".to_string())];
+        let table: [(&[u8], &str); 2] = [
+            (
+                br#"{"n": 2, "x": 1}"#,
+                r#"{"path":{"id":7},"query":{"limit":5,"q":"a\"b"},"header":{"tag":"none"},"cookie":{},"body":{"n":2.0}}"#,
+            ),
+            (
+                b"",
+                r#"{"path":{"id":7},"query":{"limit":5,"q":"a\"b"},"header":{"tag":"none"},"cookie":{},"body":null}"#,
+            ),
+        ];
+        for (body, want) in table {
+            let text = validate_request(&spec, &compiled, &request(body), &path).unwrap();
+            assert_eq!(text, want);
+            let _: Value = serde_json::from_str(&text).expect("the text is JSON");
+        }
+        let no_body = RouteSpec {
+            body: None,
+            ..spec.clone()
+        };
+        let compiled = RouteSchemas::compile(&no_body, &Map::new());
+        assert_eq!(
+            validate_request(&no_body, &compiled, &request(b""), &path).unwrap(),
+            r#"{"path":{"id":7},"query":{"limit":5,"q":"a\"b"},"header":{"tag":"none"},"cookie":{}}"#
+        );
+    }
 
     #[test]
     fn a_json_error_is_located_at_its_character_offset() {

@@ -479,9 +479,9 @@ impl Schemas {
             errors.push(fail(loc, kind));
             return None;
         };
-        let mut out = Map::new();
         let mut ok = true;
         let Some(properties) = &node.properties else {
+            let mut out = Map::with_capacity(fields.len());
             let values = node.additional_properties.unwrap_or(ANY);
             for (key, value) in fields {
                 match self.check_at(values, value, &Loc::Key(loc, key), errors) {
@@ -493,10 +493,11 @@ impl Schemas {
             }
             return ok.then_some(Value::Object(out));
         };
+        let mut out = Map::with_capacity(properties.len());
         for property in properties {
             let name = &property.name;
             let field_loc = Loc::Key(loc, name);
-            match fields.get(name) {
+            match field(fields, name) {
                 Some(value) => match self.check_at(property.node, value, &field_loc, errors) {
                     Some(value) => {
                         out.insert(name.clone(), value);
@@ -516,6 +517,15 @@ impl Schemas {
             }
         }
         ok.then_some(Value::Object(out))
+    }
+}
+
+/// The member `name` of an input object. A model's input has a handful of members: finding
+/// one by comparing names beats hashing it (`serde_json::Map` hashes with SipHash).
+fn field<'v>(fields: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    match fields.len() {
+        0..=16 => fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v),
+        _ => fields.get(name),
     }
 }
 
