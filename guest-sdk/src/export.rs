@@ -8,7 +8,7 @@ use crate::__private::wit::switchyard::handler::manifest as m;
 use crate::__private::wit::switchyard::handler::types as w;
 use crate::app::{App, Prefix};
 use crate::error::{Error, ErrorParts, ServiceError};
-use crate::fields::Fields;
+use crate::fields::Pieces;
 use crate::host::Next;
 use crate::request::{EventSource, Request};
 use crate::response::{Body, Cookie, Response, SameSite};
@@ -187,6 +187,19 @@ fn missing(what: &str, index: u32) -> Error {
 }
 
 fn request_from_wit(r: w::Request) -> Request {
+    let mut pieces = Pieces::new(&r.text, &r.ends);
+    let method = pieces.next_str().to_string();
+    let path = pieces.next_str().to_string();
+    let route_path = pieces.next_str().to_string();
+    let counts = &r.pair_counts;
+    let path_params = pieces
+        .fields(counts.path_params)
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect();
+    let headers = pieces.fields(counts.headers);
+    let query = pieces.fields(counts.query);
+    let cookies = pieces.fields(counts.cookies);
     Request {
         source: match r.source {
             w::EventSource::RestV1 => EventSource::RestV1,
@@ -197,13 +210,13 @@ fn request_from_wit(r: w::Request) -> Request {
             w::EventSource::LatticeV1 => EventSource::LatticeV1,
             w::EventSource::LatticeV2 => EventSource::LatticeV2,
         },
-        method: r.method,
-        path: r.path,
-        route_path: r.route_path,
-        path_params: r.path_params,
-        headers: Fields::from_packed(r.headers.text, r.headers.ends),
-        query: Fields::from_packed(r.query.text, r.query.ends),
-        cookies: Fields::from_packed(r.cookies.text, r.cookies.ends),
+        method,
+        path,
+        route_path,
+        path_params,
+        headers,
+        query,
+        cookies,
         body: r.body,
         validated: r.validated,
         parsed_event: Default::default(),

@@ -20,7 +20,7 @@ impl Pipeline {
         handler: impl Fn(&[(String, String)]) -> Response + Send + Sync + 'static,
     ) -> bool {
         let handler = NativeHandler(Arc::new(move |request| {
-            to_wit(handler(&request.path_params))
+            to_wit(handler(&crate::runtime::path_params_of(request)))
         }));
         let mut found = false;
         for (m, r, target) in self.router.values_mut() {

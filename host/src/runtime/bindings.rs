@@ -11,5 +11,5 @@ wasmtime::component::bindgen!({
 pub use self::switchyard::handler::host::LogLevel;
 pub use self::switchyard::handler::manifest::{CorsConfig, Prefix, Route};
 pub use self::switchyard::handler::types::{
-    Body, Cookie, EventSource, LambdaContext, LocalChain, PackedFields, SameSite, ServiceError,
+    Body, Cookie, EventSource, LambdaContext, LocalChain, PairCounts, SameSite, ServiceError,
 };

@@ -36,22 +36,8 @@ impl InvocationContext {
     }
 }
 
-/// Name/value pairs as `packed-fields`: every name and value in one string, and where each
-/// ends. Offsets are `u32`: a Lambda event is at most a few megabytes.
-fn pack(fields: &Fields) -> wit::PackedFields {
-    let mut text = String::with_capacity(fields.iter().map(|(n, v)| n.len() + v.len()).sum());
-    let mut ends = Vec::with_capacity(fields.len() * 2);
-    for (name, value) in fields {
-        text.push_str(name);
-        ends.push(text.len() as u32);
-        text.push_str(value);
-        ends.push(text.len() as u32);
-    }
-    wit::PackedFields { text, ends }
-}
-
 impl InvocationContext {
-    /// The context as the `lambda-context` import answers it.
+    /// The context as the `current-lambda-context` import answers it.
     pub(crate) fn to_wit(&self) -> wit::LambdaContext {
         wit::LambdaContext {
             request_id: self.request_id.clone(),
@@ -64,11 +50,40 @@ impl InvocationContext {
     }
 }
 
+/// The request as the guest gets it: every string packed into one `text` with the offsets
+/// where each ends (`request` in `wit/world.wit`). Offsets are `u32`: a Lambda event is at
+/// most a few megabytes.
 pub(crate) fn request_to_wit(
     request: &Request,
     route_path: &str,
     path_params: Fields,
 ) -> wit::Request {
+    let pair_lists = [
+        &path_params,
+        &request.headers,
+        &request.query,
+        &request.cookies,
+    ];
+    let paths = [request.method.as_str(), request.path.as_str(), route_path];
+    let length = paths.iter().map(|p| p.len()).sum::<usize>()
+        + pair_lists
+            .iter()
+            .flat_map(|pairs| pairs.iter())
+            .map(|(n, v)| n.len() + v.len())
+            .sum::<usize>();
+    let pair_count: usize = pair_lists.iter().map(|pairs| pairs.len()).sum();
+    let mut text = String::with_capacity(length);
+    let mut ends = Vec::with_capacity(paths.len() + pair_count * 2);
+    let pieces = paths.into_iter().chain(
+        pair_lists
+            .iter()
+            .flat_map(|pairs| pairs.iter())
+            .flat_map(|(name, value)| [name.as_str(), value.as_str()]),
+    );
+    for piece in pieces {
+        text.push_str(piece);
+        ends.push(text.len() as u32);
+    }
     wit::Request {
         source: match request.source {
             EventSource::RestV1 => wit::EventSource::RestV1,
@@ -79,16 +94,32 @@ pub(crate) fn request_to_wit(
             EventSource::LatticeV1 => wit::EventSource::LatticeV1,
             EventSource::LatticeV2 => wit::EventSource::LatticeV2,
         },
-        method: request.method.clone(),
-        path: request.path.clone(),
-        route_path: route_path.to_string(),
-        path_params,
-        headers: pack(&request.headers),
-        query: pack(&request.query),
-        cookies: pack(&request.cookies),
+        text,
+        ends,
+        pair_counts: wit::PairCounts {
+            path_params: path_params.len() as u32,
+            headers: request.headers.len() as u32,
+            query: request.query.len() as u32,
+            cookies: request.cookies.len() as u32,
+        },
         body: request.body.clone(),
         validated: None,
     }
+}
+
+/// The path parameters packed in `request` (for handlers run in the host).
+pub(crate) fn path_params_of(request: &wit::Request) -> Fields {
+    let piece = |index: usize| {
+        let start = match index {
+            0 => 0,
+            _ => request.ends.get(index - 1).copied().unwrap_or(0) as usize,
+        };
+        let end = request.ends.get(index).copied().unwrap_or(0) as usize;
+        request.text.get(start..end).unwrap_or_default().to_string()
+    };
+    (0..request.pair_counts.path_params as usize)
+        .map(|pair| (piece(3 + pair * 2), piece(4 + pair * 2)))
+        .collect()
 }
 
 pub(crate) fn response_from_wit(r: wit::Response) -> Response {
@@ -161,25 +192,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fields_pack_into_one_string_and_the_end_of_each_name_and_value() {
+    fn a_request_packs_its_strings_into_one_text_and_their_ends() {
         let pairs = |list: &[(&str, &str)]| -> Fields {
             list.iter()
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect()
         };
-        let table: [(Fields, &str, &[u32]); 3] = [
-            (pairs(&[]), "", &[]),
+        let request = |headers: Fields, query: Fields, cookies: Fields| Request {
+            source: EventSource::HttpV2,
+            method: "get".into(),
+            path: "/v1/ü".into(),
+            headers,
+            query,
+            cookies,
+            body: b"{}".to_vec(),
+            raw_event: "{}".into(),
+        };
+        // The request, its path parameters, then the text, ends and pair counts it packs to.
+        type Row = (Request, Fields, &'static str, &'static [u32], [u32; 4]);
+        let table: [Row; 3] = [
             (
-                pairs(&[("Accept", "*/*"), ("X-Id", ""), ("X-Id", "ü")]),
-                "Accept*/*X-IdX-Idü",
-                &[6, 9, 13, 13, 17, 19],
+                request(pairs(&[]), pairs(&[]), pairs(&[])),
+                pairs(&[]),
+                "get/v1/ü/ü",
+                &[3, 9, 12],
+                [0, 0, 0, 0],
             ),
-            (pairs(&[("", "v")]), "v", &[0, 1]),
+            (
+                request(
+                    pairs(&[("Accept", "*/*"), ("X-Id", ""), ("X-Id", "ü")]),
+                    pairs(&[("q", "1")]),
+                    pairs(&[("c", "v")]),
+                ),
+                pairs(&[("id", "7")]),
+                "get/v1/ü/üid7Accept*/*X-IdX-Idüq1cv",
+                &[3, 9, 12, 14, 15, 21, 24, 28, 28, 32, 34, 35, 36, 37, 38],
+                [1, 3, 1, 1],
+            ),
+            (
+                request(pairs(&[("", "v")]), pairs(&[]), pairs(&[])),
+                pairs(&[]),
+                "get/v1/ü/üv",
+                &[3, 9, 12, 12, 13],
+                [0, 1, 0, 0],
+            ),
         ];
-        for (fields, text, ends) in table {
-            let packed = pack(&fields);
+        for (request, params, text, ends, counts) in table {
+            let packed = request_to_wit(&request, "/ü", params.clone());
             assert_eq!(packed.text, text);
-            assert_eq!(packed.ends, ends, "{fields:?}");
+            assert_eq!(packed.ends, ends, "{text}");
+            let c = &packed.pair_counts;
+            assert_eq!([c.path_params, c.headers, c.query, c.cookies], counts);
+            assert_eq!(path_params_of(&packed), params);
         }
     }
 }

@@ -31,7 +31,7 @@ pub(crate) use bindings::{
 };
 pub use chain::{CallFailure, Frame, Invocation, NativeHandler, ResponseCheck};
 pub use convert::InvocationContext;
-pub(crate) use convert::{not_found_error, request_to_wit, response_from_wit};
+pub(crate) use convert::{not_found_error, path_params_of, request_to_wit, response_from_wit};
 pub use engine::{shared_engine, target_engine};
 pub use sandbox::{AllowedHosts, HostRuleError, Sandbox, env_grants};
 use store::{State, StoreSpec, new_store};
