@@ -1,31 +1,17 @@
 //! `switchyard invoke`: single events, `--jsonl` batches, and errors on their own lines.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-
 use serde_json::{Value, json};
 
-use crate::support::{bundle_dir, switchyard_bin};
+use crate::support::{bundle_dir, run_switchyard};
 
 fn invoke(args: &[&str], stdin: &str) -> (Vec<Value>, String, bool) {
     let bundle = bundle_dir("todos");
-    let mut child = Command::new(switchyard_bin())
-        .arg("invoke")
-        .arg("--bundle")
-        .arg(&bundle)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("switchyard runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_switchyard(
+        |cmd| {
+            cmd.arg("invoke").arg("--bundle").arg(&bundle).args(args);
+        },
+        stdin,
+    );
     let lines = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))

@@ -1,31 +1,22 @@
 //! A user's own project: `switchyard new`, `build` and `invoke`, as the README tells them.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
-use crate::support::{switchyard_bin, workspace};
+use crate::support::{run_switchyard, workspace};
 
 fn switchyard(args: &[&str], cwd: &Path, stdin: &str) -> Output {
-    let mut child = Command::new(switchyard_bin())
-        .args(args)
-        .current_dir(cwd)
-        // The scaffold's dependencies build once per machine, not once per run.
-        .env("CARGO_TARGET_DIR", workspace().join("target/scaffold"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("switchyard runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_switchyard(
+        |cmd| {
+            // The scaffold's dependencies build once per machine, not once per run.
+            cmd.args(args)
+                .current_dir(cwd)
+                .env("CARGO_TARGET_DIR", workspace().join("target/scaffold"));
+        },
+        stdin,
+    );
     assert!(
         out.status.success(),
         "switchyard {args:?} failed:\n{}",
@@ -81,11 +72,12 @@ fn a_new_project_builds_into_a_bundle_that_answers() {
     assert_eq!(answer["statusCode"], 200, "{answer}");
     assert_eq!(answer["body"], r#"{"message":"hello, ann"}"#);
 
-    let again = Command::new(switchyard_bin())
-        .args(["new", "hello-api"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
+    let again = run_switchyard(
+        |cmd| {
+            cmd.args(["new", "hello-api"]).current_dir(dir);
+        },
+        "",
+    );
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 }

@@ -2,14 +2,11 @@
 //! a middleware configured with arguments, and debug mode (its trace and its 500 with the
 //! error text).
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-
 use serde_json::{Value, json};
 
 use switchyard::InvocationContext;
 
-use crate::support::{TestHost, bundle_dir, switchyard_bin};
+use crate::support::{TestHost, bundle_dir, run_switchyard};
 
 fn get(path: &str) -> Value {
     json!({
@@ -20,20 +17,15 @@ fn get(path: &str) -> Value {
 
 /// Runs `switchyard invoke` on one event; its stdout response and its stderr log.
 fn invoke_cli(bundle: &str, event: &Value) -> (Value, String) {
-    let mut child = Command::new(switchyard_bin())
-        .args(["invoke", "--bundle"])
-        .arg(bundle_dir(bundle))
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .env_remove("POWERTOOLS_DEV")
-        .spawn()
-        .expect("switchyard runs");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(event.to_string().as_bytes()).unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
+    let out = run_switchyard(
+        |cmd| {
+            cmd.args(["invoke", "--bundle"])
+                .arg(bundle_dir(bundle))
+                .arg("-")
+                .env_remove("POWERTOOLS_DEV");
+        },
+        &event.to_string(),
+    );
     assert!(
         out.status.success(),
         "{}",

@@ -1,7 +1,9 @@
 //! Test helpers: a bundle loaded in-process, paths to the shared conformance data, and the
 //! `switchyard` binary.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
@@ -195,4 +197,24 @@ pub(crate) fn status_and_body(response: &Value) -> (u64, Value) {
         .and_then(|b| serde_json::from_str(b).ok())
         .unwrap_or(Value::Null);
     (response["statusCode"].as_u64().unwrap_or_default(), body)
+}
+
+/// Runs `switchyard` as `configure` sets it up (arguments, environment, directory), with
+/// `stdin` as its input; its output, whatever its exit status.
+pub(crate) fn run_switchyard(configure: impl FnOnce(&mut Command), stdin: &str) -> Output {
+    let mut command = Command::new(switchyard_bin());
+    configure(&mut command);
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("switchyard runs");
+    // Dropped once written: the command reads to the end of its input.
+    let mut input = child.stdin.take().expect("stdin is piped");
+    input
+        .write_all(stdin.as_bytes())
+        .expect("switchyard reads its input");
+    drop(input);
+    child.wait_with_output().expect("switchyard finishes")
 }
