@@ -257,7 +257,7 @@ impl App {
         });
         self.handlers.push(Box::new(move |req| handler.call(req)));
         let start = self.routes.len();
-        for method in methods {
+        for (i, method) in methods.iter().enumerate() {
             self.routes.push(RouteEntry {
                 handler: index,
                 method: method.to_ascii_uppercase(),
@@ -266,7 +266,11 @@ impl App {
                 compress: false,
                 cache_control: None,
                 middlewares: Vec::new(),
-                doc: doc.clone(),
+                // The last method takes the doc itself: most routes have one method.
+                doc: match i + 1 == methods.len() {
+                    true => std::mem::take(&mut doc),
+                    false => doc.clone(),
+                },
             });
         }
         self.last_registration = start..self.routes.len();
