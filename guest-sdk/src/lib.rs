@@ -27,16 +27,19 @@
 //! # fn main() {}
 //! ```
 
-/// The component's allocator (the `talc` feature, on by default): faster than wasi-libc's
-/// dlmalloc for a request's many small, short-lived allocations.
+/// The component's allocator (the `talc` feature, on by default): talc, faster than
+/// wasi-libc's dlmalloc, with small blocks recycled in front of it (`alloc.rs`).
 #[cfg(all(
     feature = "talc",
     target_family = "wasm",
     not(target_feature = "atomics")
 ))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: alloc::Recycling<talc::wasm::WasmDynamicTalc> =
+    alloc::Recycling::new(talc::wasm::new_wasm_dynamic_allocator());
 
+#[cfg(any(test, all(feature = "talc", target_family = "wasm")))]
+mod alloc;
 mod app;
 mod compat;
 mod error;
