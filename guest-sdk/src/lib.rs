@@ -26,6 +26,9 @@
 //! switchyard_sdk::export!(app);
 //! # fn main() {}
 //! ```
+//!
+//! The SDK installs the component's `#[global_allocator]` (feature `talc`, on by default);
+//! turn default features off to bring your own.
 
 /// The component's allocator (the `talc` feature, on by default): talc, faster than
 /// wasi-libc's dlmalloc, with small blocks recycled in front of it (`alloc.rs`).
