@@ -41,7 +41,14 @@
 static ALLOCATOR: alloc::Recycling<talc::wasm::WasmDynamicTalc> =
     alloc::Recycling::new(talc::wasm::new_wasm_dynamic_allocator());
 
-#[cfg(any(test, all(feature = "talc", target_family = "wasm")))]
+#[cfg(any(
+    test,
+    all(
+        feature = "talc",
+        target_family = "wasm",
+        not(target_feature = "atomics")
+    )
+))]
 mod alloc;
 mod app;
 mod compat;

@@ -225,7 +225,11 @@ impl Pipeline {
                     )
                 })?);
                 let validated = spec.validation.unwrap_or(app_spec.validation.enabled);
-                let schemas = Arc::new(RouteSchemas::compile(&spec, &app_spec.schemas));
+                // Only routes the host validates need their schemas compiled.
+                let schemas = Arc::new(match validated {
+                    true => RouteSchemas::compile(&spec, &app_spec.schemas),
+                    false => RouteSchemas::none(),
+                });
                 for method in &route.methods {
                     let method = method.to_ascii_uppercase();
                     if let Some(other) = entries

@@ -194,6 +194,16 @@ impl RouteSchemas {
         }
     }
 
+    /// Nothing compiled, for a route the host does not validate.
+    pub fn none() -> Self {
+        Self {
+            schemas: Compiler::new(&Map::new()).finish(),
+            params: Vec::new(),
+            body: None,
+            response: None,
+        }
+    }
+
     /// Whether the route declares its response.
     pub fn has_response(&self) -> bool {
         self.response.is_some()

@@ -278,10 +278,6 @@ impl<'a> Compiler<'a> {
     }
 }
 
-/// How deep `accepts_null` and `expects_array` follow unions: deeper is a schema that
-/// refers to itself through unions alone, which accepts nothing more by going on.
-const UNION_DEPTH: usize = 32;
-
 impl Schemas {
     fn get(&self, id: NodeId) -> &Node {
         &self.nodes[id.0]
@@ -294,27 +290,35 @@ impl Schemas {
 
     /// True when the schema takes a list (a `Vec<T>`, or an `Option<Vec<T>>`).
     pub(crate) fn expects_array(&self, id: NodeId) -> bool {
-        self.any_in_unions(id, UNION_DEPTH, &|node| {
-            node.types.iter().any(|t| t == "array")
-        })
+        self.any_in_unions(id, |node| node.types.iter().any(|t| t == "array"))
     }
 
     /// True when the schema accepts `null` (an `Option<T>`).
     pub(crate) fn accepts_null(&self, id: NodeId) -> bool {
-        self.any_in_unions(id, UNION_DEPTH, &|node| {
-            node.types.iter().any(|t| t == "null")
-        })
+        self.any_in_unions(id, |node| node.types.iter().any(|t| t == "null"))
     }
 
-    /// Whether `test` holds for the node or, recursively, one of its alternatives.
-    fn any_in_unions(&self, id: NodeId, depth: usize, test: &dyn Fn(&Node) -> bool) -> bool {
+    /// Whether `test` holds for the node or one of its alternatives, theirs, and so on.
+    /// Each node is looked at once, so unions that refer back to themselves end.
+    fn any_in_unions(&self, id: NodeId, test: impl Fn(&Node) -> bool) -> bool {
         let node = self.get(id);
-        test(node)
-            || (depth > 0
-                && node
-                    .alternatives
-                    .iter()
-                    .any(|&alt| self.any_in_unions(alt, depth - 1, test)))
+        if test(node) {
+            return true;
+        }
+        let mut seen = vec![id];
+        let mut next: Vec<NodeId> = node.alternatives.clone();
+        while let Some(id) = next.pop() {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let node = self.get(id);
+            if test(node) {
+                return true;
+            }
+            next.extend(&node.alternatives);
+        }
+        false
     }
 
     /// Checks `input` against schema `id`; the coerced value, or `None` with the failures
@@ -326,24 +330,33 @@ impl Schemas {
         loc: &[Value],
         errors: &mut Vec<Detail>,
     ) -> Option<Value> {
-        self.check_at(id, input, &Loc::Root(loc), errors)
+        self.check_at(id, input, &Loc::Root(loc), errors, &Visits::None)
     }
 
+    /// `visits`: the nodes `allOf` and unions led through to here without going into the
+    /// input. A schema that comes back to itself that way (`"U": {"anyOf": [{"$ref": U},
+    /// ..]}`) would recurse forever; it fails at once, as Pydantic's `recursion_loop` does.
     fn check_at(
         &self,
         id: NodeId,
         input: &Value,
         loc: &Loc<'_>,
         errors: &mut Vec<Detail>,
+        visits: &Visits<'_>,
     ) -> Option<Value> {
         let node = self.get(id);
         if node.any {
             return Some(input.clone());
         }
+        if visits.contains(id) {
+            errors.push(fail(loc, "recursion_loop"));
+            return None;
+        }
+        let visits = Visits::Node(visits, id);
         if let Some(parts) = &node.all_of {
             let mut out = input.clone();
             for &part in parts {
-                out = self.check_at(part, &out, loc, errors)?;
+                out = self.check_at(part, &out, loc, errors, &visits)?;
             }
             return Some(out);
         }
@@ -357,7 +370,7 @@ impl Schemas {
             return None;
         }
         if node.union {
-            return self.check_union(id, input, loc, errors);
+            return self.check_union(id, input, loc, errors, &visits);
         }
         let value = self.check_type(node, input, loc, errors)?;
         if let Some(allowed) = &node.enum_values
@@ -390,6 +403,7 @@ impl Schemas {
         input: &Value,
         loc: &Loc<'_>,
         errors: &mut Vec<Detail>,
+        visits: &Visits<'_>,
     ) -> Option<Value> {
         if input.is_null() && self.accepts_null(id) {
             return Some(Value::Null);
@@ -398,7 +412,7 @@ impl Schemas {
         let alternatives = self.get(id).alternatives.iter();
         for &alt in alternatives.filter(|&&alt| self.get(alt).types != ["null"]) {
             let mut alt_errors = Vec::new();
-            if let Some(value) = self.check_at(alt, input, loc, &mut alt_errors) {
+            if let Some(value) = self.check_at(alt, input, loc, &mut alt_errors, visits) {
                 return Some(value);
             }
             first_errors.get_or_insert(alt_errors);
@@ -452,7 +466,13 @@ impl Schemas {
                 .and_then(|p| p.get(index).copied())
                 .or(node.items)
                 .unwrap_or(ANY);
-            match self.check_at(item_schema, item, &Loc::Index(loc, index), errors) {
+            match self.check_at(
+                item_schema,
+                item,
+                &Loc::Index(loc, index),
+                errors,
+                &Visits::None,
+            ) {
                 Some(value) => out.push(value),
                 None => ok = false,
             }
@@ -484,7 +504,7 @@ impl Schemas {
             let mut out = Map::with_capacity(fields.len());
             let values = node.additional_properties.unwrap_or(ANY);
             for (key, value) in fields {
-                match self.check_at(values, value, &Loc::Key(loc, key), errors) {
+                match self.check_at(values, value, &Loc::Key(loc, key), errors, &Visits::None) {
                     Some(value) => {
                         out.insert(key.clone(), value);
                     }
@@ -498,12 +518,14 @@ impl Schemas {
             let name = &property.name;
             let field_loc = Loc::Key(loc, name);
             match field(fields, name) {
-                Some(value) => match self.check_at(property.node, value, &field_loc, errors) {
-                    Some(value) => {
-                        out.insert(name.clone(), value);
+                Some(value) => {
+                    match self.check_at(property.node, value, &field_loc, errors, &Visits::None) {
+                        Some(value) => {
+                            out.insert(name.clone(), value);
+                        }
+                        None => ok = false,
                     }
-                    None => ok = false,
-                },
+                }
                 None => {
                     if let Some(default) = self.default_of(property.node) {
                         out.insert(name.clone(), default.clone());
@@ -526,6 +548,25 @@ fn field<'v>(fields: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
     match fields.len() {
         0..=16 => fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v),
         _ => fields.get(name),
+    }
+}
+
+/// The schema nodes one value has been checked against so far (see `Schemas::check_at`).
+enum Visits<'a> {
+    None,
+    Node(&'a Visits<'a>, NodeId),
+}
+
+impl Visits<'_> {
+    fn contains(&self, id: NodeId) -> bool {
+        let mut at = self;
+        while let Visits::Node(before, seen) = at {
+            if *seen == id {
+                return true;
+            }
+            at = before;
+        }
+        false
     }
 }
 
@@ -806,6 +847,32 @@ mod tests {
         // A `$ref` that only refers to itself says nothing else: anything passes.
         let schema = json!({"$ref": "#/components/schemas/Loop"});
         assert_eq!(run_with(&definitions, schema, json!([1])), Ok(json!([1])));
+    }
+
+    #[test]
+    fn a_union_or_all_of_that_reaches_itself_fails_instead_of_recursing_forever() {
+        let u = json!({"$ref": "#/components/schemas/U"});
+        // Thirty ways back to itself: checked naively, 30^n calls.
+        let ways = [vec![u.clone(); 30], vec![json!({"type": "string"})]].concat();
+        let definitions = json!({
+            "U": {"anyOf": ways},
+            "A": {"allOf": [{"$ref": "#/components/schemas/A"}]},
+        });
+        assert_eq!(
+            run_with(&definitions, u.clone(), json!("s")),
+            Ok(json!("s"))
+        );
+        for input in [json!(5), json!(null)] {
+            assert_eq!(
+                run_with(&definitions, u.clone(), input),
+                Err(vec![(vec![json!("body")], "recursion_loop")])
+            );
+        }
+        let all_of = json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(
+            run_with(&definitions, all_of, json!(5)),
+            Err(vec![(vec![json!("body")], "recursion_loop")])
+        );
     }
 
     #[test]
