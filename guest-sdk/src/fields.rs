@@ -38,15 +38,10 @@ impl Fields {
 
     /// The pairs in order.
     pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> {
-        self.ends.chunks_exact(2).enumerate().map(|(index, pair)| {
-            let start = match index {
-                0 => 0,
-                _ => self.ends[index * 2 - 1] as usize,
-            };
-            let (name_end, value_end) = (pair[0] as usize, pair[1] as usize);
+        (0..self.ends.len() / 2).map(|pair| {
             (
-                self.text.get(start..name_end).unwrap_or_default(),
-                self.text.get(name_end..value_end).unwrap_or_default(),
+                piece(&self.text, &self.ends, pair * 2),
+                piece(&self.text, &self.ends, pair * 2 + 1),
             )
         })
     }
@@ -71,6 +66,20 @@ impl Fields {
     }
 }
 
+/// Where string `index` of a packed text starts: where the one before it ended.
+fn start_of(ends: &[u32], index: usize) -> usize {
+    match index {
+        0 => 0,
+        _ => ends.get(index - 1).copied().unwrap_or(0) as usize,
+    }
+}
+
+/// String `index` of `text`, packed as `ends` says; empty where the offsets do not fit.
+fn piece<'a>(text: &'a str, ends: &[u32], index: usize) -> &'a str {
+    let end = ends.get(index).copied().unwrap_or(0) as usize;
+    text.get(start_of(ends, index)..end).unwrap_or_default()
+}
+
 /// Reads a request's packed `text` string by string, in the order `wit/world.wit` gives.
 /// Offsets past the text, or not on character boundaries, read as empty strings: the host
 /// is trusted, but a guest must not panic all the same.
@@ -90,20 +99,10 @@ impl<'a> Pieces<'a> {
         }
     }
 
-    /// Where string `index` starts: where the one before it ended.
-    fn start_of(&self, index: usize) -> usize {
-        match index {
-            0 => 0,
-            _ => self.ends.get(index - 1).copied().unwrap_or(0) as usize,
-        }
-    }
-
     /// The next string.
     pub(crate) fn next_str(&mut self) -> &'a str {
-        let start = self.start_of(self.next);
-        let end = self.ends.get(self.next).copied().unwrap_or(0) as usize;
         self.next += 1;
-        self.text.get(start..end).unwrap_or_default()
+        piece(self.text, self.ends, self.next - 1)
     }
 
     /// The next `count` name/value pairs (at most as many as are left), as fields holding
@@ -113,7 +112,7 @@ impl<'a> Pieces<'a> {
         let last = first
             .saturating_add((count as usize).saturating_mul(2))
             .min(self.ends.len());
-        let start = self.start_of(first);
+        let start = start_of(self.ends, first);
         let end = match last > first {
             true => self.ends[last - 1] as usize,
             false => start,

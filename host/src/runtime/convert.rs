@@ -34,9 +34,7 @@ impl InvocationContext {
             deadline_ms: 0,
         }
     }
-}
 
-impl InvocationContext {
     /// The context as the `current-lambda-context` import answers it.
     pub(crate) fn to_wit(&self) -> wit::LambdaContext {
         wit::LambdaContext {
