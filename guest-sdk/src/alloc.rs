@@ -140,7 +140,9 @@ mod tests {
             assert_ne!(b, c);
             // Growing within the class keeps the block; past it, the bytes move along.
             c.write_bytes(7, 24);
-            let c = alloc.realloc(c, small, 30);
+            let grown = alloc.realloc(c, small, 30);
+            assert_eq!(grown, c, "24 to 30 bytes stays in the 32-byte class");
+            let c = grown;
             let d = alloc.realloc(c, Layout::from_size_align(30, 8).unwrap(), 300);
             assert_eq!(std::slice::from_raw_parts(d, 24), [7; 24]);
             alloc.dealloc(d, Layout::from_size_align(300, 8).unwrap());
