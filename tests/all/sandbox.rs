@@ -299,3 +299,81 @@ fn memory_stays_bounded_over_a_thousand_memory_bombs() {
     );
     assert_recovers("/bomb");
 }
+
+/// A bundle of one sandbox guest, precompiled by `switchyard compile` with `env` (which
+/// pre-initialises what it can): the bundle and what the compile wrote to stderr.
+fn compiled_alone(guest: &str, env: &[(&str, &str)]) -> (ScratchBundle, String) {
+    let file = format!("sandbox_{}.wasm", guest.replace('-', "_"));
+    let bundle = ScratchBundle::new(
+        guest,
+        &json!({"components": [{"name": "app", "file": file, "env": ["GREETING"]}]}),
+        &[guest_wasm(&file)],
+    );
+    let compiled = bundle.compile(env);
+    (bundle, compiled)
+}
+
+/// One GET through `switchyard invoke` with `env`: the status, the text body, and stderr.
+fn get_text(bundle: &ScratchBundle, path: &str, env: &[(&str, &str)]) -> (u64, String, String) {
+    let (status, responses, stderr) = bundle.invoke(&[rest_event("GET", path, &[])], env);
+    assert!(status.success(), "{stderr}");
+    let response = &responses[0];
+    (
+        response["statusCode"].as_u64().unwrap_or_default(),
+        response["body"].as_str().unwrap_or_default().to_string(),
+        stderr,
+    )
+}
+
+#[test]
+fn build_logs() {
+    // Pre-initialised: the app is built once, at compile time, and instances start with it.
+    let (bundle, compiled) = compiled_alone("build-logs", &[]);
+    assert_eq!(
+        compiled.matches("building the app").count(),
+        1,
+        "built once, for the snapshot: {compiled}"
+    );
+    assert!(!compiled.contains("not pre-initialised"), "{compiled}");
+    let (status, body, stderr) = get_text(&bundle, "/ok", &[("SWITCHYARD_LOG_LEVEL", "info")]);
+    assert_eq!((status, body.as_str()), (200, "ok"), "{stderr}");
+    assert!(
+        !stderr.contains("building the app"),
+        "the instance started from the snapshot: {stderr}"
+    );
+}
+
+#[test]
+fn build_reads_env() {
+    // A snapshot would freeze the build machine's GREETING; the deployment's is served.
+    let (bundle, compiled) =
+        compiled_alone("build-reads-env", &[("GREETING", "from the build machine")]);
+    assert!(
+        compiled
+            .contains("is not pre-initialised: its app reads its environment while it is built"),
+        "{compiled}"
+    );
+    let (status, body, stderr) =
+        get_text(&bundle, "/greeting", &[("GREETING", "from the deployment")]);
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "from the deployment"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn build_prints() {
+    // wasi-libc keeps the stdout stream it opened; no later instance has that handle.
+    let (bundle, compiled) = compiled_alone("build-prints", &[]);
+    assert!(
+        compiled.contains("is not pre-initialised: it keeps a WASI handle"),
+        "{compiled}"
+    );
+    let (status, body, stderr) = get_text(&bundle, "/print", &[]);
+    assert_eq!((status, body.as_str()), (200, "printed"), "{stderr}");
+    assert!(
+        stderr.contains("building the app\nhandling a request"),
+        "{stderr}"
+    );
+}

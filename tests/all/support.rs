@@ -136,6 +136,28 @@ impl ScratchBundle {
         Bundle::open(&self.dir)?.load()
     }
 
+    /// Runs `switchyard compile` on the bundle with only these environment variables and
+    /// info-level logging: what it wrote to stderr. Panics when it fails.
+    pub(crate) fn compile(&self, env: &[(&str, &str)]) -> String {
+        let output = run_switchyard(
+            |command| {
+                command
+                    .args(["compile", "--bundle"])
+                    .arg(&self.dir)
+                    .env_clear()
+                    .env("SWITCHYARD_LOG_LEVEL", "info")
+                    .envs(env.iter().copied());
+            },
+            "",
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            output.status.success(),
+            "switchyard compile failed: {stderr}"
+        );
+        stderr
+    }
+
     /// Runs `switchyard invoke --jsonl` on `events` with only these environment variables: the
     /// exit status, the responses, and what the host wrote to stderr.
     pub(crate) fn invoke(

@@ -15,8 +15,8 @@ pub use manifest::{
 
 use crate::pipeline::{Mount, Overrides, Pipeline};
 use crate::runtime::{
-    AllowedHosts, ComponentSource, Runtime, RuntimeSettings, Sandbox, env_grants, read_wasm,
-    shared_engine,
+    AllowedHosts, ComponentSource, PreinitLimits, Runtime, RuntimeSettings, Sandbox, env_grants,
+    preinitialize, read_wasm, shared_engine,
 };
 
 /// A bundle on disk.
@@ -160,7 +160,7 @@ impl Bundle {
     pub fn precompile_component(&self, entry: &ComponentEntry) -> anyhow::Result<PathBuf> {
         let engine = shared_engine()?;
         let wasm = self.wasm_path(entry);
-        let bytes = read_wasm(&wasm)?;
+        let bytes = self.preinitialized(entry)?;
         let artifact = engine
             .precompile_component(&bytes)
             .map_err(anyhow::Error::from)
@@ -174,5 +174,30 @@ impl Bundle {
         std::fs::write(&out, artifact)
             .with_context(|| format!("failed to write `{}`", out.display()))?;
         Ok(out)
+    }
+
+    /// A component's code with its app already built (see `runtime::preinitialize`), for
+    /// precompiling; its `.wasm` as it is when it cannot be snapshotted, with the reason
+    /// logged.
+    pub fn preinitialized(&self, entry: &ComponentEntry) -> anyhow::Result<Vec<u8>> {
+        let wasm = self.wasm_path(entry);
+        let bytes = read_wasm(&wasm)?;
+        let limits = &self.manifest.limits;
+        let memory_mb = entry.limits.memory_mb.unwrap_or(limits.memory_mb);
+        let timeout_ms = entry.limits.timeout_ms.unwrap_or(limits.timeout_ms);
+        let preinit = PreinitLimits {
+            memory: (memory_mb as usize) << 20,
+            timeout: Duration::from_millis(timeout_ms),
+        };
+        match preinitialize(&shared_engine()?, &bytes, preinit) {
+            Ok(snapshot) => Ok(snapshot),
+            Err(why) => {
+                crate::log::info(&format!(
+                    "`{}` is not pre-initialised: {why:#}; its instances build the app on their first call",
+                    wasm.display()
+                ));
+                Ok(bytes)
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ use wasmtime::component::Component;
 
 use super::BundleArg;
 use crate::bundle::Bundle;
-use crate::runtime::{read_wasm, shared_engine, target_engine};
+use crate::runtime::{shared_engine, target_engine};
 
 /// Precompile every component of a bundle (writes a `.cwasm` beside each `.wasm`), so the
 /// host loads them in well under a millisecond instead of compiling at cold start.
@@ -46,7 +46,7 @@ impl CompileCommand {
         for entry in &bundle.manifest.components {
             let wasm = bundle.wasm_path(entry);
             let artifact = engine
-                .precompile_component(&read_wasm(&wasm)?)
+                .precompile_component(&bundle.preinitialized(entry)?)
                 .map_err(anyhow::Error::from)
                 .with_context(|| {
                     format!("failed to compile `{}` for `{target}`", wasm.display())

@@ -11,6 +11,7 @@ mod chain;
 mod convert;
 mod engine;
 mod host_impl;
+mod preinit;
 mod sandbox;
 mod store;
 
@@ -33,6 +34,7 @@ pub use chain::{CallFailure, Frame, Invocation, NativeHandler, ResponseCheck};
 pub use convert::InvocationContext;
 pub(crate) use convert::{not_found_error, path_params_of, request_to_wit, response_from_wit};
 pub use engine::{shared_engine, target_engine};
+pub use preinit::{PreinitLimits, preinitialize};
 pub use sandbox::{AllowedHosts, HostRuleError, Sandbox, env_grants};
 use store::{State, StoreSpec, new_store};
 
@@ -129,11 +131,7 @@ impl Runtime {
         settings: RuntimeSettings,
     ) -> anyhow::Result<Arc<Self>> {
         let engine = shared_engine()?;
-        let mut linker = Linker::<State>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        // Every component links `wasi:http`; the allow-list is checked per request.
-        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
-        bindings::Handler::add_to_linker::<State, HasSelf<State>>(&mut linker, |state| state)?;
+        let linker = linker(&engine)?;
         let mut components = Vec::with_capacity(sources.len());
         for (index, source) in sources.iter().enumerate() {
             let component = load_component(&engine, source)
@@ -349,6 +347,16 @@ pub fn compile_file(engine: &Engine, path: &Path) -> anyhow::Result<Component> {
                 path.display()
             )
         })
+}
+
+/// What every component links against: WASI, `wasi:http` and the Switchyard host.
+fn linker(engine: &Engine) -> anyhow::Result<Linker<State>> {
+    let mut linker = Linker::<State>::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    // Every component links `wasi:http`; the allow-list is checked per request.
+    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+    bindings::Handler::add_to_linker::<State, HasSelf<State>>(&mut linker, |state| state)?;
+    Ok(linker)
 }
 
 fn instantiate(
