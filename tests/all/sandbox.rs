@@ -345,7 +345,8 @@ fn build_logs() {
 
 #[test]
 fn build_reads_env() {
-    // A snapshot would freeze the build machine's GREETING; the deployment's is served.
+    // A snapshot would freeze what the build saw (the pre-initialisation gets no environment,
+    // so no GREETING at all); the deployment's is served.
     let (bundle, compiled) =
         compiled_alone("build-reads-env", &[("GREETING", "from the build machine")]);
     assert!(

@@ -596,6 +596,26 @@ def check_package(r: Results, zip_path: Path, sam: Path, unpacked: Path) -> None
 
     differing = [n for n in names if not same_file(n)]
     r.check("package: same files as SAM's build-EventHandlerFunction", not differing, json.dumps(differing))
+    # So SAM's `.cwasm` must work as the package's does: loaded as it is, answering the same.
+    event = json.dumps({"httpMethod": "GET", "path": "/todos/1", "requestContext": {"requestId": "sam"}})
+    answers = []
+    for bundle in (unpacked / "bundle", built / "bundle"):
+        done = subprocess.run(
+            [str(unpacked / "bootstrap"), "invoke", "--bundle", str(bundle), "-"],
+            input=event,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PATH": os.environ.get("PATH", ""), "SWITCHYARD_LOG_LEVEL": "info"},
+        )
+        compiled = "compiling" in done.stderr.lower()
+        answers.append((done.returncode, done.stdout, compiled, done.stderr[-300:]))
+    (ours, theirs) = answers
+    r.check(
+        "package: SAM's bundle answers as the package's, from its own precompiled components",
+        ours[0] == 0 and ours[1:3] == theirs[1:3] and not theirs[2] and '"statusCode":200' in theirs[1],
+        json.dumps(answers)[:600],
+    )
     for layout, files in {
         "HostLayer": ["bootstrap"],
         "UsersFunction": ["bundle/switchyard.json", "bundle/users.cwasm", "bundle/users.wasm"],

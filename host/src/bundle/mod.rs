@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use wasmtime::Engine;
 
 pub use manifest::{
     BundleManifest, ComponentEntry, ComponentLimits, DirGrant, InstanceMode, Limits, MANIFEST_FILE,
@@ -158,28 +159,21 @@ impl Bundle {
 
     /// Precompiles one component for this host's engine, writing its `.cwasm` file.
     pub fn precompile_component(&self, entry: &ComponentEntry) -> anyhow::Result<PathBuf> {
-        let engine = shared_engine()?;
-        let wasm = self.wasm_path(entry);
-        let bytes = self.preinitialized(entry)?;
-        let artifact = engine
-            .precompile_component(&bytes)
-            .map_err(anyhow::Error::from)
-            .with_context(|| {
-                format!(
-                    "`{}` is not a WebAssembly component (build it for `wasm32-wasip2`)",
-                    wasm.display()
-                )
-            })?;
+        let artifact = self.compile_artifact(&shared_engine()?, entry)?;
         let out = self.precompiled_path(entry);
         std::fs::write(&out, artifact)
             .with_context(|| format!("failed to write `{}`", out.display()))?;
         Ok(out)
     }
 
-    /// A component's code with its app already built (see `runtime::preinitialize`), for
-    /// precompiling; its `.wasm` as it is when it cannot be snapshotted, with the reason
-    /// logged.
-    pub fn preinitialized(&self, entry: &ComponentEntry) -> anyhow::Result<Vec<u8>> {
+    /// A component's precompiled artifact from `engine`: of its pre-initialised snapshot (see
+    /// `runtime::preinitialize`) where one can be made and compiled, else of its `.wasm` as it
+    /// is, with the reason logged.
+    pub fn compile_artifact(
+        &self,
+        engine: &Engine,
+        entry: &ComponentEntry,
+    ) -> anyhow::Result<Vec<u8>> {
         let wasm = self.wasm_path(entry);
         let bytes = read_wasm(&wasm)?;
         let limits = &self.manifest.limits;
@@ -189,15 +183,27 @@ impl Bundle {
             memory: (memory_mb as usize) << 20,
             timeout: Duration::from_millis(timeout_ms),
         };
-        match preinitialize(&shared_engine()?, &bytes, preinit) {
-            Ok(snapshot) => Ok(snapshot),
-            Err(why) => {
-                crate::log::info(&format!(
-                    "`{}` is not pre-initialised: {why:#}; its instances build the app on their first call",
-                    wasm.display()
-                ));
-                Ok(bytes)
-            }
+        let snapshot = preinitialize(&shared_engine()?, &bytes, preinit).and_then(|snapshot| {
+            engine
+                .precompile_component(&snapshot)
+                .map_err(anyhow::Error::from)
+                .context("its snapshot does not compile")
+        });
+        match snapshot {
+            Ok(artifact) => return Ok(artifact),
+            Err(why) => crate::log::info(&format!(
+                "`{}` is not pre-initialised: {why:#}; its instances build the app on their first call",
+                wasm.display()
+            )),
         }
+        engine
+            .precompile_component(&bytes)
+            .map_err(anyhow::Error::from)
+            .with_context(|| {
+                format!(
+                    "`{}` is not a WebAssembly component (build it for `wasm32-wasip2`)",
+                    wasm.display()
+                )
+            })
     }
 }

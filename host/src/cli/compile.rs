@@ -45,12 +45,9 @@ impl CompileCommand {
         let mut written = Vec::new();
         for entry in &bundle.manifest.components {
             let wasm = bundle.wasm_path(entry);
-            let artifact = engine
-                .precompile_component(&bundle.preinitialized(entry)?)
-                .map_err(anyhow::Error::from)
-                .with_context(|| {
-                    format!("failed to compile `{}` for `{target}`", wasm.display())
-                })?;
+            let artifact = bundle.compile_artifact(&engine, entry).with_context(|| {
+                format!("failed to compile `{}` for `{target}`", wasm.display())
+            })?;
             let out = bundle.precompiled_path(entry);
             std::fs::write(&out, artifact)
                 .with_context(|| format!("failed to write `{}`", out.display()))?;

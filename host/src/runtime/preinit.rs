@@ -3,18 +3,21 @@
 //! is what gets compiled, so every instance starts with the app already built: a fresh
 //! instance skips the construction, and the heap it grew is part of the copy-on-write image.
 //!
-//! A snapshot freezes whatever the construction saw. A component whose construction reads
-//! what belongs to the deployment (environment variables, granted directories, outbound
-//! HTTP) or still holds a WASI handle afterwards (an open stream or file) is not
-//! snapshotted; it builds its app in each instance as before.
+//! A snapshot freezes whatever the construction saw, so only imports that answer the same at
+//! compile time as in the deployment may be called while the app is built: logging, WASI's
+//! streams, and what no grant can open (files without a preopen, sockets). A call to any
+//! other import (the environment, granted directories, outbound HTTP, clocks, random numbers)
+//! stops the snapshot, as does a WASI handle still held afterwards (a stream wasi-libc keeps
+//! after a `println!`); the component then builds its app in each instance as before.
 //!
-//! Randomness drawn while the app is built is frozen too: Rust's `HashMap` keys (from
-//! `wasi:random/insecure-seed`) are drawn at compile time, so every instance of one build
-//! shares them, and two compiles of the same component differ in those bytes. They stay
-//! secret (they are in the artifact only), which hash-flooding protection needs; a fixed
-//! seed would make builds reproducible but the keys public.
+//! The one exception is `wasi:random/insecure-seed`, from which Rust's `HashMap` keys come:
+//! nearly every app draws it while it is built. The keys are drawn at compile time, so every
+//! instance of one build shares them, and two compiles of the same component differ in those
+//! bytes. They stay secret (they are in the artifact only), which hash-flooding protection
+//! needs; a fixed seed would make builds reproducible but the keys public.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -22,23 +25,51 @@ use std::time::Duration;
 use anyhow::Context as _;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, ComponentType, Instance, Lift, Linker, WasmList};
-use wasmtime::{Engine, Store};
+use wasmtime::{Engine, Store, StoreLimitsBuilder};
 use wasmtime_wasi::WasiView;
 use wasmtime_wizer::{ComponentInstanceState, Wizer};
 
 use super::store::{State, StoreSpec, new_store};
 use super::{Sandbox, bindings, engine, linker};
 
-/// Imports whose answers come from the deployment, not the build machine, with what a
-/// component calling one is doing. Calling one while the app is built leaves it unsnapshotted.
-const DEPLOYMENT_INPUTS: [(&str, &str); 3] = [
-    ("wasi:cli/environment", "reads its environment"),
-    ("wasi:filesystem/preopens", "opens its granted directories"),
-    (
-        "wasi:http/outgoing-handler",
-        "makes an outbound HTTP request",
-    ),
+/// Interfaces (by name or prefix, without version) a component may call while its app is
+/// built: each answers the same at compile time as in the deployment, or leaves a handle the
+/// emptiness check sees.
+const SAME_AT_BUILD: [&str; 10] = [
+    "switchyard:handler/host",
+    "wasi:random/insecure-seed",
+    "wasi:io/",
+    "wasi:cli/stdin",
+    "wasi:cli/stdout",
+    "wasi:cli/stderr",
+    "wasi:cli/terminal-",
+    "wasi:filesystem/types",
+    "wasi:sockets/",
+    "wasi:http/types",
 ];
+
+/// Why a component that calls `interface` while its app is built cannot be snapshotted, or
+/// `None` when it may call it.
+fn tripwire_reason(interface: &str) -> Option<String> {
+    if SAME_AT_BUILD
+        .iter()
+        .any(|allowed| match allowed.strip_suffix(['/', '-']) {
+            Some(_) => interface.starts_with(allowed),
+            None => interface == *allowed,
+        })
+    {
+        return None;
+    }
+    let doing = match interface {
+        "wasi:cli/environment" => "reads its environment",
+        "wasi:filesystem/preopens" => "opens its granted directories",
+        "wasi:http/outgoing-handler" => "makes an outbound HTTP request",
+        _ if interface.starts_with("wasi:clocks/") => "reads the clock",
+        _ if interface.starts_with("wasi:random/") => "draws random numbers",
+        _ => return Some(format!("calls `{interface}`")),
+    };
+    Some(doing.to_string())
+}
 
 /// How much one pre-initialisation may use.
 #[derive(Debug, Clone, Copy)]
@@ -61,9 +92,9 @@ pub fn preinitialize(
         .instrument_component(wasm)
         .map_err(anyhow::Error::from)?;
     let component = Component::new(engine, &instrumented).map_err(anyhow::Error::from)?;
-    let tripped: Arc<OnceLock<&str>> = Arc::new(OnceLock::new());
+    let tripped = Arc::new(OnceLock::new());
     let mut linker = linker(engine)?;
-    trip_deployment_inputs(&mut linker, engine, &component, &tripped)?;
+    install_tripwires(&mut linker, engine, &component, &tripped)?;
     let name: Arc<str> = "pre-initialisation".into();
     let sandbox = Sandbox::default();
     let spec = StoreSpec {
@@ -75,14 +106,23 @@ pub fn preinitialize(
     };
     let mut store = new_store(engine, &spec)?;
     store.set_epoch_deadline(engine::ticks(limits.timeout));
-    let instance = linker
-        .instantiate(&mut store, &component)
-        .map_err(anyhow::Error::from)
-        .context("it does not start")?;
+    // A tripwire traps, so when one fired it is the reason, whatever failed after it.
+    let tripped_reason = || {
+        tripped
+            .get()
+            .map(|doing| anyhow::anyhow!("its app {doing} while it is built"))
+    };
+    let instance = match linker.instantiate(&mut store, &component) {
+        Ok(instance) => instance,
+        Err(err) => {
+            return Err(tripped_reason()
+                .unwrap_or_else(|| anyhow::Error::from(err).context("it does not start")));
+        }
+    };
     let handler = bindings::Handler::new(&mut store, &instance).map_err(anyhow::Error::from)?;
     let built = handler.call_manifest(&mut store);
-    if let Some(input) = tripped.get() {
-        anyhow::bail!("its app {input} while it is built");
+    if let Some(reason) = tripped_reason() {
+        return Err(reason);
     }
     built
         .map_err(anyhow::Error::from)
@@ -90,30 +130,41 @@ pub fn preinitialize(
     if !store.data_mut().ctx().table.is_empty() {
         anyhow::bail!("it keeps a WASI handle (an open stream or file) once its app is built");
     }
+    // Reading the state back runs wizer's accessors in the guest: one grows memory by a
+    // page, and all of them run after the build's time. Neither limit is the app's to meet.
+    store.data_mut().limits = StoreLimitsBuilder::new().build();
+    store.set_epoch_deadline(engine::ticks(Duration::from_secs(3600)));
     let mut access = Access {
         store: &mut store,
         instance,
         failure: None,
     };
-    let snapshot = run_ready(wizer.snapshot_component(&shape, &mut access))?;
+    // wizer asserts on what it read (it is not written for a reader that can fail): a
+    // failure that reaches one of its asserts is turned back into this component's error.
+    let snapshot = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        run_ready(wizer.snapshot_component(&shape, &mut access))
+    }));
     if let Some(failure) = access.failure {
         return Err(failure.context("reading its state failed"));
     }
-    snapshot.map_err(anyhow::Error::from)
+    match snapshot {
+        Ok(snapshot) => snapshot?.map_err(anyhow::Error::from),
+        Err(_) => anyhow::bail!("wizer could not snapshot it"),
+    }
 }
 
-/// Replaces every function of the deployment-input interfaces the component imports with one
-/// that records the attempt and traps.
-fn trip_deployment_inputs(
+/// Replaces every function of the imported interfaces a component may not call while its
+/// app is built with one that records why and traps.
+fn install_tripwires(
     linker: &mut Linker<State>,
     engine: &Engine,
     component: &Component,
-    tripped: &Arc<OnceLock<&'static str>>,
+    tripped: &Arc<OnceLock<String>>,
 ) -> anyhow::Result<()> {
     linker.allow_shadowing(true);
     for (name, item) in component.component_type().imports(engine) {
         let interface = name.split('@').next().unwrap_or(name);
-        let Some(&(_, doing)) = DEPLOYMENT_INPUTS.iter().find(|(i, _)| *i == interface) else {
+        let Some(reason) = tripwire_reason(interface) else {
             continue;
         };
         let ComponentItem::ComponentInstance(ty) = item.ty else {
@@ -126,10 +177,10 @@ fn trip_deployment_inputs(
             if !matches!(item.ty, ComponentItem::ComponentFunc(_)) {
                 continue;
             }
-            let tripped = tripped.clone();
+            let (tripped, reason) = (tripped.clone(), reason.clone());
             wired
                 .func_new(func, move |_, _, _, _| {
-                    let _ = tripped.set(doing);
+                    let _ = tripped.set(reason.clone());
                     wasmtime::bail!("not available while the app is pre-initialised")
                 })
                 .map_err(anyhow::Error::from)?;
@@ -226,5 +277,52 @@ impl ComponentInstanceState for Access<'_> {
 
     async fn call_func_ret_f64(&mut self, interface: &str, func: &str) -> u64 {
         self.scalar::<f64>(interface, func).to_bits()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tripwire_reason;
+
+    #[test]
+    fn imports_that_answer_differently_in_the_deployment_trip_the_snapshot() {
+        let cases = [
+            ("wasi:cli/environment", Some("reads its environment")),
+            (
+                "wasi:filesystem/preopens",
+                Some("opens its granted directories"),
+            ),
+            (
+                "wasi:http/outgoing-handler",
+                Some("makes an outbound HTTP request"),
+            ),
+            ("wasi:clocks/wall-clock", Some("reads the clock")),
+            ("wasi:clocks/monotonic-clock", Some("reads the clock")),
+            ("wasi:random/random", Some("draws random numbers")),
+            ("wasi:random/insecure", Some("draws random numbers")),
+            ("wasi:cli/exit", Some("calls `wasi:cli/exit`")),
+            ("wasi:keyvalue/store", Some("calls `wasi:keyvalue/store`")),
+            // A prefix entry is not a prefix of a longer interface name.
+            (
+                "switchyard:handler/host-extra",
+                Some("calls `switchyard:handler/host-extra`"),
+            ),
+            ("wasi:random/insecure-seed", None),
+            ("switchyard:handler/host", None),
+            ("wasi:io/streams", None),
+            ("wasi:io/error", None),
+            ("wasi:cli/stdout", None),
+            ("wasi:cli/terminal-stdout", None),
+            ("wasi:filesystem/types", None),
+            ("wasi:sockets/tcp", None),
+            ("wasi:http/types", None),
+        ];
+        for (interface, expected) in cases {
+            assert_eq!(
+                tripwire_reason(interface).as_deref(),
+                expected,
+                "{interface}"
+            );
+        }
     }
 }
