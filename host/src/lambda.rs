@@ -10,6 +10,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::bundle::Bundle;
+use crate::event::LambdaResponse;
 use crate::pipeline::{Pipeline, malformed_event_response};
 use crate::runtime::InvocationContext;
 
@@ -39,14 +40,23 @@ pub fn run() -> anyhow::Result<()> {
     runtime.block_on(async move {
         lambda_runtime::run(service_fn(move |event: LambdaEvent<Box<RawValue>>| {
             let pipeline = pipeline.clone();
-            async move { Ok::<Value, lambda_runtime::Error>(answer(pipeline, event).await) }
+            async move { Ok::<Answer, lambda_runtime::Error>(answer(pipeline, event).await) }
         }))
         .await
         .map_err(|e| anyhow::anyhow!("the Lambda runtime loop failed: {e}"))
     })
 }
 
-async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> Value {
+/// What an invocation answers: the pipeline's response, or the host's own for an event it
+/// could not decode or a request that failed outside the pipeline.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Answer {
+    Pipeline(LambdaResponse),
+    Host(Value),
+}
+
+async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> Answer {
     let context = InvocationContext {
         request_id: event.context.request_id.clone(),
         function_name: event.context.env_config.function_name.clone(),
@@ -57,16 +67,17 @@ async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> V
     };
     let request_id = context.request_id.clone();
     let joined = tokio::task::spawn_blocking(move || {
-        pipeline
-            .handle(event.payload.get().as_bytes(), &context)
-            .unwrap_or_else(|err| {
+        match pipeline.handle(event.payload.get().as_bytes(), &context) {
+            Ok(response) => Answer::Pipeline(response),
+            Err(err) => {
                 crate::log::emit(
                     crate::log::Level::Error,
                     &err.to_string(),
                     &[("request_id", &context.request_id)],
                 );
-                malformed_event_response(&err)
-            })
+                Answer::Host(malformed_event_response(&err))
+            }
+        }
     })
     .await;
     joined.unwrap_or_else(|err| {
@@ -75,11 +86,11 @@ async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> V
             &format!("the request failed: {err}"),
             &[("request_id", &request_id)],
         );
-        serde_json::json!({
+        Answer::Host(serde_json::json!({
             "statusCode": 500,
             "body": r#"{"statusCode":500,"message":"Internal Server Error"}"#,
             "isBase64Encoded": false,
             "headers": {"Content-Type": "application/json"},
-        })
+        }))
     })
 }

@@ -62,6 +62,7 @@ fn a_native_handler_answers_in_place_of_the_guest() {
     let event = get("/hello").to_string();
     let response = pipeline
         .handle(event.as_bytes(), &switchyard::InvocationContext::local())
-        .unwrap();
+        .unwrap()
+        .to_value();
     assert_eq!(body(&response), json!({"native": true}));
 }

@@ -66,11 +66,15 @@ impl TestHost {
         self.invoke_in(event, &InvocationContext::local())
     }
 
-    /// The Lambda response for an event invoked with `context`.
+    /// The Lambda response for an event invoked with `context`, read back from the JSON text
+    /// Lambda would be sent.
     pub(crate) fn invoke_in(&self, event: &Value, context: &InvocationContext) -> Value {
-        self.pipeline
+        let response = self
+            .pipeline
             .handle(event.to_string().as_bytes(), context)
-            .expect("event decodes")
+            .expect("event decodes");
+        let text = serde_json::to_string(&response).expect("the response serializes");
+        serde_json::from_str(&text).expect("the response is JSON")
     }
 }
 

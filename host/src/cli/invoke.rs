@@ -63,15 +63,15 @@ impl InvokeCommand {
             let response = pipeline
                 .handle(&event, &InvocationContext::local())
                 .map_err(|e| anyhow::anyhow!("cannot answer the event: {e}"))?;
-            writeln!(out, "{response}")?;
+            writeln!(out, "{}", serde_json::to_string(&response)?)?;
         }
         Ok(())
     }
 }
 
-fn answer(pipeline: &Pipeline, event: &[u8]) -> serde_json::Value {
+fn answer(pipeline: &Pipeline, event: &[u8]) -> String {
     match pipeline.handle(event, &InvocationContext::local()) {
-        Ok(response) => response,
-        Err(err) => serde_json::json!({"error": err.to_string()}),
+        Ok(response) => serde_json::to_string(&response).unwrap_or_default(),
+        Err(err) => serde_json::json!({"error": err.to_string()}).to_string(),
     }
 }

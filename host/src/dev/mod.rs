@@ -27,6 +27,8 @@ use hyper::body::{Bytes, Incoming};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 
+use serde_json::Value;
+
 use crate::bundle::Bundle;
 use crate::event::EventSource;
 use crate::log::Level;
@@ -308,7 +310,7 @@ async fn answer(
     let lambda_response = tokio::task::spawn_blocking(move || {
         pipeline
             .handle(&event, &context)
-            .unwrap_or_else(|err| malformed_event_response(&err))
+            .map_or_else(|err| malformed_event_response(&err), Value::from)
     })
     .await;
     let lambda_response = match lambda_response {

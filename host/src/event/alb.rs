@@ -7,11 +7,10 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::json::Object;
 
-use super::body::{Encoded, decode_body, multi_value_shape, single_value_shape};
+use super::body::{Encoded, decode_body};
+use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, multi_value_map, required_str, single_value_map};
 use crate::request::{Request, parse_cookie_headers};
 
@@ -49,12 +48,12 @@ pub(super) fn decode(
 }
 
 /// ALB has no `null` body: Powertools' ALB resolver answers `""` for `body=None`.
-pub(super) fn encode(response: Encoded, source: EventSource) -> Value {
-    let empty = Value::String(String::new());
-    match source {
-        EventSource::AlbMultiValue => multi_value_shape(response, empty),
-        _ => single_value_shape(response, empty),
-    }
+pub(super) fn encode(response: Encoded, source: EventSource) -> LambdaResponse {
+    let shape = match source {
+        EventSource::AlbMultiValue => Shape::MultiValue,
+        _ => Shape::SingleValue,
+    };
+    LambdaResponse::new(response, shape, true)
 }
 
 #[cfg(test)]
@@ -79,7 +78,7 @@ mod tests {
             EventSource::Alb,
         );
         assert_eq!(
-            out.to_string(),
+            serde_json::to_string(&out).unwrap(),
             r#"{"statusCode":200,"body":"hi","isBase64Encoded":false,"headers":{"Set-Cookie":"b=2; HttpOnly; Secure","X-Multi":"b","X-One":"1"}}"#
         );
     }
@@ -96,6 +95,6 @@ mod tests {
             },
             EventSource::AlbMultiValue,
         );
-        assert_eq!(out["body"], "");
+        assert_eq!(out.to_value()["body"], "");
     }
 }

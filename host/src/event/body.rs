@@ -1,9 +1,8 @@
-//! Bodies in and out: base64 decoding of request bodies, and the three response shapes
-//! Powertools' header serializers produce.
+//! Bodies in and out: base64 decoding of request bodies, and the finished response the
+//! sources' shapes (`shape.rs`) write.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::{Map, Value, json};
 
 use super::json::{Json, Object};
 use super::{DecodeError, EventSource};
@@ -58,62 +57,4 @@ pub(super) fn decode_body(
             Ok(text.as_bytes().to_vec())
         }
     }
-}
-
-fn head(r: &Encoded, empty_body: Value) -> Map<String, Value> {
-    let mut out = Map::new();
-    out.insert("statusCode".into(), json!(r.status));
-    out.insert(
-        "body".into(),
-        r.body.clone().map(Value::String).unwrap_or(empty_body),
-    );
-    out.insert("isBase64Encoded".into(), json!(r.is_base64));
-    out
-}
-
-/// `multiValueHeaders`, cookies appended as `Set-Cookie` values (REST v1, ALB multi-value).
-pub(super) fn multi_value_shape(r: Encoded, empty_body: Value) -> Value {
-    let mut out = head(&r, empty_body);
-    let mut headers = Map::new();
-    for (name, values) in r.headers.iter() {
-        headers.insert(name.to_string(), json!(values));
-    }
-    if !r.cookies.is_empty() {
-        let entry = headers.entry("Set-Cookie").or_insert_with(|| json!([]));
-        if let Value::Array(list) = entry {
-            list.extend(r.cookies.into_iter().map(Value::String));
-        }
-    }
-    out.insert("multiValueHeaders".into(), Value::Object(headers));
-    Value::Object(out)
-}
-
-/// Single-value `headers`: a list keeps its last value; only the last cookie fits, and it
-/// comes first (ALB without multi-value headers).
-pub(super) fn single_value_shape(r: Encoded, empty_body: Value) -> Value {
-    let mut out = head(&r, empty_body);
-    let mut headers = Map::new();
-    if let Some(cookie) = r.cookies.last() {
-        headers.insert("Set-Cookie".into(), json!(cookie));
-    }
-    for (name, values) in r.headers.iter() {
-        if let Some(last) = values.last() {
-            headers.insert(name.to_string(), json!(last));
-        }
-    }
-    out.insert("headers".into(), Value::Object(headers));
-    Value::Object(out)
-}
-
-/// `headers` joined with `, ` plus a `cookies` array, always present (HTTP API v2,
-/// Function URL, VPC Lattice).
-pub(super) fn http_api_shape(r: Encoded) -> Value {
-    let mut out = head(&r, Value::Null);
-    let mut headers = Map::new();
-    for (name, values) in r.headers.iter() {
-        headers.insert(name.to_string(), json!(values.join(", ")));
-    }
-    out.insert("headers".into(), Value::Object(headers));
-    out.insert("cookies".into(), json!(r.cookies));
-    Value::Object(out)
 }

@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::json::Object;
 
-use super::body::{Encoded, http_api_shape};
+use super::body::Encoded;
+use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource};
 use crate::request::Request;
 
@@ -14,6 +13,6 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, D
     super::http_v2::decode(obj, raw_event, EventSource::FunctionUrl)
 }
 
-pub(super) fn encode(response: Encoded) -> Value {
-    http_api_shape(response)
+pub(super) fn encode(response: Encoded) -> LambdaResponse {
+    LambdaResponse::new(response, Shape::HttpApi, false)
 }

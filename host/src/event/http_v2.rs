@@ -6,10 +6,9 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
-use super::body::{Encoded, decode_body, http_api_shape};
+use super::body::{Encoded, decode_body};
 use super::json::{Json, Object};
+use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, single_value_map, split_commas};
 use crate::request::{Request, parse_cookie_headers};
 
@@ -74,8 +73,8 @@ pub(super) fn decode(
     })
 }
 
-pub(super) fn encode(response: Encoded) -> Value {
-    http_api_shape(response)
+pub(super) fn encode(response: Encoded) -> LambdaResponse {
+    LambdaResponse::new(response, Shape::HttpApi, false)
 }
 
 #[cfg(test)]
@@ -83,7 +82,7 @@ mod tests {
     use super::super::decode as decode_event;
     use super::*;
 
-    fn decode_json(event: Value) -> Request {
+    fn decode_json(event: serde_json::Value) -> Request {
         decode_event(event.to_string().as_bytes(), None).expect("decodes")
     }
 

@@ -3,11 +3,10 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::json::Object;
 
-use super::body::{Encoded, decode_body, http_api_shape};
+use super::body::{Encoded, decode_body};
+use super::shape::{LambdaResponse, Shape};
 use super::{
     DecodeError, EventSource, required_str, single_value_map, split_commas, without_query,
 };
@@ -35,8 +34,8 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, D
     })
 }
 
-pub(super) fn encode(response: Encoded) -> Value {
-    http_api_shape(response)
+pub(super) fn encode(response: Encoded) -> LambdaResponse {
+    LambdaResponse::new(response, Shape::HttpApi, false)
 }
 
 #[cfg(test)]

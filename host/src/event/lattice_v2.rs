@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::json::Object;
 
-use super::body::{Encoded, decode_body, http_api_shape};
+use super::body::{Encoded, decode_body};
+use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, multi_value_map, required_str, without_query};
 use crate::request::{Request, parse_cookie_headers};
 
@@ -32,6 +31,6 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, D
     })
 }
 
-pub(super) fn encode(response: Encoded) -> Value {
-    http_api_shape(response)
+pub(super) fn encode(response: Encoded) -> LambdaResponse {
+    LambdaResponse::new(response, Shape::HttpApi, false)
 }

@@ -10,6 +10,7 @@ mod json;
 mod lattice_v1;
 mod lattice_v2;
 mod rest_v1;
+mod shape;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use self::json::{Json, Object};
 
 pub use body::Encoded;
 use detect::detect;
+pub use shape::LambdaResponse;
 
 use crate::request::{Fields, Request};
 
@@ -163,7 +165,7 @@ pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, Decode
 }
 
 /// Encodes a finished response in the shape the source expects.
-pub fn encode(response: Encoded, source: EventSource) -> Value {
+pub fn encode(response: Encoded, source: EventSource) -> LambdaResponse {
     match source {
         EventSource::RestV1 => rest_v1::encode(response),
         EventSource::AlbMultiValue | EventSource::Alb => alb::encode(response, source),

@@ -6,11 +6,10 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::json::Object;
 
-use super::body::{Encoded, decode_body, multi_value_shape};
+use super::body::{Encoded, decode_body};
+use super::shape::{LambdaResponse, Shape};
 use super::{
     DecodeError, EventSource, has_entries, multi_value_map, required_str, single_value_map,
 };
@@ -53,15 +52,15 @@ pub(super) fn merged_query(obj: &Object<'_>, source: EventSource) -> Result<Fiel
     Ok(query)
 }
 
-pub(super) fn encode(response: Encoded) -> Value {
-    multi_value_shape(response, Value::Null)
+pub(super) fn encode(response: Encoded) -> LambdaResponse {
+    LambdaResponse::new(response, Shape::MultiValue, false)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn decode_json(event: Value) -> Request {
+    fn decode_json(event: serde_json::Value) -> Request {
         super::super::decode(event.to_string().as_bytes(), None).expect("decodes")
     }
 
@@ -122,7 +121,7 @@ mod tests {
             is_base64: false,
         });
         assert_eq!(
-            out.to_string(),
+            serde_json::to_string(&out).unwrap(),
             r#"{"statusCode":200,"body":"hi","isBase64Encoded":false,"multiValueHeaders":{"X-Multi":["a","b"],"Content-Type":["text/plain"],"Set-Cookie":["a=1; Secure"]}}"#
         );
     }

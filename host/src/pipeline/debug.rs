@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::Pipeline;
+use crate::event::LambdaResponse;
 use crate::log::trace;
 use crate::runtime::{Frame, Target};
 
@@ -27,7 +28,7 @@ impl Pipeline {
     }
 
     /// The Lambda response, as it leaves.
-    pub(super) fn trace_response(&self, response: &Value) {
+    pub(super) fn trace_response(&self, response: &LambdaResponse) {
         let pretty = serde_json::to_string_pretty(response).unwrap_or_default();
         trace("response", &[("response", &pretty)]);
     }

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 pub use cors::CorsConfig;
 
-use crate::event::{self, DecodeError, Encoded, EventSource};
+use crate::event::{self, DecodeError, Encoded, EventSource, LambdaResponse};
 use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::Request;
 use crate::response::{Body, Response};
@@ -351,7 +351,11 @@ impl Pipeline {
     }
 
     /// Answers one Lambda event with the Lambda response for its source.
-    pub fn handle(&self, event: &[u8], context: &InvocationContext) -> Result<Value, DecodeError> {
+    pub fn handle(
+        &self,
+        event: &[u8],
+        context: &InvocationContext,
+    ) -> Result<LambdaResponse, DecodeError> {
         let started = Instant::now();
         let request = event::decode(event, self.settings.source)?;
         if self.settings.debug {
@@ -444,7 +448,7 @@ impl Pipeline {
         if self.settings.debug {
             self.trace_response(&encoded);
         }
-        access_log(&request, &rule, context, &encoded, started);
+        access_log(&request, &rule, context, encoded.status(), started);
         Ok(encoded)
     }
 
@@ -530,10 +534,9 @@ fn access_log(
     request: &Request,
     rule: &str,
     context: &InvocationContext,
-    response: &Value,
+    status: u16,
     started: Instant,
 ) {
-    let status = response["statusCode"].as_u64().unwrap_or_default();
     let level = match status {
         500.. => crate::log::Level::Error,
         _ => crate::log::Level::Info,

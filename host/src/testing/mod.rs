@@ -131,7 +131,7 @@ impl TestApp {
     pub fn try_invoke(&self, event: &Value) -> anyhow::Result<TestResponse> {
         let bytes = serde_json::to_vec(event)?;
         let response = self.pipeline.handle(&bytes, &self.context)?;
-        Ok(TestResponse::from_lambda(response))
+        Ok(TestResponse::from_lambda(response.into()))
     }
 
     /// Answers a request built with [`TestRequest`], as an event of its source.
