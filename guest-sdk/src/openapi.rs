@@ -75,27 +75,6 @@ pub(crate) fn new_generator() -> SchemaGenerator {
         .into_generator()
 }
 
-/// The `<name>` parameters of a Powertools rule, in order.
-fn rule_params(rule: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = rule;
-    while let Some(start) = rest.find('<') {
-        let after = &rest[start + 1..];
-        match after.find('>') {
-            Some(end)
-                if after[..end]
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_') =>
-            {
-                out.push(after[..end].to_string());
-                rest = &after[end + 1..];
-            }
-            _ => rest = after,
-        }
-    }
-    out
-}
-
 impl Declare<'_> {
     /// Declares `T`'s fields as parameters at `location`. A struct gives one parameter per
     /// field (Powertools expands a model used as `Query()` the same way); for path parameters a
@@ -125,16 +104,22 @@ impl Declare<'_> {
             }
             return;
         }
-        let names = rule_params(self.rule);
+        let names: Vec<&str> = switchyard_rule::params(self.rule).collect();
         match schema.get("prefixItems").and_then(Value::as_array) {
             Some(items) => {
                 for (name, item) in names.iter().zip(items) {
-                    self.push_param(name.clone(), name.clone(), location, true, item.clone());
+                    self.push_param(
+                        name.to_string(),
+                        name.to_string(),
+                        location,
+                        true,
+                        item.clone(),
+                    );
                 }
             }
             None => {
                 if let Some(name) = names.first() {
-                    self.push_param(name.clone(), name.clone(), location, true, schema);
+                    self.push_param(name.to_string(), name.to_string(), location, true, schema);
                 }
             }
         }
@@ -415,16 +400,6 @@ fn push(map: &mut Map<String, Value>, key: &str, value: Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rule_params_are_the_named_groups_in_order() {
-        assert_eq!(
-            rule_params("/users/<user_id>/todos/<todo_id>"),
-            ["user_id", "todo_id"]
-        );
-        assert!(rule_params("/files/.+").is_empty());
-        assert!(rule_params("/a/<my-id>").is_empty());
-    }
 
     #[test]
     fn documented_enum_variants_become_an_enum() {

@@ -254,27 +254,12 @@ fn substitute_params(rule: &str) -> String {
 /// (`<my-id>`, a lone `<`) stays as written, as Powertools' `<(\w+)>` substitution leaves it.
 pub fn replace_params(rule: &str, with: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(rule.len() + 32);
-    let mut rest = rule;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('>') {
-            Some(end)
-                if end > 0
-                    && after[..end]
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || c == '_') =>
-            {
-                out.push_str(&with(&after[..end]));
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = after;
-            }
+    for piece in switchyard_rule::pieces(rule) {
+        match piece {
+            switchyard_rule::Piece::Text(text) => out.push_str(text),
+            switchyard_rule::Piece::Param(name) => out.push_str(&with(name)),
         }
     }
-    out.push_str(rest);
     out
 }
 
