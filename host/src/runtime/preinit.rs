@@ -282,7 +282,60 @@ impl ComponentInstanceState for Access<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::tripwire_reason;
+    use std::sync::{Arc, OnceLock};
+
+    use wasmtime::component::Component;
+
+    use super::{Sandbox, StoreSpec, install_tripwires, linker, new_store, tripwire_reason};
+    use crate::runtime::shared_engine;
+
+    /// Imports the monotonic clock at an older WASI version than the host implements (the
+    /// linker serves it by semver) and reads it from its `run` export.
+    const READS_AN_OLDER_CLOCK: &str = r#"
+        (component
+          (import "wasi:clocks/monotonic-clock@0.2.0" (instance $clock
+            (export "now" (func (result u64)))))
+          (core func $now (canon lower (func $clock "now")))
+          (core module $m
+            (import "clock" "now" (func $now (result i64)))
+            (func (export "run") (drop (call $now))))
+          (core instance $i (instantiate $m (with "clock" (instance (export "now" (func $now))))))
+          (func (export "run") (canon lift (core func $i "run"))))
+    "#;
+
+    /// Runs the component's `run` export, with or without the tripwires: whether it
+    /// succeeded, and the reason a tripwire recorded.
+    fn run(with_tripwires: bool) -> (bool, Option<String>) {
+        let engine = shared_engine().unwrap();
+        let component = Component::new(&engine, READS_AN_OLDER_CLOCK).unwrap();
+        let mut linker = linker(&engine).unwrap();
+        let tripped = Arc::new(OnceLock::new());
+        if with_tripwires {
+            install_tripwires(&mut linker, &engine, &component, &tripped).unwrap();
+        }
+        let name: Arc<str> = "tripwire-test".into();
+        let spec = StoreSpec {
+            component: 0,
+            name: &name,
+            sandbox: &Sandbox::default(),
+            memory_limit: 1 << 20,
+            hostcall_bytes: 1 << 20,
+        };
+        let mut store = new_store(&engine, &spec).unwrap();
+        store.set_epoch_deadline(1_000);
+        let instance = linker.instantiate(&mut store, &component).unwrap();
+        let run = instance
+            .get_typed_func::<(), ()>(&mut store, "run")
+            .unwrap();
+        let ran = run.call(&mut store, ()).is_ok();
+        (ran, tripped.get().cloned())
+    }
+
+    #[test]
+    fn a_tripwire_catches_an_import_of_an_older_wasi_version() {
+        assert_eq!(run(false), (true, None), "the host's clock answers");
+        assert_eq!(run(true), (false, Some("reads the clock".to_string())));
+    }
 
     #[test]
     fn imports_that_answer_differently_in_the_deployment_trip_the_snapshot() {
