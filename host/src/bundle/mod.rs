@@ -159,7 +159,17 @@ impl Bundle {
 
     /// Precompiles one component for this host's engine, writing its `.cwasm` file.
     pub fn precompile_component(&self, entry: &ComponentEntry) -> anyhow::Result<PathBuf> {
-        let artifact = self.compile_artifact(&shared_engine()?, entry)?;
+        self.precompile_with(&shared_engine()?, entry)
+    }
+
+    /// Precompiles one component with `engine` (this host's, or one for another target),
+    /// writing its `.cwasm` file.
+    pub fn precompile_with(
+        &self,
+        engine: &Engine,
+        entry: &ComponentEntry,
+    ) -> anyhow::Result<PathBuf> {
+        let artifact = self.compile_artifact(engine, entry)?;
         let out = self.precompiled_path(entry);
         std::fs::write(&out, artifact)
             .with_context(|| format!("failed to write `{}`", out.display()))?;
@@ -169,11 +179,7 @@ impl Bundle {
     /// A component's precompiled artifact from `engine`: of its pre-initialised snapshot (see
     /// `runtime::preinitialize`) where one can be made and compiled, else of its `.wasm` as it
     /// is, with the reason logged.
-    pub fn compile_artifact(
-        &self,
-        engine: &Engine,
-        entry: &ComponentEntry,
-    ) -> anyhow::Result<Vec<u8>> {
+    fn compile_artifact(&self, engine: &Engine, entry: &ComponentEntry) -> anyhow::Result<Vec<u8>> {
         let wasm = self.wasm_path(entry);
         let bytes = read_wasm(&wasm)?;
         let limits = &self.manifest.limits;

@@ -45,12 +45,9 @@ impl CompileCommand {
         let mut written = Vec::new();
         for entry in &bundle.manifest.components {
             let wasm = bundle.wasm_path(entry);
-            let artifact = bundle.compile_artifact(&engine, entry).with_context(|| {
+            let out = bundle.precompile_with(&engine, entry).with_context(|| {
                 format!("failed to compile `{}` for `{target}`", wasm.display())
             })?;
-            let out = bundle.precompiled_path(entry);
-            std::fs::write(&out, artifact)
-                .with_context(|| format!("failed to write `{}`", out.display()))?;
             eprintln!("precompiled {} for {target}", out.display());
             written.push(out);
         }
