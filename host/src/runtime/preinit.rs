@@ -95,17 +95,7 @@ pub fn preinitialize(
     let tripped = Arc::new(OnceLock::new());
     let mut linker = linker(engine)?;
     install_tripwires(&mut linker, engine, &component, &tripped)?;
-    let name: Arc<str> = "pre-initialisation".into();
-    let sandbox = Sandbox::default();
-    let spec = StoreSpec {
-        component: 0,
-        name: &name,
-        sandbox: &sandbox,
-        memory_limit: limits.memory,
-        hostcall_bytes: limits.memory,
-    };
-    let mut store = new_store(engine, &spec)?;
-    store.set_epoch_deadline(engine::ticks(limits.timeout));
+    let mut store = bare_store(engine, limits)?;
     // A tripwire traps, so when one fired it is the reason, whatever failed after it.
     let tripped_reason = || {
         tripped
@@ -151,6 +141,21 @@ pub fn preinitialize(
         Ok(snapshot) => snapshot?.map_err(anyhow::Error::from),
         Err(_) => anyhow::bail!("wizer could not snapshot it"),
     }
+}
+
+/// A store with no grants at all (no environment, directories or hosts), within `limits`.
+fn bare_store(engine: &Engine, limits: PreinitLimits) -> anyhow::Result<Store<State>> {
+    let name: Arc<str> = "pre-initialisation".into();
+    let spec = StoreSpec {
+        component: 0,
+        name: &name,
+        sandbox: &Sandbox::default(),
+        memory_limit: limits.memory,
+        hostcall_bytes: limits.memory,
+    };
+    let mut store = new_store(engine, &spec)?;
+    store.set_epoch_deadline(engine::ticks(limits.timeout));
+    Ok(store)
 }
 
 /// Replaces every function of the imported interfaces a component may not call while its
@@ -283,10 +288,11 @@ impl ComponentInstanceState for Access<'_> {
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, OnceLock};
+    use std::time::Duration;
 
     use wasmtime::component::Component;
 
-    use super::{Sandbox, StoreSpec, install_tripwires, linker, new_store, tripwire_reason};
+    use super::{PreinitLimits, bare_store, install_tripwires, linker, tripwire_reason};
     use crate::runtime::shared_engine;
 
     /// Imports the monotonic clock at an older WASI version than the host implements (the
@@ -313,16 +319,11 @@ mod tests {
         if with_tripwires {
             install_tripwires(&mut linker, &engine, &component, &tripped).unwrap();
         }
-        let name: Arc<str> = "tripwire-test".into();
-        let spec = StoreSpec {
-            component: 0,
-            name: &name,
-            sandbox: &Sandbox::default(),
-            memory_limit: 1 << 20,
-            hostcall_bytes: 1 << 20,
+        let limits = PreinitLimits {
+            memory: 1 << 20,
+            timeout: Duration::from_secs(5),
         };
-        let mut store = new_store(&engine, &spec).unwrap();
-        store.set_epoch_deadline(1_000);
+        let mut store = bare_store(&engine, limits).unwrap();
         let instance = linker.instantiate(&mut store, &component).unwrap();
         let run = instance
             .get_typed_func::<(), ()>(&mut store, "run")
