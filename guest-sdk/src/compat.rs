@@ -9,64 +9,99 @@
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::request::EventSource;
 
-/// The raw event as fetched from the host, read as far as asked: the fields
-/// [`CurrentEvent`]'s lookups read are parsed on their own, skipping the rest (the request
-/// context, most of an event); the whole event becomes a JSON tree only when someone asks
-/// for it (`Request::raw_event`, `CurrentEvent::raw_event`).
+/// The raw event, read as far as asked: each field [`CurrentEvent`]'s lookups read is
+/// fetched from the host and parsed on its own (a REST event's `headers` are a fifth of it,
+/// its request context most of the rest); the whole event is copied in and becomes a JSON
+/// tree only when someone asks for it (`Request::raw_event`, `CurrentEvent::raw_event`).
 #[derive(Debug)]
 pub(crate) struct EventView {
-    text: String,
-    lookups: OnceCell<Lookups>,
+    origin: Origin,
+    headers: OnceCell<Option<Value>>,
+    query_string_parameters: OnceCell<Option<Value>>,
+    lattice_query_string_parameters: OnceCell<Option<Value>>,
+    multi_value_query_string_parameters: OnceCell<Option<Value>>,
     full: OnceCell<Value>,
 }
 
-/// The top-level fields the lookups read; `null` reads as absent, as the lookups treat it.
-#[derive(Debug, Default, Deserialize)]
-struct Lookups {
-    #[serde(default)]
-    headers: Option<Value>,
-    #[serde(default, rename = "queryStringParameters")]
-    query_string_parameters: Option<Value>,
-    #[serde(default, rename = "query_string_parameters")]
-    lattice_query_string_parameters: Option<Value>,
-    #[serde(default, rename = "multiValueQueryStringParameters")]
-    multi_value_query_string_parameters: Option<Value>,
+/// Where the event's text comes from.
+#[derive(Debug)]
+enum Origin {
+    /// The host holds it: fields are asked for one at a time.
+    Host,
+    /// Given whole (unit tests of the view).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "built by the view's unit tests")
+    )]
+    Text(String),
 }
 
 impl EventView {
-    pub(crate) fn new(text: String) -> Self {
+    /// The event of the request the host is running.
+    pub(crate) fn from_host() -> Self {
+        Self::with_origin(Origin::Host)
+    }
+
+    fn with_origin(origin: Origin) -> Self {
         Self {
-            text,
-            lookups: OnceCell::new(),
+            origin,
+            headers: OnceCell::new(),
+            query_string_parameters: OnceCell::new(),
+            lattice_query_string_parameters: OnceCell::new(),
+            multi_value_query_string_parameters: OnceCell::new(),
             full: OnceCell::new(),
         }
     }
 
     /// The whole event (`null` if the host's text were not JSON, which it always is).
     pub(crate) fn full(&self) -> &Value {
-        self.full
-            .get_or_init(|| serde_json::from_str(&self.text).unwrap_or(Value::Null))
+        self.full.get_or_init(|| {
+            let parsed = match &self.origin {
+                Origin::Host => serde_json::from_str(&crate::host::raw_event()),
+                Origin::Text(text) => serde_json::from_str(text),
+            };
+            parsed.unwrap_or(Value::Null)
+        })
     }
 
-    fn lookups(&self) -> &Lookups {
-        self.lookups.get_or_init(|| {
-            // A key sent twice fails the typed parse; the tree keeps the last, as before.
-            serde_json::from_str(&self.text).unwrap_or_else(|_| {
-                let full = self.full();
-                let field = |name: &str| full.get(name).filter(|v| !v.is_null()).cloned();
-                Lookups {
-                    headers: field("headers"),
-                    query_string_parameters: field("queryStringParameters"),
-                    lattice_query_string_parameters: field("query_string_parameters"),
-                    multi_value_query_string_parameters: field("multiValueQueryStringParameters"),
-                }
-            })
+    /// The top-level field `name`; `null` reads as absent, as the lookups treat it.
+    fn field<'a>(&'a self, cell: &'a OnceCell<Option<Value>>, name: &str) -> Option<&'a Value> {
+        cell.get_or_init(|| {
+            let value = match (&self.origin, self.full.get()) {
+                (_, Some(full)) => full.get(name).cloned(),
+                (Origin::Host, None) => crate::host::raw_event_member(name)
+                    .and_then(|text| serde_json::from_str(&text).ok()),
+                (Origin::Text(_), None) => self.full().get(name).cloned(),
+            };
+            value.filter(|v| !v.is_null())
         })
+        .as_ref()
+    }
+
+    fn headers(&self) -> Option<&Value> {
+        self.field(&self.headers, "headers")
+    }
+
+    fn query_string_parameters(&self) -> Option<&Value> {
+        self.field(&self.query_string_parameters, "queryStringParameters")
+    }
+
+    fn lattice_query_string_parameters(&self) -> Option<&Value> {
+        self.field(
+            &self.lattice_query_string_parameters,
+            "query_string_parameters",
+        )
+    }
+
+    fn multi_value_query_string_parameters(&self) -> Option<&Value> {
+        self.field(
+            &self.multi_value_query_string_parameters,
+            "multiValueQueryStringParameters",
+        )
     }
 }
 
@@ -85,7 +120,7 @@ impl CurrentEvent {
     /// `current_event.headers.get(name)`: the event's `headers` value, case-insensitively,
     /// exactly as the event carries it (a list on VPC Lattice v2, absent on ALB multi-value).
     pub fn header(&self, name: &str) -> Option<Value> {
-        let headers = self.event.lookups().headers.as_ref()?.as_object()?;
+        let headers = self.event.headers()?.as_object()?;
         headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -96,12 +131,11 @@ impl CurrentEvent {
     /// `current_event.get_query_string_value(name)`: the single-value query field (lists
     /// joined with `,` on VPC Lattice v2).
     pub fn get_query_string_value(&self, name: &str) -> Option<String> {
-        let lookups = self.event.lookups();
         let field = match self.source {
-            EventSource::LatticeV1 => &lookups.lattice_query_string_parameters,
-            _ => &lookups.query_string_parameters,
+            EventSource::LatticeV1 => self.event.lattice_query_string_parameters(),
+            _ => self.event.query_string_parameters(),
         };
-        match field.as_ref()?.get(name)? {
+        match field?.get(name)? {
             Value::String(s) => Some(s.clone()),
             Value::Array(items) => Some(
                 items
@@ -118,9 +152,7 @@ impl CurrentEvent {
     /// which only REST v1 and ALB multi-value events have; `[]` elsewhere.
     pub fn get_multi_value_query_string_values(&self, name: &str) -> Vec<String> {
         self.event
-            .lookups()
-            .multi_value_query_string_parameters
-            .as_ref()
+            .multi_value_query_string_parameters()
             .and_then(|m| m.get(name))
             .and_then(Value::as_array)
             .map(|items| {
@@ -147,12 +179,12 @@ mod view_tests {
     fn event(text: &str) -> CurrentEvent {
         CurrentEvent::new(
             EventSource::RestV1,
-            Rc::new(EventView::new(text.to_string())),
+            Rc::new(EventView::with_origin(Origin::Text(text.to_string()))),
         )
     }
 
     #[test]
-    fn lookups_read_their_fields_without_the_rest_of_the_event() {
+    fn lookups_read_their_fields() {
         let current = event(
             r#"{"headers": {"X-Api-Key": "k"}, "requestContext": {"deep": [1, {"x": null}]},
                 "queryStringParameters": {"limit": "2"},
@@ -166,10 +198,6 @@ mod view_tests {
         assert_eq!(
             current.get_multi_value_query_string_values("tag"),
             ["a", "b"]
-        );
-        assert!(
-            current.event.full.get().is_none(),
-            "the tree is not built for lookups"
         );
         assert_eq!(current.raw_event()["requestContext"]["deep"][0], json!(1));
     }

@@ -64,6 +64,10 @@ pub(crate) fn raw_event() -> String {
     imports::raw_event()
 }
 
+pub(crate) fn raw_event_member(name: &str) -> Option<String> {
+    imports::raw_event_member(name)
+}
+
 pub(crate) fn lambda_context() -> crate::LambdaContext {
     let c = imports::current_lambda_context();
     crate::LambdaContext {

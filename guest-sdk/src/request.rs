@@ -196,9 +196,7 @@ impl Request {
     fn parsed_event(&self) -> std::rc::Rc<crate::compat::EventView> {
         self.parsed_event
             .0
-            .get_or_init(|| {
-                std::rc::Rc::new(crate::compat::EventView::new(crate::host::raw_event()))
-            })
+            .get_or_init(|| std::rc::Rc::new(crate::compat::EventView::from_host()))
             .clone()
     }
     /// The `requestContext` of the event (`requestContext` or `request_context`), or `null`.

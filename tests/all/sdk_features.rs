@@ -65,6 +65,20 @@ fn the_request_context_and_current_event_read_the_raw_event() {
     );
     // REST v1's `headers` field is absent from this event: Powertools' lookup finds nothing.
     assert_eq!(body["accept"], Value::Null);
+    // It reads the `headers` field as sent, whatever `multiValueHeaders` says.
+    let host = TestHost::shared("features");
+    for (headers, accept) in [
+        (json!({"ACCEPT": "text/html"}), json!("text/html")),
+        (json!({"Accept": ["a", "b"]}), json!(["a", "b"])),
+        (json!({"Accept": null}), Value::Null),
+        (Value::Null, Value::Null),
+    ] {
+        let mut event = get("/context");
+        event["headers"] = headers.clone();
+        let resp = host.invoke(&event);
+        let body: Value = serde_json::from_str(resp["body"].as_str().unwrap()).unwrap();
+        assert_eq!(body["accept"], accept, "headers {headers}");
+    }
     assert_eq!(
         body["lambda"],
         json!([

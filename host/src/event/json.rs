@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
 /// The scalar and array visits shared by [`JsonVisitor`] and `requestContext`'s visitor.
 macro_rules! forward_scalars {
@@ -132,6 +133,32 @@ pub(super) fn parse(raw: &str) -> Result<Option<Object<'_>>, serde_json::Error> 
     let parsed = de.deserialize_any(Top)?;
     de.end()?;
     Ok(parsed)
+}
+
+/// The text of the top-level member `name` of the object `raw` (the last when repeated); the
+/// other members are skipped without being built.
+pub(super) fn member<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    struct Member<'n>(&'n str);
+    impl<'de> Visitor<'de> for Member<'_> {
+        type Value = Option<&'de RawValue>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match key.0 == self.0 {
+                    true => found = Some(map.next_value::<&'de RawValue>()?),
+                    false => _ = map.next_value::<IgnoredAny>()?,
+                }
+            }
+            Ok(found)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let found = de.deserialize_map(Member(name)).ok()?;
+    de.end().ok()?;
+    found.map(RawValue::get)
 }
 
 /// Visits the top level: an object is the event; any other JSON is valid but not an event.
@@ -374,6 +401,27 @@ mod tests {
             .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_member_is_its_text_as_sent_the_last_when_repeated() {
+        let text = r#"{"a": {"x" : [1, "\u00fc"]}, "b": null, "a": "last", "c": 2}"#;
+        let cases = [
+            ("a", Some(r#""last""#)),
+            ("b", Some("null")),
+            ("c", Some("2")),
+            ("x", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(member(text, name), want, "{name}");
+        }
+        assert_eq!(
+            member(r#"{"h": {"x" : [1, "\u00fc"]}}"#, "h"),
+            Some(r#"{"x" : [1, "\u00fc"]}"#)
+        );
+        for not_an_object in ["[]", "1", "{\"a\": }", "{} x"] {
+            assert_eq!(member(not_an_object, "a"), None, "{not_an_object}");
+        }
     }
 
     #[test]

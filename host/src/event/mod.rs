@@ -164,6 +164,13 @@ pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, Decode
     }
 }
 
+/// The JSON text of the top-level member `name` of the event `raw_event`, as received: the
+/// last one when the event repeats it (as a JSON tree keeps it); `None` when the event is not
+/// a JSON object or has no such member.
+pub fn raw_member<'a>(raw_event: &'a str, name: &str) -> Option<&'a str> {
+    json::member(raw_event, name)
+}
+
 /// Encodes a finished response in the shape the source expects.
 pub fn encode(response: Encoded, source: EventSource) -> LambdaResponse {
     match source {

@@ -50,6 +50,12 @@ impl host::Host for State {
             .unwrap_or_default())
     }
 
+    fn raw_event_member(&mut self, name: String) -> wasmtime::Result<Option<String>> {
+        Ok(self.call.as_ref().and_then(|(invocation, _)| {
+            crate::event::raw_member(&invocation.raw_event, &name).map(str::to_string)
+        }))
+    }
+
     fn current_lambda_context(&mut self) -> wasmtime::Result<LambdaContext> {
         Ok(self
             .call

@@ -55,14 +55,15 @@ pub fn values() -> Value {
     json!({"zeta": 1, "alpha": [3, 2], "mid": {"b": true, "a": null}})
 }
 
-/// `GET /context`: the event's `requestContext`, and a header read through `current_event`
-/// after it (both from the request's one parse of the raw event), and the Lambda context
-/// (asked of the host).
+/// `GET /context`: a header read through `current_event` (the host hands over the event's
+/// `headers` field alone), then the event's `requestContext` (the whole event parsed), and
+/// the Lambda context (asked of the host).
 pub fn context(req: &Request) -> Value {
+    let accept = req.current_event().header("accept");
     let lambda = req.lambda_context();
     json!({
         "context": req.request_context(),
-        "accept": req.current_event().header("accept"),
+        "accept": accept,
         "lambda": [
             lambda.request_id,
             lambda.function_name,
