@@ -79,10 +79,15 @@ impl<'a> Json<'a> {
         }
     }
 
-    pub(super) fn as_bool(&self) -> Option<bool> {
+    /// Python's truthiness: `false`, `null`, `0`, `""`, `[]` and `{}` are false.
+    pub(super) fn is_truthy(&self) -> bool {
         match self {
-            Json::Bool(b) => Some(*b),
-            _ => None,
+            Json::Null => false,
+            Json::Bool(b) => *b,
+            Json::Number(n) => *n != 0.0,
+            Json::String(s) => !s.is_empty(),
+            Json::Array(items) => !items.is_empty(),
+            Json::Object(members) => !members.is_empty(),
         }
     }
 
