@@ -41,8 +41,13 @@ pub(super) fn decode(
             })?,
     };
     let stage = context.and_then(|c| c.get("stage")).and_then(Json::as_str);
+    // Powertools drops as many characters as `/` and the stage have, without checking
+    // that they are the stage (`raw_path[len("/" + stage):]`).
     let path = match stage {
-        Some(stage) if stage != "$default" => raw_path.get(stage.len() + 1..).unwrap_or_default(),
+        Some(stage) if stage != "$default" => raw_path
+            .char_indices()
+            .nth(stage.chars().count() + 1)
+            .map_or("", |(at, _)| &raw_path[at..]),
         _ => raw_path,
     };
     let query = match obj.get("rawQueryString").and_then(Json::as_str) {
@@ -116,6 +121,13 @@ mod tests {
             "rawPath": "/é", "requestContext": {"http": {"method": "GET"}, "stage": "x"},
         }));
         assert_eq!(req.path, "");
+        // Characters are counted, not bytes, as Python slices.
+        for (stage, path) in [("a", "/text"), ("ab", "text"), ("é", "/text")] {
+            let req = decode_json(serde_json::json!({
+                "rawPath": "/é/text", "requestContext": {"http": {"method": "GET"}, "stage": stage},
+            }));
+            assert_eq!(req.path, path, "stage {stage}");
+        }
     }
 
     #[test]
