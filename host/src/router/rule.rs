@@ -8,8 +8,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// What `<name>` matches: Python's `\w` plus `-._~()'!*:@,;=+&$` and `%<> []{}|^`.
-const SEGMENT: &str = r"[\-._~()'!*:@,;=+&$%<> \[\]{}|^\w]+";
+/// What `<name>` matches: Python's `\w` plus `-._~()'!*:@,;=+&$` and `%<> []{}|^`. Python's
+/// `\w` is a letter, a number or `_` (`str.isalnum()`): unlike Rust's `\w` it takes `½` and
+/// `²` but not combining marks (a decomposed `é`, Thai vowel signs) or joiners.
+const SEGMENT: &str = r"[\-._~()'!*:@,;=+&$%<> \[\]{}|^\p{L}\p{N}_]+";
 
 /// A compiled rule: how it matches a path, and whether it is dynamic.
 ///

@@ -178,6 +178,12 @@ fn parameters_take_uri_safe_characters_but_never_a_slash() {
                 Some("GET /p/<v>"),
                 &[("v", "über")],
             ),
+            // Python's `\w`: numbers such as `½` and `²` are word characters...
+            ("GET", "/p/½²", HttpV2, Some("GET /p/<v>"), &[("v", "½²")]),
+            // ...combining marks and joiners are not (a decomposed `é`, a Thai vowel sign).
+            ("GET", "/p/e\u{301}", HttpV2, None, &[]),
+            ("GET", "/p/\u{e17}\u{e35}", HttpV2, None, &[]),
+            ("GET", "/p/a\u{200d}", HttpV2, None, &[]),
             ("GET", "/p/a/b", HttpV2, None, &[]),
             ("GET", "/p/", HttpV2, None, &[]),
         ],
