@@ -178,8 +178,24 @@ impl Request {
         std::str::from_utf8(&self.body)
             .map_err(|_| BadRequestError::new("request body is not UTF-8").into())
     }
-    /// The body parsed as JSON (`current_event.json_body`).
+    /// The body parsed as JSON (`current_event.json_body`). An empty body reads as `null`, as
+    /// Powertools reads it as `None`, except on VPC Lattice, whose events Powertools parses
+    /// whatever they hold (so an empty body there is a JSON error).
+    ///
+    /// ```
+    /// use serde_json::Value;
+    /// use switchyard_sdk::Request;
+    /// let empty = Request::builder("PUT", "/todos/1").build();
+    /// assert_eq!(empty.json::<Value>().unwrap(), Value::Null);
+    /// assert_eq!(empty.json::<Option<u32>>().unwrap(), None);
+    /// let sent = Request::builder("PUT", "/todos/1").body(r#"{"done": true}"#).build();
+    /// assert_eq!(sent.json::<Value>().unwrap()["done"], true);
+    /// ```
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        let lattice = matches!(self.source, EventSource::LatticeV1 | EventSource::LatticeV2);
+        if self.body.is_empty() && !lattice {
+            return Ok(T::deserialize(Value::Null)?);
+        }
         Ok(serde_json::from_slice(&self.body)?)
     }
     /// The Lambda context.

@@ -10,9 +10,9 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value, json};
 use switchyard_sdk::{
-    App, BadRequestError, Cookie, CorsConfig, Error, ForbiddenError, InternalServerError, Next,
-    NotFoundError, Prefix, Request, Response, SameSite, ServiceError, UnauthorizedError,
-    append_context, content_types, context,
+    App, BadRequestError, Cookie, CorsConfig, Error, EventSource, ForbiddenError,
+    InternalServerError, Next, NotFoundError, Prefix, Request, Response, SameSite, ServiceError,
+    UnauthorizedError, append_context, content_types, context,
 };
 
 /// Python's `ValueError`, raised by `/errors/value`.
@@ -57,8 +57,13 @@ fn python_int(text: &str) -> Result<i64, ValueError> {
     {
         return Err(bad());
     }
-    let value: i64 = digits.replace('_', "").parse().map_err(|_| bad())?;
-    Ok(if negative { -value } else { value })
+    let digits = digits.replace('_', "");
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    // Python's ints have no bound; past i64's a value still compares and slices alike.
+    let magnitude: i64 = digits.parse().unwrap_or(i64::MAX);
+    Ok(if negative { -magnitude } else { magnitude })
 }
 
 /// Python's `list[:n]`.
@@ -168,7 +173,15 @@ fn headers(req: &Request) -> Value {
 }
 
 fn query(req: &Request) -> Value {
-    json!({"name": req.query("name"), "category": req.query_values("category")})
+    // Powertools returns the event's single-value field as it is: API Gateway's HTTP API,
+    // Function URLs and VPC Lattice join a repeated name with commas (`x,y`). On ALB
+    // multi-value events that field is absent and it finds nothing, which is wrong
+    // (`query-multi@alb-multi`): there the last value is the answer.
+    let name = match req.source() {
+        EventSource::AlbMultiValue => req.query("name").map(str::to_string),
+        _ => req.current_event().get_query_string_value("name"),
+    };
+    json!({"name": name, "category": req.query_values("category")})
 }
 
 fn cookies() -> Response {
@@ -294,6 +307,8 @@ mod tests {
         assert_eq!(python_int("+5").unwrap(), 5);
         assert_eq!(python_int("-1").unwrap(), -1);
         assert_eq!(python_int("1_0").unwrap(), 10);
+        assert_eq!(python_int("-9223372036854775808").unwrap(), -i64::MAX);
+        assert_eq!(python_int("99999999999999999999").unwrap(), i64::MAX);
         for bad in ["three", "", "_1", "1__0", "1.5"] {
             assert!(python_int(bad).is_err(), "{bad}");
         }
