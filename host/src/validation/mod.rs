@@ -290,6 +290,16 @@ pub fn validate_request(
                 kind: "json_invalid",
             }),
             Ok(BodyInput::Value(value)) => {
+                // A list sent for a body that is not one counts as its first item
+                // (Powertools' `_normalize_field_value`).
+                let value = match value {
+                    Value::Array(mut items)
+                        if !items.is_empty() && !schemas.expects_array(body_schema) =>
+                    {
+                        items.swap_remove(0)
+                    }
+                    other => other,
+                };
                 if let Some(value) =
                     schemas.check(body_schema, &value, &[json!("body")], &mut errors)
                 {
@@ -428,32 +438,38 @@ enum BodyInput {
     Value(Value),
 }
 
-/// The body by its content type: JSON (also when none is given), or a form, whose repeated
-/// fields are lists and single ones strings; anything else is unsupported.
+/// The body by its content type, as Powertools reads it (`_get_body`): JSON (also when none
+/// is given), where an empty body or `null` is missing; or a form, every field a list of its
+/// values (`parse_qs`); anything else is unsupported, empty or not.
 fn read_body(request: &Request) -> Result<BodyInput, ()> {
+    // Powertools reads the event's single-value `headers`, which hold the last value.
     let content_type = request
         .header_values("content-type")
-        .next()
+        .last()
         .unwrap_or_default()
         .trim();
-    if request.body.is_empty() {
-        return Ok(BodyInput::Missing);
-    }
     if content_type.is_empty() || content_type.starts_with("application/json") {
-        return Ok(match serde_json::from_slice::<Value>(&request.body) {
-            Ok(value) => BodyInput::Value(value),
-            Err(err) => BodyInput::Invalid(error_position(&request.body, &err)),
+        let lattice = matches!(
+            request.source,
+            EventSource::LatticeV1 | EventSource::LatticeV2
+        );
+        return Ok(match request.body.is_empty() {
+            // VPC Lattice events parse even an empty body (`json_body` has no guard).
+            true if lattice => BodyInput::Invalid(0),
+            true => BodyInput::Missing,
+            false => match serde_json::from_slice::<Value>(&request.body) {
+                Ok(Value::Null) => BodyInput::Missing,
+                Ok(value) => BodyInput::Value(value),
+                Err(err) => BodyInput::Invalid(error_position(&request.body, &err)),
+            },
         });
     }
     if content_type.starts_with("application/x-www-form-urlencoded") {
         let mut fields: Map<String, Value> = Map::new();
         for (name, value) in form_urlencoded::parse(&request.body) {
-            match fields.get_mut(name.as_ref()) {
-                Some(Value::Array(items)) => items.push(Value::from(value.as_ref())),
-                Some(single) => *single = json!([single.take(), value.as_ref()]),
-                None => {
-                    fields.insert(name.into_owned(), Value::from(value.into_owned()));
-                }
+            let values = fields.entry(name.into_owned()).or_insert_with(|| json!([]));
+            if let Value::Array(items) = values {
+                items.push(Value::from(value.into_owned()));
             }
         }
         return Ok(BodyInput::Value(Value::Object(fields)));
@@ -528,6 +544,95 @@ mod tests {
             validate_request(&no_body, &compiled, &request(b""), &path).unwrap(),
             r#"{"path":{"id":7},"query":{"limit":5,"q":"a\"b"},"header":{"tag":"none"},"cookie":{}}"#
         );
+    }
+
+    #[test]
+    fn bodies_are_read_by_content_type_as_powertools_reads_them() {
+        let item = json!({
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}},
+            "required": ["name"],
+        });
+        let spec: RouteSpec = serde_json::from_value(
+            json!({"params": [], "body": {"required": true, "schema": item}}),
+        )
+        .unwrap();
+        let compiled = RouteSchemas::compile(&spec, &Map::new());
+        let request = |source: EventSource, content_types: &[&str], body: &str| Request {
+            source,
+            method: "POST".into(),
+            path: "/items".into(),
+            headers: content_types
+                .iter()
+                .map(|t| ("Content-Type".to_string(), t.to_string()))
+                .collect(),
+            query: Vec::new(),
+            cookies: Vec::new(),
+            body: body.as_bytes().to_vec(),
+            raw_event: "{}".into(),
+        };
+        let outcome = |req: &Request| match validate_request(&spec, &compiled, req, &[]) {
+            Ok(text) => Ok(serde_json::from_str::<Value>(&text).unwrap()["body"].clone()),
+            Err(failure) => Err((failure.status, failure.detail)),
+        };
+        let missing_body = Err((422, json!([{"loc": ["body"], "type": "missing"}])));
+        let cases = [
+            // `null` and an empty body are missing, unless the content type is unsupported.
+            (
+                request(EventSource::HttpV2, &[], "null"),
+                missing_body.clone(),
+            ),
+            (request(EventSource::HttpV2, &[], ""), missing_body.clone()),
+            (
+                request(EventSource::HttpV2, &["text/plain"], ""),
+                Err((
+                    415,
+                    json!([{"loc": ["body"], "type": "unsupported_content_type"}]),
+                )),
+            ),
+            // VPC Lattice parses an empty body, and fails.
+            (
+                request(EventSource::LatticeV2, &[], ""),
+                Err((422, json!([{"loc": ["body", 0], "type": "json_invalid"}]))),
+            ),
+            // A list for a body that is not one: its first item.
+            (
+                request(EventSource::HttpV2, &[], r#"[{"name": "lamp"}, {}]"#),
+                Ok(json!({"name": "lamp"})),
+            ),
+            // Form fields are lists, so a single-valued field fails a string.
+            (
+                request(
+                    EventSource::HttpV2,
+                    &["application/x-www-form-urlencoded"],
+                    "name=lamp&tags=a",
+                ),
+                Err((
+                    422,
+                    json!([{"loc": ["body", "name"], "type": "string_type"}]),
+                )),
+            ),
+            (
+                request(
+                    EventSource::HttpV2,
+                    &["application/x-www-form-urlencoded"],
+                    "",
+                ),
+                Err((422, json!([{"loc": ["body", "name"], "type": "missing"}]))),
+            ),
+            // The last content type counts, as the single-value `headers` hold it.
+            (
+                request(
+                    EventSource::RestV1,
+                    &["text/plain", "application/json"],
+                    r#"{"name": "a"}"#,
+                ),
+                Ok(json!({"name": "a"})),
+            ),
+        ];
+        for (req, want) in cases {
+            assert_eq!(outcome(&req), want, "{:?} {:?}", req.headers, req.body);
+        }
     }
 
     #[test]

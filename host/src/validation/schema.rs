@@ -372,6 +372,15 @@ impl Schemas {
         if node.union {
             return self.check_union(id, input, loc, errors, &visits);
         }
+        // An Enum field names any input that is not a member `enum`, whatever its type.
+        if let Some(allowed) = &node.enum_values
+            && !allowed
+                .iter()
+                .any(|a| same(a, &coerce_like(allowed, input)))
+        {
+            errors.push(fail(loc, "enum"));
+            return None;
+        }
         let value = self.check_type(node, input, loc, errors)?;
         if let Some(allowed) = &node.enum_values
             && !allowed.iter().any(|a| same(a, &value))
@@ -643,9 +652,12 @@ fn coerce_int(input: &Value) -> Result<Value, &'static str> {
         Value::Number(n) if n.is_i64() || n.is_u64() => Ok(input.clone()),
         Value::Number(n) => {
             let f = n.as_f64().unwrap_or(f64::NAN);
-            match f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
-                true => Ok(Value::from(f as i64)),
-                false => Err("int_from_float"),
+            // Pydantic takes an integral float that fits an i64 and names one that does not
+            // `int_parsing_size`.
+            match (f.fract() == 0.0, f.abs() < i64::MAX as f64) {
+                (true, true) => Ok(Value::from(f as i64)),
+                (true, false) => Err("int_parsing_size"),
+                (false, _) => Err("int_from_float"),
             }
         }
         Value::Bool(b) => Ok(Value::from(i64::from(*b))),
@@ -665,7 +677,7 @@ fn parse_int(text: &str) -> Option<Value> {
         .or_else(|| {
             digits
                 .split_once('.')
-                .filter(|(_, f)| f.bytes().all(|b| b == b'0'))
+                .filter(|(_, f)| !f.is_empty() && f.bytes().all(|b| b == b'0'))
                 .map(|(i, _)| i)
         })
         .unwrap_or(digits);
@@ -690,13 +702,31 @@ fn coerce_float(input: &Value) -> Result<Value, &'static str> {
     let number = match input {
         Value::Number(n) => n.as_f64(),
         Value::Bool(b) => Some(f64::from(u8::from(*b))),
-        Value::String(s) => Some(s.trim().parse::<f64>().map_err(|_| "float_parsing")?),
+        Value::String(s) => Some(parse_float(s.trim()).ok_or("float_parsing")?),
         _ => return Err("float_type"),
     };
     number
         .and_then(Number::from_f64)
         .map(Value::Number)
         .ok_or("float_parsing")
+}
+
+/// Python's `float(text)` for finite numbers: `_` is allowed between digits (`1_000.5`).
+fn parse_float(text: &str) -> Option<f64> {
+    if !text.contains('_') {
+        return text.parse().ok();
+    }
+    let bytes = text.as_bytes();
+    let between_digits = bytes.iter().enumerate().all(|(at, &b)| {
+        b != b'_'
+            || (at > 0
+                && bytes[at - 1].is_ascii_digit()
+                && bytes.get(at + 1).is_some_and(u8::is_ascii_digit))
+    });
+    match between_digits {
+        true => text.replace('_', "").parse().ok(),
+        false => None,
+    }
 }
 
 /// Pydantic's lax bool: `true`/`false`, `0`/`1`, and the strings Python's `strtobool` knows.
@@ -884,12 +914,18 @@ mod tests {
             (json!("1_000"), json!(1000)),
             (json!("5.0"), json!(5)),
             (json!(3.0), json!(3)),
+            (
+                json!(9_007_199_254_740_992.0),
+                json!(9_007_199_254_740_992_i64),
+            ),
         ] {
             assert_eq!(run(int.clone(), input.clone()), Ok(expected), "{input}");
         }
         for (input, kind) in [
             (json!("abc"), "int_parsing"),
             (json!("5.5"), "int_parsing"),
+            (json!("5."), "int_parsing"),
+            (json!(1e20), "int_parsing_size"),
             (json!("_1"), "int_parsing"),
             (json!(2.5), "int_from_float"),
             (json!(null), "int_type"),
@@ -922,6 +958,39 @@ mod tests {
             run(json!({"type": "string"}), json!(5)),
             Err(vec![(vec![json!("body")], "string_type")])
         );
+        // Python's `float()` takes `_` between digits, and nowhere else.
+        let number = json!({"type": "number"});
+        for (input, want) in [("1_000.5", Ok(json!(1000.5))), ("1_0", Ok(json!(10.0)))] {
+            assert_eq!(run(number.clone(), json!(input)), want, "{input}");
+        }
+        for input in ["_1", "1_", "1__0", "1_.5", "1._5"] {
+            assert_eq!(
+                run(number.clone(), json!(input)),
+                Err(vec![(vec![json!("body")], "float_parsing")]),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_enum_names_any_input_that_is_not_a_member_enum_whatever_its_type() {
+        let colors = json!({"type": "string", "enum": ["red", "green"]});
+        assert_eq!(run(colors.clone(), json!("red")), Ok(json!("red")));
+        for input in [
+            json!("blue"),
+            json!(1),
+            json!(["red"]),
+            json!(true),
+            json!(null),
+        ] {
+            assert_eq!(
+                run(colors.clone(), input.clone()),
+                Err(vec![(vec![json!("body")], "enum")]),
+                "{input}"
+            );
+        }
+        let levels = json!({"type": "integer", "enum": [1, 2]});
+        assert_eq!(run(levels.clone(), json!("2")), Ok(json!(2)));
     }
 
     #[test]
