@@ -275,8 +275,8 @@ fn resident_kib() -> u64 {
 }
 
 /// Each bomb fills its instance's 8 MiB before the limit stops it, so a leak of the dropped
-/// instances would grow the host by ~8 GiB over 1,000 calls; the bound allows 256 MiB for
-/// whatever the tests running beside this one hold.
+/// instances would grow the host by ~8 GiB over 1,000 calls; the bound allows 1 GiB for
+/// whatever the tests running beside this one hold (seen: 360 MiB once).
 #[test]
 fn memory_stays_bounded_over_a_thousand_memory_bombs() {
     let host = TestHost::shared("sandbox");
@@ -294,7 +294,7 @@ fn memory_stays_bounded_over_a_thousand_memory_bombs() {
     }
     peak = peak.max(resident_kib());
     assert!(
-        peak < baseline + 256 * 1024,
+        peak < baseline + 1024 * 1024,
         "RSS grew from {baseline} KiB to {peak} KiB"
     );
     assert_recovers("/bomb");
