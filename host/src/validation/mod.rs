@@ -6,6 +6,7 @@
 //! (path, query, header, cookie and body, before any middleware runs) and [`validate_response`]
 //! (the handler's answer, before the middlewares see it). `schema.rs` is the validator itself.
 
+mod json_position;
 mod schema;
 
 use serde::Deserialize;
@@ -477,9 +478,13 @@ fn read_body(request: &Request) -> Result<BodyInput, ()> {
     Err(())
 }
 
-/// The character offset of a JSON syntax error, as Python's `JSONDecodeError.pos` gives it.
+/// The character offset of a JSON syntax error, as Python's `JSONDecodeError.pos` gives it;
+/// where Python would have parsed the text (`NaN`, deep nesting), where serde_json stopped.
 fn error_position(body: &[u8], err: &serde_json::Error) -> usize {
     let text = String::from_utf8_lossy(body);
+    if let Some(position) = json_position::python_error_position(&text) {
+        return position;
+    }
     let line_start: usize = text
         .split_inclusive('\n')
         .take(err.line().saturating_sub(1))
@@ -643,5 +648,9 @@ mod tests {
         let body = b"{\n  \"a\": ,\n}";
         let err = serde_json::from_slice::<Value>(body).unwrap_err();
         assert_eq!(error_position(body, &err), 9);
+        // Python reads `NaN`; where serde_json stopped stands in.
+        let body = b"[NaN]";
+        let err = serde_json::from_slice::<Value>(body).unwrap_err();
+        assert_eq!(error_position(body, &err), 1);
     }
 }
