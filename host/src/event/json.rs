@@ -79,6 +79,11 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// The value as JSON text (an integral number without a fraction).
+    pub(super) fn to_text(&self) -> String {
+        serde_json::Value::from(self).to_string()
+    }
+
     /// Python's truthiness: `false`, `null`, `0`, `""`, `[]` and `{}` are false.
     pub(super) fn is_truthy(&self) -> bool {
         match self {
@@ -108,6 +113,25 @@ impl<'a> Json<'a> {
     /// The member `key` when this is an object that has it.
     pub(super) fn get(&self, key: &str) -> Option<&Json<'a>> {
         self.as_object()?.get(key)
+    }
+}
+
+impl From<&Json<'_>> for serde_json::Value {
+    fn from(json: &Json<'_>) -> Self {
+        match json {
+            Json::Null => Self::Null,
+            Json::Bool(b) => Self::Bool(*b),
+            Json::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Self::from(*n as i64),
+            Json::Number(n) => Self::from(*n),
+            Json::String(s) => Self::String(s.to_string()),
+            Json::Array(items) => Self::Array(items.iter().map(Self::from).collect()),
+            Json::Object(members) => Self::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), Self::from(v)))
+                    .collect(),
+            ),
+        }
     }
 }
 

@@ -199,32 +199,14 @@ fn required_str<'a>(
         })
 }
 
-/// A `{name: "value"}` map; `null` or absent is empty.
+/// A `{name: "value"}` map; `null` or absent is empty. Values that are not strings are read
+/// as [`value_texts`] reads them.
 fn single_value_map(
     obj: &Object<'_>,
     key: &'static str,
     source: EventSource,
 ) -> Result<Fields, DecodeError> {
-    match obj.get(key) {
-        None | Some(Json::Null) => Ok(Vec::new()),
-        Some(Json::Object(map)) => map
-            .iter()
-            .filter(|(_, v)| **v != Json::Null)
-            .map(|(k, v)| match v {
-                Json::String(s) => Ok((k.to_string(), s.to_string())),
-                _ => Err(DecodeError::BadField {
-                    event_source: source,
-                    field: key,
-                    expected: "an object of strings",
-                }),
-            })
-            .collect(),
-        Some(_) => Err(DecodeError::BadField {
-            event_source: source,
-            field: key,
-            expected: "an object of strings",
-        }),
-    }
+    fields_of(obj, key, source, "an object of strings")
 }
 
 /// A `{name: ["v1", "v2"]}` map; `null` or absent is empty. A plain string value is accepted
@@ -234,31 +216,50 @@ fn multi_value_map(
     key: &'static str,
     source: EventSource,
 ) -> Result<Fields, DecodeError> {
-    let bad = || DecodeError::BadField {
-        event_source: source,
-        field: key,
-        expected: "an object of string lists",
-    };
+    fields_of(obj, key, source, "an object of string lists")
+}
+
+/// The pairs of the object `key`, each value read by [`value_texts`]. Powertools answers
+/// events whose values are of other types (a list where a string belongs, a number), and
+/// so does the host: only a field that is not an object at all is refused.
+fn fields_of(
+    obj: &Object<'_>,
+    key: &'static str,
+    source: EventSource,
+    expected: &'static str,
+) -> Result<Fields, DecodeError> {
     let mut out = Vec::new();
     match obj.get(key) {
         None | Some(Json::Null) => {}
         Some(Json::Object(map)) => {
-            for (k, v) in map.iter() {
-                match v {
-                    Json::Array(items) => {
-                        for item in items {
-                            out.push((k.to_string(), item.as_str().ok_or_else(bad)?.to_string()));
-                        }
-                    }
-                    Json::String(s) => out.push((k.to_string(), s.to_string())),
-                    Json::Null => {}
-                    _ => return Err(bad()),
-                }
+            for (name, value) in map.iter() {
+                value_texts(value, &mut |text| out.push((name.to_string(), text)));
             }
         }
-        Some(_) => return Err(bad()),
+        Some(_) => {
+            return Err(DecodeError::BadField {
+                event_source: source,
+                field: key,
+                expected,
+            });
+        }
     }
     Ok(out)
+}
+
+/// The values a header or query value holds: a string as it is, each item of a list, a
+/// number or boolean as its JSON text; `null`, and objects, none.
+fn value_texts(value: &Json<'_>, push: &mut impl FnMut(String)) {
+    match value {
+        Json::String(s) => push(s.to_string()),
+        Json::Array(items) => {
+            for item in items.iter().filter(|i| !matches!(i, Json::Array(_))) {
+                value_texts(item, push);
+            }
+        }
+        Json::Null | Json::Object(_) => {}
+        scalar => push(scalar.to_text()),
+    }
 }
 
 /// True when `key` holds a non-empty object.
@@ -288,6 +289,43 @@ fn without_query(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_of_other_types_are_read_not_refused_as_powertools_answers_them() {
+        let event = serde_json::json!({
+            "httpMethod": "GET", "path": "/", "requestContext": {},
+            "headers": {"Origin": ["https://a.example", "https://b.example"], "X-Count": 5,
+                "X-Ratio": 0.5, "X-On": true, "X-None": null, "X-Object": {"a": 1}, "X-Mixed": ["a", 1, null, ["x"]]},
+            "queryStringParameters": {"limit": 3},
+            "body": {"t": 1},
+        });
+        let req = decode(event.to_string().as_bytes(), None).expect("decodes");
+        let headers: Vec<_> = req
+            .headers
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        assert_eq!(
+            headers,
+            [
+                "Origin=https://a.example",
+                "Origin=https://b.example",
+                "X-Count=5",
+                "X-Ratio=0.5",
+                "X-On=true",
+                "X-Mixed=a",
+                "X-Mixed=1",
+            ]
+        );
+        assert_eq!(req.query, [("limit".to_string(), "3".to_string())]);
+        assert_eq!(req.body, br#"{"t":1}"#);
+        // A field that is not an object at all is still refused, by name.
+        let bad = serde_json::json!({"httpMethod": "GET", "path": "/", "requestContext": {}, "headers": "x"});
+        let err = decode(bad.to_string().as_bytes(), None)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "rest-v1 event: `headers` must be an object of strings");
+    }
 
     #[test]
     fn bytes_that_are_not_a_json_object_are_refused_with_the_reason() {
