@@ -121,8 +121,11 @@ impl CurrentEvent {
     /// exactly as the event carries it (a list on VPC Lattice v2, absent on ALB multi-value).
     pub fn header(&self, name: &str) -> Option<Value> {
         let headers = self.event.headers()?.as_object()?;
+        // Of names that differ only in case, the last wins, as in Powertools'
+        // `CaseInsensitiveDict`.
         headers
             .iter()
+            .rev()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_null())
@@ -210,5 +213,7 @@ mod view_tests {
         // The typed parse refuses a repeated key; the tree keeps the last value.
         let current = event(r#"{"headers": {"a": "1"}, "headers": {"a": "2"}}"#);
         assert_eq!(current.header("a"), Some(json!("2")));
+        let current = event(r#"{"headers": {"X-Api-Key": "k", "x-api-key": ""}}"#);
+        assert_eq!(current.header("X-API-KEY"), Some(json!("")));
     }
 }
