@@ -204,10 +204,28 @@ class DeadlineRelay:
 
         return cls.HEADER.sub(fix, data)
 
+    @classmethod
+    def split_partial_header(cls, data: bytes) -> tuple[bytes, bytes]:
+        """`data` less a last line that may be the deadline header cut by a `recv`, and that
+        line: held back for the next chunk so the header is rewritten whole. Only such a
+        line is held, which never ends a response, so nothing waits on it."""
+        start = data.rfind(b"\n") + 1
+        tail = data[start:].lower()
+        name = b"lambda-runtime-deadline-ms:"
+        partial = bool(tail) and (
+            name.startswith(tail) or (tail.startswith(name) and tail[len(name) :].strip(b" 0123456789\r") == b"")
+        )
+        return (data[:start], data[start:]) if partial else (data, b"")
+
     def pump(self, src: socket.socket, dst: socket.socket, rewrite: bool) -> None:
+        held = b""
         try:
             while data := src.recv(65536):
-                dst.sendall(self.rewrite(data) if rewrite else data)
+                if rewrite:
+                    data, held = self.split_partial_header(held + data)
+                    data = self.rewrite(data)
+                dst.sendall(data)
+            dst.sendall(held)
             dst.shutdown(socket.SHUT_WR)
         except OSError:
             pass
