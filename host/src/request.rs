@@ -29,11 +29,19 @@ pub struct Request {
 }
 
 impl Request {
-    /// Every value of a header, by case-insensitive name, in order.
+    /// Every value of a header, by case-insensitive name, in order. Names that differ only in
+    /// case (REST APIs keep them apart) are one header, as in Powertools' case-insensitive
+    /// dict: the last of them, with its values.
     pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let spelled = self
+            .headers
+            .iter()
+            .rev()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(n, _)| n.as_str());
         self.headers
             .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .filter(move |(n, _)| Some(n.as_str()) == spelled)
             .map(|(_, v)| v.as_str())
     }
 
@@ -58,4 +66,48 @@ pub(crate) fn parse_cookie_headers<'a>(values: impl Iterator<Item = &'a str>) ->
             Some((name.trim().to_string(), value.trim().to_string()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_headers(headers: &[(&str, &str)]) -> Request {
+        Request {
+            source: EventSource::RestV1,
+            method: "GET".into(),
+            path: "/".into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            query: Vec::new(),
+            cookies: Vec::new(),
+            body: Vec::new(),
+            raw_event: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn names_differing_only_in_case_are_one_header_holding_the_last_ones_values() {
+        // The headers, and the values of `Accept` they hold.
+        type Case = (
+            &'static [(&'static str, &'static str)],
+            &'static [&'static str],
+        );
+        let table: [Case; 4] = [
+            (&[("Accept", "a"), ("Accept", "b")], &["a", "b"]),
+            (&[("ACCEPT", "gzip"), ("x", "1"), ("accept", "br")], &["br"]),
+            (
+                &[("accept", "a"), ("Accept", "b"), ("accept", "c")],
+                &["a", "c"],
+            ),
+            (&[("x", "1")], &[]),
+        ];
+        for (headers, want) in table {
+            let request = with_headers(headers);
+            let got: Vec<_> = request.header_values("Accept").collect();
+            assert_eq!(got, want, "{headers:?}");
+        }
+    }
 }

@@ -443,20 +443,19 @@ enum BodyInput {
 /// is given), where an empty body or `null` is missing; or a form, every field a list of its
 /// values (`parse_qs`); anything else is unsupported, empty or not.
 fn read_body(request: &Request) -> Result<BodyInput, ()> {
-    // Powertools reads the event's single-value `headers`, which hold the last value.
-    let content_type = request
-        .header_values("content-type")
-        .last()
-        .unwrap_or_default()
-        .trim();
+    // Powertools reads the event's single-value `headers`, which hold the last value, or
+    // on HTTP APIs all of them joined, whose first decides (as for VPC Lattice v2, whose
+    // lists Powertools cannot read, and which is validated as an HTTP API).
+    let mut content_types = request.header_values("content-type");
+    let content_type = match request.source {
+        EventSource::LatticeV2 => content_types.next(),
+        _ => content_types.last(),
+    };
+    let content_type = content_type.unwrap_or_default().trim();
     if content_type.is_empty() || content_type.starts_with("application/json") {
-        let lattice = matches!(
-            request.source,
-            EventSource::LatticeV1 | EventSource::LatticeV2
-        );
         return Ok(match request.body.is_empty() {
-            // VPC Lattice events parse even an empty body (`json_body` has no guard).
-            true if lattice => BodyInput::Invalid(0),
+            // VPC Lattice v1 events parse even an empty body (`json_body` has no guard).
+            true if request.source == EventSource::LatticeV1 => BodyInput::Invalid(0),
             true => BodyInput::Missing,
             false => match serde_json::from_slice::<Value>(&request.body) {
                 Ok(Value::Null) => BodyInput::Missing,
@@ -552,6 +551,37 @@ mod tests {
     }
 
     #[test]
+    fn header_names_differing_in_case_are_one_header_holding_the_last_ones_values() {
+        let tags = json!({"type": "array", "items": {"type": "string"}});
+        let spec: RouteSpec =
+            serde_json::from_value(json!({"params": [param("X-Tag", "tags", "header", tags)]}))
+                .unwrap();
+        let compiled = RouteSchemas::compile(&spec, &Map::new());
+        let headers = [
+            ("X-Tag", "a"),
+            ("x-tag", "b"),
+            ("Accept", "*/*"),
+            ("x-tag", "c"),
+        ];
+        let request = Request {
+            source: EventSource::RestV1,
+            method: "GET".into(),
+            path: "/".into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            query: Vec::new(),
+            cookies: Vec::new(),
+            body: Vec::new(),
+            raw_event: "{}".into(),
+        };
+        let text = validate_request(&spec, &compiled, &request, &[]).unwrap();
+        let validated: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(validated["header"]["tags"], json!(["b", "c"]));
+    }
+
+    #[test]
     fn bodies_are_read_by_content_type_as_powertools_reads_them() {
         let item = json!({
             "type": "object",
@@ -595,10 +625,25 @@ mod tests {
                     json!([{"loc": ["body"], "type": "unsupported_content_type"}]),
                 )),
             ),
-            // VPC Lattice parses an empty body, and fails.
+            // VPC Lattice v1 parses an empty body, and fails; v2 is validated as an HTTP API.
+            (
+                request(EventSource::LatticeV1, &[], ""),
+                Err((422, json!([{"loc": ["body", 0], "type": "json_invalid"}]))),
+            ),
             (
                 request(EventSource::LatticeV2, &[], ""),
-                Err((422, json!([{"loc": ["body", 0], "type": "json_invalid"}]))),
+                missing_body.clone(),
+            ),
+            (
+                request(
+                    EventSource::LatticeV2,
+                    &["text/plain", "application/json"],
+                    "{}",
+                ),
+                Err((
+                    415,
+                    json!([{"loc": ["body"], "type": "unsupported_content_type"}]),
+                )),
             ),
             // A list for a body that is not one: its first item.
             (
