@@ -140,6 +140,8 @@ impl CurrentEvent {
         };
         match field?.get(name)? {
             Value::String(s) => Some(s.clone()),
+            // Python's `int()` in a handler takes a number as well as its text.
+            Value::Number(n) => Some(n.to_string()),
             Value::Array(items) => Some(
                 items
                     .iter()
@@ -215,5 +217,10 @@ mod view_tests {
         assert_eq!(current.header("a"), Some(json!("2")));
         let current = event(r#"{"headers": {"X-Api-Key": "k", "x-api-key": ""}}"#);
         assert_eq!(current.header("X-API-KEY"), Some(json!("")));
+        let current = event(r#"{"queryStringParameters": {"limit": 3}}"#);
+        assert_eq!(
+            current.get_query_string_value("limit").as_deref(),
+            Some("3")
+        );
     }
 }
