@@ -7,6 +7,7 @@
 //! (the handler's answer, before the middlewares see it). `schema.rs` is the validator itself.
 
 mod json_position;
+mod multipart;
 mod schema;
 
 use serde::Deserialize;
@@ -290,6 +291,10 @@ pub fn validate_request(
                 loc: vec![json!("body"), json!(position)],
                 kind: "json_invalid",
             }),
+            Ok(BodyInput::MultipartInvalid) => errors.push(Detail {
+                loc: vec![json!("body")],
+                kind: "multipart_invalid",
+            }),
             Ok(BodyInput::Value(value)) => {
                 // A list sent for a body that is not one counts as its first item
                 // (Powertools' `_normalize_field_value`).
@@ -436,12 +441,14 @@ fn param_input(
 enum BodyInput {
     Missing,
     Invalid(usize),
+    /// A multipart body whose parts cannot be read.
+    MultipartInvalid,
     Value(Value),
 }
 
 /// The body by its content type, as Powertools reads it (`_get_body`): JSON (also when none
-/// is given), where an empty body or `null` is missing; or a form, every field a list of its
-/// values (`parse_qs`); anything else is unsupported, empty or not.
+/// is given), where an empty body or `null` is missing; a form, every field a list of its
+/// values (`parse_qs`); or multipart form data; anything else is unsupported, empty or not.
 fn read_body(request: &Request) -> Result<BodyInput, ()> {
     // Powertools reads the event's single-value `headers`, which hold the last value, or
     // on HTTP APIs all of them joined, whose first decides (as for VPC Lattice v2, whose
@@ -473,6 +480,14 @@ fn read_body(request: &Request) -> Result<BodyInput, ()> {
             }
         }
         return Ok(BodyInput::Value(Value::Object(fields)));
+    }
+    if content_type.starts_with("multipart/form-data") {
+        return match multipart::parse(&request.body, content_type) {
+            Ok(fields) => Ok(BodyInput::Value(Value::Object(fields))),
+            Err(multipart::MultipartError::Invalid) => Ok(BodyInput::MultipartInvalid),
+            // Powertools raises; the content type is as good as unsupported.
+            Err(multipart::MultipartError::NoBoundary) => Err(()),
+        };
     }
     Err(())
 }
@@ -669,6 +684,22 @@ mod tests {
                     "",
                 ),
                 Err((422, json!([{"loc": ["body", "name"], "type": "missing"}]))),
+            ),
+            // Multipart form data: text parts are strings.
+            (
+                request(
+                    EventSource::HttpV2,
+                    &["multipart/form-data; boundary=XX"],
+                    "--XX\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nlamp\r\n--XX--\r\n",
+                ),
+                Ok(json!({"name": "lamp"})),
+            ),
+            (
+                request(EventSource::HttpV2, &["multipart/form-data"], "x"),
+                Err((
+                    415,
+                    json!([{"loc": ["body"], "type": "unsupported_content_type"}]),
+                )),
             ),
             // The last content type counts, as the single-value `headers` hold it.
             (

@@ -1,0 +1,190 @@
+//! `multipart/form-data` bodies, read as Powertools 3.37 reads them for a validated route
+//! (`_parse_multipart_body`): each named part a field, text parts as strings, a name sent
+//! more than once as a list.
+//!
+//! Written by hand to keep Powertools' reading of the format, which the multipart crates do
+//! not share: it splits on the delimiter without looking for line starts, takes the first
+//! `name="` of `Content-Disposition` (even inside `filename="`), and skips a part without a
+//! blank line. A file part (one with a `filename`) becomes an object describing it, so a
+//! model's scalar field given a file fails with that field's type error, as Pydantic fails
+//! on Powertools' `UploadFile`.
+
+use serde_json::{Map, Value, json};
+
+/// Why a body could not be read as multipart.
+#[derive(Debug, PartialEq)]
+pub(super) enum MultipartError {
+    /// The content type names no boundary (Powertools raises, so no answer of its exists).
+    NoBoundary,
+    /// A part's headers or a text part are not UTF-8 (`multipart_invalid`).
+    Invalid,
+}
+
+/// The fields of `body`, sent with `content_type` (`multipart/form-data; boundary=...`).
+pub(super) fn parse(body: &[u8], content_type: &str) -> Result<Map<String, Value>, MultipartError> {
+    let boundary = boundary(content_type).ok_or(MultipartError::NoBoundary)?;
+    let delimiter = format!("--{boundary}");
+    let end_delimiter = format!("--{boundary}--");
+    let mut fields = Map::new();
+    for raw_part in split(body, delimiter.as_bytes()) {
+        let trimmed = raw_part.trim_ascii();
+        if trimmed.is_empty() || trimmed == b"--" {
+            continue;
+        }
+        let mut chunk = raw_part
+            .strip_suffix(end_delimiter.as_bytes())
+            .unwrap_or(raw_part);
+        chunk = chunk.strip_prefix(b"\r\n").unwrap_or(chunk);
+        chunk = chunk.strip_suffix(b"\r\n").unwrap_or(chunk);
+        let Some(header_end) = find(chunk, b"\r\n\r\n") else {
+            continue;
+        };
+        let headers =
+            std::str::from_utf8(&chunk[..header_end]).map_err(|_| MultipartError::Invalid)?;
+        let content = &chunk[header_end + 4..];
+        let (mut name, mut filename, mut part_type) = (None, None, None);
+        for line in headers.split("\r\n") {
+            let lower = line.to_ascii_lowercase();
+            if lower.starts_with("content-disposition:") {
+                name = header_param(line, "name");
+                filename = header_param(line, "filename");
+            } else if lower.starts_with("content-type:") {
+                part_type = line.split_once(':').map(|(_, v)| v.trim());
+            }
+        }
+        let Some(name) = name else {
+            continue;
+        };
+        let value = match filename {
+            Some(filename) => {
+                json!({"filename": filename, "content_type": part_type, "size": content.len()})
+            }
+            None => Value::from(std::str::from_utf8(content).map_err(|_| MultipartError::Invalid)?),
+        };
+        match fields.get_mut(name) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(single) => *single = json!([single.take(), value]),
+            None => {
+                fields.insert(name.to_string(), value);
+            }
+        }
+    }
+    Ok(fields)
+}
+
+/// The `boundary=` of a content type, without surrounding quotes; `None` when absent or empty.
+fn boundary(content_type: &str) -> Option<&str> {
+    let raw = content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|segment| segment.strip_prefix("boundary="))?;
+    let unquoted = match raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
+        true => &raw[1..raw.len() - 1],
+        false => raw,
+    };
+    (!unquoted.is_empty()).then_some(unquoted)
+}
+
+/// `param="value"` of a header line: the first place `param="` occurs, as Powertools finds it.
+fn header_param<'a>(line: &'a str, param: &str) -> Option<&'a str> {
+    let search = format!("{param}=\"");
+    let start = line.find(&search)? + search.len();
+    let length = line[start..].find('"')?;
+    Some(&line[start..start + length])
+}
+
+/// `haystack.split(delimiter)`, as Python's `bytes.split`.
+fn split<'a>(haystack: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    let mut rest = haystack;
+    while let Some(at) = find(rest, delimiter) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + delimiter.len()..];
+    }
+    parts.push(rest);
+    parts
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TYPE: &str = "multipart/form-data; boundary=XX";
+
+    fn body(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut out = String::new();
+        for (headers, content) in parts {
+            out.push_str(&format!("--XX\r\n{headers}\r\n\r\n{content}\r\n"));
+        }
+        out.push_str("--XX--\r\n");
+        out.into_bytes()
+    }
+
+    #[test]
+    fn text_parts_are_strings_and_repeated_names_lists() {
+        let sent = body(&[
+            ("Content-Disposition: form-data; name=\"name\"", "lamp"),
+            ("Content-Disposition: form-data; name=\"tags\"", "a"),
+            ("Content-Disposition: form-data; name=\"tags\"", "b\r\nc"),
+            ("Content-Disposition: form-data; name=\"empty\"", ""),
+        ]);
+        assert_eq!(
+            Value::Object(parse(&sent, TYPE).unwrap()),
+            json!({"name": "lamp", "tags": ["a", "b\r\nc"], "empty": ""})
+        );
+    }
+
+    #[test]
+    fn a_file_part_is_described_not_given_as_text() {
+        let sent = body(&[(
+            "Content-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\nContent-Type: text/plain",
+            "hello",
+        )]);
+        assert_eq!(
+            Value::Object(parse(&sent, TYPE).unwrap()),
+            json!({"doc": {"filename": "a.txt", "content_type": "text/plain", "size": 5}})
+        );
+    }
+
+    #[test]
+    fn parts_are_read_as_powertools_reads_them() {
+        // `name="` is first found inside `filename="`.
+        let sent = body(&[(
+            "Content-Disposition: form-data; filename=\"f\"; name=\"n\"",
+            "x",
+        )]);
+        assert_eq!(
+            parse(&sent, TYPE).unwrap().keys().collect::<Vec<_>>(),
+            ["f"]
+        );
+        // A part without a blank line after its headers, or without a name, is skipped.
+        let sent = b"--XX\r\nContent-Disposition: form-data; name=\"a\"\r\n--XX\r\nX: y\r\n\r\nz\r\n--XX--";
+        assert_eq!(parse(sent, TYPE).unwrap(), Map::new());
+        // A text part that is not UTF-8 is invalid.
+        let mut sent = body(&[("Content-Disposition: form-data; name=\"a\"", "@")]);
+        let at = sent.iter().position(|&b| b == b'@').unwrap();
+        sent[at] = 0xff;
+        assert_eq!(parse(&sent, TYPE), Err(MultipartError::Invalid));
+    }
+
+    #[test]
+    fn boundaries_are_read_from_the_content_type() {
+        let table = [
+            ("multipart/form-data; boundary=XX", Some("XX")),
+            ("multipart/form-data;boundary=\"a b\"", Some("a b")),
+            ("multipart/form-data; charset=utf-8; boundary=z", Some("z")),
+            ("multipart/form-data", None),
+            ("multipart/form-data; boundary=", None),
+            ("multipart/form-data; boundary=\"\"", None),
+        ];
+        for (content_type, want) in table {
+            assert_eq!(boundary(content_type), want, "{content_type}");
+        }
+    }
+}
