@@ -78,13 +78,14 @@ impl Response {
         }
     }
 
-    /// Powertools' error body `{"statusCode": status, "message": message}`, as JSON.
+    /// Powertools' error body `{"statusCode": status, "message": message}`, as its serializer
+    /// writes it.
     pub fn json_error(status: u16, message: serde_json::Value) -> Self {
         let body = serde_json::json!({"statusCode": status, "message": message});
         Self::new(
             status,
             Some("application/json"),
-            Body::Text(body.to_string()),
+            Body::Text(switchyard_pyjson::to_string(&body)),
         )
     }
 }

@@ -294,3 +294,28 @@ fn an_error_skips_the_after_logic_of_middlewares() {
         );
     }
 }
+
+/// Bodies are the bytes Powertools' default serializer writes (`json.dumps` with compact
+/// separators): non-ASCII escaped and floats in Python's `repr`, in the guest's answers and
+/// the host's errors alike. The suite's comparer reads bodies as JSON, so it cannot see this.
+#[test]
+fn json_bodies_are_written_byte_for_byte_as_powertools_writes_them() {
+    let mut event = cases("todos")
+        .into_iter()
+        .find(|c| c["name"] == "get-one@rest-v1")
+        .expect("the case")["event"]
+        .clone();
+    let host = TestHost::shared("conformance-todos");
+    event["path"] = json!("/todos/é日");
+    assert_eq!(
+        host.invoke(&event)["body"],
+        r#"{"statusCode":404,"message":"todo \u00e9\u65e5 not found"}"#
+    );
+    event["path"] = json!("/todos/1");
+    event["httpMethod"] = json!("PUT");
+    event["body"] = json!(r#"{"n": 1.5e-5, "s": "ü😀"}"#);
+    assert_eq!(
+        host.invoke(&event)["body"],
+        r#"{"updated":"1","method":"PUT","body":{"n":1.5e-05,"s":"\u00fc\ud83d\ude00"}}"#
+    );
+}

@@ -52,7 +52,7 @@ impl Pipeline {
             return Response::new(
                 service.status,
                 Some("application/json"),
-                Body::Text(body.to_string()),
+                Body::Text(switchyard_pyjson::to_string(&body)),
             );
         }
         if let Some(service) = err.service {

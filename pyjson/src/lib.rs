@@ -1,0 +1,165 @@
+//! JSON as Powertools' default serializer writes it:
+//! `json.dumps(obj, separators=(",", ":"))`, which with Python's defaults means
+//!
+//! - `ensure_ascii`: every character past ASCII, and DEL, is written as `\uXXXX` (a pair of
+//!   them past the Basic Multilingual Plane);
+//! - floats as Python's `repr` writes them: `1e-05`, `1e+16`, `100.0`.
+//!
+//! serde_json writes the same compact separators and key order; [`PythonFormatter`] changes
+//! only those two. Written by hand because no crate formats JSON as CPython's `json` does.
+//!
+//! ```
+//! use serde_json::json;
+//! let body = switchyard_pyjson::to_string(&json!({"msg": "héllo ✓ 😀", "n": 1.5e-5, "big": 1e16}));
+//! assert_eq!(body, r#"{"msg":"h\u00e9llo \u2713 \ud83d\ude00","n":1.5e-05,"big":1e+16}"#);
+//! ```
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter};
+
+/// A serde_json formatter writing strings and floats as Python's `json.dumps` does.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PythonFormatter;
+
+impl Formatter for PythonFormatter {
+    fn write_f32<W: ?Sized + Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
+        writer.write_all(python_float_repr(f64::from(value)).as_bytes())
+    }
+
+    fn write_f64<W: ?Sized + Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
+        writer.write_all(python_float_repr(value).as_bytes())
+    }
+
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if c.is_ascii() && c != '\x7f' {
+                continue;
+            }
+            writer.write_all(&fragment.as_bytes()[start..at])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            start = at + c.len_utf8();
+        }
+        CompactFormatter.write_string_fragment(writer, &fragment[start..])
+    }
+}
+
+/// `value` as Powertools' default serializer writes it.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::with_capacity(128);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
+    // Serializing into memory fails only for a map with non-string keys, which `Value`s and
+    // derived types do not have; such a value is written as `null`.
+    match value.serialize(&mut serializer) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => "null".to_string(),
+    }
+}
+
+/// Python's `repr(float)`: the shortest digits that read back to `value`, in fixed notation
+/// for exponents from -4 to 15 (with `.0` when whole), else as `d.ddde±XX`. Non-finite values
+/// are written as Python's `json` writes them (`NaN`, `Infinity`), as `allow_nan` does.
+pub fn python_float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".to_string();
+    }
+    if value.is_infinite() {
+        return if value < 0.0 { "-Infinity" } else { "Infinity" }.to_string();
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() {
+            "-0.0"
+        } else {
+            "0.0"
+        }
+        .to_string();
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits, as Python's repr uses.
+    let scientific = format!("{value:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    if !(-4..16).contains(&exponent) {
+        let exponent_sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{sign}{mantissa}e{exponent_sign}{:02}", exponent.abs());
+    }
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let point = exponent + 1;
+    let fixed = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+    } else {
+        let point = point as usize;
+        let whole = format!("{digits:0<point$}");
+        match digits.get(point..).filter(|f| !f.is_empty()) {
+            Some(fraction) => format!("{}.{fraction}", &whole[..point]),
+            None => format!("{whole}.0"),
+        }
+    };
+    format!("{sign}{fixed}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each right-hand side is what CPython 3.11's `repr(float)` writes.
+    #[test]
+    fn floats_are_written_as_python_repr_writes_them() {
+        let table = [
+            (1e-7, "1e-07"),
+            (1.5e-5, "1.5e-05"),
+            (1e-4, "0.0001"),
+            (0.000123, "0.000123"),
+            (0.1, "0.1"),
+            (1.0, "1.0"),
+            (100.0, "100.0"),
+            (-2.5, "-2.5"),
+            (123.456, "123.456"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (1.5e300, "1.5e+300"),
+            (5e-324, "5e-324"),
+            (-1e-10, "-1e-10"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for (value, want) in table {
+            assert_eq!(python_float_repr(value), want, "{value:e}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_what_ensure_ascii_escapes() {
+        let table = [
+            ("plain", r#""plain""#),
+            ("héllo", r#""h\u00e9llo""#),
+            ("日本", r#""\u65e5\u672c""#),
+            ("😀", r#""\ud83d\ude00""#),
+            ("a\"b\\c\n\t\u{1}\u{7f}", r#""a\"b\\c\n\t\u0001\u007f""#),
+        ];
+        for (text, want) in table {
+            assert_eq!(to_string(text), want, "{text:?}");
+        }
+        let object = serde_json::json!({"ключ": [1, 2.0, null, true]});
+        assert_eq!(
+            to_string(&object),
+            r#"{"\u043a\u043b\u044e\u0447":[1,2.0,null,true]}"#
+        );
+    }
+}
