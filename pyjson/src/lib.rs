@@ -5,8 +5,8 @@
 //!   them past the Basic Multilingual Plane);
 //! - floats as Python's `repr` writes them: `1e-05`, `1e+16`, `100.0`.
 //!
-//! serde_json writes the same compact separators and key order; [`PythonFormatter`] changes
-//! only those two. Written by hand because no crate formats JSON as CPython's `json` does.
+//! serde_json writes the same compact separators and key order; [`to_string`] changes only
+//! those two. Written by hand because no crate formats JSON as CPython's `json` does.
 //!
 //! ```
 //! use serde_json::json;
@@ -17,9 +17,10 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::ser::{CompactFormatter, Formatter};
+use serde_json::ser::Formatter;
 
-/// A serde_json formatter writing strings and floats as Python's `json.dumps` does.
+/// A serde_json formatter writing floats as Python's `repr` does; [`to_string`] adds the
+/// escaping of non-ASCII text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PythonFormatter;
 
@@ -31,26 +32,6 @@ impl Formatter for PythonFormatter {
     fn write_f64<W: ?Sized + Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
         writer.write_all(python_float_repr(value).as_bytes())
     }
-
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        let mut start = 0;
-        for (at, c) in fragment.char_indices() {
-            if c.is_ascii() && c != '\x7f' {
-                continue;
-            }
-            writer.write_all(&fragment.as_bytes()[start..at])?;
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                write!(writer, "\\u{unit:04x}")?;
-            }
-            start = at + c.len_utf8();
-        }
-        CompactFormatter.write_string_fragment(writer, &fragment[start..])
-    }
 }
 
 /// `value` as Powertools' default serializer writes it.
@@ -60,9 +41,30 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
     // Serializing into memory fails only for a map with non-string keys, which `Value`s and
     // derived types do not have; such a value is written as `null`.
     match value.serialize(&mut serializer) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Ok(()) => ensure_ascii(String::from_utf8(out).unwrap_or_default()),
         Err(_) => "null".to_string(),
     }
+}
+
+/// `ensure_ascii` over finished JSON: every character past ASCII, and DEL, as `\uXXXX`.
+/// Outside strings JSON is ASCII, so the whole text can be rewritten at once: one fast scan
+/// for the usual all-ASCII text, rather than a check per string fragment.
+fn ensure_ascii(json: String) -> String {
+    if json.is_ascii() && !json.as_bytes().contains(&0x7f) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        if c.is_ascii() && c != '\x7f' {
+            out.push(c);
+            continue;
+        }
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            out.push_str(&format!("\\u{unit:04x}"));
+        }
+    }
+    out
 }
 
 /// Python's `repr(float)`: the shortest digits that read back to `value`, in fixed notation
@@ -83,31 +85,20 @@ pub fn python_float_repr(value: f64) -> String {
         }
         .to_string();
     }
-    // Rust's `{:e}` gives the shortest round-trip digits, as Python's repr uses.
+    // The usual case: Rust's `Display` writes the same shortest digits in fixed notation.
+    if (1e-4..1e16).contains(&value.abs()) {
+        let mut fixed = value.to_string();
+        if !fixed.contains('.') {
+            fixed.push_str(".0");
+        }
+        return fixed;
+    }
+    // Past that, `d.ddde±XX`: Rust's `{:e}` gives the same shortest digits.
     let scientific = format!("{value:e}");
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", mantissa),
-    };
-    if !(-4..16).contains(&exponent) {
-        let exponent_sign = if exponent < 0 { '-' } else { '+' };
-        return format!("{sign}{mantissa}e{exponent_sign}{:02}", exponent.abs());
-    }
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let point = exponent + 1;
-    let fixed = if point <= 0 {
-        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
-    } else {
-        let point = point as usize;
-        let whole = format!("{digits:0<point$}");
-        match digits.get(point..).filter(|f| !f.is_empty()) {
-            Some(fraction) => format!("{}.{fraction}", &whole[..point]),
-            None => format!("{whole}.0"),
-        }
-    };
-    format!("{sign}{fixed}")
+    let exponent_sign = if exponent < 0 { '-' } else { '+' };
+    format!("{mantissa}e{exponent_sign}{:02}", exponent.abs())
 }
 
 #[cfg(test)]
@@ -136,6 +127,16 @@ mod tests {
             (-1e-10, "-1e-10"),
             (0.0, "0.0"),
             (-0.0, "-0.0"),
+            (9.999999999999999e-05, "9.999999999999999e-05"),
+            (9999999999999998.0, "9999999999999998.0"),
+            (9007199254740992.0, "9007199254740992.0"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (1e22, "1e+22"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
+            (123456.789e3, "123456789.0"),
+            (-0.00012, "-0.00012"),
             (f64::NAN, "NaN"),
             (f64::NEG_INFINITY, "-Infinity"),
         ];
