@@ -247,7 +247,7 @@ fn response_to_wit(app: &App, r: Response) -> Result<w::Response, Error> {
         Body::Binary(b) => w::Body::Binary(b),
         Body::Json(v) => w::Body::Text(match &app.serializer {
             Some(serialize) => serialize(&v),
-            None => switchyard_pyjson::to_string(&v),
+            None => switchyard_pyjson::to_string(&v)?,
         }),
     };
     Ok(w::Response {

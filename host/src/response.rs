@@ -85,7 +85,7 @@ impl Response {
         Self::new(
             status,
             Some("application/json"),
-            Body::Text(switchyard_pyjson::to_string(&body)),
+            Body::Text(switchyard_pyjson::to_string(&body).unwrap_or_default()),
         )
     }
 }

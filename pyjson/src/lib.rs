@@ -10,10 +10,12 @@
 //!
 //! ```
 //! use serde_json::json;
-//! let body = switchyard_pyjson::to_string(&json!({"msg": "héllo ✓ 😀", "n": 1.5e-5, "big": 1e16}));
+//! let body = switchyard_pyjson::to_string(&json!({"msg": "héllo ✓ 😀", "n": 1.5e-5, "big": 1e16}))?;
 //! assert_eq!(body, r#"{"msg":"h\u00e9llo \u2713 \ud83d\ude00","n":1.5e-05,"big":1e+16}"#);
+//! # Ok::<(), serde_json::Error>(())
 //! ```
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -35,15 +37,12 @@ impl Formatter for PythonFormatter {
 }
 
 /// `value` as Powertools' default serializer writes it.
-pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     let mut out = Vec::with_capacity(128);
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
-    // Serializing into memory fails only for a map with non-string keys, which `Value`s and
-    // derived types do not have; such a value is written as `null`.
-    match value.serialize(&mut serializer) {
-        Ok(()) => ensure_ascii(String::from_utf8(out).unwrap_or_default()),
-        Err(_) => "null".to_string(),
-    }
+    value.serialize(&mut serializer)?;
+    // serde_json writes UTF-8 only.
+    Ok(ensure_ascii(String::from_utf8(out).unwrap_or_default()))
 }
 
 /// `ensure_ascii` over finished JSON: every character past ASCII, and DEL, as `\uXXXX`.
@@ -61,15 +60,17 @@ fn ensure_ascii(json: String) -> String {
         }
         let mut units = [0u16; 2];
         for unit in c.encode_utf16(&mut units) {
-            out.push_str(&format!("\\u{unit:04x}"));
+            // Writing to a `String` cannot fail.
+            let _ = write!(out, "\\u{unit:04x}");
         }
     }
     out
 }
 
 /// Python's `repr(float)`: the shortest digits that read back to `value`, in fixed notation
-/// for exponents from -4 to 15 (with `.0` when whole), else as `d.ddde±XX`. Non-finite values
-/// are written as Python's `json` writes them (`NaN`, `Infinity`), as `allow_nan` does.
+/// for exponents from -4 to 15 (with `.0` when whole), else as `d.ddde±XX`; non-finite values
+/// as Python's `json` writes them (`NaN`, `Infinity`). serde_json writes non-finite floats as
+/// `null` before a formatter sees them, so [`to_string`] never writes those.
 pub fn python_float_repr(value: f64) -> String {
     if value.is_nan() {
         return "NaN".to_string();
@@ -155,11 +156,11 @@ mod tests {
             ("a\"b\\c\n\t\u{1}\u{7f}", r#""a\"b\\c\n\t\u0001\u007f""#),
         ];
         for (text, want) in table {
-            assert_eq!(to_string(text), want, "{text:?}");
+            assert_eq!(to_string(text).unwrap(), want, "{text:?}");
         }
         let object = serde_json::json!({"ключ": [1, 2.0, null, true]});
         assert_eq!(
-            to_string(&object),
+            to_string(&object).unwrap(),
             r#"{"\u043a\u043b\u044e\u0447":[1,2.0,null,true]}"#
         );
     }

@@ -318,4 +318,15 @@ fn json_bodies_are_written_byte_for_byte_as_powertools_writes_them() {
         host.invoke(&event)["body"],
         r#"{"updated":"1","method":"PUT","body":{"n":1.5e-05,"s":"\u00fc\ud83d\ude00"}}"#
     );
+    // A validated answer is checked, then written again, the same way.
+    let mut event = cases("validated")
+        .into_iter()
+        .find(|c| c["name"] == "v-body-ok@rest-v1")
+        .expect("the case")["event"]
+        .clone();
+    event["body"] = json!(r#"{"name": "lämp ✓", "price": 1.5e-5}"#);
+    assert_eq!(
+        TestHost::shared("conformance-validated").invoke(&event)["body"],
+        r#"{"id":7,"name":"l\u00e4mp \u2713","price":1.5e-05,"quantity":1,"color":null,"tags":[]}"#
+    );
 }

@@ -52,7 +52,7 @@ impl Pipeline {
             return Response::new(
                 service.status,
                 Some("application/json"),
-                Body::Text(switchyard_pyjson::to_string(&body)),
+                Body::Text(switchyard_pyjson::to_string(&body).unwrap_or_default()),
             );
         }
         if let Some(service) = err.service {

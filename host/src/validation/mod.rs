@@ -373,7 +373,7 @@ pub fn validate_response(
     compiled
         .schemas
         .check(schema, &input, &[json!("response")], &mut errors)
-        .map(|value| serde_json::to_string(&value).unwrap_or_default())
+        .map(|value| switchyard_pyjson::to_string(&value).unwrap_or_default())
         .ok_or_else(|| Failure::new(status, kind, &errors))
 }
 
