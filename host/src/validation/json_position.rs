@@ -7,8 +7,9 @@
 //! read for a body serde_json refused, so it walks the text once with its own stack rather
 //! than recursing: a body nested a million deep must not overflow the host's stack.
 
-/// The character offset Python's `json.loads(text)` fails at; `None` when Python would
-/// parse it (`NaN`, a lone surrogate escape, nesting past serde_json's limit).
+/// The character offset Python's `json.loads(text)` fails at; `None` when the syntax is
+/// Python's (`NaN`, a lone surrogate escape, nesting past serde_json's limit, though Python
+/// itself gives up past its recursion limit, about 1,000 levels).
 pub(super) fn python_error_position(text: &str) -> Option<usize> {
     let chars: Vec<char> = text.chars().collect();
     Scanner { s: &chars }.document().err()
@@ -180,10 +181,14 @@ impl Scanner<'_> {
                     None => return Err(quote),
                     Some('"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't') => idx += 2,
                     Some('u') => {
-                        let hex = self.s.get(idx + 2..idx + 6);
+                        // Python wants the four digits and something after them, else
+                        // points at the `u`.
+                        let hex = self
+                            .s
+                            .get(idx + 2..idx + 6)
+                            .filter(|_| idx + 6 < self.s.len());
                         match hex.is_some_and(|h| h.iter().all(char::is_ascii_hexdigit)) {
                             true => idx += 6,
-                            // Python points at the `u`.
                             false => return Err(idx + 1),
                         }
                     }
@@ -202,7 +207,7 @@ mod tests {
     /// Each position is what CPython 3.11's `json.loads` reports (`JSONDecodeError.pos`).
     #[test]
     fn positions_are_where_python_reports_them() {
-        let table: [(&str, Option<usize>); 31] = [
+        let table: [(&str, Option<usize>); 34] = [
             ("{", Some(1)),
             (" ", Some(1)),
             ("", Some(0)),
@@ -215,6 +220,9 @@ mod tests {
             (r#"{"a": "abc"#, Some(6)),
             (r#""\x41""#, Some(1)),
             (r#""\u12G4""#, Some(2)),
+            (r#""\u0041"#, Some(2)),
+            (r#"{"a": "\u00e9"#, Some(8)),
+            (r#""\ud800\u0041"#, Some(8)),
             ("\"a\u{1}\"", Some(2)),
             ("1.", Some(1)),
             ("-", Some(0)),
