@@ -11,7 +11,7 @@ use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, multi_value_map, required_str, single_value_map};
+use super::{DecodeError, EventSource, fields_of, required_str};
 use crate::request::{Request, parse_cookie_headers};
 
 pub(super) fn decode(
@@ -21,12 +21,12 @@ pub(super) fn decode(
 ) -> Result<Request, DecodeError> {
     let (headers, query) = match source {
         EventSource::AlbMultiValue => (
-            multi_value_map(obj, "multiValueHeaders", source)?,
+            fields_of(obj, "multiValueHeaders", source)?,
             super::rest_v1::merged_query(obj, source)?,
         ),
         _ => (
-            single_value_map(obj, "headers", source)?,
-            single_value_map(obj, "queryStringParameters", source)?,
+            fields_of(obj, "headers", source)?,
+            fields_of(obj, "queryStringParameters", source)?,
         ),
     };
     let cookies = parse_cookie_headers(

@@ -1,6 +1,8 @@
 //! Bodies in and out: base64 decoding of request bodies, and the finished response the
 //! sources' shapes (`shape.rs`) write.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 
 use super::json::{Json, Object};
@@ -32,10 +34,10 @@ pub(super) fn decode_body(
 ) -> Result<Vec<u8>, DecodeError> {
     let text = match obj.get(body_key) {
         None | Some(Json::Null) => return Ok(Vec::new()),
-        Some(Json::String(s)) => s.clone(),
+        Some(Json::String(s)) => Cow::Borrowed(s.as_ref()),
         // Powertools answers such an event (it fails only if a handler reads the body), so
         // the body is the value's JSON text.
-        Some(other) => other.to_text().into(),
+        Some(other) => Cow::Owned(other.to_text()),
     };
     let is_base64 = obj.get(base64_key).is_some_and(Json::is_truthy);
     if !is_base64 {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::body::{Encoded, decode_body};
 use super::json::{Json, Object};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, single_value_map, split_commas};
+use super::{DecodeError, EventSource, fields_of, split_commas};
 use crate::request::{Request, parse_cookie_headers};
 
 pub(super) fn decode(
@@ -54,9 +54,9 @@ pub(super) fn decode(
         Some(raw) => form_urlencoded::parse(raw.as_bytes())
             .into_owned()
             .collect(),
-        None => split_commas(single_value_map(obj, "queryStringParameters", source)?),
+        None => split_commas(fields_of(obj, "queryStringParameters", source)?),
     };
-    let headers = single_value_map(obj, "headers", source)?;
+    let headers = fields_of(obj, "headers", source)?;
     let cookies = match obj.get("cookies").and_then(Json::as_array) {
         Some(list) => parse_cookie_headers(list.iter().filter_map(Json::as_str)),
         None => parse_cookie_headers(

@@ -7,15 +7,13 @@ use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
-use super::{
-    DecodeError, EventSource, required_str, single_value_map, split_commas, without_query,
-};
+use super::{DecodeError, EventSource, fields_of, required_str, split_commas, without_query};
 use crate::request::{Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV1;
 
 pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, DecodeError> {
-    let headers = single_value_map(obj, "headers", SOURCE)?;
+    let headers = fields_of(obj, "headers", SOURCE)?;
     let cookies = parse_cookie_headers(
         headers
             .iter()
@@ -27,7 +25,7 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, D
         method: required_str(obj, "method", SOURCE)?.to_string(),
         path: without_query(required_str(obj, "raw_path", SOURCE)?).to_string(),
         body: decode_body(obj, "body", "is_base64_encoded", SOURCE)?,
-        query: split_commas(single_value_map(obj, "query_string_parameters", SOURCE)?),
+        query: split_commas(fields_of(obj, "query_string_parameters", SOURCE)?),
         headers,
         cookies,
         raw_event,

@@ -6,13 +6,13 @@ use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, multi_value_map, required_str, without_query};
+use super::{DecodeError, EventSource, fields_of, required_str, without_query};
 use crate::request::{Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV2;
 
 pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, DecodeError> {
-    let headers = multi_value_map(obj, "headers", SOURCE)?;
+    let headers = fields_of(obj, "headers", SOURCE)?;
     let cookies = parse_cookie_headers(
         headers
             .iter()
@@ -24,7 +24,7 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, D
         method: required_str(obj, "method", SOURCE)?.to_string(),
         path: without_query(required_str(obj, "path", SOURCE)?).to_string(),
         body: decode_body(obj, "body", "isBase64Encoded", SOURCE)?,
-        query: multi_value_map(obj, "queryStringParameters", SOURCE)?,
+        query: fields_of(obj, "queryStringParameters", SOURCE)?,
         headers,
         cookies,
         raw_event,

@@ -10,17 +10,15 @@ use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
-use super::{
-    DecodeError, EventSource, has_entries, multi_value_map, required_str, single_value_map,
-};
+use super::{DecodeError, EventSource, fields_of, has_entries, required_str};
 use crate::request::{Fields, Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::RestV1;
 
 pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, DecodeError> {
     let headers = match has_entries(obj, "multiValueHeaders") {
-        true => multi_value_map(obj, "multiValueHeaders", SOURCE)?,
-        false => single_value_map(obj, "headers", SOURCE)?,
+        true => fields_of(obj, "multiValueHeaders", SOURCE)?,
+        false => fields_of(obj, "headers", SOURCE)?,
     };
     let query = merged_query(obj, SOURCE)?;
     let cookies = parse_cookie_headers(
@@ -43,8 +41,8 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, D
 
 /// Every value of `multiValueQueryStringParameters`, then the single-value keys it lacks.
 pub(super) fn merged_query(obj: &Object<'_>, source: EventSource) -> Result<Fields, DecodeError> {
-    let mut query = multi_value_map(obj, "multiValueQueryStringParameters", source)?;
-    for (k, v) in single_value_map(obj, "queryStringParameters", source)? {
+    let mut query = fields_of(obj, "multiValueQueryStringParameters", source)?;
+    for (k, v) in fields_of(obj, "queryStringParameters", source)? {
         if !query.iter().any(|(n, _)| *n == k) {
             query.push((k, v));
         }
