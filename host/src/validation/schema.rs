@@ -373,21 +373,14 @@ impl Schemas {
             return self.check_union(id, input, loc, errors, &visits);
         }
         // An Enum field names any input that is not a member `enum`, whatever its type.
-        if let Some(allowed) = &node.enum_values
-            && !allowed
-                .iter()
-                .any(|a| same(a, &coerce_like(allowed, input)))
-        {
-            errors.push(fail(loc, "enum"));
-            return None;
+        if let Some(allowed) = &node.enum_values {
+            let candidate = coerce_like(allowed, input);
+            if !allowed.iter().any(|a| same(a, &candidate)) {
+                errors.push(fail(loc, "enum"));
+                return None;
+            }
         }
         let value = self.check_type(node, input, loc, errors)?;
-        if let Some(allowed) = &node.enum_values
-            && !allowed.iter().any(|a| same(a, &value))
-        {
-            errors.push(fail(loc, "enum"));
-            return None;
-        }
         if let Some(constant) = &node.constant
             && !same(constant, &value)
         {
