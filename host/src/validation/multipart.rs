@@ -1,6 +1,8 @@
 //! `multipart/form-data` bodies, read as Powertools 3.37 reads them for a validated route
 //! (`_parse_multipart_body`): each named part a field, text parts as strings, a name sent
-//! more than once as a list.
+//! more than once as a list. Where Powertools raises instead of answering (a part that is not
+//! UTF-8; non-ASCII text in a body not sent as base64, which it encodes as Latin-1 first), the
+//! host answers 422 `multipart_invalid`, or reads the UTF-8 text, respectively.
 //!
 //! Written by hand to keep Powertools' reading of the format, which the multipart crates do
 //! not share: it splits on the delimiter without looking for line starts, takes the first
@@ -93,22 +95,22 @@ fn header_param<'a>(line: &'a str, param: &str) -> Option<&'a str> {
     Some(&line[start..start + length])
 }
 
-/// `haystack.split(delimiter)`, as Python's `bytes.split`.
+/// `haystack.split(delimiter)`, as Python's `bytes.split`; searched with `memchr`'s
+/// substring search, linear in the body whatever the boundary.
 fn split<'a>(haystack: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
     let mut parts = Vec::new();
-    let mut rest = haystack;
-    while let Some(at) = find(rest, delimiter) {
-        parts.push(&rest[..at]);
-        rest = &rest[at + delimiter.len()..];
+    let mut start = 0;
+    // Matches do not overlap, as in Python.
+    for at in memchr::memmem::find_iter(haystack, delimiter) {
+        parts.push(&haystack[start..at]);
+        start = at + delimiter.len();
     }
-    parts.push(rest);
+    parts.push(&haystack[start..]);
     parts
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]
@@ -171,6 +173,21 @@ mod tests {
         let at = sent.iter().position(|&b| b == b'@').unwrap();
         sent[at] = 0xff;
         assert_eq!(parse(&sent, TYPE), Err(MultipartError::Invalid));
+    }
+
+    #[test]
+    fn bodies_split_as_python_splits_bytes() {
+        // The body, the delimiter, and the parts Python's `bytes.split` gives.
+        type Case = (&'static [u8], &'static [u8], &'static [&'static [u8]]);
+        let table: [Case; 4] = [
+            (b"aaaa", b"aa", &[b"", b"", b""]),
+            (b"x--XXy--XX", b"--XX", &[b"x", b"y", b""]),
+            (b"none", b"--XX", &[b"none"]),
+            (b"", b"--XX", &[b""]),
+        ];
+        for (body, delimiter, want) in table {
+            assert_eq!(split(body, delimiter), want, "{body:?}");
+        }
     }
 
     #[test]
