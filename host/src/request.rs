@@ -69,13 +69,12 @@ pub(crate) fn parse_cookie_headers<'a>(values: impl Iterator<Item = &'a str>) ->
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with_headers(headers: &[(&str, &str)]) -> Request {
+impl Request {
+    /// A `POST /` for unit tests: `source`, the headers as sent and the body; nothing else.
+    pub(crate) fn for_test(source: EventSource, headers: &[(&str, &str)], body: &[u8]) -> Self {
         Request {
-            source: EventSource::RestV1,
-            method: "GET".into(),
+            source,
+            method: "POST".into(),
             path: "/".into(),
             headers: headers
                 .iter()
@@ -83,10 +82,15 @@ mod tests {
                 .collect(),
             query: Vec::new(),
             cookies: Vec::new(),
-            body: Vec::new(),
+            body: body.to_vec(),
             raw_event: "{}".into(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     #[test]
     fn names_differing_only_in_case_are_one_header_holding_the_last_ones_values() {
@@ -105,7 +109,7 @@ mod tests {
             (&[("x", "1")], &[]),
         ];
         for (headers, want) in table {
-            let request = with_headers(headers);
+            let request = Request::for_test(EventSource::RestV1, headers, b"");
             let got: Vec<_> = request.header_values("Accept").collect();
             assert_eq!(got, want, "{headers:?}");
         }

@@ -578,19 +578,7 @@ mod tests {
             ("Accept", "*/*"),
             ("x-tag", "c"),
         ];
-        let request = Request {
-            source: EventSource::RestV1,
-            method: "GET".into(),
-            path: "/".into(),
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            query: Vec::new(),
-            cookies: Vec::new(),
-            body: Vec::new(),
-            raw_event: "{}".into(),
-        };
+        let request = Request::for_test(EventSource::RestV1, &headers, b"");
         let text = validate_request(&spec, &compiled, &request, &[]).unwrap();
         let validated: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(validated["header"]["tags"], json!(["b", "c"]));
@@ -608,18 +596,9 @@ mod tests {
         )
         .unwrap();
         let compiled = RouteSchemas::compile(&spec, &Map::new());
-        let request = |source: EventSource, content_types: &[&str], body: &str| Request {
-            source,
-            method: "POST".into(),
-            path: "/items".into(),
-            headers: content_types
-                .iter()
-                .map(|t| ("Content-Type".to_string(), t.to_string()))
-                .collect(),
-            query: Vec::new(),
-            cookies: Vec::new(),
-            body: body.as_bytes().to_vec(),
-            raw_event: "{}".into(),
+        let request = |source: EventSource, content_types: &[&str], body: &str| {
+            let headers: Vec<_> = content_types.iter().map(|t| ("Content-Type", *t)).collect();
+            Request::for_test(source, &headers, body.as_bytes())
         };
         let outcome = |req: &Request| match validate_request(&spec, &compiled, req, &[]) {
             Ok(text) => Ok(serde_json::from_str::<Value>(&text).unwrap()["body"].clone()),
