@@ -179,7 +179,7 @@ impl Request {
             .map_err(|_| BadRequestError::new("request body is not UTF-8").into())
     }
     /// The body parsed as JSON (`current_event.json_body`). An empty body reads as `null`, as
-    /// Powertools reads it as `None`, except on VPC Lattice v1, whose events Powertools parses
+    /// Powertools reads it as `None`, except on VPC Lattice, whose events Powertools parses
     /// whatever they hold (so an empty body there is a JSON error).
     ///
     /// ```
@@ -192,7 +192,8 @@ impl Request {
     /// assert_eq!(sent.json::<Value>().unwrap()["done"], true);
     /// ```
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        if self.body.is_empty() && self.source != EventSource::LatticeV1 {
+        let lattice = matches!(self.source, EventSource::LatticeV1 | EventSource::LatticeV2);
+        if self.body.is_empty() && !lattice {
             return Ok(T::deserialize(Value::Null)?);
         }
         Ok(serde_json::from_slice(&self.body)?)
