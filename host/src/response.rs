@@ -78,14 +78,18 @@ impl Response {
         }
     }
 
-    /// Powertools' error body `{"statusCode": status, "message": message}`, as its serializer
-    /// writes it.
+    /// A JSON answer, written as Powertools' default serializer writes it.
+    pub fn json(status: u16, body: &serde_json::Value) -> Self {
+        // A `Value` always serializes.
+        let text = switchyard_pyjson::to_string(body).unwrap_or_default();
+        Self::new(status, Some("application/json"), Body::Text(text))
+    }
+
+    /// Powertools' error body `{"statusCode": status, "message": message}`.
     pub fn json_error(status: u16, message: serde_json::Value) -> Self {
-        let body = serde_json::json!({"statusCode": status, "message": message});
-        Self::new(
+        Self::json(
             status,
-            Some("application/json"),
-            Body::Text(switchyard_pyjson::to_string(&body).unwrap_or_default()),
+            &serde_json::json!({"statusCode": status, "message": message}),
         )
     }
 }

@@ -49,11 +49,7 @@ impl Pipeline {
         {
             let detail: Value = serde_json::from_str(&service.message_json).unwrap_or_default();
             let body = serde_json::json!({"statusCode": service.status, "detail": detail});
-            return Response::new(
-                service.status,
-                Some("application/json"),
-                Body::Text(switchyard_pyjson::to_string(&body).unwrap_or_default()),
-            );
+            return Response::json(service.status, &body);
         }
         if let Some(service) = err.service {
             let message = serde_json::from_str(&service.message_json)
