@@ -666,14 +666,9 @@ fn parse_int(text: &str) -> Option<Value> {
         _ => ("", text),
     };
     let digits = digits
-        .strip_suffix(".0")
-        .or_else(|| {
-            digits
-                .split_once('.')
-                .filter(|(_, f)| !f.is_empty() && f.bytes().all(|b| b == b'0'))
-                .map(|(i, _)| i)
-        })
-        .unwrap_or(digits);
+        .split_once('.')
+        .filter(|(_, f)| !f.is_empty() && f.bytes().all(|b| b == b'0'))
+        .map_or(digits, |(i, _)| i);
     let well_formed = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
         && !digits.starts_with('_')
