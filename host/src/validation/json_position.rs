@@ -24,6 +24,24 @@ enum Open {
     Object,
 }
 
+impl Open {
+    /// The container a character opens.
+    fn opened_by(c: char) -> Option<Self> {
+        match c {
+            '[' => Some(Open::Array),
+            '{' => Some(Open::Object),
+            _ => None,
+        }
+    }
+
+    fn close(self) -> char {
+        match self {
+            Open::Array => ']',
+            Open::Object => '}',
+        }
+    }
+}
+
 struct Scanner<'a> {
     s: &'a [char],
 }
@@ -43,10 +61,10 @@ impl Scanner<'_> {
 
     /// `JSONDecoder.decode`: one value between optional whitespace.
     fn document(&self) -> Result<(), usize> {
-        let end = self.value(self.skip_ws(0))?;
-        match self.skip_ws(end) == self.s.len() {
+        let end = self.skip_ws(self.value(self.skip_ws(0))?);
+        match end == self.s.len() {
             true => Ok(()),
-            false => Err(self.skip_ws(end)),
+            false => Err(end),
         }
     }
 
@@ -55,29 +73,18 @@ impl Scanner<'_> {
         let mut stack: Vec<Open> = Vec::new();
         let mut idx = start;
         loop {
-            // A value starts at `idx`: a scalar ends here; a container opens.
-            let mut end = match self.at(idx) {
-                Some('[') => {
+            // A value starts at `idx`: a scalar ends here; a container opens, unless empty.
+            let mut end = match self.at(idx).and_then(Open::opened_by) {
+                Some(open) => {
                     let next = self.skip_ws(idx + 1);
-                    if self.at(next) == Some(']') {
-                        next + 1
-                    } else {
-                        stack.push(Open::Array);
-                        idx = next;
+                    if self.at(next) != Some(open.close()) {
+                        stack.push(open);
+                        idx = self.item(open, next)?;
                         continue;
                     }
+                    next + 1
                 }
-                Some('{') => {
-                    let next = self.skip_ws(idx + 1);
-                    if self.at(next) == Some('}') {
-                        next + 1
-                    } else {
-                        stack.push(Open::Object);
-                        idx = self.member_name(next)?;
-                        continue;
-                    }
-                }
-                _ => self.scalar(idx)?,
+                None => self.scalar(idx)?,
             };
             // Close every container the value completes; then the next value starts.
             loop {
@@ -85,26 +92,27 @@ impl Scanner<'_> {
                     return Ok(end);
                 };
                 let next = self.skip_ws(end);
-                let close = match open {
-                    Open::Array => ']',
-                    Open::Object => '}',
-                };
                 match self.at(next) {
-                    Some(c) if c == close => {
+                    Some(c) if c == open.close() => {
                         stack.pop();
                         end = next + 1;
                     }
                     Some(',') => {
-                        let after = self.skip_ws(next + 1);
-                        idx = match open {
-                            Open::Array => after,
-                            Open::Object => self.member_name(after)?,
-                        };
+                        idx = self.item(open, self.skip_ws(next + 1))?;
                         break;
                     }
                     _ => return Err(next),
                 }
             }
+        }
+    }
+
+    /// Where the value of a container's next item starts, the item starting at `idx`: there
+    /// for an array, after the member name for an object.
+    fn item(&self, open: Open, idx: usize) -> Result<usize, usize> {
+        match open {
+            Open::Array => Ok(idx),
+            Open::Object => self.member_name(idx),
         }
     }
 
