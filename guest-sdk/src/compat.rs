@@ -20,11 +20,34 @@ use crate::request::EventSource;
 #[derive(Debug)]
 pub(crate) struct EventView {
     origin: Origin,
-    headers: OnceCell<Option<Value>>,
-    query_string_parameters: OnceCell<Option<Value>>,
-    lattice_query_string_parameters: OnceCell<Option<Value>>,
-    multi_value_query_string_parameters: OnceCell<Option<Value>>,
+    /// Each [`Field`], once read; `None` when absent or `null`.
+    fields: [OnceCell<Option<Value>>; Field::COUNT],
     full: OnceCell<Value>,
+}
+
+/// The top-level fields the lookups read.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Headers,
+    QueryStringParameters,
+    /// VPC Lattice v1's snake-case query field.
+    LatticeQueryStringParameters,
+    MultiValueQueryStringParameters,
+}
+
+impl Field {
+    /// How many there are: the last one's index, plus one.
+    const COUNT: usize = Field::MultiValueQueryStringParameters as usize + 1;
+
+    /// Its name in the event.
+    fn key(self) -> &'static str {
+        match self {
+            Field::Headers => "headers",
+            Field::QueryStringParameters => "queryStringParameters",
+            Field::LatticeQueryStringParameters => "query_string_parameters",
+            Field::MultiValueQueryStringParameters => "multiValueQueryStringParameters",
+        }
+    }
 }
 
 /// Where the event's text comes from.
@@ -49,10 +72,7 @@ impl EventView {
     fn with_origin(origin: Origin) -> Self {
         Self {
             origin,
-            headers: OnceCell::new(),
-            query_string_parameters: OnceCell::new(),
-            lattice_query_string_parameters: OnceCell::new(),
-            multi_value_query_string_parameters: OnceCell::new(),
+            fields: Default::default(),
             full: OnceCell::new(),
         }
     }
@@ -68,40 +88,20 @@ impl EventView {
         })
     }
 
-    /// The top-level field `name`; `null` reads as absent, as the lookups treat it.
-    fn field<'a>(&'a self, cell: &'a OnceCell<Option<Value>>, name: &str) -> Option<&'a Value> {
-        cell.get_or_init(|| {
-            let value = match (&self.origin, self.full.get()) {
-                (_, Some(full)) => full.get(name).cloned(),
-                (Origin::Host, None) => crate::host::raw_event_member(name)
-                    .and_then(|text| serde_json::from_str(&text).ok()),
-                (Origin::Text(_), None) => self.full().get(name).cloned(),
-            };
-            value.filter(|v| !v.is_null())
-        })
-        .as_ref()
-    }
-
-    fn headers(&self) -> Option<&Value> {
-        self.field(&self.headers, "headers")
-    }
-
-    fn query_string_parameters(&self) -> Option<&Value> {
-        self.field(&self.query_string_parameters, "queryStringParameters")
-    }
-
-    fn lattice_query_string_parameters(&self) -> Option<&Value> {
-        self.field(
-            &self.lattice_query_string_parameters,
-            "query_string_parameters",
-        )
-    }
-
-    fn multi_value_query_string_parameters(&self) -> Option<&Value> {
-        self.field(
-            &self.multi_value_query_string_parameters,
-            "multiValueQueryStringParameters",
-        )
+    /// A top-level field; `null` reads as absent, as the lookups treat it.
+    fn field(&self, field: Field) -> Option<&Value> {
+        self.fields[field as usize]
+            .get_or_init(|| {
+                let key = field.key();
+                let value = match (&self.origin, self.full.get()) {
+                    (_, Some(full)) => full.get(key).cloned(),
+                    (Origin::Host, None) => crate::host::raw_event_member(key)
+                        .and_then(|text| serde_json::from_str(&text).ok()),
+                    (Origin::Text(_), None) => self.full().get(key).cloned(),
+                };
+                value.filter(|v| !v.is_null())
+            })
+            .as_ref()
     }
 }
 
@@ -120,7 +120,7 @@ impl CurrentEvent {
     /// `current_event.headers.get(name)`: the event's `headers` value, case-insensitively,
     /// exactly as the event carries it (a list on VPC Lattice v2, absent on ALB multi-value).
     pub fn header(&self, name: &str) -> Option<Value> {
-        let headers = self.event.headers()?.as_object()?;
+        let headers = self.event.field(Field::Headers)?.as_object()?;
         // Of names that differ only in case, the last wins, as in Powertools'
         // `CaseInsensitiveDict`.
         headers
@@ -135,10 +135,10 @@ impl CurrentEvent {
     /// joined with `,` on VPC Lattice v2).
     pub fn get_query_string_value(&self, name: &str) -> Option<String> {
         let field = match self.source {
-            EventSource::LatticeV1 => self.event.lattice_query_string_parameters(),
-            _ => self.event.query_string_parameters(),
+            EventSource::LatticeV1 => Field::LatticeQueryStringParameters,
+            _ => Field::QueryStringParameters,
         };
-        match field?.get(name)? {
+        match self.event.field(field)?.get(name)? {
             Value::String(s) => Some(s.clone()),
             // Python's `int()` in a handler takes a number as well as its text.
             Value::Number(n) => Some(n.to_string()),
@@ -157,7 +157,7 @@ impl CurrentEvent {
     /// which only REST v1 and ALB multi-value events have; `[]` elsewhere.
     pub fn get_multi_value_query_string_values(&self, name: &str) -> Vec<String> {
         self.event
-            .multi_value_query_string_parameters()
+            .field(Field::MultiValueQueryStringParameters)
             .and_then(|m| m.get(name))
             .and_then(Value::as_array)
             .map(|items| {
@@ -212,7 +212,7 @@ mod view_tests {
         let current = event(r#"{"headers": null, "queryStringParameters": {"a": "1"}}"#);
         assert_eq!(current.header("a"), None);
         assert_eq!(current.get_query_string_value("a").as_deref(), Some("1"));
-        // The typed parse refuses a repeated key; the tree keeps the last value.
+        // A repeated key: its last value, as a JSON tree keeps it.
         let current = event(r#"{"headers": {"a": "1"}, "headers": {"a": "2"}}"#);
         assert_eq!(current.header("a"), Some(json!("2")));
         let current = event(r#"{"headers": {"X-Api-Key": "k", "x-api-key": ""}}"#);
