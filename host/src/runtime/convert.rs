@@ -197,14 +197,12 @@ mod tests {
                 .collect()
         };
         let request = |headers: Fields, query: Fields, cookies: Fields| Request {
-            source: EventSource::HttpV2,
             method: "get".into(),
             path: "/v1/ü".into(),
             headers,
             query,
             cookies,
-            body: b"{}".to_vec(),
-            raw_event: "{}".into(),
+            ..Request::for_test(EventSource::HttpV2, &[], b"{}")
         };
         // The request, its path parameters, then the text, ends and pair counts it packs to.
         type Row = (Request, Fields, &'static str, &'static [u32], [u32; 4]);

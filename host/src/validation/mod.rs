@@ -529,14 +529,12 @@ mod tests {
         .unwrap();
         let compiled = RouteSchemas::compile(&spec, &Map::new());
         let request = |body: &[u8]| Request {
-            source: EventSource::RestV1,
-            method: "POST".into(),
-            path: "/items/7".into(),
-            headers: vec![("Content-Type".into(), "application/json".into())],
             query: vec![("limit".into(), "5".into()), ("q".into(), "a\"b".into())],
-            cookies: Vec::new(),
-            body: body.to_vec(),
-            raw_event: "{}".into(),
+            ..Request::for_test(
+                EventSource::RestV1,
+                &[("Content-Type", "application/json")],
+                body,
+            )
         };
         let path = [("id".to_string(), "7".to_string())];
         let table: [(&[u8], &str); 2] = [
