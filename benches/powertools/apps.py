@@ -40,12 +40,12 @@ def routes50_app():
     return app
 
 
-def build(app):
-    """A REST v1 resolver for one of the scenario apps."""
+def build(app, source="rest-v1"):
+    """A resolver for one of the scenario apps; the reference apps for any event source."""
     if app == "todos":
-        return reference_app.todos_app("rest-v1")
+        return reference_app.todos_app(source)
     if app == "validated":
-        return reference_app.validated_app("rest-v1")
+        return reference_app.validated_app(source)
     if app == "routes50":
         return routes50_app()
     raise ValueError(app)

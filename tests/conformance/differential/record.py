@@ -22,39 +22,28 @@ import logging
 import sys
 import warnings
 from pathlib import Path
-from types import SimpleNamespace
 
-CONFORMANCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "conformance"
-
-CONTEXT = SimpleNamespace(
-    function_name="test",
-    function_version="$LATEST",
-    invoked_function_arn="arn:aws:lambda:eu-west-1:123456789012:function:test",
-    memory_limit_in_mb=128,
-    aws_request_id="00000000-0000-0000-0000-000000000000",
-    get_remaining_time_in_millis=lambda: 30000,
-)
+# The Powertools side of the benchmarks builds the reference apps and the Lambda context.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benches" / "powertools"))
 
 
 def main(argv):
     if len(argv) != 2:
         print(__doc__)
         return 2
-    sys.path.insert(0, str(CONFORMANCE.resolve()))
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
-    import reference_app
+    import apps
 
-    builders = {"todos": reference_app.todos_app, "validated": reference_app.validated_app}
-    apps = {}
+    resolvers = {}
     path = Path(argv[1])
     recorded, dropped = [], []
     for case in json.loads(path.read_text()):
         key = (case["app"], case["source"])
-        if key not in apps:
-            apps[key] = builders[case["app"]](case["source"])
+        if key not in resolvers:
+            resolvers[key] = apps.build(*key)
         try:
-            answer = apps[key].resolve(json.loads(json.dumps(case["event"])), CONTEXT)
+            answer = resolvers[key].resolve(json.loads(json.dumps(case["event"])), apps.CONTEXT)
         except Exception as err:  # noqa: BLE001 - Powertools failing is what is dropped
             dropped.append(f"{case['name']}: {type(err).__name__}: {err}")
             continue
