@@ -63,22 +63,19 @@ test: lint bundles unit conformance openapi-check deploy-test
 unit: bundles
 	$(CARGO) test --workspace
 
-# The shared suite's own comparer over the todos and validated cases, then over the cases a
-# differential run against Powertools recorded (tests/conformance/differential/record.py).
+# The shared suite's comparer over two sets of todos and validated cases: the shared suite's
+# own, then those a differential run against Powertools recorded (tests/conformance/differential/).
+CONFORMANCE_SUITES := shared:$(SHARED)/conformance/cases.json recorded:tests/conformance/differential/cases.json
 conformance: bundles
-	@mkdir -p target/conformance/differential
-	@set -e; for app in todos validated; do \
-	  python3 tests/conformance/split_cases.py $(SHARED)/conformance/cases.json $$app target/conformance; \
-	  SWITCHYARD_LOG_LEVEL=warn $(HOST) invoke --bundle $(BUNDLES)/conformance-$$app --jsonl target/conformance/$$app-events.jsonl \
-	    > target/conformance/$$app-actual.jsonl; \
-	  echo "$$app:"; \
-	  python3 $(SHARED)/conformance/compare.py target/conformance/$$app-cases.json target/conformance/$$app-actual.jsonl; \
-	  out=target/conformance/differential; \
-	  python3 tests/conformance/split_cases.py tests/conformance/differential/cases.json $$app $$out; \
-	  SWITCHYARD_LOG_LEVEL=error $(HOST) invoke --bundle $(BUNDLES)/conformance-$$app --jsonl $$out/$$app-events.jsonl \
-	    > $$out/$$app-actual.jsonl; \
-	  echo "$$app, recorded by differential runs:"; \
-	  python3 $(SHARED)/conformance/compare.py $$out/$$app-cases.json $$out/$$app-actual.jsonl; \
+	@set -e; for suite in $(CONFORMANCE_SUITES); do \
+	  name=$${suite%%:*}; cases=$${suite#*:}; out=target/conformance/$$name; mkdir -p $$out; \
+	  for app in todos validated; do \
+	    python3 tests/conformance/split_cases.py $$cases $$app $$out; \
+	    SWITCHYARD_LOG_LEVEL=error $(HOST) invoke --bundle $(BUNDLES)/conformance-$$app --jsonl $$out/$$app-events.jsonl \
+	      > $$out/$$app-actual.jsonl; \
+	    echo "$$app ($$name cases):"; \
+	    python3 $(SHARED)/conformance/compare.py $$out/$$app-cases.json $$out/$$app-actual.jsonl; \
+	  done; \
 	done
 
 # The generated OpenAPI document: valid 3.1 (openapi-spec-validator, in a venv made here) and
