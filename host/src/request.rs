@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::event::EventSource;
+use crate::event::{EventSource, RawEvent};
 
 /// Ordered name/value pairs that keep repeats (headers, query strings, cookies).
 pub type Fields = Vec<(String, String)>;
@@ -25,7 +25,7 @@ pub struct Request {
     /// The body, base64-decoded when the event said so.
     pub body: Vec<u8>,
     /// The event as received, for guests that read any field of it.
-    pub raw_event: Arc<str>,
+    pub raw_event: Arc<RawEvent>,
 }
 
 impl Request {
@@ -83,7 +83,7 @@ impl Request {
             query: Vec::new(),
             cookies: Vec::new(),
             body: body.to_vec(),
-            raw_event: "{}".into(),
+            raw_event: Arc::new(RawEvent::from("{}")),
         }
     }
 }

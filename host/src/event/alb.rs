@@ -11,12 +11,12 @@ use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, fields_of, required_str};
+use super::{DecodeError, EventSource, RawEvent, fields_of, required_str};
 use crate::request::{Request, parse_cookie_headers};
 
 pub(super) fn decode(
     obj: &Object<'_>,
-    raw_event: Arc<str>,
+    raw_event: Arc<RawEvent>,
     source: EventSource,
 ) -> Result<Request, DecodeError> {
     let (headers, query) = match source {

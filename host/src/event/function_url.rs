@@ -6,10 +6,10 @@ use super::json::Object;
 
 use super::body::Encoded;
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource};
+use super::{DecodeError, EventSource, RawEvent};
 use crate::request::Request;
 
-pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<RawEvent>) -> Result<Request, DecodeError> {
     super::http_v2::decode(obj, raw_event, EventSource::FunctionUrl)
 }
 

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use super::body::{Encoded, decode_body};
 use super::json::{Json, Object};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, fields_of, split_commas};
+use super::{DecodeError, EventSource, RawEvent, fields_of, split_commas};
 use crate::request::{Request, parse_cookie_headers};
 
 pub(super) fn decode(
     obj: &Object<'_>,
-    raw_event: Arc<str>,
+    raw_event: Arc<RawEvent>,
     source: EventSource,
 ) -> Result<Request, DecodeError> {
     let context = obj.get("requestContext").and_then(Json::as_object);

@@ -6,12 +6,12 @@ use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, fields_of, required_str, without_query};
+use super::{DecodeError, EventSource, RawEvent, fields_of, required_str, without_query};
 use crate::request::{Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV2;
 
-pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<RawEvent>) -> Result<Request, DecodeError> {
     let headers = fields_of(obj, "headers", SOURCE)?;
     let cookies = parse_cookie_headers(
         headers

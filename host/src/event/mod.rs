@@ -9,6 +9,7 @@ mod http_v2;
 mod json;
 mod lattice_v1;
 mod lattice_v2;
+mod raw;
 mod rest_v1;
 mod shape;
 
@@ -20,6 +21,7 @@ use self::json::{Json, Object};
 
 pub use body::Encoded;
 use detect::detect;
+pub use raw::RawEvent;
 pub use shape::LambdaResponse;
 
 use crate::request::{Fields, Request};
@@ -153,7 +155,7 @@ pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, Decode
         Some(s) => s,
         None => detect(obj)?,
     };
-    let raw_event: Arc<str> = Arc::from(text);
+    let raw_event = Arc::new(RawEvent::indexed(text, obj));
     match source {
         EventSource::RestV1 => rest_v1::decode(obj, raw_event),
         EventSource::HttpV2 => http_v2::decode(obj, raw_event, EventSource::HttpV2),
@@ -162,13 +164,6 @@ pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, Decode
         EventSource::LatticeV1 => lattice_v1::decode(obj, raw_event),
         EventSource::LatticeV2 => lattice_v2::decode(obj, raw_event),
     }
-}
-
-/// The JSON text of the top-level member `name` of the event `raw_event`, as received: the
-/// last one when the event repeats it (as a JSON tree keeps it); `None` when the event is not
-/// a JSON object or has no such member.
-pub fn raw_member<'a>(raw_event: &'a str, name: &str) -> Option<&'a str> {
-    json::member(raw_event, name)
 }
 
 /// Encodes a finished response in the shape the source expects.

@@ -10,12 +10,12 @@ use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, fields_of, has_entries, required_str};
+use super::{DecodeError, EventSource, RawEvent, fields_of, has_entries, required_str};
 use crate::request::{Fields, Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::RestV1;
 
-pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<str>) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<RawEvent>) -> Result<Request, DecodeError> {
     let headers = match has_entries(obj, "multiValueHeaders") {
         true => fields_of(obj, "multiValueHeaders", SOURCE)?,
         false => fields_of(obj, "headers", SOURCE)?,

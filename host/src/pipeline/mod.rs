@@ -359,7 +359,7 @@ impl Pipeline {
         let started = Instant::now();
         let request = event::decode(event, self.settings.source)?;
         if self.settings.debug {
-            self.trace_event(&request.raw_event);
+            self.trace_event(request.raw_event.text());
         }
         let route_path = router::strip(&self.settings.strip_prefixes, &request.path);
         let matched = self.router.at(&request.method, &route_path, request.source);

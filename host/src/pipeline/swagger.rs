@@ -90,7 +90,7 @@ impl Pipeline {
 /// The API's base path as Powertools' `_get_base_path` finds it: `/<stage>` on API Gateway when
 /// the stage is named and the request's path starts with it, else nothing.
 fn base_path(request: &Request) -> String {
-    let Ok(event) = serde_json::from_str::<Value>(&request.raw_event) else {
+    let Ok(event) = serde_json::from_str::<Value>(request.raw_event.text()) else {
         return String::new();
     };
     let context = &event["requestContext"];

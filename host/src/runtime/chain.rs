@@ -10,6 +10,7 @@ use super::bindings::{
     Error as WitError, LambdaContext, LocalChain, Request as WitRequest, Response as WitResponse,
     Target,
 };
+use crate::event::RawEvent;
 
 /// One step of the chain.
 #[derive(Debug, Clone)]
@@ -154,7 +155,7 @@ impl CallFailure {
 pub struct Invocation {
     pub(super) runtime: Arc<Runtime>,
     pub(super) request: WitRequest,
-    pub(super) raw_event: Arc<str>,
+    pub(super) raw_event: Arc<RawEvent>,
     pub(super) lambda_context: LambdaContext,
     frames: Vec<Frame>,
     context: Mutex<Map<String, Value>>,
@@ -167,7 +168,7 @@ impl Invocation {
     pub(crate) fn new(
         runtime: Arc<Runtime>,
         request: WitRequest,
-        raw_event: Arc<str>,
+        raw_event: Arc<RawEvent>,
         lambda_context: LambdaContext,
         frames: Vec<Frame>,
         deadline: Instant,

@@ -46,14 +46,15 @@ impl host::Host for State {
         Ok(self
             .call
             .as_ref()
-            .map(|(invocation, _)| invocation.raw_event.to_string())
+            .map(|(invocation, _)| invocation.raw_event.text().to_string())
             .unwrap_or_default())
     }
 
     fn raw_event_member(&mut self, name: String) -> wasmtime::Result<Option<String>> {
-        Ok(self.call.as_ref().and_then(|(invocation, _)| {
-            crate::event::raw_member(&invocation.raw_event, &name).map(str::to_string)
-        }))
+        Ok(self
+            .call
+            .as_ref()
+            .and_then(|(invocation, _)| invocation.raw_event.member(&name).map(str::to_string)))
     }
 
     fn current_lambda_context(&mut self) -> wasmtime::Result<LambdaContext> {
