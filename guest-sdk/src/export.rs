@@ -8,7 +8,6 @@ use crate::__private::wit::switchyard::handler::manifest as m;
 use crate::__private::wit::switchyard::handler::types as w;
 use crate::app::{App, Prefix};
 use crate::error::{Error, ErrorParts, ServiceError};
-use crate::fields::Pieces;
 use crate::host::Next;
 use crate::request::{EventSource, Request};
 use crate::response::{Body, Cookie, Response, SameSite};
@@ -187,19 +186,19 @@ fn missing(what: &str, index: u32) -> Error {
 }
 
 fn request_from_wit(r: w::Request) -> Request {
-    let mut pieces = Pieces::new(&r.text, &r.ends);
+    let mut pieces = switchyard_packed::Pieces::new(&r.text, &r.ends);
     let method = pieces.next_str().to_string();
     let path = pieces.next_str().to_string();
     let route_path = pieces.next_str().to_string();
     let counts = &r.pair_counts;
     let path_params = pieces
-        .fields(counts.path_params)
+        .pairs(counts.path_params)
         .iter()
         .map(|(name, value)| (name.to_string(), value.to_string()))
         .collect();
-    let headers = pieces.fields(counts.headers);
-    let query = pieces.fields(counts.query);
-    let cookies = pieces.fields(counts.cookies);
+    let headers = pieces.pairs(counts.headers).into();
+    let query = pieces.pairs(counts.query).into();
+    let cookies = pieces.pairs(counts.cookies).into();
     Request {
         source: match r.source {
             w::EventSource::RestV1 => EventSource::RestV1,

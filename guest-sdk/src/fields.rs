@@ -1,8 +1,9 @@
-//! A request's strings as the host sends them (`request` in `wit/world.wit`): one text and
-//! where each string ends. Headers, query and cookies keep their part of it and are read in
-//! place.
+//! Headers, query and cookies as the host packs them (`switchyard-packed`): each keeps its
+//! part of the request's text and is read in place.
 
 use std::cell::OnceCell;
+
+use switchyard_packed::{Pairs, piece};
 
 /// Ordered name/value pairs, a repeated name kept as repeated entries.
 #[derive(Debug, Clone, Default)]
@@ -66,66 +67,9 @@ impl Fields {
     }
 }
 
-/// Where string `index` of a packed text starts: where the one before it ended.
-fn start_of(ends: &[u32], index: usize) -> usize {
-    match index {
-        0 => 0,
-        _ => ends.get(index - 1).copied().unwrap_or(0) as usize,
-    }
-}
-
-/// String `index` of `text`, packed as `ends` says; empty where the offsets do not fit.
-fn piece<'a>(text: &'a str, ends: &[u32], index: usize) -> &'a str {
-    let end = ends.get(index).copied().unwrap_or(0) as usize;
-    text.get(start_of(ends, index)..end).unwrap_or_default()
-}
-
-/// Reads a request's packed `text` string by string, in the order `wit/world.wit` gives.
-/// Offsets past the text, or not on character boundaries, read as empty strings: the host
-/// is trusted, but a guest must not panic all the same.
-pub(crate) struct Pieces<'a> {
-    text: &'a str,
-    ends: &'a [u32],
-    /// The index in `ends` of the next string.
-    next: usize,
-}
-
-impl<'a> Pieces<'a> {
-    pub(crate) fn new(text: &'a str, ends: &'a [u32]) -> Self {
-        Self {
-            text,
-            ends,
-            next: 0,
-        }
-    }
-
-    /// The next string.
-    pub(crate) fn next_str(&mut self) -> &'a str {
-        self.next += 1;
-        piece(self.text, self.ends, self.next - 1)
-    }
-
-    /// The next `count` name/value pairs (at most as many as are left), as fields holding
-    /// their own part of the text.
-    pub(crate) fn fields(&mut self, count: u32) -> Fields {
-        let first = self.next.min(self.ends.len());
-        let last = first
-            .saturating_add((count as usize).saturating_mul(2))
-            .min(self.ends.len());
-        let start = start_of(self.ends, first);
-        let end = match last > first {
-            true => self.ends[last - 1] as usize,
-            false => start,
-        };
-        self.next = last;
-        let ends = self.ends[first..last]
-            .iter()
-            .map(|e| e.saturating_sub(start as u32))
-            .collect();
-        Fields::from_packed(
-            self.text.get(start..end).unwrap_or_default().to_string(),
-            ends,
-        )
+impl From<Pairs<'_>> for Fields {
+    fn from(pairs: Pairs<'_>) -> Self {
+        Self::from_packed(pairs.text.to_string(), pairs.ends)
     }
 }
 
@@ -157,37 +101,6 @@ mod tests {
             built.push(name, value);
         }
         assert_eq!(built, fields);
-    }
-
-    #[test]
-    fn a_request_text_reads_as_strings_then_fields() {
-        // The host's packing of GET /v1/ü, path params [("id", "7")], headers
-        // [("Accept", "*/*"), ("X-Id", ""), ("X-Id", "ü")], query [("q", "1")], no cookies.
-        let text = "get/v1/ü/üid7Accept*/*X-IdX-Idüq1";
-        let ends = [3, 9, 12, 14, 15, 21, 24, 28, 28, 32, 34, 35, 36];
-        let mut pieces = Pieces::new(text, &ends);
-        assert_eq!(
-            [pieces.next_str(), pieces.next_str(), pieces.next_str()],
-            ["get", "/v1/ü", "/ü"]
-        );
-        let params: Vec<_> = pieces
-            .fields(1)
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect();
-        assert_eq!(params, [("id".to_string(), "7".to_string())]);
-        let headers = pieces.fields(3);
-        assert_eq!(
-            headers.iter().collect::<Vec<_>>(),
-            [("Accept", "*/*"), ("X-Id", ""), ("X-Id", "ü")]
-        );
-        assert_eq!(pieces.fields(1).iter().collect::<Vec<_>>(), [("q", "1")]);
-        // Past the end: empty, and a count larger than what is left stops at the end.
-        assert_eq!(pieces.fields(u32::MAX).iter().count(), 0);
-        assert_eq!(pieces.next_str(), "");
-        let mut short = Pieces::new(text, &ends);
-        short.next_str();
-        assert_eq!(short.fields(u32::MAX).iter().count(), 6);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Neutral request/response ⇄ WIT types.
 
+use switchyard_packed::{Packer, Pieces};
+
 use super::bindings::{self as wit, Body as WitBody, Cookie, SameSite};
 use crate::event::EventSource;
 use crate::request::{Fields, Request};
@@ -48,9 +50,12 @@ impl InvocationContext {
     }
 }
 
-/// The request as the guest gets it: every string packed into one `text` with the offsets
-/// where each ends (`request` in `wit/world.wit`). Offsets are `u32`: a Lambda event is at
-/// most a few megabytes.
+/// The strings before the pairs in a packed request: method, path, route path.
+const LEADING_STRINGS: usize = 3;
+
+/// The request as the guest gets it: every string packed into one text with the offsets
+/// where each ends (`switchyard-packed`): method, path, route path, then the path parameters,
+/// headers, query and cookies as name/value pairs, counted in `pair_counts`.
 pub(crate) fn request_to_wit(
     request: &Request,
     route_path: &str,
@@ -62,7 +67,7 @@ pub(crate) fn request_to_wit(
         &request.query,
         &request.cookies,
     ];
-    let paths = [request.method.as_str(), request.path.as_str(), route_path];
+    let paths: [&str; LEADING_STRINGS] = [&request.method, &request.path, route_path];
     let length = paths.iter().map(|p| p.len()).sum::<usize>()
         + pair_lists
             .iter()
@@ -70,8 +75,7 @@ pub(crate) fn request_to_wit(
             .map(|(n, v)| n.len() + v.len())
             .sum::<usize>();
     let pair_count: usize = pair_lists.iter().map(|pairs| pairs.len()).sum();
-    let mut text = String::with_capacity(length);
-    let mut ends = Vec::with_capacity(paths.len() + pair_count * 2);
+    let mut packer = Packer::with_capacity(length, paths.len() + pair_count * 2);
     let pieces = paths.into_iter().chain(
         pair_lists
             .iter()
@@ -79,9 +83,9 @@ pub(crate) fn request_to_wit(
             .flat_map(|(name, value)| [name.as_str(), value.as_str()]),
     );
     for piece in pieces {
-        text.push_str(piece);
-        ends.push(text.len() as u32);
+        packer.push(piece);
     }
+    let (text, ends) = packer.finish();
     wit::Request {
         source: match request.source {
             EventSource::RestV1 => wit::EventSource::RestV1,
@@ -107,16 +111,14 @@ pub(crate) fn request_to_wit(
 
 /// The path parameters packed in `request` (for handlers run in the host).
 pub(crate) fn path_params_of(request: &wit::Request) -> Fields {
-    let piece = |index: usize| {
-        let start = match index {
-            0 => 0,
-            _ => request.ends.get(index - 1).copied().unwrap_or(0) as usize,
-        };
-        let end = request.ends.get(index).copied().unwrap_or(0) as usize;
-        request.text.get(start..end).unwrap_or_default().to_string()
-    };
-    (0..request.pair_counts.path_params as usize)
-        .map(|pair| (piece(3 + pair * 2), piece(4 + pair * 2)))
+    let mut pieces = Pieces::new(&request.text, &request.ends);
+    for _ in 0..LEADING_STRINGS {
+        pieces.next_str();
+    }
+    pieces
+        .pairs(request.pair_counts.path_params)
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
         .collect()
 }
 

@@ -1,0 +1,241 @@
+//! A request's strings as the host sends them to a guest (`request` in `wit/world.wit`):
+//! every string appended to one `text`, with the byte offset where each ends. One string and
+//! one list cross the component boundary instead of one string per header.
+//!
+//! The host writes with [`Packer`]; the guest SDK reads with [`Pieces`]. Both sides live
+//! here so that the layout is defined once.
+//!
+//! ```
+//! use switchyard_packed::{Packer, Pieces};
+//!
+//! let mut packer = Packer::with_capacity(16, 4);
+//! for s in ["GET", "/todos/7", "id", "7"] {
+//!     packer.push(s);
+//! }
+//! let (text, ends) = packer.finish();
+//! assert_eq!((text.as_str(), ends.as_slice()), ("GET/todos/7id7", &[3, 11, 13, 14][..]));
+//!
+//! let mut pieces = Pieces::new(&text, &ends);
+//! assert_eq!([pieces.next_str(), pieces.next_str()], ["GET", "/todos/7"]);
+//! let params = pieces.pairs(1);
+//! assert_eq!(params.iter().collect::<Vec<_>>(), [("id", "7")]);
+//! ```
+
+/// Appends strings to one text, noting where each ends.
+#[derive(Debug, Default)]
+pub struct Packer {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Packer {
+    /// Room for `bytes` of text in `strings` strings.
+    pub fn with_capacity(bytes: usize, strings: usize) -> Self {
+        Self {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(strings),
+        }
+    }
+
+    /// Appends `s`. Offsets are `u32`: a Lambda event is at most a few megabytes.
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// The text and the ends.
+    pub fn finish(self) -> (String, Vec<u32>) {
+        (self.text, self.ends)
+    }
+}
+
+/// Where string `index` starts: where the one before it ended.
+fn start_of(ends: &[u32], index: usize) -> usize {
+    match index {
+        0 => 0,
+        _ => ends.get(index - 1).copied().unwrap_or(0) as usize,
+    }
+}
+
+/// String `index` of `text`, packed as `ends` says; empty where the offsets do not fit (past
+/// the text, going backwards, or inside a character): the host is trusted, but a guest must
+/// not panic all the same.
+pub fn piece<'a>(text: &'a str, ends: &[u32], index: usize) -> &'a str {
+    let end = ends.get(index).copied().unwrap_or(0) as usize;
+    text.get(start_of(ends, index)..end).unwrap_or_default()
+}
+
+/// Reads a packed text string by string, in the order it was written.
+#[derive(Debug, Clone)]
+pub struct Pieces<'a> {
+    text: &'a str,
+    ends: &'a [u32],
+    /// The index in `ends` of the next string.
+    next: usize,
+}
+
+impl<'a> Pieces<'a> {
+    /// Reads `text`, whose strings end where `ends` says.
+    pub fn new(text: &'a str, ends: &'a [u32]) -> Self {
+        Self {
+            text,
+            ends,
+            next: 0,
+        }
+    }
+
+    /// The next string; empty past the last.
+    pub fn next_str(&mut self) -> &'a str {
+        self.next += 1;
+        piece(self.text, self.ends, self.next - 1)
+    }
+
+    /// The next `count` name/value pairs (at most as many as are left), as their own part of
+    /// the text with ends counted from its start.
+    pub fn pairs(&mut self, count: u32) -> Pairs<'a> {
+        let first = self.next.min(self.ends.len());
+        let last = first
+            .saturating_add((count as usize).saturating_mul(2))
+            .min(self.ends.len());
+        let start = start_of(self.ends, first);
+        let end = match last > first {
+            true => self.ends[last - 1] as usize,
+            false => start,
+        };
+        self.next = last;
+        Pairs {
+            text: self.text.get(start..end).unwrap_or_default(),
+            ends: self.ends[first..last]
+                .iter()
+                .map(|e| e.saturating_sub(start as u32))
+                .collect(),
+        }
+    }
+}
+
+/// Name/value pairs cut from a packed text: each name's and then each value's end, counted
+/// from the start of `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairs<'a> {
+    /// The pairs' part of the packed text.
+    pub text: &'a str,
+    /// Where each name and each value ends in `text`.
+    pub ends: Vec<u32>,
+}
+
+impl<'a> Pairs<'a> {
+    /// The pairs in order (a trailing name without its value is left out).
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&'a str, &'a str)> + '_ {
+        (0..self.ends.len() / 2).map(|pair| {
+            (
+                piece(self.text, &self.ends, pair * 2),
+                piece(self.text, &self.ends, pair * 2 + 1),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn packed(strings: &[&str]) -> (String, Vec<u32>) {
+        let mut packer = Packer::default();
+        for s in strings {
+            packer.push(s);
+        }
+        packer.finish()
+    }
+
+    #[test]
+    fn strings_read_back_as_they_were_written() {
+        // Strings, then how many pairs each list has, then the pairs: what a request with
+        // path parameters, headers and query packs.
+        type Row = (
+            &'static [&'static str],
+            &'static [u32],
+            &'static [(&'static str, &'static str)],
+        );
+        let table: [Row; 3] = [
+            (&["get", "/v1/ü", "/ü"], &[], &[]),
+            (
+                &["get", "/v1/ü", "/ü"],
+                &[1, 3, 1],
+                &[
+                    ("id", "7"),
+                    ("Accept", "*/*"),
+                    ("X-Id", ""),
+                    ("X-Id", "ü"),
+                    ("q", "1"),
+                ],
+            ),
+            (&["", "", ""], &[1], &[("", "v")]),
+        ];
+        for (strings, counts, pairs) in table {
+            let mut all: Vec<&str> = strings.to_vec();
+            all.extend(pairs.iter().flat_map(|(n, v)| [*n, *v]));
+            let (text, ends) = packed(&all);
+            assert_eq!(text, all.concat());
+            let mut pieces = Pieces::new(&text, &ends);
+            let read: Vec<_> = strings.iter().map(|_| pieces.next_str()).collect();
+            assert_eq!(read, strings);
+            let mut rest = pairs.iter();
+            for count in counts {
+                let want: Vec<_> = rest.by_ref().take(*count as usize).copied().collect();
+                assert_eq!(pieces.pairs(*count).iter().collect::<Vec<_>>(), want);
+            }
+            assert_eq!(pieces.next_str(), "");
+        }
+    }
+
+    #[test]
+    fn the_layout_is_one_text_and_each_strings_end() {
+        let (text, ends) = packed(&["get", "/v1/ü", "", "Accept", "*/*"]);
+        assert_eq!(text, "get/v1/üAccept*/*");
+        assert_eq!(ends, [3, 9, 9, 15, 18]);
+        let mut pieces = Pieces::new(&text, &ends);
+        pieces.next_str();
+        pieces.next_str();
+        pieces.next_str();
+        let pairs = pieces.pairs(1);
+        assert_eq!(
+            pairs,
+            Pairs {
+                text: "Accept*/*",
+                ends: vec![6, 9]
+            }
+        );
+    }
+
+    #[test]
+    fn more_pairs_than_are_left_stop_at_the_end() {
+        let (text, ends) = packed(&["m", "a", "1", "b", "2"]);
+        let mut pieces = Pieces::new(&text, &ends);
+        pieces.next_str();
+        assert_eq!(pieces.pairs(u32::MAX).iter().count(), 2);
+        assert_eq!(pieces.pairs(1).iter().count(), 0);
+        assert_eq!(pieces.next_str(), "");
+    }
+
+    #[test]
+    fn offsets_that_do_not_fit_read_as_empty_and_never_panic() {
+        let table: [(&str, Vec<u32>); 4] = [
+            ("abc", vec![1, 99]),    // past the end
+            ("ü", vec![1, 2]),       // inside a character
+            ("abcd", vec![3, 1]),    // going backwards
+            ("abcd", vec![2, 4, 9]), // an odd count: the last offset is no pair
+        ];
+        for (text, ends) in table {
+            for index in 0..ends.len() + 1 {
+                let _ = piece(text, &ends, index);
+            }
+            let mut pieces = Pieces::new(text, &ends);
+            let pairs = pieces.pairs(u32::MAX);
+            assert!(pairs.iter().count() <= ends.len() / 2, "{text} {ends:?}");
+            assert_eq!(pieces.next_str(), "");
+        }
+        assert_eq!(piece("abc", &[1, 99], 1), "");
+        assert_eq!(piece("ü", &[1, 2], 0), "");
+        assert_eq!(piece("abcd", &[3, 1], 1), "");
+    }
+}
