@@ -104,17 +104,10 @@ mod tests {
     }
 
     #[test]
-    fn offsets_that_do_not_fit_read_as_empty_and_never_panic() {
-        let table: [(&str, Vec<u32>); 4] = [
-            ("abc", vec![1, 99]),    // past the end
-            ("ü", vec![1, 2]),       // inside a character
-            ("abcd", vec![3, 1]),    // going backwards
-            ("abcd", vec![2, 4, 9]), // an odd count: the last offset is no pair
-        ];
-        for (text, ends) in table {
-            let fields = Fields::from_packed(text.into(), ends.clone());
-            let count = fields.iter().count();
-            assert_eq!(count, ends.len() / 2, "{text} {ends:?}");
-        }
+    fn offsets_that_do_not_fit_read_as_empty_and_a_last_name_without_value_is_left_out() {
+        // The offsets' own edge cases are `switchyard-packed`'s tests; here, the pairs.
+        let fields = Fields::from_packed("abcdü".into(), vec![2, 99, 5, 9, 11]);
+        let pairs: Vec<_> = fields.iter().collect();
+        assert_eq!(pairs, [("ab", ""), ("", "")]);
     }
 }
