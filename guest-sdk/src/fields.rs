@@ -69,7 +69,7 @@ impl Fields {
 
 impl From<Pairs<'_>> for Fields {
     fn from(pairs: Pairs<'_>) -> Self {
-        Self::from_packed(pairs.text.to_string(), pairs.ends)
+        Self::from_packed(pairs.text().to_string(), pairs.ends().collect())
     }
 }
 

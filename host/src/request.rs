@@ -1,7 +1,5 @@
 //! The neutral, lossless request every event source decodes into.
 
-use std::sync::Arc;
-
 use crate::event::{EventSource, RawEvent};
 
 /// Ordered name/value pairs that keep repeats (headers, query strings, cookies).
@@ -25,7 +23,7 @@ pub struct Request {
     /// The body, base64-decoded when the event said so.
     pub body: Vec<u8>,
     /// The event as received, for guests that read any field of it.
-    pub raw_event: Arc<RawEvent>,
+    pub raw_event: RawEvent,
 }
 
 impl Request {
@@ -83,7 +81,7 @@ impl Request {
             query: Vec::new(),
             cookies: Vec::new(),
             body: body.to_vec(),
-            raw_event: Arc::new(RawEvent::from("{}")),
+            raw_event: RawEvent::from("{}"),
         }
     }
 }

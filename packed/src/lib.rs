@@ -90,8 +90,7 @@ impl<'a> Pieces<'a> {
         piece(self.text, self.ends, self.next - 1)
     }
 
-    /// The next `count` name/value pairs (at most as many as are left), as their own part of
-    /// the text with ends counted from its start.
+    /// The next `count` name/value pairs (at most as many as are left).
     pub fn pairs(&mut self, count: u32) -> Pairs<'a> {
         let first = self.next.min(self.ends.len());
         let last = first
@@ -105,33 +104,45 @@ impl<'a> Pieces<'a> {
         self.next = last;
         Pairs {
             text: self.text.get(start..end).unwrap_or_default(),
-            ends: self.ends[first..last]
-                .iter()
-                .map(|e| e.saturating_sub(start as u32))
-                .collect(),
+            ends: &self.ends[first..last],
+            base: start as u32,
         }
     }
 }
 
-/// Name/value pairs cut from a packed text: each name's and then each value's end, counted
-/// from the start of `text`.
+/// Name/value pairs cut from a packed text: their part of the text, and each name's and
+/// then each value's end in the whole text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pairs<'a> {
-    /// The pairs' part of the packed text.
-    pub text: &'a str,
-    /// Where each name and each value ends in `text`.
-    pub ends: Vec<u32>,
+    text: &'a str,
+    ends: &'a [u32],
+    /// Where `text` starts in the whole text.
+    base: u32,
 }
 
 impl<'a> Pairs<'a> {
+    /// The pairs' part of the packed text.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Where each name and each value ends, counted from the start of [`Pairs::text`].
+    pub fn ends(&self) -> impl ExactSizeIterator<Item = u32> + 'a {
+        let base = self.base;
+        self.ends.iter().map(move |e| e.saturating_sub(base))
+    }
+
     /// The pairs in order (a trailing name without its value is left out).
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&'a str, &'a str)> + '_ {
-        (0..self.ends.len() / 2).map(|pair| {
-            (
-                piece(self.text, &self.ends, pair * 2),
-                piece(self.text, &self.ends, pair * 2 + 1),
-            )
-        })
+        let string = |index: usize| {
+            let end = self.ends[index].saturating_sub(self.base) as usize;
+            let start = match index {
+                0 => 0,
+                _ => self.ends[index - 1].saturating_sub(self.base) as usize,
+            };
+            self.text.get(start..end).unwrap_or_default()
+        };
+        (0..self.ends.len() / 2).map(move |pair| (string(pair * 2), string(pair * 2 + 1)))
     }
 }
 
@@ -198,13 +209,8 @@ mod tests {
         pieces.next_str();
         pieces.next_str();
         let pairs = pieces.pairs(1);
-        assert_eq!(
-            pairs,
-            Pairs {
-                text: "Accept*/*",
-                ends: vec![6, 9]
-            }
-        );
+        assert_eq!(pairs.text(), "Accept*/*");
+        assert_eq!(pairs.ends().collect::<Vec<_>>(), [6, 9]);
     }
 
     #[test]

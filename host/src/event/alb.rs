@@ -5,8 +5,6 @@
 //! values both ways, where only the last cookie and the last value of a header fit. ALB
 //! passes query strings still URL-encoded; like Powertools' default, they stay so.
 
-use std::sync::Arc;
-
 use super::json::Object;
 
 use super::body::{Encoded, decode_body};
@@ -16,7 +14,7 @@ use crate::request::{Request, parse_cookie_headers};
 
 pub(super) fn decode(
     obj: &Object<'_>,
-    raw_event: Arc<RawEvent>,
+    raw_event: RawEvent,
     source: EventSource,
 ) -> Result<Request, DecodeError> {
     let (headers, query) = match source {

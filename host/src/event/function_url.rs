@@ -1,7 +1,5 @@
 //! Lambda Function URL: the HTTP API v2 payload, with `*.lambda-url.*` domain names.
 
-use std::sync::Arc;
-
 use super::json::Object;
 
 use super::body::Encoded;
@@ -9,7 +7,7 @@ use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, RawEvent};
 use crate::request::Request;
 
-pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<RawEvent>) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, DecodeError> {
     super::http_v2::decode(obj, raw_event, EventSource::FunctionUrl)
 }
 

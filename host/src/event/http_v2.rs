@@ -4,8 +4,6 @@
 //! unconditionally, so `rawPath="/devfoo"` with stage `dev` routes `foo`). The query comes
 //! from `rawQueryString`, which keeps repeated keys that `queryStringParameters` joins.
 
-use std::sync::Arc;
-
 use super::body::{Encoded, decode_body};
 use super::json::{Json, Object};
 use super::shape::{LambdaResponse, Shape};
@@ -14,7 +12,7 @@ use crate::request::{Request, parse_cookie_headers};
 
 pub(super) fn decode(
     obj: &Object<'_>,
-    raw_event: Arc<RawEvent>,
+    raw_event: RawEvent,
     source: EventSource,
 ) -> Result<Request, DecodeError> {
     let context = obj.get("requestContext").and_then(Json::as_object);

@@ -153,6 +153,16 @@ impl<'a> Object<'a> {
         self.members.is_empty()
     }
 
+    /// Whether a key came twice (so the members' order is not the text's).
+    pub(super) fn has_repeats(&self) -> bool {
+        self.repeats
+    }
+
+    /// The member names, in order.
+    pub(super) fn names(&self) -> impl ExactSizeIterator<Item = &Cow<'a, str>> {
+        self.members.iter().map(|(k, _)| k)
+    }
+
     /// The members in the event's order.
     pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &Json<'a>)> {
         self.members.iter().map(|(k, v)| (k.as_ref(), v))
@@ -192,78 +202,6 @@ pub(super) fn member<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
     let found = de.deserialize_map(Member(name)).ok()?;
     de.end().ok()?;
     found.map(RawValue::get)
-}
-
-/// Where each member of `object`, parsed from `raw`, lies in `raw`, in order. Found from the
-/// names' places, as the parse borrowed them from `raw`: a value is the text between its
-/// name's `:` and the next name (less the `,`), or the object's closing `}`. `None` when a
-/// name held escapes (so it was copied, and its place is unknown) or came twice; callers then
-/// scan with [`member`].
-pub(super) fn member_spans(raw: &str, object: &Object<'_>) -> Option<Vec<MemberSpan>> {
-    if object.repeats || u32::try_from(raw.len()).is_err() {
-        return None;
-    }
-    let bytes = raw.as_bytes();
-    let offset = |name: &Cow<'_, str>| match name {
-        Cow::Borrowed(name) => (name.as_ptr() as usize).checked_sub(raw.as_ptr() as usize),
-        Cow::Owned(_) => None,
-    };
-    let close = raw.rfind('}')?;
-    let mut spans = Vec::with_capacity(object.members.len());
-    let mut names = object.members.iter().map(|(name, _)| name).peekable();
-    while let Some(name) = names.next() {
-        let name_start = offset(name)?;
-        let name_end = name_start + name.len();
-        // The next name's opening quote, or the closing brace; between them and the `:`
-        // after this name, only whitespace and (before a next name) a comma.
-        let (mut end, next) = match names.peek() {
-            Some(next) => (offset(next)?.checked_sub(1)?, true),
-            None => (close, false),
-        };
-        let mut start = name_end + 1;
-        start += bytes
-            .get(start..end)?
-            .iter()
-            .take_while(|b| is_json_space(**b))
-            .count();
-        (bytes.get(start) == Some(&b':')).then_some(())?;
-        start += 1;
-        start += bytes
-            .get(start..end)?
-            .iter()
-            .take_while(|b| is_json_space(**b))
-            .count();
-        let trailing_space = |end: usize| {
-            bytes[start..end]
-                .iter()
-                .rev()
-                .take_while(|b| is_json_space(**b))
-                .count()
-        };
-        end -= trailing_space(end);
-        if next {
-            (end > start && bytes[end - 1] == b',').then_some(())?;
-            end -= 1;
-            end -= trailing_space(end);
-        }
-        spans.push(MemberSpan {
-            name: name_start as u32..name_end as u32,
-            value: start as u32..end as u32,
-        });
-    }
-    Some(spans)
-}
-
-/// A member's name and value in the event text, as byte ranges (an event is at most 6 MB).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct MemberSpan {
-    pub(super) name: std::ops::Range<u32>,
-    pub(super) value: std::ops::Range<u32>,
-}
-
-/// JSON's insignificant whitespace.
-fn is_json_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Visits the top level: an object is the event; any other JSON is valid but not an event.

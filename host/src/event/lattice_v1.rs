@@ -1,8 +1,6 @@
 //! VPC Lattice, event version 1: snake_case fields, `raw_path` may carry the query, and
 //! repeated query values arrive comma-joined in `query_string_parameters`.
 
-use std::sync::Arc;
-
 use super::json::Object;
 
 use super::body::{Encoded, decode_body};
@@ -14,7 +12,7 @@ use crate::request::{Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV1;
 
-pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<RawEvent>) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, DecodeError> {
     let headers = fields_of(obj, "headers", SOURCE)?;
     let cookies = parse_cookie_headers(
         headers

@@ -1,7 +1,5 @@
 //! VPC Lattice, event version 2: headers and query values are lists.
 
-use std::sync::Arc;
-
 use super::json::Object;
 
 use super::body::{Encoded, decode_body};
@@ -11,7 +9,7 @@ use crate::request::{Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV2;
 
-pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<RawEvent>) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, DecodeError> {
     let headers = fields_of(obj, "headers", SOURCE)?;
     let cookies = parse_cookie_headers(
         headers

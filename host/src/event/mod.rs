@@ -13,8 +13,6 @@ mod raw;
 mod rest_v1;
 mod shape;
 
-use std::sync::Arc;
-
 use serde_json::Value;
 
 use self::json::{Json, Object};
@@ -155,7 +153,7 @@ pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, Decode
         Some(s) => s,
         None => detect(obj)?,
     };
-    let raw_event = Arc::new(RawEvent::indexed(text, obj));
+    let raw_event = RawEvent::indexed(text, obj);
     match source {
         EventSource::RestV1 => rest_v1::decode(obj, raw_event),
         EventSource::HttpV2 => http_v2::decode(obj, raw_event, EventSource::HttpV2),

@@ -1,23 +1,36 @@
 //! The event as received, for guests that read fields of it the host does not decode.
 
-use super::json::{self, MemberSpan, Object};
+use std::borrow::Cow;
+use std::sync::Arc;
 
-/// The event's text, and where its top-level members lie in it. A guest's
-/// `raw-event-member` is then a slice of the text, not another parse of it.
+use super::json::{self, Object};
+
+/// Events with more top-level members than this are not indexed (REST events have 13).
+const INDEXED_MEMBERS: usize = 24;
+
+/// The event's text, and where its top-level member names lie in it, so that a guest's
+/// `raw-event-member` is a slice of the text rather than another parse of it. Cloning is
+/// cheap: the text is shared.
 #[derive(Debug, Clone)]
 pub struct RawEvent {
-    text: String,
-    /// The members' places, found while decoding; `None` when they could not be
-    /// (`json::member_spans`), and [`RawEvent::member`] scans instead.
-    members: Option<Vec<MemberSpan>>,
+    text: Arc<str>,
+    /// Where each top-level name starts (after its opening quote), in order, when the parse
+    /// borrowed every name from the text and none came twice; else members are scanned for.
+    names: Option<NameStarts>,
+}
+
+#[derive(Debug, Clone)]
+struct NameStarts {
+    starts: [u32; INDEXED_MEMBERS],
+    len: usize,
 }
 
 impl RawEvent {
     /// `text`, whose top-level object the decoder parsed as `object`.
     pub(super) fn indexed(text: &str, object: &Object<'_>) -> Self {
         Self {
-            members: json::member_spans(text, object),
-            text: text.to_string(),
+            names: name_starts(text, object),
+            text: Arc::from(text),
         }
     }
 
@@ -30,15 +43,21 @@ impl RawEvent {
     /// repeats it (as a JSON tree keeps it); `None` when the event has no such member or is
     /// not a JSON object.
     pub fn member(&self, name: &str) -> Option<&str> {
-        let Some(members) = &self.members else {
-            return json::member(&self.text, name);
-        };
-        let text =
-            |range: &std::ops::Range<u32>| &self.text[range.start as usize..range.end as usize];
-        members
-            .iter()
-            .find(|m| text(&m.name) == name)
-            .map(|m| text(&m.value))
+        match &self.names {
+            Some(names) => {
+                let starts = &names.starts[..names.len];
+                let bytes = self.text.as_bytes();
+                let index = starts.iter().position(|&start| {
+                    let start = start as usize;
+                    self.text.get(start..start + name.len()) == Some(name)
+                        && bytes.get(start + name.len()) == Some(&b'"')
+                })?;
+                // Not expected: a located name is always followed by `:` and its value.
+                value_after(&self.text, starts, index, name.len())
+                    .or_else(|| json::member(&self.text, name))
+            }
+            None => json::member(&self.text, name),
+        }
     }
 }
 
@@ -46,40 +65,99 @@ impl From<&str> for RawEvent {
     /// An event whose members are found by scanning its text.
     fn from(text: &str) -> Self {
         Self {
-            text: text.to_string(),
-            members: None,
+            text: Arc::from(text),
+            names: None,
         }
     }
+}
+
+/// Where each member name of `object`, parsed from `raw`, starts in `raw`: found from the
+/// names' places, as the parse borrowed them. `None` when a name held escapes (so the parse
+/// copied it, and its place is unknown), a name came twice, or there are too many.
+fn name_starts(raw: &str, object: &Object<'_>) -> Option<NameStarts> {
+    if object.has_repeats() || object.names().len() > INDEXED_MEMBERS {
+        return None;
+    }
+    let base = raw.as_ptr() as usize;
+    let mut names = NameStarts {
+        starts: [0; INDEXED_MEMBERS],
+        len: 0,
+    };
+    for name in object.names() {
+        let Cow::Borrowed(name) = name else {
+            return None;
+        };
+        let start = (name.as_ptr() as usize).checked_sub(base)?;
+        names.starts[names.len] = u32::try_from(start).ok()?;
+        names.len += 1;
+    }
+    Some(names)
+}
+
+/// The value of member `index`, whose name is `name_len` bytes: the text between the `:`
+/// after its name and the next name's opening quote (less the `,`), or the object's closing
+/// `}` for the last member, without the whitespace around it.
+fn value_after<'t>(
+    text: &'t str,
+    starts: &[u32],
+    index: usize,
+    name_len: usize,
+) -> Option<&'t str> {
+    let value_start = starts[index] as usize + name_len + 1;
+    let (end, followed) = match starts.get(index + 1) {
+        Some(&next) => ((next as usize).checked_sub(1)?, true),
+        None => (text.rfind('}')?, false),
+    };
+    let value = text
+        .get(value_start..end)?
+        .trim_start_matches(is_json_space);
+    let value = value.strip_prefix(':')?.trim_matches(is_json_space);
+    match followed {
+        true => Some(value.strip_suffix(',')?.trim_end_matches(is_json_space)),
+        false => Some(value),
+    }
+}
+
+/// JSON's insignificant whitespace.
+fn is_json_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every member of `text` (and a name it lacks), found from the spans and by a scan.
+    /// Every member of `text` (and a name it lacks), found from the index and by a scan.
     fn found_both_ways(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
         let object = json::parse(text).unwrap().unwrap();
         let indexed = RawEvent::indexed(text, &object);
         let scanned = RawEvent::from(text);
         let mut names: Vec<String> = object.iter().map(|(k, _)| k.to_string()).collect();
-        names.push("absent".into());
+        names.extend(["absent".to_string(), String::new()]);
         names
             .into_iter()
             .map(|name| {
-                let by_span = indexed.member(&name).map(str::to_string);
+                let by_index = indexed.member(&name).map(str::to_string);
                 let by_scan = scanned.member(&name).map(str::to_string);
-                (name, by_span, by_scan)
+                (name, by_index, by_scan)
             })
             .collect()
     }
 
+    fn is_indexed(text: &str) -> bool {
+        let object = json::parse(text).unwrap().unwrap();
+        RawEvent::indexed(text, &object).names.is_some()
+    }
+
     #[test]
-    fn members_found_from_the_parse_are_those_a_scan_finds() {
+    fn members_found_from_the_index_are_those_a_scan_finds() {
         let events = [
             r#"{"a": 1, "b": "x", "c": {"d": [1, 2]}, "e": null}"#,
             "{\"a\":1,\"b\":\"x\"}",
             "  {\r\n\t\"a\" :\n [ 1 , {\"x\":\"}\"} ] ,\n \"b\"\t:\t\"v,\" \n}\n ",
             r#"{"headers": {"X-Api-Key": "k", "a": "b\"c"}, "body": "{\"x\": 1}"}"#,
+            // A name that begins another: `head` is not `headers`.
+            r#"{"headers": {"h": 1}, "head": 2, "": 3}"#,
             r#"{"only": {}}"#,
             "{}",
             // A name with escapes is copied by the parse: the members are scanned for.
@@ -88,28 +166,27 @@ mod tests {
             r#"{"a": 1, "b": 2, "a": 3}"#,
         ];
         for text in events {
-            for (name, by_span, by_scan) in found_both_ways(text) {
-                assert_eq!(by_span, by_scan, "{text}: member {name}");
+            for (name, by_index, by_scan) in found_both_ways(text) {
+                assert_eq!(by_index, by_scan, "{text}: member {name}");
             }
         }
         let text = r#"{"a": {"x" : [1, "\u00fc"]} , "b": "s"}"#;
         let raw = RawEvent::indexed(text, &json::parse(text).unwrap().unwrap());
         assert_eq!(raw.member("a"), Some(r#"{"x" : [1, "\u00fc"]}"#));
         assert_eq!(raw.member("b"), Some(r#""s""#));
-        let repeated = r#"{"a": 1, "b": 2, "a": 3}"#;
-        let raw = RawEvent::indexed(repeated, &json::parse(repeated).unwrap().unwrap());
-        assert_eq!(raw.member("a"), Some("3"));
     }
 
     #[test]
-    fn names_are_located_when_the_parse_borrowed_them() {
-        let text = r#"{"a": 1, "b": [true]}"#;
-        let object = json::parse(text).unwrap().unwrap();
-        assert!(json::member_spans(text, &object).is_some());
-        for text in [r#"{"a\u0062": 1}"#, r#"{"a": 1, "a": 2}"#] {
-            let object = json::parse(text).unwrap().unwrap();
-            assert_eq!(json::member_spans(text, &object), None, "{text}");
-        }
+    fn names_are_indexed_when_the_parse_borrowed_them_all_once() {
+        assert!(is_indexed(r#"{"a": 1, "b": [true]}"#));
+        assert!(!is_indexed(r#"{"a\u0062": 1}"#));
+        assert!(!is_indexed(r#"{"a": 1, "a": 2}"#));
+        let many: Vec<String> = (0..=INDEXED_MEMBERS)
+            .map(|i| format!("\"k{i}\": {i}"))
+            .collect();
+        let text = format!("{{{}}}", many.join(", "));
+        assert!(!is_indexed(&text));
+        assert_eq!(RawEvent::from(text.as_str()).member("k3"), Some("3"));
     }
 
     #[test]
@@ -122,10 +199,9 @@ mod tests {
         let mut indexed = 0;
         for entry in entries.flatten() {
             let text = std::fs::read_to_string(entry.path()).unwrap();
-            let object = json::parse(&text).unwrap().unwrap();
-            indexed += usize::from(json::member_spans(&text, &object).is_some());
-            for (name, by_span, by_scan) in found_both_ways(&text) {
-                assert_eq!(by_span, by_scan, "{:?}: member {name}", entry.file_name());
+            indexed += usize::from(is_indexed(&text));
+            for (name, by_index, by_scan) in found_both_ways(&text) {
+                assert_eq!(by_index, by_scan, "{:?}: member {name}", entry.file_name());
             }
         }
         assert!(indexed > 20, "only {indexed} events were indexed");

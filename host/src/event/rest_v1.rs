@@ -4,8 +4,6 @@
 //! every repeated value), else from the single-value ones. The response uses
 //! `multiValueHeaders`.
 
-use std::sync::Arc;
-
 use super::json::Object;
 
 use super::body::{Encoded, decode_body};
@@ -15,7 +13,7 @@ use crate::request::{Fields, Request, parse_cookie_headers};
 
 const SOURCE: EventSource = EventSource::RestV1;
 
-pub(super) fn decode(obj: &Object<'_>, raw_event: Arc<RawEvent>) -> Result<Request, DecodeError> {
+pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, DecodeError> {
     let headers = match has_entries(obj, "multiValueHeaders") {
         true => fields_of(obj, "multiValueHeaders", SOURCE)?,
         false => fields_of(obj, "headers", SOURCE)?,

@@ -155,7 +155,7 @@ impl CallFailure {
 pub struct Invocation {
     pub(super) runtime: Arc<Runtime>,
     pub(super) request: WitRequest,
-    pub(super) raw_event: Arc<RawEvent>,
+    pub(super) raw_event: RawEvent,
     pub(super) lambda_context: LambdaContext,
     frames: Vec<Frame>,
     context: Mutex<Map<String, Value>>,
@@ -168,7 +168,7 @@ impl Invocation {
     pub(crate) fn new(
         runtime: Arc<Runtime>,
         request: WitRequest,
-        raw_event: Arc<RawEvent>,
+        raw_event: RawEvent,
         lambda_context: LambdaContext,
         frames: Vec<Frame>,
         deadline: Instant,
