@@ -3,6 +3,13 @@
 
 CARGO ?= cargo
 WASM_TARGET := wasm32-wasip2
+# Every guest build (bundles, watch, deploy): release with one codegen unit and link-time
+# optimisation across the SDK, serde_json and the app (measured: the compressed route 76 -> 71
+# µs, the others 1-4% faster). Given here rather than in [profile.release], so the host's
+# release build keeps its parallel codegen; the same flags everywhere, so builds never undo
+# each other's artifacts.
+GUEST_BUILD := $(CARGO) build --release --target $(WASM_TARGET) \
+  --config 'profile.release.lto="fat"' --config profile.release.codegen-units=1
 # Guest crates built for wasm32-wasip2: the examples, and the tests' own guests
 # (tests/guests/NAME). Each `switchyard*.json` beside a guest becomes a bundle:
 # `switchyard.json` is bundle NAME, `switchyard-X.json` is bundle NAME-X. A bundle gets every
@@ -27,7 +34,7 @@ setup:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 
 guests: setup
-	$(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUEST_PACKAGES))
+	$(GUEST_BUILD) $(addprefix -p ,$(GUEST_PACKAGES))
 
 host:
 	$(CARGO) build -p switchyard
@@ -148,7 +155,7 @@ watch: setup
 	    -o -name Cargo.toml -o -name 'switchyard*.json' \) -newer $(WATCH_STAMP) -print -quit 2>/dev/null); \
 	  [ -n "$$changed" ] || continue; \
 	  touch $(WATCH_STAMP); echo "changed: $$changed"; \
-	  $(CARGO) build --release --target $(WASM_TARGET) $(addprefix -p ,$(GUEST_PACKAGES)) || continue; \
+	  $(GUEST_BUILD) $(addprefix -p ,$(GUEST_PACKAGES)) || continue; \
 	  for dir in $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS)); do \
 	    name=$$(basename $$dir); \
 	    for manifest in $$dir/switchyard*.json; do \

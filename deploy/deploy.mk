@@ -71,10 +71,10 @@ lambda-compiler:
 endif
 
 lambda-guests: setup
-	$(CARGO) build --release --target $(WASM_TARGET) -p todos
+	$(GUEST_BUILD) -p todos
 
 lambda-micro-guests: setup
-	$(CARGO) build --release --target $(WASM_TARGET) --manifest-path $(MICRO)/Cargo.toml --target-dir target
+	$(GUEST_BUILD) --manifest-path $(MICRO)/Cargo.toml --target-dir target
 
 # $(call lambda-bundle,OUT,MANIFEST,WASM): OUT/bundle with the manifest, the component and its
 # code precompiled for the Lambda CPU. The .wasm stays beside it: a host that cannot load the
