@@ -43,6 +43,11 @@ fn the_custom_serializer_writes_json_bodies() {
         resp["body"],
         r#"{"alpha": [3,2], "mid": {"a": null, "b": true}, "zeta": 1}"#
     );
+    // A checked answer that passes as it is goes out as the app's serializer wrote it:
+    // Powertools serializes the checked answer with the app's serializer.
+    let note = TestHost::shared("features").invoke(&get("/note"));
+    assert_eq!(note["statusCode"], 200, "{note}");
+    assert_eq!(note["body"], r#"{"text": "hi", "urgency": 2}"#);
 }
 
 #[test]

@@ -361,20 +361,47 @@ pub fn validate_response(
     let Some(schema) = compiled.response else {
         return Ok(body.unwrap_or_default().to_string());
     };
-    let input = match body {
-        None => Value::Null,
-        Some(text) => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into())),
+    // The JSON text as the guest wrote it, when it is JSON.
+    let (input, written) = match body {
+        None => (Value::Null, None),
+        Some(text) => match serde_json::from_str(text) {
+            Ok(value) => (value, Some(text)),
+            Err(_) => (Value::String(text.into()), None),
+        },
     };
     let kind = match status {
         422 => REQUEST_VALIDATION_ERROR,
         _ => RESPONSE_VALIDATION_ERROR,
     };
     let mut errors = Vec::new();
-    compiled
+    let checked = compiled
         .schemas
         .check(schema, &input, &[json!("response")], &mut errors)
-        .map(|value| switchyard_pyjson::to_string(&value).unwrap_or_default())
-        .ok_or_else(|| Failure::new(status, kind, &errors))
+        .ok_or_else(|| Failure::new(status, kind, &errors))?;
+    // Powertools serializes the checked answer with the app's serializer. When checking left
+    // it as it was, that is the text the guest's serializer (Powertools' default, or the
+    // app's own) already wrote; otherwise the host writes it with the default.
+    Ok(match written {
+        Some(text) if same_json(&checked, &input) => text.to_string(),
+        _ => switchyard_pyjson::to_string(&checked).unwrap_or_default(),
+    })
+}
+
+/// Equal as JSON text would be: the same members in the same order (`Value`'s own `==`
+/// ignores the order of an object's members), and numbers of the same kind (`1` is not `1.0`).
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_json(va, vb))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_json(x, y))
+        }
+        (a, b) => a == b,
+    }
 }
 
 /// A parameter's input: a string, or a list of strings where the field takes a list or the
@@ -705,5 +732,53 @@ mod tests {
         let body = b"[NaN]";
         let err = serde_json::from_slice::<Value>(body).unwrap_err();
         assert_eq!(error_position(body, &err), 1);
+    }
+
+    #[test]
+    fn a_checked_answer_keeps_the_guests_text_unless_checking_changed_it() {
+        let spec: RouteSpec = serde_json::from_value(json!({
+            "response_schema": {
+                "type": "object",
+                "properties": {"n": {"type": "integer"}, "tag": {"type": "string", "default": "x"}},
+            },
+        }))
+        .unwrap();
+        let compiled = RouteSchemas::compile(&spec, &Map::new());
+        // The guest's text, and the answer's.
+        let table = [
+            // Unchanged: the text as written (an app's own serializer's spacing, its
+            // unescaped text).
+            (r#"{"n": 1, "tag": "ü"}"#, r#"{"n": 1, "tag": "ü"}"#),
+            // Changed: members put in the model's order, a default filled in, a string read
+            // as an integer, an integral float read as an integer; written as Powertools'
+            // default serializer writes it.
+            (r#"{"tag": "t", "n": 1}"#, r#"{"n":1,"tag":"t"}"#),
+            (r#"{"n": 1}"#, r#"{"n":1,"tag":"x"}"#),
+            (r#"{"n": "2", "tag": "ü"}"#, r#"{"n":2,"tag":"\u00fc"}"#),
+            (r#"{"n": 3.0, "tag": "t"}"#, r#"{"n":3,"tag":"t"}"#),
+        ];
+        for (text, want) in table {
+            let got = validate_response(&compiled, Some(text), 422).unwrap();
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn json_is_the_same_only_in_the_same_order_and_number_kind() {
+        let rows = [
+            (
+                json!({"a": 1, "b": [1, {"c": null}]}),
+                json!({"a": 1, "b": [1, {"c": null}]}),
+                true,
+            ),
+            (json!({"a": 1, "b": 2}), json!({"b": 2, "a": 1}), false),
+            (json!([1]), json!([1.0]), false),
+            (json!([1, 2]), json!([1]), false),
+            (json!({"a": 1}), json!({"a": 1, "b": 1}), false),
+            (json!("1"), json!(1), false),
+        ];
+        for (a, b, same) in rows {
+            assert_eq!(same_json(&a, &b), same, "{a} {b}");
+        }
     }
 }

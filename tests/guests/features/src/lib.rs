@@ -103,6 +103,11 @@ pub fn create_note(Json(note): Json<Note>) -> Json<Note> {
     Json(note)
 }
 
+/// `GET /note`: an answer that is a `Note` as it is, written by the app's serializer.
+pub fn note() -> Value {
+    json!({"urgency": 2, "text": "hi"})
+}
+
 /// `GET /broken-note`: an answer that is not a `Note`.
 pub fn broken_note() -> Value {
     json!({"text": 5})
@@ -146,6 +151,9 @@ pub fn app() -> App {
         .validation(true)
         .post("/notes", create_note)
         .validation(true)
+        .get("/note", note)
+        .validation(true)
+        .returns::<Note>()
         .get("/broken-note", broken_note)
         .validation(true)
         .returns::<Note>()
