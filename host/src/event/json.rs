@@ -215,6 +215,8 @@ impl<'de> Visitor<'de> for Top {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        // Every top-level member is kept, none skipped: `RawEvent` finds a member's value
+        // between its name and the next name in the list.
         visit_object(map, |key| match key {
             "requestContext" => Member::Context,
             _ => Member::Keep,

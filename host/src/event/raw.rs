@@ -44,6 +44,10 @@ impl RawEvent {
     /// not a JSON object.
     pub fn member(&self, name: &str) -> Option<&str> {
         match &self.names {
+            // Every name of an indexed event was borrowed from its text, so none holds a `"`
+            // or `\` (both come escaped); such a name is not there, and matching it against
+            // the text could run past a name's closing quote.
+            Some(_) if name.contains(['"', '\\']) => None,
             Some(names) => {
                 let starts = &names.starts[..names.len];
                 let bytes = self.text.as_bytes();
@@ -52,9 +56,9 @@ impl RawEvent {
                     self.text.get(start..start + name.len()) == Some(name)
                         && bytes.get(start + name.len()) == Some(&b'"')
                 })?;
-                // Not expected: a located name is always followed by `:` and its value.
-                value_after(&self.text, starts, index, name.len())
-                    .or_else(|| json::member(&self.text, name))
+                let value = value_after(&self.text, starts, index, name.len());
+                debug_assert!(value.is_some(), "a located name is followed by its value");
+                value.or_else(|| json::member(&self.text, name))
             }
             None => json::member(&self.text, name),
         }
@@ -133,7 +137,8 @@ mod tests {
         let indexed = RawEvent::indexed(text, &object);
         let scanned = RawEvent::from(text);
         let mut names: Vec<String> = object.iter().map(|(k, _)| k.to_string()).collect();
-        names.extend(["absent".to_string(), String::new()]);
+        // Names the event lacks, some of them running from a name into its value.
+        names.extend(["absent", "", "a\":{\"k", "a\":\"x\\", "headers\""].map(String::from));
         names
             .into_iter()
             .map(|name| {
@@ -159,6 +164,9 @@ mod tests {
             // A name that begins another: `head` is not `headers`.
             r#"{"headers": {"h": 1}, "head": 2, "": 3}"#,
             r#"{"only": {}}"#,
+            r#"{"a":{"k":1},"b":2}"#,
+            r#"{"a":{"k":1}}"#,
+            r#"{"a":"x\":1","b":2}"#,
             "{}",
             // A name with escapes is copied by the parse: the members are scanned for.
             r#"{"a\u0062": 1, "c": 2}"#,
