@@ -186,19 +186,17 @@ fn missing(what: &str, index: u32) -> Error {
 }
 
 fn request_from_wit(r: w::Request) -> Request {
-    let mut pieces = switchyard_packed::Pieces::new(&r.text, &r.ends);
-    let method = pieces.next_str().to_string();
-    let path = pieces.next_str().to_string();
-    let route_path = pieces.next_str().to_string();
-    let counts = &r.pair_counts;
-    let path_params = pieces
-        .pairs(counts.path_params)
+    let c = &r.pair_counts;
+    let strings = switchyard_packed::unpack_request(
+        &r.text,
+        &r.ends,
+        [c.path_params, c.headers, c.query, c.cookies],
+    );
+    let path_params = strings
+        .path_params
         .iter()
         .map(|(name, value)| (name.to_string(), value.to_string()))
         .collect();
-    let headers = pieces.pairs(counts.headers).into();
-    let query = pieces.pairs(counts.query).into();
-    let cookies = pieces.pairs(counts.cookies).into();
     Request {
         source: match r.source {
             w::EventSource::RestV1 => EventSource::RestV1,
@@ -209,13 +207,13 @@ fn request_from_wit(r: w::Request) -> Request {
             w::EventSource::LatticeV1 => EventSource::LatticeV1,
             w::EventSource::LatticeV2 => EventSource::LatticeV2,
         },
-        method,
-        path,
-        route_path,
+        method: strings.method.to_string(),
+        path: strings.path.to_string(),
+        route_path: strings.route_path.to_string(),
         path_params,
-        headers,
-        query,
-        cookies,
+        headers: strings.headers.into(),
+        query: strings.query.into(),
+        cookies: strings.cookies.into(),
         body: r.body,
         validated: r.validated,
         parsed_event: Default::default(),

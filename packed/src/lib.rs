@@ -2,35 +2,124 @@
 //! every string appended to one `text`, with the byte offset where each ends. One string and
 //! one list cross the component boundary instead of one string per header.
 //!
-//! The host writes with [`Packer`]; the guest SDK reads with [`Pieces`]. Both sides live
-//! here so that the layout is defined once.
+//! The host writes with [`pack_request`]; the guest SDK reads with [`unpack_request`]. Both
+//! live here so that the layout (which string comes where) is defined once.
 //!
 //! ```
-//! use switchyard_packed::{Packer, Pieces};
+//! use switchyard_packed::{RequestStrings, pack_request, unpack_request};
 //!
-//! let mut packer = Packer::with_capacity(16, 4);
-//! for s in ["GET", "/todos/7", "id", "7"] {
-//!     packer.push(s);
-//! }
-//! let (text, ends) = packer.finish();
-//! assert_eq!((text.as_str(), ends.as_slice()), ("GET/todos/7id7", &[3, 11, 13, 14][..]));
+//! let params = [("id".to_string(), "7".to_string())];
+//! let headers = [("Accept".to_string(), "*/*".to_string())];
+//! let packed = pack_request(&RequestStrings {
+//!     method: "GET",
+//!     path: "/v1/todos/7",
+//!     route_path: "/todos/7",
+//!     path_params: &params[..],
+//!     headers: &headers[..],
+//!     query: &[][..],
+//!     cookies: &[][..],
+//! });
+//! assert_eq!(packed.text, "GET/v1/todos/7/todos/7id7Accept*/*");
+//! assert_eq!(packed.pair_counts, [1, 1, 0, 0]);
 //!
-//! let mut pieces = Pieces::new(&text, &ends);
-//! assert_eq!([pieces.next_str(), pieces.next_str()], ["GET", "/todos/7"]);
-//! let params = pieces.pairs(1);
-//! assert_eq!(params.iter().collect::<Vec<_>>(), [("id", "7")]);
+//! let request = unpack_request(&packed.text, &packed.ends, packed.pair_counts);
+//! assert_eq!(request.route_path, "/todos/7");
+//! assert_eq!(request.path_params.iter().collect::<Vec<_>>(), [("id", "7")]);
+//! assert_eq!(request.headers.iter().collect::<Vec<_>>(), [("Accept", "*/*")]);
 //! ```
+
+/// A request's strings, in the order they are packed: the method, the path, the path the
+/// router matched, then the path parameters, headers, query and cookies as name/value pairs.
+/// The host packs it with owned pairs; the guest reads it back as [`Pairs`].
+#[derive(Debug, Clone)]
+pub struct RequestStrings<'a, P> {
+    /// The HTTP method as the event carries it.
+    pub method: &'a str,
+    /// The path as the event carries it.
+    pub path: &'a str,
+    /// The path the router matched (after `strip_prefixes`).
+    pub route_path: &'a str,
+    /// The matched rule's parameters.
+    pub path_params: P,
+    /// Every header value, names as sent.
+    pub headers: P,
+    /// Every query value.
+    pub query: P,
+    /// The request cookies.
+    pub cookies: P,
+}
+
+/// A packed request: the text, where each string ends, and how many pairs each list has
+/// (path parameters, headers, query, cookies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackedRequest {
+    /// Every string, back to back.
+    pub text: String,
+    /// Where each string ends in `text`.
+    pub ends: Vec<u32>,
+    /// The pair counts of the four lists, in order.
+    pub pair_counts: [u32; 4],
+}
+
+/// Packs `request` (the host's side).
+pub fn pack_request(request: &RequestStrings<'_, &[(String, String)]>) -> PackedRequest {
+    let lists = [
+        request.path_params,
+        request.headers,
+        request.query,
+        request.cookies,
+    ];
+    let leading = [request.method, request.path, request.route_path];
+    let pairs = || lists.iter().flat_map(|pairs| pairs.iter());
+    let bytes = leading.iter().map(|s| s.len()).sum::<usize>()
+        + pairs().map(|(n, v)| n.len() + v.len()).sum::<usize>();
+    let mut packer = Packer::with_capacity(bytes, leading.len() + 2 * pairs().count());
+    for s in leading {
+        packer.push(s);
+    }
+    for (name, value) in pairs() {
+        packer.push(name);
+        packer.push(value);
+    }
+    let (text, ends) = packer.finish();
+    PackedRequest {
+        text,
+        ends,
+        pair_counts: lists.map(|pairs| pairs.len() as u32),
+    }
+}
+
+/// Reads a packed request back (the guest's side). Offsets that do not fit read as empty
+/// strings and counts past the end stop at it: the host is trusted, but a guest must not
+/// panic all the same.
+pub fn unpack_request<'a>(
+    text: &'a str,
+    ends: &'a [u32],
+    pair_counts: [u32; 4],
+) -> RequestStrings<'a, Pairs<'a>> {
+    let mut pieces = Pieces::new(text, ends);
+    let [path_params, headers, query, cookies] = pair_counts;
+    RequestStrings {
+        method: pieces.next_str(),
+        path: pieces.next_str(),
+        route_path: pieces.next_str(),
+        path_params: pieces.pairs(path_params),
+        headers: pieces.pairs(headers),
+        query: pieces.pairs(query),
+        cookies: pieces.pairs(cookies),
+    }
+}
 
 /// Appends strings to one text, noting where each ends.
 #[derive(Debug, Default)]
-pub struct Packer {
+struct Packer {
     text: String,
     ends: Vec<u32>,
 }
 
 impl Packer {
     /// Room for `bytes` of text in `strings` strings.
-    pub fn with_capacity(bytes: usize, strings: usize) -> Self {
+    fn with_capacity(bytes: usize, strings: usize) -> Self {
         Self {
             text: String::with_capacity(bytes),
             ends: Vec::with_capacity(strings),
@@ -38,13 +127,13 @@ impl Packer {
     }
 
     /// Appends `s`. Offsets are `u32`: a Lambda event is at most a few megabytes.
-    pub fn push(&mut self, s: &str) {
+    fn push(&mut self, s: &str) {
         self.text.push_str(s);
         self.ends.push(self.text.len() as u32);
     }
 
     /// The text and the ends.
-    pub fn finish(self) -> (String, Vec<u32>) {
+    fn finish(self) -> (String, Vec<u32>) {
         (self.text, self.ends)
     }
 }
@@ -67,7 +156,7 @@ pub fn piece<'a>(text: &'a str, ends: &[u32], index: usize) -> &'a str {
 
 /// Reads a packed text string by string, in the order it was written.
 #[derive(Debug, Clone)]
-pub struct Pieces<'a> {
+struct Pieces<'a> {
     text: &'a str,
     ends: &'a [u32],
     /// The index in `ends` of the next string.
@@ -76,7 +165,7 @@ pub struct Pieces<'a> {
 
 impl<'a> Pieces<'a> {
     /// Reads `text`, whose strings end where `ends` says.
-    pub fn new(text: &'a str, ends: &'a [u32]) -> Self {
+    fn new(text: &'a str, ends: &'a [u32]) -> Self {
         Self {
             text,
             ends,
@@ -85,13 +174,13 @@ impl<'a> Pieces<'a> {
     }
 
     /// The next string; empty past the last.
-    pub fn next_str(&mut self) -> &'a str {
+    fn next_str(&mut self) -> &'a str {
         self.next += 1;
         piece(self.text, self.ends, self.next - 1)
     }
 
     /// The next `count` name/value pairs (at most as many as are left).
-    pub fn pairs(&mut self, count: u32) -> Pairs<'a> {
+    fn pairs(&mut self, count: u32) -> Pairs<'a> {
         let first = self.next.min(self.ends.len());
         let last = first
             .saturating_add((count as usize).saturating_mul(2))

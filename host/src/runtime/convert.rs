@@ -1,6 +1,6 @@
 //! Neutral request/response ⇄ WIT types.
 
-use switchyard_packed::{Packer, Pieces};
+use switchyard_packed::{RequestStrings, pack_request, unpack_request};
 
 use super::bindings::{self as wit, Body as WitBody, Cookie, SameSite};
 use crate::event::EventSource;
@@ -50,42 +50,23 @@ impl InvocationContext {
     }
 }
 
-/// The strings before the pairs in a packed request: method, path, route path.
-const LEADING_STRINGS: usize = 3;
-
-/// The request as the guest gets it: every string packed into one text with the offsets
-/// where each ends (`switchyard-packed`): method, path, route path, then the path parameters,
-/// headers, query and cookies as name/value pairs, counted in `pair_counts`.
+/// The request as the guest gets it: its strings packed into one text with the offsets where
+/// each ends (`switchyard-packed`).
 pub(crate) fn request_to_wit(
     request: &Request,
     route_path: &str,
     path_params: Fields,
 ) -> wit::Request {
-    let pair_lists = [
-        &path_params,
-        &request.headers,
-        &request.query,
-        &request.cookies,
-    ];
-    let paths: [&str; LEADING_STRINGS] = [&request.method, &request.path, route_path];
-    let length = paths.iter().map(|p| p.len()).sum::<usize>()
-        + pair_lists
-            .iter()
-            .flat_map(|pairs| pairs.iter())
-            .map(|(n, v)| n.len() + v.len())
-            .sum::<usize>();
-    let pair_count: usize = pair_lists.iter().map(|pairs| pairs.len()).sum();
-    let mut packer = Packer::with_capacity(length, paths.len() + pair_count * 2);
-    let pieces = paths.into_iter().chain(
-        pair_lists
-            .iter()
-            .flat_map(|pairs| pairs.iter())
-            .flat_map(|(name, value)| [name.as_str(), value.as_str()]),
-    );
-    for piece in pieces {
-        packer.push(piece);
-    }
-    let (text, ends) = packer.finish();
+    let packed = pack_request(&RequestStrings {
+        method: &request.method,
+        path: &request.path,
+        route_path,
+        path_params: &path_params,
+        headers: &request.headers,
+        query: &request.query,
+        cookies: &request.cookies,
+    });
+    let [path_params, headers, query, cookies] = packed.pair_counts;
     wit::Request {
         source: match request.source {
             EventSource::RestV1 => wit::EventSource::RestV1,
@@ -96,13 +77,13 @@ pub(crate) fn request_to_wit(
             EventSource::LatticeV1 => wit::EventSource::LatticeV1,
             EventSource::LatticeV2 => wit::EventSource::LatticeV2,
         },
-        text,
-        ends,
+        text: packed.text,
+        ends: packed.ends,
         pair_counts: wit::PairCounts {
-            path_params: path_params.len() as u32,
-            headers: request.headers.len() as u32,
-            query: request.query.len() as u32,
-            cookies: request.cookies.len() as u32,
+            path_params,
+            headers,
+            query,
+            cookies,
         },
         body: request.body.clone(),
         validated: None,
@@ -111,12 +92,10 @@ pub(crate) fn request_to_wit(
 
 /// The path parameters packed in `request` (for handlers run in the host).
 pub(crate) fn path_params_of(request: &wit::Request) -> Fields {
-    let mut pieces = Pieces::new(&request.text, &request.ends);
-    for _ in 0..LEADING_STRINGS {
-        pieces.next_str();
-    }
-    pieces
-        .pairs(request.pair_counts.path_params)
+    let c = &request.pair_counts;
+    let counts = [c.path_params, c.headers, c.query, c.cookies];
+    unpack_request(&request.text, &request.ends, counts)
+        .path_params
         .iter()
         .map(|(name, value)| (name.to_string(), value.to_string()))
         .collect()
