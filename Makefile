@@ -102,7 +102,7 @@ openapi-check: bundles $(OPENAPI_VENV)/.ready chromium
 	$(HOST) openapi --bundle $(BUNDLES)/conformance-validated > target/conformance/openapi-validated.json
 	$(OPENAPI_VENV)/bin/python tests/openapi/check_openapi.py target/conformance/openapi-validated.json \
 	  $(SHARED)/conformance/openapi-validated.json
-	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/conformance-validated
+	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/conformance-validated-swagger
 	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/features /docs
 
 lint:

@@ -43,7 +43,7 @@ fn body_text(resp: &Value) -> String {
 
 #[test]
 fn format_json_answers_the_document_of_every_route() {
-    let host = TestHost::shared("conformance-validated");
+    let host = TestHost::shared("conformance-validated-swagger");
     let resp = host.invoke(&get("/swagger", Some(json!({"format": "json"})), json!({})));
     assert_eq!(resp["statusCode"], 200);
     assert_eq!(content_type(&resp), "application/json");
@@ -68,7 +68,7 @@ fn format_json_answers_the_document_of_every_route() {
 
 #[test]
 fn the_page_embeds_the_ui_and_the_document() {
-    let host = TestHost::shared("conformance-validated");
+    let host = TestHost::shared("conformance-validated-swagger");
     let resp = host.invoke(&get("/swagger", None, json!({})));
     assert_eq!(resp["statusCode"], 200);
     assert_eq!(content_type(&resp), "text/html");
@@ -98,7 +98,7 @@ fn the_page_embeds_the_ui_and_the_document() {
 
 #[test]
 fn the_oauth2_redirect_page_is_served() {
-    let host = TestHost::shared("conformance-validated");
+    let host = TestHost::shared("conformance-validated-swagger");
     let resp = host.invoke(&get(
         "/swagger",
         Some(json!({"format": "oauth2-redirect"})),
@@ -111,7 +111,7 @@ fn the_oauth2_redirect_page_is_served() {
 
 #[test]
 fn a_named_stage_becomes_the_server() {
-    let host = TestHost::shared("conformance-validated");
+    let host = TestHost::shared("conformance-validated-swagger");
     let servers = |stage: Option<&str>| {
         let context = match stage {
             Some(stage) => json!({"requestContext": {"requestId": "r-2", "stage": stage,
@@ -172,4 +172,19 @@ fn the_old_asset_routes_do_not_exist() {
             "{path}"
         );
     }
+}
+
+#[test]
+fn swagger_ui_is_served_where_the_bundle_turns_it_on_and_not_where_the_app_leaves_it_off() {
+    // The reference app does not enable Swagger UI: `/swagger` is one more unknown route,
+    // answered by its not-found handler, as Powertools answers it.
+    let plain = TestHost::shared("conformance-validated").invoke(&get("/swagger", None, json!({})));
+    assert_eq!(plain["statusCode"], 418, "{plain}");
+    assert_eq!(body_text(&plain), "I'm a teapot!");
+    // The same component in a bundle whose manifest says `"swagger": true`.
+    let page =
+        TestHost::shared("conformance-validated-swagger").invoke(&get("/swagger", None, json!({})));
+    assert_eq!(page["statusCode"], 200, "{page}");
+    assert_eq!(content_type(&page), "text/html");
+    assert!(body_text(&page).contains("Validated items API"));
 }

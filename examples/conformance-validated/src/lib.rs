@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use switchyard_sdk::{
-    App, Error, Header, Json, OpenApi, Path, Query, Request, Response, Swagger, content_types,
+    App, Error, Header, Json, OpenApi, Path, Query, Request, Response, content_types,
 };
 
 /// `class Color(Enum)`.
@@ -149,7 +149,6 @@ pub fn app() -> App {
     App::new()
         .enable_validation()
         .openapi(OpenApi::new().title("Validated items API").version("1.0.0"))
-        .enable_swagger(Swagger::new())
         .not_found(teapot)
         .get("/items/<item_id>", get_item)
         .summary("Get one item")

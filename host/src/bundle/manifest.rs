@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::event::EventSource;
+use crate::pipeline::SwaggerOverride;
 
 /// The file name of a bundle's manifest.
 pub const MANIFEST_FILE: &str = "switchyard.json";
@@ -28,6 +29,10 @@ pub struct BundleManifest {
     /// Debug mode; unset, the app's setting, then `POWERTOOLS_DEV`.
     #[serde(default)]
     pub debug: Option<bool>,
+    /// Swagger UI, over the app's `enable_swagger`: `true` or the settings `enable_swagger`
+    /// takes serve it, `false` turns it off; unset, the app decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swagger: Option<SwaggerOverride>,
     /// `warm` (default) reuses instances; `fresh` makes one per call.
     #[serde(default)]
     pub instances: InstanceMode,

@@ -143,6 +143,7 @@ impl Bundle {
             debug: self.manifest.debug,
             source: self.manifest.source,
             bundle_dir: Some(self.dir.clone()),
+            swagger: self.manifest.swagger.clone(),
         };
         Pipeline::new(runtime, &mounts, overrides)
             .with_context(|| format!("bundle `{}` has an invalid route table", self.dir.display()))

@@ -19,6 +19,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 pub use cors::CorsConfig;
+pub use swagger::SwaggerOverride;
 
 use crate::event::{self, DecodeError, Encoded, EventSource, LambdaResponse};
 use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
@@ -123,6 +124,8 @@ pub struct Overrides {
     pub source: Option<EventSource>,
     /// The bundle directory, where Swagger UI's assets are read from.
     pub bundle_dir: Option<std::path::PathBuf>,
+    /// Swagger UI on or off, over the app's `enable_swagger`.
+    pub swagger: Option<SwaggerOverride>,
 }
 
 impl Pipeline {
@@ -287,10 +290,14 @@ impl Pipeline {
                 }
             }
         }
-        let swagger = match &app_spec.swagger {
-            Some(settings) => Some(SwaggerPage::new(settings, overrides.bundle_dir.as_deref())?),
-            None => None,
-        };
+        let swagger =
+            match SwaggerOverride::apply(overrides.swagger.as_ref(), app_spec.swagger.as_ref()) {
+                Some(settings) => Some(SwaggerPage::new(
+                    &settings,
+                    overrides.bundle_dir.as_deref(),
+                )?),
+                None => None,
+            };
         if swagger.is_some() {
             cors_methods.push("GET".into());
         }
