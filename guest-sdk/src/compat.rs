@@ -139,6 +139,11 @@ impl CurrentEvent {
             _ => Field::QueryStringParameters,
         };
         match self.event.field(field)?.get(name)? {
+            // Powertools' `",".join(value)` for VPC Lattice v2 expects the list AWS sends; a
+            // string there is joined character by character.
+            Value::String(s) if self.source == EventSource::LatticeV2 => {
+                Some(s.chars().map(String::from).collect::<Vec<_>>().join(","))
+            }
             Value::String(s) => Some(s.clone()),
             // Python's `int()` in a handler takes a number as well as its text.
             Value::Number(n) => Some(n.to_string()),
@@ -182,10 +187,30 @@ mod view_tests {
     use super::*;
 
     fn event(text: &str) -> CurrentEvent {
+        event_from(EventSource::RestV1, text)
+    }
+
+    fn event_from(source: EventSource, text: &str) -> CurrentEvent {
         CurrentEvent::new(
-            EventSource::RestV1,
+            source,
             Rc::new(EventView::with_origin(Origin::Text(text.to_string()))),
         )
+    }
+
+    #[test]
+    fn lattice_v2_query_values_are_joined_as_powertools_joins_them() {
+        // A list (what AWS sends) joined with `,`; a string, character by character.
+        let current = event_from(
+            EventSource::LatticeV2,
+            r#"{"queryStringParameters": {"tag": ["a", "b"], "name": "abc", "one": ["x"]}}"#,
+        );
+        let value = |name| current.get_query_string_value(name);
+        assert_eq!(value("tag").as_deref(), Some("a,b"));
+        assert_eq!(value("name").as_deref(), Some("a,b,c"));
+        assert_eq!(value("one").as_deref(), Some("x"));
+        // Elsewhere a string is the value.
+        let rest = event(r#"{"queryStringParameters": {"name": "abc"}}"#);
+        assert_eq!(rest.get_query_string_value("name").as_deref(), Some("abc"));
     }
 
     #[test]

@@ -107,13 +107,16 @@ fn correlation_id(req: &Request, next: Next) -> Result<Response, Error> {
     Ok(response.header_values("X-Correlation-Id", values))
 }
 
-/// Python truthiness of a header value: not null, not empty.
+/// Python truthiness of a header value as the event carries it: `null`, `false`, zero and
+/// empty strings, lists and objects are false.
 fn is_truthy(value: Option<&Value>) -> bool {
     match value {
         None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
         Some(Value::String(s)) => !s.is_empty(),
         Some(Value::Array(items)) => !items.is_empty(),
-        Some(_) => true,
+        Some(Value::Object(members)) => !members.is_empty(),
     }
 }
 
@@ -312,6 +315,35 @@ mod tests {
         for bad in ["three", "", "_1", "1__0", "1.5"] {
             assert!(python_int(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn header_values_are_truthy_as_in_python() {
+        let falsy = [
+            json!(null),
+            json!(false),
+            json!(0),
+            json!(0.0),
+            json!(-0.0),
+            json!(""),
+            json!([]),
+            json!({}),
+        ];
+        for value in falsy {
+            assert!(!is_truthy(Some(&value)), "{value}");
+        }
+        let truthy = [
+            json!(true),
+            json!(1),
+            json!(-0.5),
+            json!("0"),
+            json!([0]),
+            json!({"a": null}),
+        ];
+        for value in truthy {
+            assert!(is_truthy(Some(&value)), "{value}");
+        }
+        assert!(!is_truthy(None));
     }
 
     #[test]
