@@ -138,20 +138,30 @@ impl Packer {
     }
 }
 
-/// Where string `index` starts: where the one before it ended.
-fn start_of(ends: &[u32], index: usize) -> usize {
+/// Where string `index` ends, counted from `base`.
+fn end_of(ends: &[u32], index: usize, base: u32) -> usize {
+    ends.get(index).map_or(0, |end| end.saturating_sub(base)) as usize
+}
+
+/// Where string `index` starts, counted from `base`: where the one before it ended.
+fn start_of(ends: &[u32], index: usize, base: u32) -> usize {
     match index {
         0 => 0,
-        _ => ends.get(index - 1).copied().unwrap_or(0) as usize,
+        _ => end_of(ends, index - 1, base),
     }
 }
 
-/// String `index` of `text`, packed as `ends` says; empty where the offsets do not fit (past
-/// the text, going backwards, or inside a character): the host is trusted, but a guest must
-/// not panic all the same.
+/// String `index` of `text`, whose strings end where `ends` says, counted from `base`; empty
+/// where the offsets do not fit (past the text, going backwards, or inside a character): the
+/// host is trusted, but a guest must not panic all the same.
+fn string_at<'a>(text: &'a str, ends: &[u32], index: usize, base: u32) -> &'a str {
+    text.get(start_of(ends, index, base)..end_of(ends, index, base))
+        .unwrap_or_default()
+}
+
+/// String `index` of `text`, packed as `ends` says; empty where the offsets do not fit.
 pub fn piece<'a>(text: &'a str, ends: &[u32], index: usize) -> &'a str {
-    let end = ends.get(index).copied().unwrap_or(0) as usize;
-    text.get(start_of(ends, index)..end).unwrap_or_default()
+    string_at(text, ends, index, 0)
 }
 
 /// Reads a packed text string by string, in the order it was written.
@@ -185,7 +195,7 @@ impl<'a> Pieces<'a> {
         let last = first
             .saturating_add((count as usize).saturating_mul(2))
             .min(self.ends.len());
-        let start = start_of(self.ends, first);
+        let start = start_of(self.ends, first, 0);
         let end = match last > first {
             true => self.ends[last - 1] as usize,
             false => start,
@@ -223,14 +233,7 @@ impl<'a> Pairs<'a> {
 
     /// The pairs in order (a trailing name without its value is left out).
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&'a str, &'a str)> + '_ {
-        let string = |index: usize| {
-            let end = self.ends[index].saturating_sub(self.base) as usize;
-            let start = match index {
-                0 => 0,
-                _ => self.ends[index - 1].saturating_sub(self.base) as usize,
-            };
-            self.text.get(start..end).unwrap_or_default()
-        };
+        let string = |index| string_at(self.text, self.ends, index, self.base);
         (0..self.ends.len() / 2).map(move |pair| (string(pair * 2), string(pair * 2 + 1)))
     }
 }
