@@ -118,10 +118,14 @@ impl Pipeline {
 /// The API's base path as Powertools' `_get_base_path` finds it: `/<stage>` on API Gateway when
 /// the stage is named and the request's path starts with it, else nothing.
 fn base_path(request: &Request) -> String {
-    let Ok(event) = serde_json::from_str::<Value>(request.raw_event.text()) else {
+    // Only `requestContext` is read: that member's text is parsed, not the whole event.
+    let Some(context) = request
+        .raw_event
+        .member("requestContext")
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+    else {
         return String::new();
     };
-    let context = &event["requestContext"];
     let path = match request.source {
         EventSource::RestV1 => context["path"].as_str(),
         EventSource::HttpV2 => context["http"]["path"].as_str(),
