@@ -227,7 +227,10 @@ impl App {
         self
     }
 
-    /// Replaces the JSON serializer for response bodies (`serializer=`).
+    /// Replaces the JSON serializer for response bodies (`serializer=`). It also writes an
+    /// answer that response validation changed (a default filled in, members put in the
+    /// model's order), as Powertools writes every checked answer with the app's serializer:
+    /// the host hands the checked value back to the component for that.
     pub fn serializer(mut self, serializer: impl Fn(&Value) -> String + 'static) -> Self {
         self.serializer = Some(Box::new(serializer));
         self

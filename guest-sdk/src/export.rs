@@ -4,6 +4,8 @@
 use std::cell::OnceCell;
 use std::rc::Rc;
 
+use serde_json::Value;
+
 use crate::__private::wit::switchyard::handler::manifest as m;
 use crate::__private::wit::switchyard::handler::types as w;
 use crate::app::{App, Prefix};
@@ -83,6 +85,7 @@ fn app_metadata(app: &App) -> serde_json::Value {
         "openapi": app.openapi.0,
         "swagger": app.swagger.as_ref().map(|s| &s.0),
         "schemas": crate::openapi::definitions(&app.schemas),
+        "custom_serializer": app.serializer.is_some(),
     })
 }
 
@@ -105,8 +108,16 @@ pub fn handle(
                 };
                 to_wit(app, result, None)
             }
+            w::Target::Serialize(json) => serialize_checked(app, &json),
         }
     })
+}
+
+/// The `serialize` target: a value the host's response validation changed, written with
+/// the app's serializer as Powertools writes every checked answer. The host takes the body.
+fn serialize_checked(app: &App, json: &str) -> Result<w::Response, w::Error> {
+    let value = serde_json::from_str::<Value>(json).map_err(Error::from);
+    to_wit(app, value.map(|v| Response::json(200, v)), None)
 }
 
 /// Runs `middlewares` in order, each `next` going to the one after, then `handler` (or,

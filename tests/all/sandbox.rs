@@ -154,7 +154,7 @@ fn wrong_wit() {
     let err = format!("{:#}", bundle.load().err().expect("refused"));
     assert!(
         err.contains(
-            "component `old-team` does not fit this host's WIT (switchyard:handler@0.3.0)"
+            "component `old-team` does not fit this host's WIT (switchyard:handler@0.4.0)"
         ),
         "{err}"
     );

@@ -48,6 +48,11 @@ fn the_custom_serializer_writes_json_bodies() {
     let note = TestHost::shared("features").invoke(&get("/note"));
     assert_eq!(note["statusCode"], 200, "{note}");
     assert_eq!(note["body"], r#"{"text": "hi", "urgency": 2}"#);
+    // One that checking changes (the default of `urgency` filled in) is written again by
+    // the app's serializer, not in the default format (`{"text":"hi","urgency":null}`).
+    let filled = TestHost::shared("features").invoke(&get("/short-note"));
+    assert_eq!(filled["statusCode"], 200, "{filled}");
+    assert_eq!(filled["body"], r#"{"text": "hi", "urgency": null}"#);
 }
 
 #[test]

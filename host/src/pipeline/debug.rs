@@ -59,6 +59,10 @@ impl Pipeline {
                     target: Target::Chain(_),
                     ..
                 } => "local chain".to_string(),
+                Frame::Guest {
+                    target: Target::Serialize(_),
+                    ..
+                } => "serializer".to_string(),
                 Frame::Fixed(answer) => format!("host answer {}", answer.status),
             })
             .collect()

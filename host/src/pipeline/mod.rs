@@ -65,6 +65,9 @@ pub struct RouteTarget {
     pub schemas: Arc<RouteSchemas>,
     /// Whether the host validates this route's requests and responses.
     pub validated: bool,
+    /// Whether the component writes JSON with its own serializer, which then writes a
+    /// validated answer the check changed.
+    pub custom_serializer: bool,
     /// Registration order across the bundle.
     pub order: usize,
     /// The longest a request to this route may spend in guests: the route's own timeout,
@@ -172,22 +175,25 @@ impl Pipeline {
             source: overrides.source,
         };
 
-        let mut app_spec = match app {
-            Some(m) => AppSpec::parse(&m.metadata_json).map_err(|e| {
-                anyhow::anyhow!(
-                    "component `{}` declares invalid app metadata: {e}",
-                    components[0].name
-                )
-            })?,
-            None => AppSpec::default(),
-        };
-        for component in components.iter().skip(1) {
+        let mut component_specs = Vec::with_capacity(components.len());
+        for component in components {
             let spec = AppSpec::parse(&component.manifest.metadata_json).map_err(|e| {
                 anyhow::anyhow!(
                     "component `{}` declares invalid app metadata: {e}",
                     component.name
                 )
             })?;
+            component_specs.push(spec);
+        }
+        // Whether each component writes JSON with its own serializer.
+        let custom_serializers: Vec<bool> = component_specs
+            .iter()
+            .map(|s| s.custom_serializer)
+            .collect();
+        // The app's settings are the first component's; the schemas are everyone's.
+        let mut specs = component_specs.into_iter();
+        let mut app_spec = specs.next().unwrap_or_default();
+        for spec in specs {
             for (name, schema) in spec.schemas {
                 app_spec.schemas.entry(name).or_insert(schema);
             }
@@ -271,6 +277,7 @@ impl Pipeline {
                             spec: spec.clone(),
                             schemas: schemas.clone(),
                             validated,
+                            custom_serializer: custom_serializers[index],
                             order: entries.len(),
                             timeout,
                             native: None,

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::{Pipeline, RouteTarget};
 use crate::request::Request;
-use crate::runtime::{ResponseCheck, WitBody, WitError, WitResponse, WitServiceError};
-use crate::validation::{self, Failure};
+use crate::runtime::{Checked, ResponseCheck, WitBody, WitError, WitResponse, WitServiceError};
+use crate::validation::{self, CheckedBody, Failure};
 
 impl Pipeline {
     /// The validated values for the guest, or the error the request is rejected with.
@@ -27,6 +27,7 @@ impl Pipeline {
             return None;
         }
         let schemas = route.schemas.clone();
+        let custom_serializer = route.custom_serializer;
         let status = route
             .spec
             .response_validation_status()
@@ -41,8 +42,9 @@ impl Pipeline {
             };
             let checked =
                 validation::validate_response(&schemas, body, status).map_err(failure_error)?;
-            response.body = WitBody::Text(checked);
-            Ok(response)
+            let rewrite = custom_serializer && matches!(checked, CheckedBody::Changed(_));
+            response.body = WitBody::Text(checked.into_text());
+            Ok(Checked { response, rewrite })
         })))
     }
 }

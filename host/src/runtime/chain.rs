@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 
 use super::Runtime;
 use super::bindings::{
-    Error as WitError, LambdaContext, LocalChain, Request as WitRequest, Response as WitResponse,
-    Target,
+    Body as WitBody, Error as WitError, LambdaContext, LocalChain, Request as WitRequest,
+    Response as WitResponse, Target,
 };
 use crate::event::RawEvent;
 
@@ -40,9 +40,27 @@ pub enum Frame {
 /// A check of a handler's answer (response validation): the answer to pass on, or the error
 /// to raise in its place, which travels up through the middlewares like any other.
 #[derive(Clone)]
-pub struct ResponseCheck(
-    pub Arc<dyn Fn(WitResponse) -> Result<WitResponse, WitError> + Send + Sync>,
-);
+pub struct ResponseCheck(pub Arc<dyn Fn(WitResponse) -> Result<Checked, WitError> + Send + Sync>);
+
+/// A handler's answer that passed its check.
+#[derive(Debug)]
+pub struct Checked {
+    /// The answer to pass on.
+    pub response: WitResponse,
+    /// Its body is a value the check changed, for the component's own serializer to write
+    /// again (`target.serialize`) before the middlewares see it.
+    pub rewrite: bool,
+}
+
+impl Checked {
+    /// An answer passed on as it is.
+    pub fn unchanged(response: WitResponse) -> Self {
+        Self {
+            response,
+            rewrite: false,
+        }
+    }
+}
 
 /// A route handler run in the host instead of its guest, so that a benchmark can price the
 /// sandbox on the same route (`host/benches/resolve.rs`). No bundle can set one.
@@ -225,10 +243,16 @@ impl Invocation {
                         .runtime
                         .call(*component, &Target::Route(*handler), self, index)?,
                 };
-                Ok(match (answer, check) {
-                    (Ok(response), Some(check)) => (check.0)(response),
-                    (answer, _) => answer,
-                })
+                match (answer, check) {
+                    (Ok(response), Some(check)) => match (check.0)(response) {
+                        Ok(checked) if checked.rewrite => {
+                            self.serialize_in_guest(*component, checked.response)
+                        }
+                        Ok(checked) => Ok(Ok(checked.response)),
+                        Err(error) => Ok(Err(error)),
+                    },
+                    (answer, _) => Ok(answer),
+                }
             }
             Some(Frame::Fixed(response)) => Ok(Ok(response.clone())),
             None => Ok(Err(WitError {
@@ -237,6 +261,26 @@ impl Invocation {
                 service: None,
             })),
         }
+    }
+
+    /// `response` with its JSON body written again by `component`'s serializer, as
+    /// Powertools writes a checked answer with the app's serializer. The guest's error, if
+    /// its serializer raises one, travels up in the answer's place.
+    fn serialize_in_guest(
+        self: &Arc<Self>,
+        component: usize,
+        mut response: WitResponse,
+    ) -> Result<Result<WitResponse, WitError>, CallFailure> {
+        let WitBody::Text(json) = &response.body else {
+            return Ok(Ok(response));
+        };
+        let written = self.call_outside_chain(component, &Target::Serialize(json.clone()))?;
+        Ok(written.map(|written| {
+            if let WitBody::Text(text) = written.body {
+                response.body = WitBody::Text(text);
+            }
+            response
+        }))
     }
 
     /// The shared context's value for `key`.
@@ -337,7 +381,7 @@ mod tests {
         Frame::Handler {
             component,
             handler: 7,
-            check: check.then(|| ResponseCheck(Arc::new(Ok))),
+            check: check.then(|| ResponseCheck(Arc::new(|r| Ok(Checked::unchanged(r))))),
             native: None,
         }
     }

@@ -30,7 +30,7 @@ pub(crate) use bindings::{
     Body as WitBody, Error as WitError, Response as WitResponse, ServiceError as WitServiceError,
     Target,
 };
-pub use chain::{CallFailure, Frame, Invocation, NativeHandler, ResponseCheck};
+pub use chain::{CallFailure, Checked, Frame, Invocation, NativeHandler, ResponseCheck};
 pub use convert::InvocationContext;
 pub(crate) use convert::{not_found_error, path_params_of, request_to_wit, response_from_wit};
 pub use engine::{shared_engine, target_engine};
@@ -138,7 +138,7 @@ impl Runtime {
                 .with_context(|| format!("component `{}` cannot be loaded", source.name))?;
             let pre = linker.instantiate_pre(&component).map_err(anyhow::Error::from).with_context(|| {
                 format!(
-                    "component `{}` does not fit this host's WIT (switchyard:handler@0.3.0); rebuild it against this SDK",
+                    "component `{}` does not fit this host's WIT (switchyard:handler@0.4.0); rebuild it against this SDK",
                     source.name
                 )
             })?;

@@ -155,6 +155,9 @@ pub struct AppSpec {
     /// Named schemas (`components.schemas`).
     #[serde(default)]
     pub schemas: Map<String, Value>,
+    /// Whether the app writes JSON with its own serializer (`serializer=`).
+    #[serde(default)]
+    pub custom_serializer: bool,
 }
 
 impl AppSpec {
@@ -350,6 +353,26 @@ fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
     let _ = serde_json::to_writer(out, value);
 }
 
+/// A handler's answer after response validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckedBody {
+    /// The text the guest wrote: checking left the answer as it was, or the route declares
+    /// no response.
+    AsWritten(String),
+    /// The checked value in Powertools' default format: checking changed the answer. An app
+    /// with its own serializer writes it again.
+    Changed(String),
+}
+
+impl CheckedBody {
+    /// The answer's text.
+    pub fn into_text(self) -> String {
+        match self {
+            CheckedBody::AsWritten(text) | CheckedBody::Changed(text) => text,
+        }
+    }
+}
+
 /// Validates a handler's JSON answer against the declared response schema; the answer
 /// re-serialized from the validated value (declared fields, in declared order, defaults
 /// filled, as Pydantic serializes a model), or the failure with `status`.
@@ -357,9 +380,9 @@ pub fn validate_response(
     compiled: &RouteSchemas,
     body: Option<&str>,
     status: u16,
-) -> Result<String, Failure> {
+) -> Result<CheckedBody, Failure> {
     let Some(schema) = compiled.response else {
-        return Ok(body.unwrap_or_default().to_string());
+        return Ok(CheckedBody::AsWritten(body.unwrap_or_default().to_string()));
     };
     // The JSON text as the guest wrote it, when it is JSON.
     let (input, written) = match body {
@@ -380,10 +403,11 @@ pub fn validate_response(
         .ok_or_else(|| Failure::new(status, kind, &errors))?;
     // Powertools serializes the checked answer with the app's serializer. When checking left
     // it as it was, that is the text the guest's serializer (Powertools' default, or the
-    // app's own) already wrote; otherwise the host writes it with the default.
+    // app's own) already wrote; otherwise the host writes it with the default, for an app's
+    // own serializer to write again.
     Ok(match written {
-        Some(text) if same_json(&checked, &input) => text.to_string(),
-        _ => switchyard_pyjson::to_string(&checked).unwrap_or_default(),
+        Some(text) if same_json(&checked, &input) => CheckedBody::AsWritten(text.to_string()),
+        _ => CheckedBody::Changed(switchyard_pyjson::to_string(&checked).unwrap_or_default()),
     })
 }
 
@@ -745,17 +769,25 @@ mod tests {
         .unwrap();
         let compiled = RouteSchemas::compile(&spec, &Map::new());
         // The guest's text, and the answer's.
+        let unchanged = |text: &str| CheckedBody::AsWritten(text.into());
+        let changed = |text: &str| CheckedBody::Changed(text.into());
         let table = [
             // Unchanged: the text as written (an app's own serializer's spacing, its
             // unescaped text).
-            (r#"{"n": 1, "tag": "ü"}"#, r#"{"n": 1, "tag": "ü"}"#),
+            (
+                r#"{"n": 1, "tag": "ü"}"#,
+                unchanged(r#"{"n": 1, "tag": "ü"}"#),
+            ),
             // Changed: members put in the model's order, a default filled in, a string read
             // as an integer, an integral float read as an integer; written as Powertools'
             // default serializer writes it.
-            (r#"{"tag": "t", "n": 1}"#, r#"{"n":1,"tag":"t"}"#),
-            (r#"{"n": 1}"#, r#"{"n":1,"tag":"x"}"#),
-            (r#"{"n": "2", "tag": "ü"}"#, r#"{"n":2,"tag":"\u00fc"}"#),
-            (r#"{"n": 3.0, "tag": "t"}"#, r#"{"n":3,"tag":"t"}"#),
+            (r#"{"tag": "t", "n": 1}"#, changed(r#"{"n":1,"tag":"t"}"#)),
+            (r#"{"n": 1}"#, changed(r#"{"n":1,"tag":"x"}"#)),
+            (
+                r#"{"n": "2", "tag": "ü"}"#,
+                changed(r#"{"n":2,"tag":"\u00fc"}"#),
+            ),
+            (r#"{"n": 3.0, "tag": "t"}"#, changed(r#"{"n":3,"tag":"t"}"#)),
         ];
         for (text, want) in table {
             let got = validate_response(&compiled, Some(text), 422).unwrap();

@@ -108,6 +108,12 @@ pub fn note() -> Value {
     json!({"urgency": 2, "text": "hi"})
 }
 
+/// `GET /short-note`: a `Note` without its optional member, which checking fills in, so the
+/// app's serializer writes the checked answer again.
+pub fn short_note() -> Value {
+    json!({"text": "hi"})
+}
+
 /// `GET /broken-note`: an answer that is not a `Note`.
 pub fn broken_note() -> Value {
     json!({"text": 5})
@@ -152,6 +158,9 @@ pub fn app() -> App {
         .post("/notes", create_note)
         .validation(true)
         .get("/note", note)
+        .validation(true)
+        .returns::<Note>()
+        .get("/short-note", short_note)
         .validation(true)
         .returns::<Note>()
         .get("/broken-note", broken_note)
