@@ -6,6 +6,7 @@ mod conformance;
 mod events;
 mod instances;
 mod invoke_cli;
+mod mutated_events;
 mod openapi;
 mod project_cli;
 mod routes50;

@@ -61,6 +61,11 @@ impl TestHost {
         TestHost { pipeline }
     }
 
+    /// The loaded pipeline.
+    pub(crate) fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
     /// The Lambda response for an event.
     pub(crate) fn invoke(&self, event: &Value) -> Value {
         self.invoke_in(event, &InvocationContext::local())
