@@ -139,8 +139,8 @@ impl From<&Json<'_>> for serde_json::Value {
     }
 }
 
-/// Objects are equal when their members are: how the text spelt them (a repeated key) is not
-/// part of the value.
+/// Objects are equal when they have the same members in the same order: how the text spelt
+/// them (a repeated key) is not part of the value.
 impl PartialEq for Object<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.members == other.members

@@ -59,6 +59,7 @@ impl Pipeline {
                     target: Target::Chain(_),
                     ..
                 } => "local chain".to_string(),
+                // Never a frame: the host asks for it after a handler's check, outside the chain.
                 Frame::Guest {
                     target: Target::Serialize(_),
                     ..

@@ -52,16 +52,6 @@ pub struct Checked {
     pub rewrite: bool,
 }
 
-impl Checked {
-    /// An answer passed on as it is.
-    pub fn unchanged(response: WitResponse) -> Self {
-        Self {
-            response,
-            rewrite: false,
-        }
-    }
-}
-
 /// A route handler run in the host instead of its guest, so that a benchmark can price the
 /// sandbox on the same route (`host/benches/resolve.rs`). No bundle can set one.
 #[doc(hidden)]
@@ -276,8 +266,11 @@ impl Invocation {
         };
         let written = self.call_outside_chain(component, &Target::Serialize(json.clone()))?;
         Ok(written.map(|written| {
-            if let WitBody::Text(text) = written.body {
-                response.body = WitBody::Text(text);
+            match written.body {
+                WitBody::Text(text) => response.body = WitBody::Text(text),
+                _ => crate::log::warn(
+                    "a component's serializer answered without text; the checked answer goes out in the default format",
+                ),
             }
             response
         }))
@@ -381,7 +374,14 @@ mod tests {
         Frame::Handler {
             component,
             handler: 7,
-            check: check.then(|| ResponseCheck(Arc::new(|r| Ok(Checked::unchanged(r))))),
+            check: check.then(|| {
+                ResponseCheck(Arc::new(|response| {
+                    Ok(Checked {
+                        response,
+                        rewrite: false,
+                    })
+                }))
+            }),
             native: None,
         }
     }

@@ -155,7 +155,9 @@ pub struct AppSpec {
     /// Named schemas (`components.schemas`).
     #[serde(default)]
     pub schemas: Map<String, Value>,
-    /// Whether the app writes JSON with its own serializer (`serializer=`).
+    /// Whether this component writes JSON with its own serializer (`serializer=`). A
+    /// component's own setting, not the app's: routes carry it as
+    /// `RouteTarget::custom_serializer`.
     #[serde(default)]
     pub custom_serializer: bool,
 }
