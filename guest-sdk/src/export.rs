@@ -203,11 +203,6 @@ fn request_from_wit(r: w::Request) -> Request {
         &r.ends,
         [c.path_params, c.headers, c.query, c.cookies],
     );
-    let path_params = strings
-        .path_params
-        .iter()
-        .map(|(name, value)| (name.to_string(), value.to_string()))
-        .collect();
     Request {
         source: match r.source {
             w::EventSource::RestV1 => EventSource::RestV1,
@@ -221,7 +216,7 @@ fn request_from_wit(r: w::Request) -> Request {
         method: strings.method.to_string(),
         path: strings.path.to_string(),
         route_path: strings.route_path.to_string(),
-        path_params,
+        path_params: strings.path_params.to_vec(),
         headers: strings.headers.into(),
         query: strings.query.into(),
         cookies: strings.cookies.into(),

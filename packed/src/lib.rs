@@ -25,6 +25,7 @@
 //! let request = unpack_request(&packed.text, &packed.ends, packed.pair_counts);
 //! assert_eq!(request.route_path, "/todos/7");
 //! assert_eq!(request.path_params.iter().collect::<Vec<_>>(), [("id", "7")]);
+//! assert_eq!(request.path_params.to_vec(), params);
 //! assert_eq!(request.headers.iter().collect::<Vec<_>>(), [("Accept", "*/*")]);
 //! ```
 
@@ -235,6 +236,13 @@ impl<'a> Pairs<'a> {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&'a str, &'a str)> + '_ {
         let string = |index| string_at(self.text, self.ends, index, self.base);
         (0..self.ends.len() / 2).map(move |pair| (string(pair * 2), string(pair * 2 + 1)))
+    }
+
+    /// The pairs as owned strings, in order.
+    pub fn to_vec(&self) -> Vec<(String, String)> {
+        self.iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect()
     }
 }
 

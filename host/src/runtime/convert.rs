@@ -96,9 +96,7 @@ pub(crate) fn path_params_of(request: &wit::Request) -> Fields {
     let counts = [c.path_params, c.headers, c.query, c.cookies];
     unpack_request(&request.text, &request.ends, counts)
         .path_params
-        .iter()
-        .map(|(name, value)| (name.to_string(), value.to_string()))
-        .collect()
+        .to_vec()
 }
 
 pub(crate) fn response_from_wit(r: wit::Response) -> Response {
