@@ -197,10 +197,7 @@ impl<'a> Pieces<'a> {
             .saturating_add((count as usize).saturating_mul(2))
             .min(self.ends.len());
         let start = start_of(self.ends, first, 0);
-        let end = match last > first {
-            true => self.ends[last - 1] as usize,
-            false => start,
-        };
+        let end = start_of(self.ends, last, 0);
         self.next = last;
         Pairs {
             text: self.text.get(start..end).unwrap_or_default(),

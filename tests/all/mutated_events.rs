@@ -114,8 +114,6 @@ fn mutate(event: &Value, rng: &mut Rng, odd: &[Value]) -> Vec<u8> {
         let path = &all[rng.below(all.len())];
         if let Some((node, step)) = parent(&mut event, path) {
             match (choice, node, step) {
-                (0..=4, node, Step::Key(k)) => node[k.as_str()] = odd[rng.below(odd.len())].clone(),
-                (0..=4, node, Step::Index(i)) => node[*i] = odd[rng.below(odd.len())].clone(),
                 (5 | 6, Value::Object(map), Step::Key(k)) => {
                     map.shift_remove(k);
                 }
@@ -124,14 +122,16 @@ fn mutate(event: &Value, rng: &mut Rng, odd: &[Value]) -> Vec<u8> {
                         Step::Key(k) => &mut node[k.as_str()],
                         Step::Index(i) => &mut node[*i],
                     };
-                    if let Value::String(s) = slot {
-                        let at = s.char_indices().map(|(i, _)| i).nth(rng.below(s.len()));
-                        s.insert_str(
-                            at.unwrap_or(s.len()),
-                            ["/", "%", "\u{0}", ",", "{x}"][rng.below(5)],
-                        );
-                    } else {
-                        *slot = json!(slot.to_string());
+                    match (choice, slot) {
+                        (0..=4, slot) => *slot = odd[rng.below(odd.len())].clone(),
+                        (_, Value::String(s)) => {
+                            let at = s.char_indices().map(|(i, _)| i).nth(rng.below(s.len()));
+                            s.insert_str(
+                                at.unwrap_or(s.len()),
+                                ["/", "%", "\u{0}", ",", "{x}"][rng.below(5)],
+                            );
+                        }
+                        (_, slot) => *slot = json!(slot.to_string()),
                     }
                 }
             }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use switchyard::InvocationContext;
 
-use crate::support::{TestHost, bundle_dir, run_switchyard};
+use crate::support::{ScratchBundle, TestHost, bundle_dir, guest_wasm, run_switchyard};
 
 fn get(path: &str) -> Value {
     json!({
@@ -53,6 +53,35 @@ fn the_custom_serializer_writes_json_bodies() {
     let filled = TestHost::shared("features").invoke(&get("/short-note"));
     assert_eq!(filled["statusCode"], 200, "{filled}");
     assert_eq!(filled["body"], r#"{"text": "hi", "urgency": null}"#);
+}
+
+#[test]
+fn a_changed_answer_is_written_by_its_own_components_serializer_in_a_bundle_of_several() {
+    // `features` second, behind a component with no serializer of its own: the rewrite must
+    // go by the route's component, not the bundle's first.
+    let bundle = ScratchBundle::new(
+        "serializers",
+        &json!({"components": [
+            {"name": "routes50", "file": "routes50.wasm"},
+            {"name": "features", "file": "features.wasm"},
+        ]}),
+        &[guest_wasm("routes50.wasm"), guest_wasm("features.wasm")],
+    );
+    let pipeline = bundle.load().expect("the bundle loads");
+    let context = InvocationContext::local();
+    let answer = |path: &str| {
+        let response = pipeline
+            .handle(get(path).to_string().as_bytes(), &context)
+            .expect("the event decodes");
+        serde_json::to_value(&response).expect("the response serializes")
+    };
+    let filled = answer("/short-note");
+    assert_eq!(filled["statusCode"], 200, "{filled}");
+    assert_eq!(filled["body"], r#"{"text": "hi", "urgency": null}"#);
+    // The first component's own routes still answer in its (default) format.
+    let hello = answer("/hello");
+    assert_eq!(hello["statusCode"], 200, "{hello}");
+    assert_eq!(hello["body"], r#"{"hello":"world"}"#);
 }
 
 #[test]
