@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{bundle_dir, run_switchyard};
+use crate::support::{ScratchBundle, bundle_dir, guest_wasm, run_switchyard};
 
 fn invoke(args: &[&str], stdin: &str) -> (Vec<Value>, String, bool) {
     let bundle = bundle_dir("todos");
@@ -92,5 +92,58 @@ fn the_docs_minimal_events_answer_200_with_no_source_named() {
     assert!(
         lines[1]["cookies"].is_array() && lines[2]["cookies"].is_array(),
         "HTTP API shape"
+    );
+}
+
+#[test]
+fn source_names_how_events_are_read_over_detection() {
+    let event = json!({"path": "/todos/1", "httpMethod": "GET", "requestContext": {}}).to_string();
+    // Detected as a REST API event: answered with multi-value headers.
+    let (lines, stderr, ok) = invoke(&["-"], &event);
+    assert!(ok, "{stderr}");
+    assert!(lines[0]["multiValueHeaders"].is_object(), "{}", lines[0]);
+    assert!(lines[0]["headers"].is_null(), "{}", lines[0]);
+    // Read as ALB (single-value): answered in ALB's shape.
+    let (lines, stderr, ok) = invoke(&["--source", "alb", "-"], &event);
+    assert!(ok, "{stderr}");
+    assert_eq!(lines[0]["statusCode"], 200, "{}", lines[0]);
+    assert!(lines[0]["headers"].is_object(), "{}", lines[0]);
+    assert!(lines[0]["multiValueHeaders"].is_null(), "{}", lines[0]);
+    // An unknown name is refused before any event is read.
+    let (lines, stderr, ok) = invoke(&["--source", "sqs", "-"], &event);
+    assert!(!ok && lines.is_empty());
+    assert!(stderr.contains("unknown event source `sqs`"), "{stderr}");
+}
+
+#[test]
+fn a_source_flag_that_contradicts_the_bundle_is_refused() {
+    let bundle = ScratchBundle::new(
+        "source",
+        &json!({"components": [{"name": "todos", "file": "todos.wasm"}], "source": "http-v2"}),
+        &[guest_wasm("todos.wasm")],
+    );
+    let event = json!({"rawPath": "/todos/1", "requestContext": {"http": {"method": "GET"}}});
+    let run = |source: &str| {
+        run_switchyard(
+            |cmd| {
+                cmd.args(["invoke", "--bundle"])
+                    .arg(&bundle.dir)
+                    .args(["--source", source, "-"]);
+            },
+            &event.to_string(),
+        )
+    };
+    let agreed = run("http-v2");
+    assert!(
+        agreed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&agreed.stderr)
+    );
+    let contradicted = run("alb");
+    assert!(!contradicted.status.success());
+    let stderr = String::from_utf8_lossy(&contradicted.stderr);
+    assert!(
+        stderr.contains("`--source alb` contradicts the bundle's `\"source\": \"http-v2\"`"),
+        "{stderr}"
     );
 }

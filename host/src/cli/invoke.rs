@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use super::BundleArg;
+use super::{BundleArg, SourceArg};
 use crate::bundle::Bundle;
 use crate::pipeline::Pipeline;
 use crate::runtime::InvocationContext;
@@ -16,6 +16,7 @@ use crate::runtime::InvocationContext;
 ///   switchyard invoke --bundle target/bundles/todos event.json
 ///   cat event.json | switchyard invoke --bundle target/bundles/todos -
 ///   switchyard invoke --bundle target/bundles/todos --jsonl events.jsonl
+///   switchyard invoke --bundle target/bundles/todos --source alb event.json
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub(super) struct InvokeCommand {
@@ -32,6 +33,8 @@ pub(super) struct InvokeCommand {
     /// an event that fails prints `{"error": "..."}` and the batch goes on.
     #[arg(long, value_name = "FILE")]
     jsonl: Option<PathBuf>,
+    #[command(flatten)]
+    source: SourceArg,
 }
 
 impl InvokeCommand {
@@ -44,7 +47,9 @@ impl InvokeCommand {
             ),
             None => anyhow::bail!("give an event file, `-`, or `--jsonl FILE`"),
         };
-        let pipeline = Bundle::open(&self.bundle.bundle)?.load()?;
+        let mut bundle = Bundle::open(&self.bundle.bundle)?;
+        bundle.manifest.source = self.source.or_bundles(bundle.manifest.source)?;
+        let pipeline = bundle.load()?;
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         if self.jsonl.is_some() {

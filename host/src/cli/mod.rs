@@ -11,6 +11,8 @@ mod serve;
 
 use clap::{Parser, Subcommand};
 
+use crate::event::EventSource;
+
 /// A WebAssembly-sandboxed REST handler host for AWS Lambda, with Powertools' semantics.
 ///
 /// Run without a command inside Lambda (`AWS_LAMBDA_RUNTIME_API` set), it serves invocations.
@@ -63,4 +65,35 @@ struct BundleArg {
     /// The bundle directory (holding `switchyard.json`).
     #[arg(long, value_name = "DIR")]
     bundle: std::path::PathBuf,
+}
+
+/// `--source`, for the commands that answer events: the source events are read as, over the
+/// bundle's own `source`.
+#[derive(Debug, clap::Args)]
+struct SourceArg {
+    /// The event source: rest-v1, http-v2, alb, alb-multi-value, function-url, lattice-v1 or
+    /// lattice-v2 [default: the bundle's `source`; else `serve` makes rest-v1 events and
+    /// `invoke` tells each event's source from its fields].
+    #[arg(long, value_name = "SOURCE", value_parser = parse_source)]
+    source: Option<EventSource>,
+}
+
+impl SourceArg {
+    /// The flag's source, else the bundle's; the two must agree when both are given.
+    fn or_bundles(&self, own: Option<EventSource>) -> anyhow::Result<Option<EventSource>> {
+        match (self.source, own) {
+            (Some(flag), Some(own)) if flag != own => anyhow::bail!(
+                "`--source {flag}` contradicts the bundle's `\"source\": \"{own}\"`; drop one of them"
+            ),
+            (flag, own) => Ok(flag.or(own)),
+        }
+    }
+}
+
+/// An event source by its manifest name, or `alb-multi-value` for ALB with multi-value headers.
+fn parse_source(name: &str) -> Result<EventSource, String> {
+    match name {
+        "alb-multi-value" => Ok(EventSource::AlbMultiValue),
+        _ => name.parse(),
+    }
 }

@@ -1,6 +1,6 @@
 //! `switchyard serve`: the local dev server.
 
-use super::BundleArg;
+use super::{BundleArg, SourceArg};
 use crate::bundle::Bundle;
 use crate::dev::{ServeOptions, serve};
 use crate::event::EventSource;
@@ -23,10 +23,8 @@ pub(super) struct ServeCommand {
     /// The port on 127.0.0.1; 0 takes any free port.
     #[arg(long, default_value_t = 3000)]
     port: u16,
-    /// The event source requests become: rest-v1, http-v2, alb, alb-multi-value,
-    /// function-url, lattice-v1 or lattice-v2 [default: the bundle's `source`, else rest-v1].
-    #[arg(long, value_name = "SOURCE", value_parser = parse_source)]
-    source: Option<EventSource>,
+    #[command(flatten)]
+    source: SourceArg,
     /// Load the bundle again when its manifest or a component file changes, and swap it in
     /// without dropping a request; a version that fails to load is refused.
     #[arg(long)]
@@ -36,26 +34,15 @@ pub(super) struct ServeCommand {
 impl ServeCommand {
     pub(super) fn execute(self) -> anyhow::Result<()> {
         let dir = self.bundle.bundle;
-        let manifest_source = Bundle::open(&dir)?.manifest.source;
-        let source = match (self.source, manifest_source) {
-            (Some(flag), Some(own)) if flag != own => anyhow::bail!(
-                "`--source {flag}` contradicts the bundle's `\"source\": \"{own}\"`; drop one of them"
-            ),
-            (flag, own) => flag.or(own).unwrap_or(EventSource::RestV1),
-        };
+        let source = self
+            .source
+            .or_bundles(Bundle::open(&dir)?.manifest.source)?
+            .unwrap_or(EventSource::RestV1);
         serve(ServeOptions {
             bundle: dir,
             port: self.port,
             source,
             watch: self.watch,
         })
-    }
-}
-
-/// An event source by its manifest name, or `alb-multi-value` for ALB with multi-value headers.
-fn parse_source(name: &str) -> Result<EventSource, String> {
-    match name {
-        "alb-multi-value" => Ok(EventSource::AlbMultiValue),
-        _ => name.parse(),
     }
 }
