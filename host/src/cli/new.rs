@@ -68,8 +68,22 @@ fn check_name(name: &str) -> anyhow::Result<()> {
             "`{name}` is not a crate name: start with a lower-case letter, then use lower-case letters, digits, `-` or `_`"
         );
     }
+    // As `cargo new` refuses them: the crate's name must be usable in Rust code (`use fn::..`
+    // is not) and must not shadow a crate every build has.
+    let in_code = name.replace('-', "_");
+    if RESERVED.split(' ').any(|word| word == in_code) {
+        anyhow::bail!(
+            "`{name}` cannot be a crate name: it is a Rust keyword or a built-in crate; pick another"
+        );
+    }
     Ok(())
 }
+
+/// Rust's keywords, strict or reserved in some edition, and the built-in crates.
+const RESERVED: &str = "abstract alloc as async await become box break const continue core crate do dyn \
+    else enum extern false final fn for gen if impl in let loop macro match mod move \
+    mut override priv proc_macro pub ref return self static std struct super test \
+    trait true try type typeof unsafe unsized use virtual where while yield";
 
 /// The SDK dependency line for a path that must hold the SDK crate.
 fn sdk_dependency(path: &Path) -> anyhow::Result<String> {
@@ -198,10 +212,30 @@ mod tests {
 
     #[test]
     fn crate_names_follow_cargo() {
-        for good in ["hello", "hello-api", "h2_api"] {
+        for good in [
+            "hello",
+            "hello-api",
+            "h2_api",
+            "fn-api",
+            "self_api",
+            "tests",
+        ] {
             assert!(check_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "Hello", "1api", "a b", "api/x", "-api"] {
+        for bad in [
+            "",
+            "Hello",
+            "1api",
+            "a b",
+            "api/x",
+            "-api",
+            "fn",
+            "self",
+            "async",
+            "std",
+            "test",
+            "proc-macro",
+        ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
     }
