@@ -72,6 +72,16 @@ pub fn trace(message: &str, fields: &[(&str, &str)]) {
     write_line(Level::Debug, message, fields);
 }
 
+/// Writes a line a guest printed (see `runtime::guest_output`) whatever the log level: INFO
+/// for its stdout, WARN for its stderr.
+pub(crate) fn guest_output(stream: &str, text: &str, component: &str) {
+    let level = match stream {
+        "stderr" => Level::Warn,
+        _ => Level::Info,
+    };
+    write_line(level, text, &[("component", component), ("stream", stream)]);
+}
+
 /// How lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {

@@ -373,8 +373,45 @@ fn build_prints() {
     );
     let (status, body, stderr) = get_text(&bundle, "/print", &[]);
     assert_eq!((status, body.as_str()), (200, "printed"), "{stderr}");
-    assert!(
-        stderr.contains("building the app\nhandling a request"),
+    // What the component prints comes out as log lines naming it, whatever the log level.
+    assert_eq!(
+        printed(&stderr, "app", "stdout"),
+        ["building the app", "handling a request"],
         "{stderr}"
     );
+    let (_, _, quiet) = get_text(&bundle, "/print", &[("SWITCHYARD_LOG_LEVEL", "error")]);
+    assert_eq!(printed(&quiet, "app", "stdout").len(), 2, "{quiet}");
+}
+
+/// The messages of the log lines `component` wrote to `stream`, in order.
+fn printed(log: &str, component: &str, stream: &str) -> Vec<String> {
+    log.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["component"] == component && line["stream"] == stream)
+        .map(|line| line["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_guest_panic_is_logged_as_lines_naming_the_component_before_its_trap() {
+    let bundle = ScratchBundle::new(
+        "panic-log",
+        &json!({"components": [{"name": "panicky", "file": "sandbox_panic.wasm"}]}),
+        &[guest_wasm("sandbox_panic.wasm")],
+    );
+    let (status, responses, stderr) = bundle.invoke(&[rest_event("GET", "/panic", &[])], &[]);
+    assert!(status.success(), "{stderr}");
+    assert_eq!(responses[0]["statusCode"], 500, "{stderr}");
+    let lines = printed(&stderr, "panicky", "stderr");
+    assert!(
+        lines[0].starts_with("thread '<unnamed>'")
+            && lines[0].contains("panicked at tests/guests/sandbox/panic/src/lib.rs"),
+        "{stderr}"
+    );
+    assert_eq!(lines[1], "this guest panics on purpose", "{stderr}");
+    let panic_at = stderr.find("this guest panics on purpose").unwrap();
+    let trap_at = stderr
+        .find("component `panicky` trapped")
+        .expect("the trap is logged");
+    assert!(panic_at < trap_at, "{stderr}");
 }

@@ -10,6 +10,7 @@ mod bindings;
 mod chain;
 mod convert;
 mod engine;
+mod guest_output;
 mod host_impl;
 mod preinit;
 mod sandbox;

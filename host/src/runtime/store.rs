@@ -9,6 +9,7 @@ use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use super::chain::Invocation;
+use super::guest_output::GuestOutput;
 use super::sandbox::{OutboundHooks, Sandbox};
 
 /// What a store carries for its instance.
@@ -54,12 +55,12 @@ pub(crate) struct StoreSpec<'a> {
 }
 
 /// A store for one instance: the granted environment and read-only directories and nothing
-/// else (no inherited environment, arguments, sockets or stdin); guest stdout and stderr go
-/// to the host's stderr, so stdout stays the host's own (`invoke`).
+/// else (no inherited environment, arguments, sockets or stdin); guest stdout and stderr
+/// become lines of the host's log, on its stderr, so stdout stays the host's own (`invoke`).
 pub(crate) fn new_store(engine: &Engine, spec: &StoreSpec<'_>) -> anyhow::Result<Store<State>> {
     let mut wasi = WasiCtxBuilder::new();
-    wasi.stdout(std::io::stderr())
-        .stderr(std::io::stderr())
+    wasi.stdout(GuestOutput::stdout(spec.name))
+        .stderr(GuestOutput::stderr(spec.name))
         .envs(&spec.sandbox.env);
     for (host, guest) in &spec.sandbox.dirs {
         wasi.preopened_dir(host, guest, FsPerms::ReadOnly)
