@@ -60,6 +60,7 @@ mod handler;
 mod host;
 mod openapi;
 pub mod outbound;
+mod params;
 mod request;
 mod response;
 #[doc(hidden)]

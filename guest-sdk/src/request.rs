@@ -1,6 +1,7 @@
 //! The request a handler sees: decoded by the host, never raw JSON to parse.
 
 use schemars::JsonSchema;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
@@ -10,6 +11,7 @@ use serde_json::value::RawValue;
 use crate::error::{BadRequestError, Error};
 use crate::fields::Fields;
 use crate::openapi::{Declare, Location};
+use crate::params;
 
 /// The Lambda event source the request came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,29 +321,24 @@ fn from_params<T: DeserializeOwned>(object: serde_json::Map<String, Value>) -> R
     T::deserialize(&Value::Array(in_order)).map_err(|e| e.to_string())
 }
 
-fn strings<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> serde_json::Map<String, Value> {
-    pairs
-        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
-        .collect()
-}
-
-/// Path parameters, deserialized: `Path<String>` for one, a tuple or a struct for several.
-/// With validation on, the host has already coerced them to `T`'s declared types.
+/// Path parameters, deserialized: `Path<u32>` or `Path<String>` for one, a tuple or a struct
+/// for several. With validation on, the host has already coerced them to `T`'s declared
+/// types (a 422 when they are not); without, each text is parsed as `T` asks (a 400).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let object = match req.validated_params("path") {
-            Some(validated) => validated,
-            None => strings(
+        let read = match req.validated_params("path") {
+            Some(validated) => from_params(validated),
+            None => params::from_texts(
                 req.path_params
                     .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str())),
-            ),
+                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), v.as_str())),
+            )
+            .map_err(|e| e.to_string()),
         };
-        from_params(object)
-            .map(Path)
+        read.map(Path)
             .map_err(|e| BadRequestError::new(format!("invalid path parameters: {e}")).into())
     }
 
@@ -369,19 +366,20 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for crate::Json<T> {
 }
 
 /// Query parameters as a struct with one field per parameter (Powertools' `Query()`
-/// parameters): without validation each field reads its parameter's last value; with
-/// validation the host coerces each to its declared type, lists included.
+/// parameters): with validation the host coerces each to its declared type, lists
+/// included; without, each field parses its parameter's last value as its type asks, and a
+/// sequence field takes every value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Query<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let object = match req.validated_params("query") {
-            Some(validated) => validated,
-            None => strings(req.query.iter()),
+        let read = match req.validated_params("query") {
+            Some(validated) => serde_json::from_value(Value::Object(validated)),
+            None => params::from_texts(req.query.iter().map(|(k, v)| (Cow::Borrowed(k), v)))
+                .map_err(serde::de::Error::custom),
         };
-        serde_json::from_value(Value::Object(object))
-            .map(Query)
+        read.map(Query)
             .map_err(|e| BadRequestError::new(format!("invalid query parameters: {e}")).into())
     }
 
@@ -397,21 +395,16 @@ pub struct Header<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Header<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let object = match req.validated_params("header") {
-            Some(validated) => validated,
-            None => req
-                .headers
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.to_ascii_lowercase().replace('-', "_"),
-                        Value::String(v.to_string()),
-                    )
-                })
-                .collect(),
+        let read = match req.validated_params("header") {
+            Some(validated) => serde_json::from_value(Value::Object(validated)),
+            None => params::from_texts(
+                req.headers
+                    .iter()
+                    .map(|(k, v)| (Cow::Owned(k.to_ascii_lowercase().replace('-', "_")), v)),
+            )
+            .map_err(serde::de::Error::custom),
         };
-        serde_json::from_value(Value::Object(object))
-            .map(Header)
+        read.map(Header)
             .map_err(|e| BadRequestError::new(format!("invalid headers: {e}")).into())
     }
 
@@ -426,12 +419,12 @@ pub struct Cookies<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Cookies<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let object = match req.validated_params("cookie") {
-            Some(validated) => validated,
-            None => strings(req.cookies.iter()),
+        let read = match req.validated_params("cookie") {
+            Some(validated) => serde_json::from_value(Value::Object(validated)),
+            None => params::from_texts(req.cookies.iter().map(|(k, v)| (Cow::Borrowed(k), v)))
+                .map_err(serde::de::Error::custom),
         };
-        serde_json::from_value(Value::Object(object))
-            .map(Cookies)
+        read.map(Cookies)
             .map_err(|e| BadRequestError::new(format!("invalid cookies: {e}")).into())
     }
 

@@ -146,11 +146,31 @@ fn a_middleware_configured_with_arguments_wraps_every_route() {
 
 #[test]
 fn an_unhandled_error_answers_a_plain_500_outside_debug_mode() {
-    let (resp, _) = invoke_cli("features", &get("/parse/three"));
+    let (resp, log) = invoke_cli("features", &get("/parse/three"));
     assert_eq!(resp["statusCode"], 500);
     assert_eq!(
         resp["body"],
         r#"{"statusCode":500,"message":"Internal Server Error"}"#
+    );
+    // The error is logged with the request it belongs to.
+    let line: Value = log
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .find(|l: &Value| {
+            l["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("unhandled error"))
+        })
+        .unwrap_or_else(|| panic!("no unhandled error line in {log}"));
+    assert_eq!(line["level"], "ERROR", "{line}");
+    assert_eq!(
+        line["request_id"],
+        InvocationContext::local().request_id,
+        "{line}"
+    );
+    assert!(
+        line["message"].as_str().unwrap().contains("ParseIntError"),
+        "{line}"
     );
 }
 
@@ -216,6 +236,53 @@ fn a_request_validation_error_handler_replaces_the_422() {
     let bad = host.invoke(&get("/typed/seven"));
     assert_eq!(bad["statusCode"], 400, "{bad}");
     assert_eq!(json_body(&bad), json!({"invalid": 1}));
+}
+
+#[test]
+fn typed_parameters_without_validation_are_parsed_from_their_text() {
+    let host = TestHost::shared("features");
+    let search = |path: &str, query: Value| {
+        let mut event = get(path);
+        event["multiValueQueryStringParameters"] = query;
+        host.invoke(&event)
+    };
+    let ok = search(
+        "/search/5",
+        json!({"limit": ["3"], "tags": ["a", "b"], "exact": ["true"]}),
+    );
+    assert_eq!(ok["statusCode"], 200, "{ok}");
+    assert_eq!(
+        json_body(&ok),
+        json!({"n": 5, "limit": 3, "tags": ["a", "b"], "exact": true})
+    );
+    // Optional and defaulted fields may be left out.
+    let short = search("/search/0", json!({"limit": ["-1"]}));
+    assert_eq!(
+        json_body(&short),
+        json!({"n": 0, "limit": -1, "tags": [], "exact": null})
+    );
+    // Text that is not the type is the client's error, named.
+    for (path, query, message) in [
+        (
+            "/search/five",
+            json!({"limit": ["3"]}),
+            "invalid path parameters: `five` is not a valid u32",
+        ),
+        (
+            "/search/5",
+            json!({"limit": ["many"]}),
+            "invalid query parameters: `many` is not a valid i64",
+        ),
+        (
+            "/search/5",
+            json!({}),
+            "invalid query parameters: missing field `limit`",
+        ),
+    ] {
+        let bad = search(path, query);
+        assert_eq!(bad["statusCode"], 400, "{bad}");
+        assert_eq!(json_body(&bad)["message"], message, "{bad}");
+    }
 }
 
 #[test]

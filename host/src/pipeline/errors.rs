@@ -7,21 +7,23 @@ use serde_json::Value;
 
 use super::Pipeline;
 use super::validate::is_validation_error;
+use crate::log::Level;
 use crate::response::{Body, Response};
 use crate::runtime::{CallFailure, Invocation, Target, WitError, response_from_wit};
 
 impl Pipeline {
     /// The response for an error that reached the top of the chain.
     pub(super) fn error_response(&self, invocation: &Arc<Invocation>, err: WitError) -> Response {
+        let request_id = invocation.request_id();
         let Some((component, handler)) = self.exception_handler_for(&err.type_names) else {
-            return self.uncaught(err);
+            return self.uncaught(err, request_id);
         };
         let target = Target::ExceptionHandler((handler, err));
         match invocation.call_outside_chain(component, &target) {
             Ok(Ok(response)) => response_from_wit(response),
             // A handler that raises a `ServiceError` answers with it; anything else is unhandled.
-            Ok(Err(raised)) => self.uncaught(raised),
-            Err(failure) => failure_response(&failure),
+            Ok(Err(raised)) => self.uncaught(raised, request_id),
+            Err(failure) => failure_response(&failure, request_id),
         }
     }
 
@@ -41,7 +43,7 @@ impl Pipeline {
             .or_else(|| lookup("*"))
     }
 
-    fn uncaught(&self, err: WitError) -> Response {
+    fn uncaught(&self, err: WitError, request_id: &str) -> Response {
         if let Some(service) = err
             .service
             .as_ref()
@@ -61,7 +63,11 @@ impl Pipeline {
             .first()
             .map(String::as_str)
             .unwrap_or("Error");
-        crate::log::error(&format!("unhandled error {kind}: {}", err.message));
+        crate::log::emit(
+            Level::Error,
+            &format!("unhandled error {kind}: {}", err.message),
+            &[("request_id", request_id)],
+        );
         match self.settings.debug {
             true => Response::new(
                 500,
@@ -74,8 +80,12 @@ impl Pipeline {
 }
 
 /// The response for a guest call that trapped, timed out or could not start.
-pub(super) fn failure_response(failure: &CallFailure) -> Response {
-    crate::log::error(&failure.to_string());
+pub(super) fn failure_response(failure: &CallFailure, request_id: &str) -> Response {
+    crate::log::emit(
+        Level::Error,
+        &failure.to_string(),
+        &[("request_id", request_id)],
+    );
     let message = match failure {
         CallFailure::Timeout { .. } => "Gateway Timeout",
         _ => "Internal Server Error",

@@ -456,7 +456,7 @@ impl Pipeline {
         let response = match outcome {
             Ok(Ok(response)) => response_from_wit(response),
             Ok(Err(err)) => self.error_response(&invocation, err),
-            Err(failure) => errors::failure_response(&failure),
+            Err(failure) => errors::failure_response(&failure, &context.request_id),
         };
         let encoded = event::encode(self.finish(response, &options, &request), request.source);
         if self.settings.debug {

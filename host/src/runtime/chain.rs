@@ -193,6 +193,11 @@ impl Invocation {
         })
     }
 
+    /// The Lambda request id, for the log lines of this request.
+    pub fn request_id(&self) -> &str {
+        &self.lambda_context.request_id
+    }
+
     /// Runs the chain from its first frame.
     pub fn run(self: &Arc<Self>) -> Result<Result<WitResponse, WitError>, CallFailure> {
         self.call_frame(0)

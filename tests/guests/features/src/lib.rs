@@ -1,13 +1,14 @@
 //! Test guest for SDK features the conformance apps leave out: a custom JSON serializer, a
 //! middleware configured with arguments (Powertools' `BaseMiddlewareHandler`), unhandled
-//! errors, which debug mode answers with their text, and Swagger UI at a custom path with
+//! errors, which debug mode answers with their text, typed parameters without validation,
+//! and Swagger UI at a custom path with
 //! compression, persisted authorization and a declared security scheme.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use switchyard_sdk::{
-    App, Error, Json, JsonSchema, Middleware, Next, OpenApi, Path, Request, RequestValidationError,
-    Response, Swagger,
+    App, Error, Json, JsonSchema, Middleware, Next, OpenApi, Path, Query, Request,
+    RequestValidationError, Response, Swagger,
 };
 
 /// A middleware that carries its settings, as a `BaseMiddlewareHandler` subclass would.
@@ -86,6 +87,24 @@ pub fn typed(Path(n): Path<i64>) -> Value {
     json!({"n": n})
 }
 
+/// The query of `GET /search/<n>`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Search {
+    /// How many.
+    pub limit: i64,
+    /// Every `tags` value sent.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Whether to match exactly.
+    pub exact: Option<bool>,
+}
+
+/// `GET /search/<n>`: typed path and query parameters on a route without validation, each
+/// parsed from its text by the SDK.
+pub fn search(Path(n): Path<u32>, Query(search): Query<Search>) -> Value {
+    json!({"n": n, "limit": search.limit, "tags": search.tags, "exact": search.exact})
+}
+
 /// A form or JSON body with one required field.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Note {
@@ -155,6 +174,7 @@ pub fn app() -> App {
         .get("/parse/<n>", parse)
         .get("/typed/<n>", typed)
         .validation(true)
+        .get("/search/<n>", search)
         .post("/notes", create_note)
         .validation(true)
         .get("/note", note)

@@ -1,0 +1,375 @@
+//! Typed values from the request's text parameters (path, query, headers) on routes the host
+//! does not validate: each value is parsed as the type asks, as axum's `Path` and `Query`
+//! read them (`"5"` as a `u32`, `"true"` as a `bool`, a repeated query name as a `Vec`).
+//! With validation on, the host has already coerced them to the declared types, as Pydantic
+//! does, and this is not used.
+//!
+//! Written by hand: serde_urlencoded reads structs only (not `Path<u32>` or a tuple), and
+//! serde_plain reads one value (not a struct).
+
+use std::borrow::Cow;
+
+use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
+use serde::forward_to_deserialize_any;
+
+/// Reads `T` from named text values in order: a struct or map by name (a field takes its
+/// parameter's last value, or every value when it is a sequence), a tuple or sequence by
+/// position, and anything else from the first value.
+pub(crate) fn from_texts<'a, T: DeserializeOwned>(
+    pairs: impl IntoIterator<Item = (Cow<'a, str>, &'a str)>,
+) -> Result<T, Error> {
+    let mut named: Vec<(Cow<'a, str>, Vec<&'a str>)> = Vec::new();
+    for (name, value) in pairs {
+        match named.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, values)) => values.push(value),
+            None => named.push((name, vec![value])),
+        }
+    }
+    T::deserialize(Params(named))
+}
+
+/// Parameters by name, each with its values in the request's order.
+struct Params<'a>(Vec<(Cow<'a, str>, Vec<&'a str>)>);
+
+impl<'a> Params<'a> {
+    fn first(&self) -> Text<'a> {
+        Text(self.0.first().and_then(|(_, v)| v.first()).copied())
+    }
+
+    fn in_order(self) -> SeqDeserializer<impl Iterator<Item = Text<'a>>, Error> {
+        SeqDeserializer::new(self.0.into_iter().flat_map(|(_, v)| v).map(Some).map(Text))
+    }
+
+    fn by_name(
+        self,
+    ) -> MapDeserializer<'a, impl Iterator<Item = (Cow<'a, str>, Values<'a>)>, Error> {
+        MapDeserializer::new(self.0.into_iter().map(|(n, v)| (n, Values(v))))
+    }
+}
+
+/// Forwards each named method to the deserializer `$to` makes of `self`.
+macro_rules! forward_to {
+    ($to:ident: $($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+                self.$to().$method(visitor)
+            }
+        )*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for Params<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_map(self.by_name())
+    }
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_map(self.by_name())
+    }
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_seq(self.in_order())
+    }
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_seq(self.in_order())
+    }
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_seq(self.in_order())
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0.is_empty() {
+            true => visitor.visit_none(),
+            false => visitor.visit_some(self),
+        }
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.first().deserialize_enum(name, variants, visitor)
+    }
+    forward_to! { first:
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
+        deserialize_identifier deserialize_ignored_any
+    }
+    forward_to_deserialize_any! { map unit_struct }
+}
+
+/// One parameter's values: a sequence when one is asked for, else the last value.
+struct Values<'a>(Vec<&'a str>);
+
+impl<'a> Values<'a> {
+    fn last(&self) -> Text<'a> {
+        Text(self.0.last().copied())
+    }
+
+    fn each(self) -> SeqDeserializer<impl Iterator<Item = Text<'a>>, Error> {
+        SeqDeserializer::new(self.0.into_iter().map(Some).map(Text))
+    }
+}
+
+impl<'de> IntoDeserializer<'de, Error> for Values<'de> {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> de::Deserializer<'de> for Values<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.last().deserialize_any(visitor)
+    }
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_seq(self.each())
+    }
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_seq(self.each())
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_some(self)
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.last().deserialize_enum(name, variants, visitor)
+    }
+    forward_to! { last:
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
+        deserialize_identifier deserialize_ignored_any
+    }
+    forward_to_deserialize_any! { map struct unit_struct tuple_struct }
+}
+
+/// One text value (none when no parameter was sent), parsed as the type asks.
+struct Text<'a>(Option<&'a str>);
+
+impl<'de> IntoDeserializer<'de, Error> for Text<'de> {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'a> Text<'a> {
+    fn text(&self) -> Result<&'a str, Error> {
+        self.0.ok_or_else(|| de::Error::custom("no value"))
+    }
+}
+
+/// `deserialize_*` methods that parse the text with `FromStr` as `$ty` and visit it.
+macro_rules! parse_as {
+    ($($method:ident => $visit:ident: $ty:ty,)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+                let text = self.text()?;
+                match text.parse::<$ty>() {
+                    Ok(value) => visitor.$visit(value),
+                    Err(_) => Err(de::Error::custom(format!(
+                        "`{text}` is not a valid {}",
+                        stringify!($ty)
+                    ))),
+                }
+            }
+        )*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for Text<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_borrowed_str(self.text()?)
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            None => visitor.visit_none(),
+            Some(_) => visitor.visit_some(self),
+        }
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        // A unit variant by its (serde) name.
+        visitor.visit_enum(self.text()?.into_deserializer())
+    }
+    parse_as! {
+        deserialize_bool => visit_bool: bool,
+        deserialize_i8 => visit_i8: i8,
+        deserialize_i16 => visit_i16: i16,
+        deserialize_i32 => visit_i32: i32,
+        deserialize_i64 => visit_i64: i64,
+        deserialize_i128 => visit_i128: i128,
+        deserialize_u8 => visit_u8: u8,
+        deserialize_u16 => visit_u16: u16,
+        deserialize_u32 => visit_u32: u32,
+        deserialize_u64 => visit_u64: u64,
+        deserialize_u128 => visit_u128: u128,
+        deserialize_f32 => visit_f32: f32,
+        deserialize_f64 => visit_f64: f64,
+        deserialize_char => visit_char: char,
+    }
+    forward_to_deserialize_any! {
+        str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+
+    use super::*;
+
+    fn read<T: DeserializeOwned>(pairs: &[(&'static str, &'static str)]) -> Result<T, String> {
+        from_texts(pairs.iter().map(|&(n, v)| (Cow::Borrowed(n), v))).map_err(|e| e.to_string())
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "lowercase")]
+    enum Color {
+        Red,
+        Blue,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Search {
+        q: String,
+        limit: u32,
+        exact: Option<bool>,
+        tags: Vec<String>,
+        color: Option<Color>,
+        #[serde(default)]
+        ratio: f64,
+    }
+
+    #[test]
+    fn scalars_tuples_and_structs_are_read_from_text() {
+        assert_eq!(read::<u32>(&[("id", "5")]), Ok(5));
+        assert_eq!(read::<String>(&[("name", "ann")]), Ok("ann".into()));
+        assert_eq!(
+            read::<(String, i64)>(&[("user", "ann"), ("n", "-3")]),
+            Ok(("ann".into(), -3))
+        );
+        assert_eq!(
+            read::<Search>(&[
+                ("tags", "a"),
+                ("q", "lamp"),
+                ("limit", "10"),
+                ("tags", "b"),
+                ("exact", "true"),
+                ("color", "blue"),
+            ]),
+            Ok(Search {
+                q: "lamp".into(),
+                limit: 10,
+                exact: Some(true),
+                tags: vec!["a".into(), "b".into()],
+                color: Some(Color::Blue),
+                ratio: 0.0,
+            })
+        );
+        // Absent optional fields are `None`; a repeated name read as one value is its last.
+        let search: Search =
+            read(&[("q", "x"), ("q", "y"), ("limit", "1"), ("tags", "t")]).unwrap();
+        assert_eq!(
+            (search.q.as_str(), search.exact, search.color),
+            ("y", None, None)
+        );
+        // Names and values of every parameter, as text.
+        let all: BTreeMap<String, String> = read(&[("a", "1"), ("b", "two")]).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(read::<Option<u8>>(&[]), Ok(None));
+    }
+
+    #[test]
+    fn text_that_is_not_the_type_says_which_value_failed() {
+        let table: [(Result<(), String>, &str); 5] = [
+            (
+                read::<u32>(&[("id", "abc")]).map(drop),
+                "`abc` is not a valid u32",
+            ),
+            (
+                read::<u8>(&[("id", "300")]).map(drop),
+                "`300` is not a valid u8",
+            ),
+            (
+                read::<bool>(&[("on", "yes")]).map(drop),
+                "`yes` is not a valid bool",
+            ),
+            (
+                read::<Search>(&[("q", "x"), ("limit", "-1"), ("tags", "t")]).map(drop),
+                "`-1` is not a valid u32",
+            ),
+            (
+                read::<Search>(&[("q", "x")]).map(drop),
+                "missing field `limit`",
+            ),
+        ];
+        for (result, message) in table {
+            assert_eq!(result, Err(message.to_string()));
+        }
+        assert!(
+            read::<Color>(&[("c", "green")])
+                .unwrap_err()
+                .contains("unknown variant `green`")
+        );
+    }
+}
