@@ -33,18 +33,24 @@ pub(crate) fn from_texts<'a, T: DeserializeOwned>(
 struct Params<'a>(Vec<(Cow<'a, str>, Vec<&'a str>)>);
 
 impl<'a> Params<'a> {
-    fn first(&self) -> Text<'a> {
-        Text(self.0.first().and_then(|(_, v)| v.first()).copied())
-    }
-
-    fn in_order(self) -> SeqDeserializer<impl Iterator<Item = Text<'a>>, Error> {
-        SeqDeserializer::new(self.0.into_iter().flat_map(|(_, v)| v).map(Some).map(Text))
-    }
-
     fn by_name(
         self,
     ) -> MapDeserializer<'a, impl Iterator<Item = (Cow<'a, str>, Values<'a>)>, Error> {
-        MapDeserializer::new(self.0.into_iter().map(|(n, v)| (n, Values(v))))
+        // By name, a scalar field takes its parameter's last value.
+        let one = Pick::Last;
+        MapDeserializer::new(
+            self.0
+                .into_iter()
+                .map(move |(name, values)| (name, Values { values, one })),
+        )
+    }
+
+    /// Every value in order, a scalar taking the first.
+    fn in_order(self) -> Values<'a> {
+        Values {
+            values: self.0.into_iter().flat_map(|(_, v)| v).collect(),
+            one: Pick::First,
+        }
     }
 }
 
@@ -59,6 +65,20 @@ macro_rules! forward_to {
     };
 }
 
+/// The scalar `deserialize_*` methods, which read one value.
+macro_rules! forward_scalars_to {
+    ($to:ident) => {
+        forward_to! { $to:
+            deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+            deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+            deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+            deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
+            deserialize_identifier deserialize_ignored_any
+        }
+    };
+}
+
+/// A struct or map reads the parameters by name; anything else, every value in order.
 impl<'de> de::Deserializer<'de> for Params<'de> {
     type Error = Error;
 
@@ -73,24 +93,6 @@ impl<'de> de::Deserializer<'de> for Params<'de> {
     ) -> Result<V::Value, Error> {
         visitor.visit_map(self.by_name())
     }
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_seq(self.in_order())
-    }
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        visitor.visit_seq(self.in_order())
-    }
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        visitor.visit_seq(self.in_order())
-    }
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0.is_empty() {
             true => visitor.visit_none(),
@@ -104,34 +106,56 @@ impl<'de> de::Deserializer<'de> for Params<'de> {
     ) -> Result<V::Value, Error> {
         visitor.visit_newtype_struct(self)
     }
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.in_order().deserialize_tuple(len, visitor)
+    }
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.in_order().deserialize_tuple(len, visitor)
+    }
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         name: &'static str,
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.first().deserialize_enum(name, variants, visitor)
+        self.in_order().deserialize_enum(name, variants, visitor)
     }
-    forward_to! { first:
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
-        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
-        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
-        deserialize_identifier deserialize_ignored_any
-    }
+    forward_to! { in_order: deserialize_seq }
+    forward_scalars_to!(in_order);
     forward_to_deserialize_any! { map unit_struct }
 }
 
-/// One parameter's values: a sequence when one is asked for, else the last value.
-struct Values<'a>(Vec<&'a str>);
+/// Which value a scalar reads of several.
+#[derive(Clone, Copy)]
+enum Pick {
+    First,
+    Last,
+}
+
+/// Values in order: a sequence when one is asked for, else one of them.
+struct Values<'a> {
+    values: Vec<&'a str>,
+    one: Pick,
+}
 
 impl<'a> Values<'a> {
-    fn last(&self) -> Text<'a> {
-        Text(self.0.last().copied())
+    fn one(&self) -> Text<'a> {
+        Text(
+            match self.one {
+                Pick::First => self.values.first(),
+                Pick::Last => self.values.last(),
+            }
+            .copied(),
+        )
     }
 
     fn each(self) -> SeqDeserializer<impl Iterator<Item = Text<'a>>, Error> {
-        SeqDeserializer::new(self.0.into_iter().map(Some).map(Text))
+        SeqDeserializer::new(self.values.into_iter().map(Some).map(Text))
     }
 }
 
@@ -146,7 +170,7 @@ impl<'de> de::Deserializer<'de> for Values<'de> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.last().deserialize_any(visitor)
+        self.one().deserialize_any(visitor)
     }
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_seq(self.each())
@@ -174,15 +198,9 @@ impl<'de> de::Deserializer<'de> for Values<'de> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.last().deserialize_enum(name, variants, visitor)
+        self.one().deserialize_enum(name, variants, visitor)
     }
-    forward_to! { last:
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
-        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
-        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
-        deserialize_identifier deserialize_ignored_any
-    }
+    forward_scalars_to!(one);
     forward_to_deserialize_any! { map struct unit_struct tuple_struct }
 }
 
