@@ -72,14 +72,10 @@ pub fn trace(message: &str, fields: &[(&str, &str)]) {
     write_line(Level::Debug, message, fields);
 }
 
-/// Writes a line a guest printed (see `runtime::guest_output`) whatever the log level: INFO
-/// for its stdout, WARN for its stderr.
-pub(crate) fn guest_output(stream: &str, text: &str, component: &str) {
-    let level = match stream {
-        "stderr" => Level::Warn,
-        _ => Level::Info,
-    };
-    write_line(level, text, &[("component", component), ("stream", stream)]);
+/// Writes a line whatever the log level: for what a guest printed (`runtime::guest_output`),
+/// which is the guest's own output, not the host's to filter.
+pub(crate) fn always(level: Level, message: &str, fields: &[(&str, &str)]) {
+    write_line(level, message, fields);
 }
 
 /// How lines are written.

@@ -175,6 +175,33 @@ fn an_unhandled_error_answers_a_plain_500_outside_debug_mode() {
 }
 
 #[test]
+fn what_a_guest_prints_is_logged_a_line_at_a_time_with_its_request() {
+    let (resp, log) = invoke_cli("features", &get("/prints"));
+    assert_eq!(resp["statusCode"], 200, "{log}");
+    let printed: Vec<(String, String, String)> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["component"] == "features")
+        .map(|l| {
+            assert_eq!(
+                l["request_id"],
+                InvocationContext::local().request_id,
+                "{l}"
+            );
+            let field = |name: &str| l[name].as_str().unwrap_or_default().to_string();
+            (field("stream"), field("level"), field("message"))
+        })
+        .collect();
+    let expected = [
+        ("stdout", "INFO", "partial one and 2"),
+        ("stderr", "WARN", "warning: in pieces"),
+        ("stdout", "INFO", "flushed without a newline"),
+    ]
+    .map(|(s, l, m)| (s.to_string(), l.to_string(), m.to_string()));
+    assert_eq!(printed, expected, "{log}");
+}
+
+#[test]
 fn debug_mode_answers_with_the_error_text_and_traces_the_request() {
     let (resp, log) = invoke_cli("features-debug", &get("/parse/three"));
     assert_eq!(resp["statusCode"], 500);

@@ -230,11 +230,15 @@ impl Runtime {
         let state = instance.store.data_mut();
         state.call = Some((invocation.clone(), frame));
         state.hooks.deadline = Some(invocation.deadline);
+        state.output.begin_call(invocation.request_id());
         let result =
             instance
                 .bindings
                 .call_handle(&mut instance.store, target, &invocation.request);
-        instance.store.data_mut().call = None;
+        let state = instance.store.data_mut();
+        state.call = None;
+        // Before the host logs how the call went: a panic's message comes before its trap.
+        state.output.end_call();
         if let Ok(Ok(response)) = &result
             && let Some(message) = self.oversized(response)
         {

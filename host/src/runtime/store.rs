@@ -9,7 +9,7 @@ use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use super::chain::Invocation;
-use super::guest_output::GuestOutput;
+use super::guest_output::{GuestOutput, Stream};
 use super::sandbox::{OutboundHooks, Sandbox};
 
 /// What a store carries for its instance.
@@ -23,6 +23,8 @@ pub(crate) struct State {
     pub(super) component: usize,
     /// The request being served and this instance's place in its middleware chain.
     pub(super) call: Option<(Arc<Invocation>, usize)>,
+    /// What the guest prints, on its way to the log.
+    pub(super) output: GuestOutput,
 }
 
 impl WasiView for State {
@@ -58,9 +60,10 @@ pub(crate) struct StoreSpec<'a> {
 /// else (no inherited environment, arguments, sockets or stdin); guest stdout and stderr
 /// become lines of the host's log, on its stderr, so stdout stays the host's own (`invoke`).
 pub(crate) fn new_store(engine: &Engine, spec: &StoreSpec<'_>) -> anyhow::Result<Store<State>> {
+    let output = GuestOutput::new(spec.name);
     let mut wasi = WasiCtxBuilder::new();
-    wasi.stdout(GuestOutput::stdout(spec.name))
-        .stderr(GuestOutput::stderr(spec.name))
+    wasi.stdout(output.stream(Stream::Stdout))
+        .stderr(output.stream(Stream::Stderr))
         .envs(&spec.sandbox.env);
     for (host, guest) in &spec.sandbox.dirs {
         wasi.preopened_dir(host, guest, FsPerms::ReadOnly)
@@ -84,6 +87,7 @@ pub(crate) fn new_store(engine: &Engine, spec: &StoreSpec<'_>) -> anyhow::Result
             limits,
             component: spec.component,
             call: None,
+            output,
         },
     );
     store.limiter(|state| &mut state.limits);

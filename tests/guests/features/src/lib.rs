@@ -1,8 +1,8 @@
 //! Test guest for SDK features the conformance apps leave out: a custom JSON serializer, a
 //! middleware configured with arguments (Powertools' `BaseMiddlewareHandler`), unhandled
 //! errors, which debug mode answers with their text, typed parameters without validation,
-//! and Swagger UI at a custom path with
-//! compression, persisted authorization and a declared security scheme.
+//! printed output, and Swagger UI at a custom path with compression, persisted
+//! authorization and a declared security scheme.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -85,6 +85,21 @@ pub fn parse(req: &Request) -> Result<Value, Error> {
 /// `GET /typed/<n>`: a validated path parameter.
 pub fn typed(Path(n): Path<i64>) -> Value {
     json!({"n": n})
+}
+
+/// `GET /prints`: lines printed in pieces.
+pub fn prints() -> Value {
+    use std::io::Write as _;
+    print!("partial ");
+    let (word, number) = ("one", 2);
+    println!("{word} and {number}");
+    // Unbuffered: each piece is a write (and, in WASI, a flush) of its own.
+    let mut stderr = std::io::stderr();
+    let _ = stderr.write_all(b"warning: ");
+    let _ = stderr.write_all(b"in pieces\n");
+    print!("flushed without a newline");
+    let _ = std::io::stdout().flush();
+    json!({"printed": true})
 }
 
 /// The query of `GET /search/<n>`.
@@ -175,6 +190,7 @@ pub fn app() -> App {
         .get("/typed/<n>", typed)
         .validation(true)
         .get("/search/<n>", search)
+        .get("/prints", prints)
         .post("/notes", create_note)
         .validation(true)
         .get("/note", note)
