@@ -65,19 +65,6 @@ macro_rules! forward_to {
     };
 }
 
-/// The scalar `deserialize_*` methods, which read one value.
-macro_rules! forward_scalars_to {
-    ($to:ident) => {
-        forward_to! { $to:
-            deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-            deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
-            deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
-            deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
-            deserialize_identifier deserialize_ignored_any
-        }
-    };
-}
-
 /// A struct or map reads the parameters by name; anything else, every value in order.
 impl<'de> de::Deserializer<'de> for Params<'de> {
     type Error = Error;
@@ -125,9 +112,27 @@ impl<'de> de::Deserializer<'de> for Params<'de> {
     ) -> Result<V::Value, Error> {
         self.in_order().deserialize_enum(name, variants, visitor)
     }
-    forward_to! { in_order: deserialize_seq }
-    forward_scalars_to!(in_order);
-    forward_to_deserialize_any! { map unit_struct }
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0.is_empty() {
+            true => visitor.visit_unit(),
+            false => self.in_order().deserialize_unit(visitor),
+        }
+    }
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_unit(visitor)
+    }
+    forward_to! { in_order:
+        deserialize_seq deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
+        deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
+        deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
+        deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
+        deserialize_identifier deserialize_ignored_any
+    }
+    forward_to_deserialize_any! { map }
 }
 
 /// Which value a scalar reads of several.
@@ -172,15 +177,16 @@ impl<'de> de::Deserializer<'de> for Values<'de> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         self.one().deserialize_any(visitor)
     }
+    // Through `deserialize_any`, which also refuses values left over (a tuple too short).
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_seq(self.each())
+        self.each().deserialize_any(visitor)
     }
     fn deserialize_tuple<V: Visitor<'de>>(
         self,
         _len: usize,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        visitor.visit_seq(self.each())
+        self.each().deserialize_any(visitor)
     }
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_some(self)
@@ -200,7 +206,13 @@ impl<'de> de::Deserializer<'de> for Values<'de> {
     ) -> Result<V::Value, Error> {
         self.one().deserialize_enum(name, variants, visitor)
     }
-    forward_scalars_to!(one);
+    forward_to! { one:
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
+        deserialize_identifier deserialize_ignored_any
+    }
     forward_to_deserialize_any! { map struct unit_struct tuple_struct }
 }
 
@@ -355,6 +367,7 @@ mod tests {
         let all: BTreeMap<String, String> = read(&[("a", "1"), ("b", "two")]).unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(read::<Option<u8>>(&[]), Ok(None));
+        assert_eq!(read::<()>(&[]), Ok(()));
     }
 
     #[test]
@@ -389,5 +402,11 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown variant `green`")
         );
+        // A tuple takes exactly as many values as it has places.
+        let extra = read::<(String, u32)>(&[("a", "x"), ("b", "1"), ("c", "2")]).unwrap_err();
+        assert!(extra.contains("invalid length 3"), "{extra}");
+        let short = read::<(String, u32)>(&[("a", "x")]).unwrap_err();
+        assert!(short.contains("invalid length 1"), "{short}");
+        assert!(read::<()>(&[("id", "1")]).is_err());
     }
 }

@@ -1,9 +1,9 @@
 //! The request a handler sees: decoded by the host, never raw JSON to parse.
 
-use schemars::JsonSchema;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -367,7 +367,8 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for crate::Json<T> {
 
 /// Query parameters as a struct with one field per parameter (Powertools' `Query()`
 /// parameters): with validation the host coerces each to its declared type, lists
-/// included; without, each field parses its parameter's last value as its type asks, and a
+/// included; without, each field parses its parameter's last value as its type asks (as
+/// axum's `Query` does: `?limit=` is an empty text, which an `Option<u32>` refuses), and a
 /// sequence field takes every value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query<T>(pub T);
