@@ -321,6 +321,27 @@ fn from_params<T: DeserializeOwned>(object: serde_json::Map<String, Value>) -> R
     T::deserialize(&Value::Array(in_order)).map_err(|e| e.to_string())
 }
 
+/// `T` from the host's validated parameters at `key` (read by `validated`), else from the
+/// request's own `texts`; a 400 naming `what` when they do not read as `T`.
+fn params_or_texts<'a, T: DeserializeOwned>(
+    req: &Request,
+    key: &str,
+    validated: fn(serde_json::Map<String, Value>) -> Result<T, String>,
+    texts: impl IntoIterator<Item = (Cow<'a, str>, &'a str)>,
+    what: &str,
+) -> Result<T, Error> {
+    let read = match req.validated_params(key) {
+        Some(params) => validated(params),
+        None => params::from_texts(texts).map_err(|e| e.to_string()),
+    };
+    read.map_err(|e| BadRequestError::new(format!("invalid {what}: {e}")).into())
+}
+
+/// A validated struct of parameters.
+fn from_object<T: DeserializeOwned>(object: serde_json::Map<String, Value>) -> Result<T, String> {
+    serde_json::from_value(Value::Object(object)).map_err(|e| e.to_string())
+}
+
 /// Path parameters, deserialized: `Path<u32>` or `Path<String>` for one, a tuple or a struct
 /// for several. With validation on, the host has already coerced them to `T`'s declared
 /// types (a 422 when they are not); without, each text is parsed as `T` asks (a 400).
@@ -329,17 +350,11 @@ pub struct Path<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let read = match req.validated_params("path") {
-            Some(validated) => from_params(validated),
-            None => params::from_texts(
-                req.path_params
-                    .iter()
-                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), v.as_str())),
-            )
-            .map_err(|e| e.to_string()),
-        };
-        read.map(Path)
-            .map_err(|e| BadRequestError::new(format!("invalid path parameters: {e}")).into())
+        let texts = req
+            .path_params
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), v.as_str()));
+        params_or_texts(req, "path", from_params, texts, "path parameters").map(Path)
     }
 
     fn declare(declare: &mut Declare<'_>) {
@@ -375,13 +390,8 @@ pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Query<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let read = match req.validated_params("query") {
-            Some(validated) => serde_json::from_value(Value::Object(validated)),
-            None => params::from_texts(req.query.iter().map(|(k, v)| (Cow::Borrowed(k), v)))
-                .map_err(serde::de::Error::custom),
-        };
-        read.map(Query)
-            .map_err(|e| BadRequestError::new(format!("invalid query parameters: {e}")).into())
+        let texts = req.query.iter().map(|(k, v)| (Cow::Borrowed(k), v));
+        params_or_texts(req, "query", from_object, texts, "query parameters").map(Query)
     }
 
     fn declare(declare: &mut Declare<'_>) {
@@ -396,17 +406,11 @@ pub struct Header<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Header<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let read = match req.validated_params("header") {
-            Some(validated) => serde_json::from_value(Value::Object(validated)),
-            None => params::from_texts(
-                req.headers
-                    .iter()
-                    .map(|(k, v)| (Cow::Owned(k.to_ascii_lowercase().replace('-', "_")), v)),
-            )
-            .map_err(serde::de::Error::custom),
-        };
-        read.map(Header)
-            .map_err(|e| BadRequestError::new(format!("invalid headers: {e}")).into())
+        let texts = req
+            .headers
+            .iter()
+            .map(|(k, v)| (Cow::Owned(k.to_ascii_lowercase().replace('-', "_")), v));
+        params_or_texts(req, "header", from_object, texts, "headers").map(Header)
     }
 
     fn declare(declare: &mut Declare<'_>) {
@@ -420,13 +424,8 @@ pub struct Cookies<T>(pub T);
 
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Cookies<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let read = match req.validated_params("cookie") {
-            Some(validated) => serde_json::from_value(Value::Object(validated)),
-            None => params::from_texts(req.cookies.iter().map(|(k, v)| (Cow::Borrowed(k), v)))
-                .map_err(serde::de::Error::custom),
-        };
-        read.map(Cookies)
-            .map_err(|e| BadRequestError::new(format!("invalid cookies: {e}")).into())
+        let texts = req.cookies.iter().map(|(k, v)| (Cow::Borrowed(k), v));
+        params_or_texts(req, "cookie", from_object, texts, "cookies").map(Cookies)
     }
 
     fn declare(declare: &mut Declare<'_>) {
