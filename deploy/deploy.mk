@@ -71,10 +71,10 @@ lambda-compiler:
 endif
 
 lambda-guests: setup
-	$(GUEST_BUILD) -p todos
+	$(call guest-build,todos)
 
 lambda-micro-guests: setup
-	$(GUEST_BUILD) --manifest-path $(MICRO)/Cargo.toml --target-dir target
+	$(CARGO) build $(GUEST_FLAGS) --manifest-path $(MICRO)/Cargo.toml --target-dir target
 
 # $(call lambda-bundle,OUT,MANIFEST,WASM): OUT/bundle with the manifest, the component and its
 # code precompiled for the Lambda CPU. The .wasm stays beside it: a host that cannot load the

@@ -47,7 +47,34 @@ fn a_new_project_builds_into_a_bundle_that_answers() {
         assert!(project.join(file).exists(), "{file}");
     }
 
+    // The template asks for LTO and is also an rlib (its tests call the handlers), for which
+    // `cargo build` would skip LTO: `build` makes the component as a cdylib alone.
+    let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(r#"crate-type = ["cdylib", "rlib"]"#) && manifest.contains("lto = true")
+    );
+    let wasm_release = workspace().join("target/scaffold/wasm32-wasip2/release");
+    let rlibs = || {
+        [wasm_release.clone(), wasm_release.join("deps")]
+            .iter()
+            .flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten().flatten())
+            .map(|entry| entry.path())
+            .filter(|path| {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                name.starts_with("libhello_api") && name.ends_with(".rlib")
+            })
+            .collect::<Vec<_>>()
+    };
+    for stale in rlibs() {
+        std::fs::remove_file(stale).unwrap();
+    }
+
     let built = switchyard(&["build"], &project, "");
+    assert_eq!(
+        rlibs(),
+        Vec::<std::path::PathBuf>::new(),
+        "built as a cdylib only"
+    );
     let bundle = project.join("target/bundle");
     assert_eq!(
         String::from_utf8_lossy(&built.stdout).trim(),

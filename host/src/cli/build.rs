@@ -11,15 +11,17 @@ use std::time::Instant;
 use anyhow::Context as _;
 use indicatif::ProgressDrawTarget;
 
-use self::cargo::{Metadata, WASM_TARGET};
+use self::cargo::{Build, Metadata, WASM_TARGET};
 use self::progress::{BuildProgress, PlannedComponent};
 use crate::bundle::{Bundle, BundleManifest, MANIFEST_FILE};
 
 /// Compile a handler crate for wasm32-wasip2 and assemble its precompiled bundle.
 ///
-/// Runs `cargo build --release --target wasm32-wasip2`, copies the components that
-/// `switchyard.json` names into the bundle directory, precompiles them for this machine, and
-/// checks that the bundle loads. Prints the bundle directory on stdout.
+/// Builds each component `switchyard.json` names with `cargo rustc --release --target
+/// wasm32-wasip2 --crate-type cdylib` (the crate's release profile applies in full, LTO
+/// included, even to a crate that is also an rlib), copies the components into the bundle
+/// directory, precompiles them for this machine, and checks that the bundle loads. Prints
+/// the bundle directory on stdout.
 ///
 /// Examples:
 ///   switchyard build
@@ -49,12 +51,26 @@ impl BuildCommand {
             .out
             .unwrap_or_else(|| tidy_join(&self.dir, "target/bundle"));
 
-        // Only the bars need the metadata: without it each bar counts every package.
+        // Without the metadata the project is built as `cargo build` builds it (a crate that
+        // is also an rlib then links without LTO) and each bar counts every package.
         let metadata = Metadata::read(&cargo_toml)
             .inspect_err(|err| {
-                crate::log::warn(&format!("{err:#}; the progress bars count every crate"))
+                crate::log::warn(&format!(
+                    "{err:#}; building every package, and the progress bars count every crate"
+                ))
             })
             .ok();
+        // The package making each component; all of them, or none known.
+        let packages: Option<Vec<String>> = metadata.as_ref().and_then(|m| {
+            let mut names: Vec<String> = Vec::new();
+            for entry in &project.manifest.components {
+                let name = m.package_name_of(&entry.file)?.to_string();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            Some(names)
+        });
         let planned = project
             .manifest
             .components
@@ -65,8 +81,13 @@ impl BuildCommand {
             })
             .collect();
         let mut progress = BuildProgress::new(planned, ProgressDrawTarget::stderr());
+        let what = match &packages {
+            Some(names) => Build::Components(names),
+            None => Build::Everything,
+        };
         let built = build_bundle(
             &cargo_toml,
+            what,
             &project.manifest,
             &self.dir,
             &out,
@@ -85,6 +106,7 @@ impl BuildCommand {
 /// and checks that the bundle loads.
 fn build_bundle(
     cargo_toml: &Path,
+    what: Build<'_>,
     manifest: &BundleManifest,
     project_dir: &Path,
     out: &Path,
@@ -95,6 +117,7 @@ fn build_bundle(
     let printer = progress.printer();
     let artifacts = cargo::build(
         cargo_toml,
+        what,
         color,
         |package_id, crate_name| progress.compiled(package_id, crate_name),
         move |line| printer.println(line),

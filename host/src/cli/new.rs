@@ -141,6 +141,13 @@ crate-type = ["cdylib", "rlib"]
 serde_json = "1"
 {sdk}
 
+# `switchyard build` builds the component with this profile: one codegen unit and link-time
+# optimisation make a component's requests several percent faster (the SDK, serde_json and
+# the allocator are optimised together with your handlers), for a few seconds more a build.
+[profile.release]
+codegen-units = 1
+lto = true
+
 # A crate of its own, even when created inside another Cargo workspace.
 [workspace]
 "#

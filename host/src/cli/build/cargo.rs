@@ -1,6 +1,6 @@
 //! Cargo, driven for `switchyard build`: which packages each component is built from
-//! (`cargo metadata`), and the build itself (`cargo build --message-format json`), reported
-//! as it goes.
+//! (`cargo metadata`), and the build itself (`cargo rustc --message-format json` per
+//! component), reported as it goes.
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead as _;
@@ -24,6 +24,7 @@ pub(super) struct Metadata {
 #[derive(Debug, Deserialize)]
 struct Package {
     id: String,
+    name: String,
     targets: Vec<Target>,
 }
 
@@ -76,12 +77,10 @@ impl Metadata {
         serde_json::from_slice(&output.stdout).context("cannot read `cargo metadata`'s output")
     }
 
-    /// The package ids the component in `wasm_file` (say `hello_api.wasm`) is built from,
-    /// its own crate included; `None` when no workspace `cdylib` makes that file.
-    pub(super) fn packages_of(&self, wasm_file: &Path) -> Option<HashSet<String>> {
+    /// The workspace package whose `cdylib` makes `wasm_file` (say `hello_api.wasm`).
+    fn package_making(&self, wasm_file: &Path) -> Option<&Package> {
         let wanted = wasm_file.file_name()?.to_str()?;
-        let root = self
-            .packages
+        self.packages
             .iter()
             .filter(|p| self.workspace_members.contains(&p.id))
             .find(|p| {
@@ -89,7 +88,19 @@ impl Metadata {
                     t.crate_types.iter().any(|c| c == "cdylib")
                         && format!("{}.wasm", t.name.replace('-', "_")) == wanted
                 })
-            })?;
+            })
+    }
+
+    /// The name of the package that builds the component in `wasm_file`; `None` when no
+    /// workspace `cdylib` makes that file.
+    pub(super) fn package_name_of(&self, wasm_file: &Path) -> Option<&str> {
+        self.package_making(wasm_file).map(|p| p.name.as_str())
+    }
+
+    /// The package ids the component in `wasm_file` (say `hello_api.wasm`) is built from,
+    /// its own crate included; `None` when no workspace `cdylib` makes that file.
+    pub(super) fn packages_of(&self, wasm_file: &Path) -> Option<HashSet<String>> {
+        let root = self.package_making(wasm_file)?;
         let nodes: HashMap<&str, &Node> = self
             .resolve
             .as_ref()?
@@ -115,18 +126,68 @@ impl Metadata {
     }
 }
 
-/// Runs `cargo build --release --target wasm32-wasip2` on the manifest and returns the
-/// `.wasm` files it made. Each compiled package goes to `compiled` (package id, crate name)
-/// as cargo reports it; each line cargo writes on stderr (its rendered diagnostics and
-/// errors) goes to `stderr` the moment it is written, from a thread of its own.
+/// What to build.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Build<'a> {
+    /// These packages, each as a `cdylib` only (`cargo rustc --crate-type cdylib`): cargo
+    /// skips link-time optimisation for a crate that is also an `rlib` (as `switchyard new`'s
+    /// crates are, so their tests can call the handlers), even when the profile asks for it.
+    /// One at a time, since `cargo rustc` builds one package.
+    Components(&'a [String]),
+    /// The project's default packages, by `cargo build`: when the metadata could not say
+    /// which package makes which component.
+    Everything,
+}
+
+/// Builds the project at `cargo_toml` for wasm32-wasip2 in release mode (its own release
+/// profile applies) and returns the `.wasm` files it made. Each compiled package goes to
+/// `compiled` (package id, crate name) as cargo reports it; each line cargo writes on stderr
+/// (its rendered diagnostics and errors) goes to `stderr` the moment it is written, from a
+/// thread of its own.
 pub(super) fn build(
     cargo_toml: &Path,
+    what: Build<'_>,
     color: bool,
     mut compiled: impl FnMut(&str, &str),
+    stderr: impl Fn(&str) + Clone + Send + 'static,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut artifacts = Vec::new();
+    match what {
+        Build::Components(packages) => {
+            for package in packages {
+                let mut command = Command::new(cargo());
+                command
+                    .args(["rustc", "--lib", "--crate-type", "cdylib", "--package"])
+                    .arg(package);
+                artifacts.extend(run(
+                    command,
+                    cargo_toml,
+                    color,
+                    &mut compiled,
+                    stderr.clone(),
+                )?);
+            }
+        }
+        Build::Everything => {
+            let mut command = Command::new(cargo());
+            command.arg("build");
+            artifacts = run(command, cargo_toml, color, &mut compiled, stderr)?;
+        }
+    }
+    Ok(artifacts)
+}
+
+/// Runs one cargo build `command` (`cargo build` or `cargo rustc`, its own arguments given)
+/// for the wasm target and reads what it made.
+fn run(
+    mut command: Command,
+    cargo_toml: &Path,
+    color: bool,
+    compiled: &mut impl FnMut(&str, &str),
     stderr: impl Fn(&str) + Send + 'static,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let mut child = Command::new(cargo())
-        .args(["build", "--release", "--quiet", "--target", WASM_TARGET])
+    let mut child = command
+        .args(["--release", "--quiet", "--target", WASM_TARGET])
         .args(["--color", if color { "always" } else { "never" }])
         .args([
             "--message-format",
@@ -152,7 +213,7 @@ pub(super) fn build(
         }
     });
 
-    let read = read_artifacts(&mut child, &mut compiled);
+    let read = read_artifacts(&mut child, compiled);
     if read.is_err() {
         // Nobody reads cargo's output any more: stop it rather than leave it running.
         let _ = child.kill();
@@ -163,7 +224,7 @@ pub(super) fn build(
     let artifacts = read?;
     if !status.success() {
         anyhow::bail!(
-            "`cargo build --target {WASM_TARGET}` failed (its errors are above){}",
+            "building for `{WASM_TARGET}` failed (cargo's errors are above){}",
             missing_target_hint()
         );
     }
@@ -235,11 +296,11 @@ mod tests {
     fn metadata() -> Metadata {
         serde_json::from_value(serde_json::json!({
             "packages": [
-                {"id": "users 0.1.0", "targets": [{"name": "users-api", "crate_types": ["cdylib"]}]},
-                {"id": "orders 0.1.0", "targets": [{"name": "orders", "crate_types": ["cdylib", "rlib"]}]},
-                {"id": "sdk 0.1.0", "targets": [{"name": "sdk", "crate_types": ["lib"]}]},
-                {"id": "cc 1.0.0", "targets": [{"name": "cc", "crate_types": ["lib"]}]},
-                {"id": "proptest 1.0.0", "targets": [{"name": "proptest", "crate_types": ["lib"]}]}
+                {"id": "users 0.1.0", "name": "users", "targets": [{"name": "users-api", "crate_types": ["cdylib"]}]},
+                {"id": "orders 0.1.0", "name": "orders", "targets": [{"name": "orders", "crate_types": ["cdylib", "rlib"]}]},
+                {"id": "sdk 0.1.0", "name": "sdk", "targets": [{"name": "sdk", "crate_types": ["lib"]}]},
+                {"id": "cc 1.0.0", "name": "cc", "targets": [{"name": "cc", "crate_types": ["lib"]}]},
+                {"id": "proptest 1.0.0", "name": "proptest", "targets": [{"name": "proptest", "crate_types": ["lib"]}]}
             ],
             "workspace_members": ["users 0.1.0", "orders 0.1.0"],
             "resolve": {"nodes": [
@@ -278,6 +339,24 @@ mod tests {
             let expected: Option<HashSet<String>> =
                 expected.map(|ids| ids.iter().map(|s| s.to_string()).collect());
             assert_eq!(metadata.packages_of(Path::new(file)), expected, "{file}");
+        }
+    }
+
+    #[test]
+    fn each_component_is_built_from_the_package_whose_cdylib_makes_it() {
+        let metadata = metadata();
+        let cases = [
+            ("users_api.wasm", Some("users")),
+            ("orders.wasm", Some("orders")),
+            ("sdk.wasm", None),
+            ("nobody.wasm", None),
+        ];
+        for (file, expected) in cases {
+            assert_eq!(
+                metadata.package_name_of(Path::new(file)),
+                expected,
+                "{file}"
+            );
         }
     }
 }
