@@ -522,23 +522,47 @@ fn key_is_route(key: &str, method: &str, rule: &str) -> bool {
         .is_some_and(|(m, r)| m.eq_ignore_ascii_case(method) && r.trim() == rule)
 }
 
+/// What is kept of Lambda's remaining time to write the answer.
+const ANSWER_MARGIN_MS: u64 = 50;
+
 /// The earlier of the route's timeout and Lambda's deadline (less a margin to answer), so
 /// that the host answers 504 before Lambda stops the whole environment.
 fn deadline(timeout: Duration, context: &InvocationContext) -> Instant {
     let now = Instant::now();
-    let lambda_left = (context.deadline_ms > 0).then(|| {
-        let now_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis() as u64;
-        Duration::from_millis(
-            context
-                .deadline_ms
-                .saturating_sub(now_ms)
-                .saturating_sub(50),
+    if context.deadline_ms == 0 {
+        return now + timeout;
+    }
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64;
+    if let Some(warning) = late_arrival(context.deadline_ms, now_ms) {
+        crate::log::emit(
+            crate::log::Level::Warn,
+            &warning,
+            &[("request_id", &context.request_id)],
+        );
+    }
+    let left = context
+        .deadline_ms
+        .saturating_sub(now_ms)
+        .saturating_sub(ANSWER_MARGIN_MS);
+    now + Duration::from_millis(left).min(timeout)
+}
+
+/// Why a request is about to answer 504 however fast its handler is: it arrived with no time
+/// left by this machine's clock. Seen as a 504 alone, that looks like a slow handler; it is a
+/// deadline from the runtime API (or an emulator) already past, or a clock that is wrong.
+fn late_arrival(deadline_ms: u64, now_ms: u64) -> Option<String> {
+    let left = deadline_ms.saturating_sub(now_ms);
+    (left <= ANSWER_MARGIN_MS).then(|| {
+        format!(
+            "the invocation arrived with {left} ms of Lambda's time left (deadline {deadline_ms}, \
+             this host's clock {now_ms}, in ms since the Unix epoch): its handler gets one \
+             epoch tick and will likely answer 504; check the runtime API's deadline and this \
+             machine's clock"
         )
-    });
-    now + lambda_left.map_or(timeout, |left| left.min(timeout))
+    })
 }
 
 /// One line per request: who asked for what, the route that answered, how, and how fast.
@@ -607,7 +631,7 @@ pub fn malformed_event_response(err: &DecodeError) -> Value {
 mod tests {
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-    use super::{deadline, key_is_route};
+    use super::{deadline, key_is_route, late_arrival};
     use crate::runtime::InvocationContext;
 
     fn context_ending_in(ms: u64) -> InvocationContext {
@@ -642,6 +666,30 @@ mod tests {
             },
         );
         assert!(at >= start + Duration::from_secs(5));
+    }
+
+    #[test]
+    fn an_invocation_arriving_past_its_deadline_is_named_as_such() {
+        let now = 1_764_000_000_000;
+        let rows = [
+            (now + 60_000, false),
+            (now + 51, false),
+            (now + 50, true),
+            (now, true),
+            (now - 5_000, true),
+        ];
+        for (deadline_ms, late) in rows {
+            assert_eq!(
+                late_arrival(deadline_ms, now).is_some(),
+                late,
+                "{deadline_ms}"
+            );
+        }
+        let warning = late_arrival(now - 5_000, now).unwrap_or_default();
+        assert!(
+            warning.contains("0 ms of Lambda's time left") && warning.contains(&now.to_string()),
+            "{warning}"
+        );
     }
 
     #[test]
