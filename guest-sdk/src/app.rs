@@ -145,6 +145,10 @@ pub struct App {
     pub(crate) response_validation_error_http_code: Option<u16>,
     pub(crate) openapi: OpenApi,
     pub(crate) swagger: Option<Swagger>,
+    /// ALB: `decode_query_parameters=True`.
+    pub(crate) alb_decode_query: bool,
+    /// ALB: `enable_response_size_validation=True`.
+    pub(crate) alb_response_size_validation: bool,
     /// Collects the named types of every route's schemas (`components.schemas`).
     pub(crate) schemas: schemars::SchemaGenerator,
     /// Routes added by the last registration call, which the route options apply to.
@@ -167,6 +171,8 @@ impl Default for App {
             response_validation_error_http_code: None,
             openapi: OpenApi::default(),
             swagger: None,
+            alb_decode_query: false,
+            alb_response_size_validation: false,
             schemas: new_generator(),
             last_registration: 0..0,
         }
@@ -224,6 +230,26 @@ impl App {
     /// Debug mode (`debug=True`); unset, the host reads `POWERTOOLS_DEV`.
     pub fn debug(mut self, on: bool) -> Self {
         self.debug = Some(on);
+        self
+    }
+
+    /// On ALB events, URL-decodes query names and values (`ALBResolver(decode_query_parameters=True)`):
+    /// ALB passes them as the client wrote them, so `?name=J%C3%BCrgen` reads as `Jürgen`
+    /// (`+` stays `+`, as Python's `unquote` leaves it). It applies to what the request's
+    /// query accessors and validation read; `current_event()`'s lookups read the event as it
+    /// is, as Powertools' do. Other sources are decoded by AWS already.
+    pub fn decode_query_parameters(mut self) -> Self {
+        self.alb_decode_query = true;
+        self
+    }
+
+    /// On ALB events, checks each answer against ALB's 1 MiB limit for a Lambda response
+    /// (`ALBResolver(enable_response_size_validation=True)`), which ALB otherwise meets with a
+    /// bare 502. An answer over it raises [`ResponseSizeExceededError`](crate::ResponseSizeExceededError):
+    /// an exception handler registered for it answers instead (and its answer is checked
+    /// once more); without one, the request answers 500 and the host logs the sizes.
+    pub fn enable_response_size_validation(mut self) -> Self {
+        self.alb_response_size_validation = true;
         self
     }
 

@@ -143,6 +143,24 @@ named_errors! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestValidationError;
 
+/// An ALB answer past ALB's 1 MiB limit for a Lambda response (Powertools'
+/// `ResponseSizeExceededError`), raised by the host when the app enables
+/// [`App::enable_response_size_validation`](crate::App::enable_response_size_validation).
+///
+/// The error's message gives both sizes: `Serialized response size (N bytes) exceeds the
+/// maximum allowed size (1048576 bytes)`. An exception handler registered for it answers
+/// instead of the oversized answer:
+///
+/// ```
+/// use switchyard_sdk::{App, Error, Request, Response, ResponseSizeExceededError};
+/// let app = App::new().enable_response_size_validation().exception_handler::<ResponseSizeExceededError, _>(
+///     |_req: &Request, err: &Error| Response::json(413, serde_json::json!({"error": err.message()})),
+/// );
+/// # let _: App = app;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseSizeExceededError;
+
 /// The type name every service error answers to, after its own.
 pub(crate) const SERVICE_ERROR: &str = "ServiceError";
 

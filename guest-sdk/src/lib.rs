@@ -71,7 +71,8 @@ pub use compat::CurrentEvent;
 pub use error::{
     BadGatewayError, BadRequestError, Error, ForbiddenError, GatewayTimeoutError,
     InternalServerError, NotFoundError, RequestEntityTooLargeError, RequestTimeoutError,
-    RequestValidationError, ServiceError, ServiceUnavailableError, UnauthorizedError,
+    RequestValidationError, ResponseSizeExceededError, ServiceError, ServiceUnavailableError,
+    UnauthorizedError,
 };
 pub use handler::{ByRef, Handler, Middleware};
 pub use host::{Level, Next, append_context, context, log};

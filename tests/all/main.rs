@@ -1,6 +1,7 @@
 //! Integration tests: real components, built by `make bundles`, through the real host.
 //! One test binary, so the host links once.
 
+mod alb_options;
 mod capabilities;
 mod conformance;
 mod events;

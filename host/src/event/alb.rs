@@ -3,14 +3,32 @@
 //! With multi-value headers on, ALB sends `multiValueHeaders` and
 //! `multiValueQueryStringParameters` and expects `multiValueHeaders` back; otherwise single
 //! values both ways, where only the last cookie and the last value of a header fit. ALB
-//! passes query strings still URL-encoded; like Powertools' default, they stay so.
+//! passes query strings still URL-encoded; like Powertools' default, they stay so, unless the
+//! app asks for [`url_decode_query`] (`decode_query_parameters=True`).
 
 use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, RawEvent, fields_of, required_str};
-use crate::request::{Request, parse_cookie_headers};
+use crate::request::{Fields, Request, parse_cookie_headers};
+
+/// URL-decodes each query name and value in place, as Python's `urllib.parse.unquote` does:
+/// `%XX` escapes become bytes, read as UTF-8 with U+FFFD for what is not; `+` and a `%`
+/// not followed by two hex digits stay as they are.
+pub(crate) fn url_decode_query(query: &mut Fields) {
+    let unquote = |text: &mut String| {
+        if text.contains('%') {
+            *text = percent_encoding::percent_decode_str(text)
+                .decode_utf8_lossy()
+                .into_owned();
+        }
+    };
+    for (name, value) in query {
+        unquote(name);
+        unquote(value);
+    }
+}
 
 pub(super) fn decode(
     obj: &Object<'_>,
@@ -79,6 +97,28 @@ mod tests {
             serde_json::to_string(&out).unwrap(),
             r#"{"statusCode":200,"body":"hi","isBase64Encoded":false,"headers":{"Set-Cookie":"b=2; HttpOnly; Secure","X-Multi":"b","X-One":"1"}}"#
         );
+    }
+
+    #[test]
+    fn query_decoding_is_pythons_unquote() {
+        // Each right-hand side is what CPython 3.11's `urllib.parse.unquote` gives.
+        let rows = [
+            ("%73earch", "search"),
+            ("a%2Cb", "a,b"),
+            ("J%C3%BCrgen", "Jürgen"),
+            ("a+b", "a+b"),
+            ("100%", "100%"),
+            ("%zz%4", "%zz%4"),
+            ("%C3", "\u{fffd}"),
+            ("%FF%41", "\u{fffd}A"),
+            ("caf%C3%A9%20ok", "café ok"),
+            ("plain", "plain"),
+        ];
+        for (raw, decoded) in rows {
+            let mut query = vec![(raw.to_string(), raw.to_string())];
+            url_decode_query(&mut query);
+            assert_eq!(query, [(decoded.to_string(), decoded.to_string())], "{raw}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use self::json::{Json, Object};
 
+pub(crate) use alb::url_decode_query;
 pub use body::Encoded;
 use detect::detect;
 pub use raw::RawEvent;
@@ -68,6 +69,11 @@ impl EventSource {
             EventSource::LatticeV1 => "lattice-v1",
             EventSource::LatticeV2 => "lattice-v2",
         }
+    }
+
+    /// An Application Load Balancer, with or without multi-value headers.
+    pub fn is_alb(self) -> bool {
+        matches!(self, EventSource::Alb | EventSource::AlbMultiValue)
     }
 
     /// True where repeated headers arrive joined with commas in one value (Powertools splits

@@ -43,7 +43,7 @@ impl Pipeline {
             .or_else(|| lookup("*"))
     }
 
-    fn uncaught(&self, err: WitError, request_id: &str) -> Response {
+    pub(super) fn uncaught(&self, err: WitError, request_id: &str) -> Response {
         if let Some(service) = err
             .service
             .as_ref()

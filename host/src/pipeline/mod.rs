@@ -8,6 +8,7 @@ mod debug;
 mod errors;
 mod middleware;
 mod native;
+mod response_size;
 mod swagger;
 mod validate;
 
@@ -29,7 +30,7 @@ use crate::router::{self, RouteEntry, Router, StripPrefix};
 use crate::runtime::{
     Invocation, InvocationContext, Runtime, WitPrefix, request_to_wit, response_from_wit,
 };
-use crate::validation::{AppSpec, RouteSchemas, RouteSpec};
+use crate::validation::{AlbOptions, AppSpec, RouteSchemas, RouteSpec};
 
 /// App-wide settings: from the app component's manifest, overridden by the bundle.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +43,8 @@ pub struct AppSettings {
     pub debug: bool,
     /// The event source, when detection is not wanted.
     pub source: Option<EventSource>,
+    /// `ALBResolver`'s options, for ALB events.
+    pub alb: AlbOptions,
 }
 
 /// Where a route's handler lives and its options.
@@ -168,11 +171,12 @@ impl Pipeline {
             .debug
             .or(app.and_then(|m| m.debug))
             .unwrap_or_else(powertools_dev);
-        let settings = AppSettings {
+        let mut settings = AppSettings {
             cors,
             strip_prefixes,
             debug,
             source: overrides.source,
+            alb: AlbOptions::default(),
         };
 
         let mut component_specs = Vec::with_capacity(components.len());
@@ -193,6 +197,7 @@ impl Pipeline {
         // The app's settings are the first component's; the schemas are everyone's.
         let mut specs = component_specs.into_iter();
         let mut app_spec = specs.next().unwrap_or_default();
+        settings.alb = app_spec.alb;
         for spec in specs {
             for (name, schema) in spec.schemas {
                 app_spec.schemas.entry(name).or_insert(schema);
@@ -371,7 +376,10 @@ impl Pipeline {
         context: &InvocationContext,
     ) -> Result<LambdaResponse, DecodeError> {
         let started = Instant::now();
-        let request = event::decode(event, self.settings.source)?;
+        let mut request = event::decode(event, self.settings.source)?;
+        if self.settings.alb.decode_query_parameters && request.source.is_alb() {
+            event::url_decode_query(&mut request.query);
+        }
         if self.settings.debug {
             self.trace_event(request.raw_event.text());
         }
@@ -458,7 +466,10 @@ impl Pipeline {
             Ok(Err(err)) => self.error_response(&invocation, err),
             Err(failure) => errors::failure_response(&failure, &context.request_id),
         };
-        let encoded = event::encode(self.finish(response, &options, &request), request.source);
+        let mut encoded = event::encode(self.finish(response, &options, &request), request.source);
+        if self.settings.alb.response_size_validation && request.source.is_alb() {
+            encoded = self.within_alb_limit(encoded, &invocation, &options, &request);
+        }
         if self.settings.debug {
             self.trace_response(&encoded);
         }

@@ -160,6 +160,20 @@ pub struct AppSpec {
     /// `RouteTarget::custom_serializer`.
     #[serde(default)]
     pub custom_serializer: bool,
+    /// `ALBResolver`'s own options.
+    #[serde(default)]
+    pub alb: AlbOptions,
+}
+
+/// `ALBResolver(decode_query_parameters=..., enable_response_size_validation=...)`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct AlbOptions {
+    /// URL-decode query names and values.
+    #[serde(default)]
+    pub decode_query_parameters: bool,
+    /// Check each answer against ALB's 1 MiB limit.
+    #[serde(default)]
+    pub response_size_validation: bool,
 }
 
 impl AppSpec {

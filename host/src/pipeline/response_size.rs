@@ -1,0 +1,73 @@
+//! ALB's limit on a Lambda response, checked before ALB refuses it
+//! (`ALBResolver(enable_response_size_validation=True)`): ALB answers an oversized response
+//! with a bare 502, and neither the client nor the function's logs say why.
+
+use std::sync::Arc;
+
+use super::{Pipeline, ResponseOptions};
+use crate::event::{self, LambdaResponse};
+use crate::request::Request;
+use crate::runtime::{Invocation, WitError};
+
+/// The most ALB takes from a Lambda function: 1 MiB of response JSON.
+pub(super) const ALB_MAX_RESPONSE_SIZE: usize = 1024 * 1024;
+
+/// The error an exception handler sees, as Powertools words it.
+const TYPE_NAME: &str = "ResponseSizeExceededError";
+
+impl Pipeline {
+    /// `encoded` if it fits ALB's limit. Otherwise `ResponseSizeExceededError` is raised: an
+    /// exception handler registered for it answers, and its answer is checked again (an answer
+    /// still too large, or no handler, is an unhandled error: a 500 and a log line).
+    pub(super) fn within_alb_limit(
+        &self,
+        encoded: LambdaResponse,
+        invocation: &Arc<Invocation>,
+        options: &ResponseOptions,
+        request: &Request,
+    ) -> LambdaResponse {
+        let size = serialized_size(&encoded);
+        if size <= ALB_MAX_RESPONSE_SIZE {
+            return encoded;
+        }
+        let encode =
+            |response| event::encode(self.finish(response, options, request), request.source);
+        // Without an exception handler for it, this is the unhandled error's 500.
+        let handled = encode(self.error_response(invocation, exceeded(size)));
+        // Checked once more, without calling the exception handler again.
+        match serialized_size(&handled) {
+            fits if fits <= ALB_MAX_RESPONSE_SIZE => handled,
+            size => encode(self.uncaught(exceeded(size), invocation.request_id())),
+        }
+    }
+}
+
+/// `ResponseSizeExceededError` for an answer of `size` bytes.
+fn exceeded(size: usize) -> WitError {
+    WitError {
+        type_names: vec![TYPE_NAME.to_string()],
+        message: format!(
+            "Serialized response size ({size} bytes) exceeds the maximum allowed size ({ALB_MAX_RESPONSE_SIZE} bytes)"
+        ),
+        service: None,
+    }
+}
+
+/// The length of the response JSON the host hands Lambda, counted without keeping it.
+/// (Powertools measures Python's own encoding of its dict; this is the answer ALB gets.)
+fn serialized_size(response: &LambdaResponse) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    // Writing to the counter cannot fail, nor can the response's own serialization.
+    let _ = serde_json::to_writer(&mut counter, response);
+    counter.0
+}
