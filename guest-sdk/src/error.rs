@@ -3,6 +3,7 @@
 
 use std::any::{Any, type_name};
 use std::fmt;
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -187,6 +188,18 @@ pub(crate) struct ErrorParts {
     pub(crate) type_names: Vec<String>,
     pub(crate) message: String,
     pub(crate) service: Option<ServiceError>,
+    /// The Rust error itself, while it stays in this component (see [`Error::downcast_ref`]).
+    pub(crate) value: Option<ErrorValue>,
+}
+
+/// A raised error's own value, shared by the clones of its [`Error`].
+#[derive(Clone)]
+pub(crate) struct ErrorValue(pub(crate) Rc<dyn Any>);
+
+impl fmt::Debug for ErrorValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ErrorValue(..)")
+    }
 }
 
 impl Error {
@@ -204,6 +217,7 @@ impl Error {
             type_names: vec![type_name.into()],
             message: message.into(),
             service: None,
+            value: None,
         })
     }
 
@@ -245,6 +259,33 @@ impl Error {
         let wanted = type_key::<E>();
         self.0.type_names.contains(&wanted)
     }
+
+    /// The error value this was made from, if it is an `E`: what an exception handler reads
+    /// a custom error's fields through, as a Python handler reads the exception object's.
+    ///
+    /// The value stays inside the component that raised it. An exception handler of the same
+    /// component gets it back (the host hands the error on by name and message, and the
+    /// component keeps the value of the last error it raised); one in another component, or
+    /// an error the host raised, has names and message only, and this is `None`.
+    ///
+    /// ```
+    /// use switchyard_sdk::Error;
+    /// #[derive(Debug)]
+    /// struct TodoLocked(u32);
+    /// impl std::fmt::Display for TodoLocked {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         write!(f, "todo {} is locked", self.0)
+    ///     }
+    /// }
+    /// impl std::error::Error for TodoLocked {}
+    ///
+    /// let err: Error = TodoLocked(5).into();
+    /// assert_eq!(err.downcast_ref::<TodoLocked>().map(|locked| locked.0), Some(5));
+    /// assert!(err.downcast_ref::<std::num::ParseIntError>().is_none());
+    /// ```
+    pub fn downcast_ref<E: 'static>(&self) -> Option<&E> {
+        self.0.value.as_ref()?.0.downcast_ref::<E>()
+    }
 }
 
 impl fmt::Display for Error {
@@ -257,24 +298,21 @@ impl<E: std::error::Error + 'static> From<E> for Error {
     fn from(err: E) -> Self {
         let message = err.to_string();
         let any: &dyn Any = &err;
-        if let Some((name, service)) = as_named_error(any) {
-            return Self::from_parts(ErrorParts {
-                type_names: vec![name.to_string(), SERVICE_ERROR.to_string()],
-                message,
-                service: Some(service),
-            });
-        }
-        if let Some(service) = any.downcast_ref::<ServiceError>() {
-            return Self::from_parts(ErrorParts {
-                type_names: vec![SERVICE_ERROR.to_string()],
-                message,
-                service: Some(service.clone()),
-            });
-        }
+        let (type_names, service) = if let Some((name, service)) = as_named_error(any) {
+            (
+                vec![name.to_string(), SERVICE_ERROR.to_string()],
+                Some(service),
+            )
+        } else if let Some(service) = any.downcast_ref::<ServiceError>() {
+            (vec![SERVICE_ERROR.to_string()], Some(service.clone()))
+        } else {
+            (vec![type_name::<E>().to_string()], None)
+        };
         Self::from_parts(ErrorParts {
-            type_names: vec![type_name::<E>().to_string()],
+            type_names,
             message,
-            service: None,
+            service,
+            value: Some(ErrorValue(Rc::new(err))),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! What `export!(app)` expands to: WIT ⇄ SDK conversion and dispatch. A guest that panics
 //! traps; the host answers 500 and replaces the instance.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -9,13 +9,24 @@ use serde_json::Value;
 use crate::__private::wit::switchyard::handler::manifest as m;
 use crate::__private::wit::switchyard::handler::types as w;
 use crate::app::{App, Prefix};
-use crate::error::{Error, ErrorParts, ServiceError};
+use crate::error::{Error, ErrorParts, ErrorValue, ServiceError};
 use crate::host::Next;
 use crate::request::{EventSource, Request};
 use crate::response::{Body, Cookie, Response, SameSite};
 
 thread_local! {
     static APP: OnceCell<App> = const { OnceCell::new() };
+    /// The last error this component raised with its value: errors cross the WIT boundary
+    /// as names and a message (between middlewares, and to the host and back to an exception
+    /// handler), and the value is given back to the error that returns with the same ones.
+    static RAISED: RefCell<Option<Raised>> = const { RefCell::new(None) };
+}
+
+/// An error's names and message, and its value.
+struct Raised {
+    type_names: Vec<String>,
+    message: String,
+    value: ErrorValue,
 }
 
 fn with_app<R>(factory: fn() -> App, f: impl FnOnce(&App) -> R) -> R {
@@ -101,6 +112,10 @@ pub fn handle(
 ) -> Result<w::Response, w::Error> {
     with_app(factory, |app| {
         let req = Rc::new(request_from_wit(request));
+        if !matches!(target, w::Target::ExceptionHandler(_)) {
+            // New work: no error of an earlier call can come back.
+            RAISED.set(None);
+        }
         match target {
             w::Target::Route(i) => run_route(app, i, &req),
             w::Target::Middleware(i) => run_chain(app, &req, &[i], None),
@@ -324,6 +339,13 @@ pub(crate) fn response_from_wit(r: w::Response) -> Response {
 
 fn error_to_wit(e: Error) -> w::Error {
     let e = e.into_parts();
+    if let Some(value) = e.value {
+        RAISED.set(Some(Raised {
+            type_names: e.type_names.clone(),
+            message: e.message.clone(),
+            value,
+        }));
+    }
     w::Error {
         type_names: e.type_names,
         message: e.message,
@@ -335,6 +357,12 @@ fn error_to_wit(e: Error) -> w::Error {
 }
 
 pub(crate) fn error_from_wit(e: w::Error) -> Error {
+    let value = RAISED.with_borrow(|raised| {
+        raised
+            .as_ref()
+            .filter(|r| r.type_names == e.type_names && r.message == e.message)
+            .map(|r| r.value.clone())
+    });
     Error::from_parts(ErrorParts {
         type_names: e.type_names,
         message: e.message,
@@ -345,5 +373,6 @@ pub(crate) fn error_from_wit(e: w::Error) -> Error {
                     .unwrap_or(serde_json::Value::String(s.message_json)),
             )
         }),
+        value,
     })
 }

@@ -36,6 +36,16 @@ fn invoke_cli(bundle: &str, event: &Value) -> (Value, String) {
 }
 
 #[test]
+fn an_exception_handler_reads_the_fields_of_the_error_its_component_raised() {
+    // `TodoLocked { id }` leaves the handler, passes the app's middleware (crossing the WIT
+    // boundary as names and a message) and reaches its exception handler through the host.
+    let resp = TestHost::shared("features").invoke(&get("/locked/7"));
+    assert_eq!(resp["statusCode"], 423, "{resp}");
+    let body: Value = serde_json::from_str(resp["body"].as_str().unwrap_or_default()).unwrap();
+    assert_eq!(body, json!({"locked": 7}));
+}
+
+#[test]
 fn the_custom_serializer_writes_json_bodies() {
     let resp = TestHost::shared("features").invoke(&get("/values"));
     assert_eq!(resp["statusCode"], 200);

@@ -153,6 +153,34 @@ pub fn broken_note() -> Value {
     json!({"text": 5})
 }
 
+/// Raised by `GET /locked/<id>`: an error with a field its exception handler reads.
+#[derive(Debug)]
+pub struct TodoLocked {
+    /// The locked todo.
+    pub id: u32,
+}
+
+impl std::fmt::Display for TodoLocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "todo {} is locked", self.id)
+    }
+}
+
+impl std::error::Error for TodoLocked {}
+
+/// `GET /locked/<id>`: raises `TodoLocked`, which passes the app's middleware on its way out.
+pub fn locked(Path(id): Path<u32>) -> Result<Value, Error> {
+    Err(TodoLocked { id }.into())
+}
+
+/// Answers `TodoLocked` with 423 and the id read from the error's value.
+pub fn todo_locked(_req: &Request, err: &Error) -> Response {
+    match err.downcast_ref::<TodoLocked>() {
+        Some(locked) => Response::json(423, json!({"locked": locked.id})),
+        None => Response::json(500, json!({"no value for": err.message()})),
+    }
+}
+
 /// Answers a failed validation with 400 and the number of problems, instead of the 422.
 pub fn invalid_request(_req: &Request, err: &Error) -> Response {
     let count = err.validation_errors().map_or(0, |e| e.len());
@@ -203,7 +231,9 @@ pub fn app() -> App {
         .validation(true)
         .returns::<Note>()
         .custom_response_validation_http_code(503)
+        .get("/locked/<id>", locked)
         .exception_handler::<RequestValidationError, _>(invalid_request)
+        .exception_handler::<TodoLocked, _>(todo_locked)
 }
 
 switchyard_sdk::export!(app);
