@@ -149,9 +149,10 @@ run: bundles
 
 # Rebuild the guests when a source changes and copy each changed component and manifest into
 # the bundles built from it, through a temporary file and a rename so that a server never
-# reads half a file. A polling loop, so there is nothing to install.
+# reads half a file, then precompile those bundles (a serving host waits for the new .cwasm
+# rather than compile the component too). A polling loop, so there is nothing to install.
 WATCH_STAMP := target/.watch-stamp
-watch: setup
+watch: setup host
 	@echo "watching examples/, tests/guests/, guest-sdk/ and wit/ (Ctrl-C stops)"
 	@mkdir -p target; touch $(WATCH_STAMP); \
 	while sleep 1; do \
@@ -165,12 +166,13 @@ watch: setup
 	    for manifest in $$dir/switchyard*.json; do \
 	      out=$(BUNDLES)/$$name$$(basename $$manifest .json | sed 's/^switchyard//'); \
 	      [ -d $$out ] || continue; \
-	      files=$$(sed -n 's/.*"file": *"\([^"]*\)".*/\1/p' $$manifest | sort -u); \
+	      files=$$(sed -n 's/.*"file": *"\([^"]*\)".*/\1/p' $$manifest | sort -u); updated=; \
 	      for pair in $$(for f in $$files; do echo "target/$(WASM_TARGET)/release/$$f:$$f"; done) \
 	        "$$manifest:switchyard.json"; do \
 	        src=$${pair%%:*}; dst=$$out/$${pair#*:}; \
-	        cmp -s $$src $$dst || { cp $$src $$dst.tmp && mv $$dst.tmp $$dst && echo "updated $$dst"; }; \
+	        cmp -s $$src $$dst || { cp $$src $$dst.tmp && mv $$dst.tmp $$dst && echo "updated $$dst"; updated=1; }; \
 	      done; \
+	      [ -z "$$updated" ] || $(HOST) compile --bundle $$out >/dev/null || true; \
 	    done; \
 	  done; \
 	done

@@ -266,10 +266,16 @@ impl TempBundle {
     }
 }
 
+/// Copies a bundle; its `.cwasm` files last, so none is older than its `.wasm` (the host
+/// would compile the component instead).
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
+    let mut entries: Vec<_> = std::fs::read_dir(from)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    entries.sort_by_key(|e| e.path().extension().is_some_and(|x| x == "cwasm"));
+    for entry in entries {
         let target = to.join(entry.file_name());
         match entry.file_type().unwrap().is_dir() {
             true => copy_dir(&entry.path(), &target),
@@ -644,6 +650,36 @@ fn hot_swap_under_load_drops_no_request_and_refuses_a_broken_component() {
     assert!(
         server.stderr().contains("is not a WebAssembly component"),
         "{}",
+        server.stderr()
+    );
+}
+
+/// What `switchyard build` does to a served bundle: the new `.wasm` first, its `.cwasm` a
+/// moment later. The server waits for the `.cwasm` instead of compiling the component too.
+#[test]
+fn a_hot_swap_waits_for_the_new_build_to_be_precompiled() {
+    let bundle = TempBundle::copy_of("todos", "precompiled-swap");
+    let server = SwitchyardServe::start(&bundle.0, &["--watch"]);
+    let built = workspace().join("target/bundles/conformance-todos");
+
+    std::fs::copy(
+        built.join("conformance_todos.wasm"),
+        bundle.0.join("todos.wasm"),
+    )
+    .unwrap();
+    // Three polls: the copy has settled and its `.cwasm` (the old build's) is older.
+    std::thread::sleep(Duration::from_millis(600));
+    std::fs::copy(
+        built.join("conformance_todos.cwasm"),
+        bundle.0.join("todos.cwasm"),
+    )
+    .unwrap();
+
+    assert!(server.wait_for_log("swapped in the changed bundle"));
+    assert_eq!(server.get("/text").text(), "hello, world");
+    assert!(
+        !server.stderr().contains("is older than"),
+        "the server compiled the component itself: {}",
         server.stderr()
     );
 }

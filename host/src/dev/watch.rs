@@ -7,7 +7,10 @@
 //!
 //! A change is loaded only once the files have stayed the same for one poll, so a file
 //! being copied in is not read half-written; a load that still fails is retried on the
-//! next polls, [`ATTEMPTS`] times in all, before the new version is refused. Requests hold
+//! next polls, [`ATTEMPTS`] times in all, before the new version is refused. A component
+//! whose `.cwasm` is older than its new `.wasm` is being precompiled (`switchyard build`
+//! copies the `.wasm`, then writes the `.cwasm`): the load waits for it, up to
+//! [`PRECOMPILE_WAIT`], rather than compile the component itself as well. Requests hold
 //! the `Arc<Pipeline>` they started with, so in-flight requests finish on the old version
 //! and no request ever sees half a swap.
 
@@ -24,6 +27,9 @@ use crate::pipeline::Pipeline;
 const POLL: Duration = Duration::from_millis(200);
 /// Loads tried for one change before it is refused.
 const ATTEMPTS: u32 = 3;
+/// Polls a settled change waits for a stale `.cwasm` to be rewritten (3 s): whatever copied
+/// the `.wasm` may not precompile at all.
+const PRECOMPILE_WAIT: u32 = 15;
 
 /// The pipeline being served, replaced whole when the bundle changes.
 pub(super) struct LivePipeline {
@@ -64,14 +70,27 @@ impl LivePipeline {
 }
 
 /// What the bundle looks like on disk: the modification time and length of the manifest
-/// and of each component file it names.
+/// and of each component file it names, with its `.cwasm`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Snapshot(Vec<(PathBuf, Option<(SystemTime, u64)>)>);
+pub(super) struct Snapshot {
+    files: Vec<(PathBuf, Option<Stamp>)>,
+    /// Some component has a `.cwasm` older than its `.wasm`.
+    stale_precompiled: bool,
+}
+
+/// A file's modification time and length.
+type Stamp = (SystemTime, u64);
 
 impl Snapshot {
     pub(super) fn take(dir: &Path) -> Self {
+        let stamp = |path: &Path| {
+            std::fs::metadata(path)
+                .ok()
+                .and_then(|m| Some((m.modified().ok()?, m.len())))
+        };
         let manifest = dir.join(MANIFEST_FILE);
-        let mut files = vec![manifest.clone()];
+        let mut files = vec![(manifest.clone(), stamp(&manifest))];
+        let mut stale_precompiled = false;
         // Read leniently: a manifest that does not parse is still watched, and its load
         // fails with the real error.
         let listed = std::fs::read(&manifest)
@@ -85,20 +104,20 @@ impl Snapshot {
             .flatten()
         {
             if let Some(file) = component.get("file").and_then(serde_json::Value::as_str) {
-                files.push(dir.join(file));
+                let wasm = dir.join(file);
+                let cwasm = wasm.with_extension("cwasm");
+                let (wasm_stamp, cwasm_stamp) = (stamp(&wasm), stamp(&cwasm));
+                if let (Some((built, _)), Some((precompiled, _))) = (wasm_stamp, cwasm_stamp) {
+                    stale_precompiled |= precompiled < built;
+                }
+                files.push((wasm, wasm_stamp));
+                files.push((cwasm, cwasm_stamp));
             }
         }
-        Self(
-            files
-                .into_iter()
-                .map(|path| {
-                    let stamp = std::fs::metadata(&path)
-                        .ok()
-                        .and_then(|m| Some((m.modified().ok()?, m.len())));
-                    (path, stamp)
-                })
-                .collect(),
-        )
+        Self {
+            files,
+            stale_precompiled,
+        }
     }
 }
 
@@ -120,6 +139,8 @@ struct Debounce {
     pending: Option<Snapshot>,
     /// Failed loads of `pending`.
     failures: u32,
+    /// Polls `pending` has waited, settled, for its `.cwasm` files.
+    waited: u32,
 }
 
 impl Debounce {
@@ -128,6 +149,7 @@ impl Debounce {
             seen,
             pending: None,
             failures: 0,
+            waited: 0,
         }
     }
 
@@ -142,6 +164,11 @@ impl Debounce {
             // New, or still being written: look again before reading it.
             self.pending = Some(now);
             self.failures = 0;
+            self.waited = 0;
+            return Step::Wait;
+        }
+        if now.stale_precompiled && self.waited < PRECOMPILE_WAIT {
+            self.waited += 1;
             return Step::Wait;
         }
         Step::Load
@@ -217,10 +244,21 @@ mod tests {
     use super::*;
 
     fn snapshot(len: u64) -> Snapshot {
-        Snapshot(vec![(
-            PathBuf::from("app.wasm"),
-            Some((SystemTime::UNIX_EPOCH, len)),
-        )])
+        Snapshot {
+            files: vec![(
+                PathBuf::from("app.wasm"),
+                Some((SystemTime::UNIX_EPOCH, len)),
+            )],
+            stale_precompiled: false,
+        }
+    }
+
+    /// A component copied in whose `.cwasm` is still the previous build's.
+    fn precompiling(len: u64) -> Snapshot {
+        Snapshot {
+            stale_precompiled: true,
+            ..snapshot(len)
+        }
     }
 
     #[test]
@@ -261,6 +299,29 @@ mod tests {
     }
 
     #[test]
+    fn a_settled_change_waits_for_its_precompiled_code_for_a_while() {
+        let mut d = Debounce::new(snapshot(1));
+        assert_eq!(d.observe(precompiling(2)), Step::Wait, "first sight");
+        assert_eq!(
+            d.observe(precompiling(2)),
+            Step::Wait,
+            "the .cwasm is older"
+        );
+        // The build writes the .cwasm: the snapshot changes, settles and loads.
+        let precompiled = snapshot(2);
+        assert_eq!(d.observe(precompiled.clone()), Step::Wait);
+        assert_eq!(d.observe(precompiled), Step::Load);
+
+        // Nothing rewrites the .cwasm: the change loads anyway, PRECOMPILE_WAIT polls on.
+        let mut d = Debounce::new(snapshot(1));
+        d.observe(precompiling(3));
+        for poll in 0..PRECOMPILE_WAIT {
+            assert_eq!(d.observe(precompiling(3)), Step::Wait, "poll {poll}");
+        }
+        assert_eq!(d.observe(precompiling(3)), Step::Load);
+    }
+
+    #[test]
     fn snapshots_follow_the_files_the_manifest_names() {
         let dir = std::env::temp_dir().join(format!("switchyard-snap-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -270,11 +331,19 @@ mod tests {
         )
         .unwrap();
         let before = Snapshot::take(&dir);
-        assert_eq!(before.0.len(), 2);
+        assert_eq!(before.files.len(), 3, "the manifest, a.wasm and a.cwasm");
         std::fs::write(dir.join("unrelated.txt"), "x").unwrap();
         assert_eq!(Snapshot::take(&dir), before, "other files are not watched");
+        std::fs::write(dir.join("a.cwasm"), "old").unwrap();
+        std::thread::sleep(Duration::from_millis(20));
         std::fs::write(dir.join("a.wasm"), "x").unwrap();
-        assert_ne!(Snapshot::take(&dir), before, "a component appeared");
+        let built = Snapshot::take(&dir);
+        assert_ne!(built, before, "a component appeared");
+        assert!(built.stale_precompiled, "its .cwasm is older");
+        std::fs::write(dir.join("a.cwasm"), "new").unwrap();
+        let precompiled = Snapshot::take(&dir);
+        assert_ne!(precompiled, built, "the .cwasm is watched");
+        assert!(!precompiled.stale_precompiled);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
