@@ -8,6 +8,7 @@
 //! serde_plain reads one value (not a struct).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
@@ -19,11 +20,27 @@ use serde::forward_to_deserialize_any;
 pub(crate) fn from_texts<'a, T: DeserializeOwned>(
     pairs: impl IntoIterator<Item = (Cow<'a, str>, &'a str)>,
 ) -> Result<T, Error> {
+    /// Names past which they are looked up by hash: a request may carry any number, and
+    /// scanning is cheaper for the few most carry.
+    const SCANNED: usize = 16;
     let mut named: Vec<(Cow<'a, str>, Vec<&'a str>)> = Vec::new();
+    let mut index: HashMap<Cow<'a, str>, usize> = HashMap::new();
     for (name, value) in pairs {
-        match named.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, values)) => values.push(value),
-            None => named.push((name, vec![value])),
+        let at = match named.len() > SCANNED {
+            true => index.get(&name).copied(),
+            false => named.iter().position(|(n, _)| *n == name),
+        };
+        match at {
+            Some(at) => named[at].1.push(value),
+            None => {
+                if named.len() == SCANNED {
+                    index.extend(named.iter().enumerate().map(|(i, (n, _))| (n.clone(), i)));
+                }
+                if named.len() >= SCANNED {
+                    index.insert(name.clone(), named.len());
+                }
+                named.push((name, vec![value]));
+            }
         }
     }
     T::deserialize(Params(named))
@@ -308,7 +325,7 @@ mod tests {
 
     use super::*;
 
-    fn read<T: DeserializeOwned>(pairs: &[(&'static str, &'static str)]) -> Result<T, String> {
+    fn read<'a, T: DeserializeOwned>(pairs: &[(&'a str, &'a str)]) -> Result<T, String> {
         from_texts(pairs.iter().map(|&(n, v)| (Cow::Borrowed(n), v))).map_err(|e| e.to_string())
     }
 
@@ -368,6 +385,23 @@ mod tests {
         assert_eq!(all.len(), 2);
         assert_eq!(read::<Option<u8>>(&[]), Ok(None));
         assert_eq!(read::<()>(&[]), Ok(()));
+    }
+
+    #[test]
+    fn many_names_each_keep_their_values_in_order() {
+        let names: Vec<String> = (0..2_000).map(|i| format!("p{i}")).collect();
+        let mut pairs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "first")).collect();
+        pairs.extend(names.iter().rev().map(|n| (n.as_str(), "second")));
+        let all: BTreeMap<String, Vec<String>> = read(&pairs).unwrap();
+        assert_eq!(all.len(), 2_000);
+        assert!(all.values().all(|values| values == &["first", "second"]));
+        // In order, the names come as first seen.
+        let in_order: Vec<String> = read(&pairs).unwrap();
+        assert_eq!(in_order.len(), 4_000);
+        assert_eq!(
+            (in_order[0].as_str(), in_order[1].as_str()),
+            ("first", "second")
+        );
     }
 
     #[test]
