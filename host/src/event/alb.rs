@@ -6,6 +6,8 @@
 //! passes query strings still URL-encoded; like Powertools' default, they stay so, unless the
 //! app asks for [`url_decode_query`] (`decode_query_parameters=True`).
 
+use std::borrow::Cow;
+
 use super::json::Object;
 
 use super::body::{Encoded, decode_body};
@@ -13,20 +15,26 @@ use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, RawEvent, fields_of, required_str};
 use crate::request::{Fields, Request, parse_cookie_headers};
 
-/// URL-decodes each query name and value in place, as Python's `urllib.parse.unquote` does:
-/// `%XX` escapes become bytes, read as UTF-8 with U+FFFD for what is not; `+` and a `%`
-/// not followed by two hex digits stay as they are.
+/// URL-decodes each query name and value in place ([`unquote`]).
 pub(crate) fn url_decode_query(query: &mut Fields) {
-    let unquote = |text: &mut String| {
-        if text.contains('%') {
-            *text = percent_encoding::percent_decode_str(text)
-                .decode_utf8_lossy()
-                .into_owned();
+    for text in query.iter_mut().flat_map(|(name, value)| [name, value]) {
+        if let Cow::Owned(decoded) = unquote(text) {
+            *text = decoded;
         }
-    };
-    for (name, value) in query {
-        unquote(name);
-        unquote(value);
+    }
+}
+
+/// `text` URL-decoded as Python's `urllib.parse.unquote` does it: `%XX` escapes become bytes,
+/// read as UTF-8 with U+FFFD for what is not; `+` and a `%` not followed by two hex digits
+/// stay as they are.
+pub(crate) fn unquote(text: &str) -> Cow<'_, str> {
+    match text.contains('%') {
+        true => Cow::Owned(
+            percent_encoding::percent_decode_str(text)
+                .decode_utf8_lossy()
+                .into_owned(),
+        ),
+        false => Cow::Borrowed(text),
     }
 }
 

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use self::json::{Json, Object};
 
-pub(crate) use alb::url_decode_query;
+pub(crate) use alb::{unquote, url_decode_query};
 pub use body::Encoded;
 use detect::detect;
 pub use raw::RawEvent;

@@ -2,13 +2,13 @@
 //! middleware chain and handler in guests → errors → CORS → Cache-Control → gzip → base64 →
 //! encode for the source. This module wires the arrows; each lives in its own file.
 
+mod alb_size_limit;
 mod compress;
 mod cors;
 mod debug;
 mod errors;
 mod middleware;
 mod native;
-mod response_size;
 mod swagger;
 mod validate;
 
@@ -32,7 +32,7 @@ use crate::runtime::{
 };
 use crate::validation::{AlbOptions, AppSpec, RouteSchemas, RouteSpec};
 
-/// App-wide settings: from the app component's manifest, overridden by the bundle.
+/// App-wide settings: from the app component's manifest, some overridden by the bundle.
 #[derive(Debug, Clone, Default)]
 pub struct AppSettings {
     /// CORS for routes that do not turn it off; `None` is no CORS and no automatic pre-flight.
@@ -377,9 +377,6 @@ impl Pipeline {
     ) -> Result<LambdaResponse, DecodeError> {
         let started = Instant::now();
         let mut request = event::decode(event, self.settings.source)?;
-        if self.settings.alb.decode_query_parameters && request.source.is_alb() {
-            event::url_decode_query(&mut request.query);
-        }
         if self.settings.debug {
             self.trace_event(request.raw_event.text());
         }
@@ -427,6 +424,11 @@ impl Pipeline {
         let validated = route
             .filter(|r| r.validated)
             .map(|route| self.validate_request(route, &request, &params));
+        // Validation decodes an ALB query itself (split first, then decoded, as Powertools
+        // does); the guest's accessors read it decoded.
+        if self.settings.alb.decode_query_parameters && request.source.is_alb() {
+            event::url_decode_query(&mut request.query);
+        }
         let mut wit_request = request_to_wit(&request, &route_path, params);
         let rejection = match validated {
             Some(Ok(values)) => {

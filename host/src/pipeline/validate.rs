@@ -17,8 +17,14 @@ impl Pipeline {
         request: &Request,
         path_params: &[(String, String)],
     ) -> Result<String, WitError> {
-        validation::validate_request(&route.spec, &route.schemas, request, path_params)
-            .map_err(failure_error)
+        validation::validate_request(
+            &route.spec,
+            &route.schemas,
+            request,
+            path_params,
+            self.settings.alb.decode_query_parameters,
+        )
+        .map_err(failure_error)
     }
 
     /// Response validation for a route that declares its response and is validated.

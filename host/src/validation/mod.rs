@@ -261,12 +261,15 @@ pub const UNSUPPORTED_CONTENT_TYPE: &str = "RequestUnsupportedContentType";
 
 /// Validates a request's declared parameters and body; the validated values as JSON text
 /// (`{"path": .., "query": .., "header": .., "cookie": .., "body": ..}`) or the 422 / 415.
+/// `decode_alb_query` is `ALBResolver(decode_query_parameters=True)`, for ALB events.
 pub fn validate_request(
     spec: &RouteSpec,
     compiled: &RouteSchemas,
     request: &Request,
     path_params: &[(String, String)],
+    decode_alb_query: bool,
 ) -> Result<String, Failure> {
+    let decode_query = decode_alb_query && request.source.is_alb();
     let schemas = &compiled.schemas;
     let mut errors = Vec::new();
     // One object per location, made only for locations some parameter is read from.
@@ -275,7 +278,11 @@ pub fn validate_request(
     for (param, &schema) in spec.params.iter().zip(&compiled.params) {
         let loc = [json!(param.location.key()), json!(param.name)];
         let wants_list = schemas.expects_array(schema);
-        let input = match param_input(request, path_params, param, wants_list) {
+        let input = match param.location {
+            Location::Query if decode_query => decoded_alb_query_input(request, param, wants_list),
+            _ => param_input(request, path_params, param, wants_list),
+        };
+        let input = match input {
             Some(input) => input,
             None if param.required => {
                 errors.push(Detail {
@@ -505,6 +512,42 @@ fn param_input(
     }
 }
 
+/// A query parameter's input with `ALBResolver(decode_query_parameters=True)`, as
+/// Powertools reads it: values split on commas first (single-value ALB) and then decoded, so
+/// an encoded `%2C` stays a comma in its value; of raw names that decode alike, the last one
+/// the event carries wins, as in the dict Powertools decodes into.
+fn decoded_alb_query_input(
+    request: &Request,
+    param: &ParamSpec,
+    wants_list: bool,
+) -> Option<Value> {
+    let raw_name = request
+        .query
+        .iter()
+        .rev()
+        .map(|(name, _)| name)
+        .find(|name| crate::event::unquote(name) == param.name)?;
+    let values = request
+        .query
+        .iter()
+        .filter(|(name, _)| name == raw_name)
+        .map(|(_, value)| value.as_str());
+    let decoded = |text: &str| Value::from(crate::event::unquote(text).into_owned());
+    if wants_list {
+        let items: Vec<Value> = match request.source {
+            // One string per name: split on commas, as for every such source.
+            EventSource::Alb => values.flat_map(|v| v.split(',')).map(decoded).collect(),
+            _ => values.map(decoded).collect(),
+        };
+        return Some(Value::Array(items));
+    }
+    let mut items: Vec<Value> = values.map(decoded).collect();
+    match items.len() {
+        1 => items.pop(),
+        _ => Some(Value::Array(items)),
+    }
+}
+
 enum BodyInput {
     Missing,
     Invalid(usize),
@@ -615,7 +658,7 @@ mod tests {
             ),
         ];
         for (body, want) in table {
-            let text = validate_request(&spec, &compiled, &request(body), &path).unwrap();
+            let text = validate_request(&spec, &compiled, &request(body), &path, false).unwrap();
             assert_eq!(text, want);
             let _: Value = serde_json::from_str(&text).expect("the text is JSON");
         }
@@ -625,7 +668,7 @@ mod tests {
         };
         let compiled = RouteSchemas::compile(&no_body, &Map::new());
         assert_eq!(
-            validate_request(&no_body, &compiled, &request(b""), &path).unwrap(),
+            validate_request(&no_body, &compiled, &request(b""), &path, false).unwrap(),
             r#"{"path":{"id":7},"query":{"limit":5,"q":"a\"b"},"header":{"tag":"none"},"cookie":{}}"#
         );
     }
@@ -644,7 +687,7 @@ mod tests {
             ("x-tag", "c"),
         ];
         let request = Request::for_test(EventSource::RestV1, &headers, b"");
-        let text = validate_request(&spec, &compiled, &request, &[]).unwrap();
+        let text = validate_request(&spec, &compiled, &request, &[], false).unwrap();
         let validated: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(validated["header"]["tags"], json!(["b", "c"]));
     }
@@ -665,7 +708,7 @@ mod tests {
             let headers: Vec<_> = content_types.iter().map(|t| ("Content-Type", *t)).collect();
             Request::for_test(source, &headers, body.as_bytes())
         };
-        let outcome = |req: &Request| match validate_request(&spec, &compiled, req, &[]) {
+        let outcome = |req: &Request| match validate_request(&spec, &compiled, req, &[], false) {
             Ok(text) => Ok(serde_json::from_str::<Value>(&text).unwrap()["body"].clone()),
             Err(failure) => Err((failure.status, failure.detail)),
         };

@@ -20,11 +20,14 @@ pub fn query(req: &Request) -> Value {
 pub struct Search {
     /// What to look for.
     pub search: String,
+    /// Tags, a list.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// `GET /search`: a validated query parameter, which an encoded name (`%73earch`) must reach.
 pub fn search(Query(query): Query<Search>) -> Value {
-    json!({"search": query.search})
+    json!({"search": query.search, "tags": query.tags})
 }
 
 /// `GET /big?kib=N`: an answer of about N KiB.
