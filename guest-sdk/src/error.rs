@@ -167,6 +167,9 @@ pub(crate) const SERVICE_ERROR: &str = "ServiceError";
 
 /// Any error a handler returns; `?` converts every `std::error::Error` into it.
 ///
+/// It keeps the Rust error's value for [`Error::downcast_ref`], so it is neither `Send` nor
+/// `Sync` (a component runs on one thread).
+///
 /// The error keeps its Rust type name, so an exception handler registered for that type
 /// (`App::exception_handler::<ParseIntError>`) catches it, as `@app.exception_handler(ValueError)`
 /// does in Powertools.

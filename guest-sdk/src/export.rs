@@ -116,7 +116,7 @@ pub fn handle(
             // New work: no error of an earlier call can come back.
             RAISED.set(None);
         }
-        match target {
+        let answer = match target {
             w::Target::Route(i) => run_route(app, i, &req),
             w::Target::Middleware(i) => run_chain(app, &req, &[i], None),
             w::Target::Chain(chain) => run_chain(app, &req, &chain.middlewares, chain.handler),
@@ -125,10 +125,22 @@ pub fn handle(
                     Some((_, handler)) => handler(&req, &error_from_wit(err)),
                     None => Err(missing("exception handler", i)),
                 };
-                to_wit(app, result, None)
+                // What a handler raises goes to no other handler.
+                let answer = to_wit(app, result, None);
+                RAISED.set(None);
+                answer
             }
             w::Target::Serialize(json) => serialize_checked(app, &json),
+        };
+        // Only an error leaving this call can come back to an exception handler, which the
+        // host runs on this same instance (it keeps the instance for the rest of the request).
+        // An error no handler here took stays until the instance's next call clears it; only
+        // an exception handler run first on it, for an error of the same type and message
+        // from another component, could see that value.
+        if answer.is_ok() {
+            RAISED.set(None);
         }
+        answer
     })
 }
 

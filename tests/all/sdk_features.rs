@@ -43,6 +43,30 @@ fn an_exception_handler_reads_the_fields_of_the_error_its_component_raised() {
     assert_eq!(resp["statusCode"], 423, "{resp}");
     let body: Value = serde_json::from_str(resp["body"].as_str().unwrap_or_default()).unwrap();
     assert_eq!(body, json!({"locked": 7}));
+
+    // Concurrent requests share the component's idle instances: each exception handler still
+    // runs where its own error was raised, and reads its own id.
+    let threads: Vec<_> = (0..6)
+        .map(|thread| {
+            std::thread::spawn(move || {
+                let host = TestHost::shared("features");
+                for round in 0..25 {
+                    let id = thread * 100 + round;
+                    let resp = host.invoke(&get(&format!("/locked/{id}")));
+                    let body: Value =
+                        serde_json::from_str(resp["body"].as_str().unwrap_or_default()).unwrap();
+                    assert_eq!(
+                        (resp["statusCode"].clone(), body),
+                        (json!(423), json!({"locked": id})),
+                        "request {id}"
+                    );
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
 }
 
 #[test]

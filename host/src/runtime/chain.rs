@@ -5,11 +5,11 @@ use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use super::Runtime;
 use super::bindings::{
     Body as WitBody, Error as WitError, LambdaContext, LocalChain, Request as WitRequest,
     Response as WitResponse, Target,
 };
+use super::{Instance, Runtime};
 use crate::event::RawEvent;
 
 /// One step of the chain.
@@ -159,6 +159,15 @@ impl CallFailure {
     }
 }
 
+impl Drop for Invocation {
+    fn drop(&mut self) {
+        let raised = std::mem::take(self.raised.get_mut().unwrap_or_else(|p| p.into_inner()));
+        for (component, instance) in raised {
+            self.runtime.release(component, instance);
+        }
+    }
+}
+
 /// A request in flight: what every frame sees and what they share.
 pub struct Invocation {
     pub(super) runtime: Arc<Runtime>,
@@ -169,6 +178,10 @@ pub struct Invocation {
     context: Mutex<Map<String, Value>>,
     failure: Mutex<Option<CallFailure>>,
     pub(super) deadline: Instant,
+    /// Per component, the instance whose call last answered with an error: its exception
+    /// handler runs there, where the SDK kept the error's value. Released when the request
+    /// ends.
+    raised: Mutex<Vec<(usize, Instance)>>,
 }
 
 impl Invocation {
@@ -190,7 +203,31 @@ impl Invocation {
             context: Mutex::new(Map::new()),
             failure: Mutex::new(None),
             deadline,
+            raised: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Keeps `instance`, whose call answered with an error, for the rest of the request.
+    pub(super) fn park_raised(&self, component: usize, instance: Instance) {
+        let earlier = {
+            let mut raised = self.raised.lock().unwrap_or_else(|p| p.into_inner());
+            let earlier = raised
+                .iter()
+                .position(|(c, _)| *c == component)
+                .map(|at| raised.swap_remove(at).1);
+            raised.push((component, instance));
+            earlier
+        };
+        if let Some(earlier) = earlier {
+            self.runtime.release(component, earlier);
+        }
+    }
+
+    /// The instance of `component` kept by [`Self::park_raised`], if any.
+    pub(super) fn take_raised(&self, component: usize) -> Option<Instance> {
+        let mut raised = self.raised.lock().unwrap_or_else(|p| p.into_inner());
+        let at = raised.iter().position(|(c, _)| *c == component)?;
+        Some(raised.swap_remove(at).1)
     }
 
     /// The Lambda request id, for the log lines of this request.

@@ -204,11 +204,16 @@ impl Runtime {
         frame: usize,
     ) -> Result<Result<WitResponse, WitError>, CallFailure> {
         let slot = &self.components[component];
-        let idle = match self.settings.fresh_instances {
-            true => None,
-            false => slot.idle.lock().unwrap_or_else(|p| p.into_inner()).pop(),
-        };
-        let mut instance = match idle {
+        // The instance that raised this invocation's error, for its exception handler: the
+        // component keeps the error's value there (`Error::downcast_ref` in the SDK).
+        let reused =
+            invocation
+                .take_raised(component)
+                .or_else(|| match self.settings.fresh_instances {
+                    true => None,
+                    false => slot.idle.lock().unwrap_or_else(|p| p.into_inner()).pop(),
+                });
+        let mut instance = match reused {
             Some(instance) => instance,
             None => instantiate(
                 &self.engine,
@@ -250,14 +255,9 @@ impl Runtime {
         }
         match result {
             Ok(answer) => {
-                if !self.settings.fresh_instances {
-                    let mut idle = slot.idle.lock().unwrap_or_else(|p| p.into_inner());
-                    // Past this many, a burst's extra instances are dropped rather than
-                    // kept: they would hold memory and pool slots that other components'
-                    // instances may need.
-                    if idle.len() < MAX_IDLE_INSTANCES {
-                        idle.push(instance);
-                    }
+                match answer {
+                    Err(_) => invocation.park_raised(component, instance),
+                    Ok(_) => self.release(component, instance),
                 }
                 Ok(answer)
             }
@@ -265,6 +265,22 @@ impl Runtime {
             Err(err) => Err(invocation
                 .take_failure()
                 .unwrap_or_else(|| CallFailure::classify(&slot.name, err))),
+        }
+    }
+
+    /// Puts an instance back for the next call, or drops it (fresh instances, or a burst's
+    /// extra ones: past `MAX_IDLE_INSTANCES` they would hold memory and pool slots that other
+    /// components' instances may need).
+    fn release(&self, component: usize, instance: Instance) {
+        if self.settings.fresh_instances {
+            return;
+        }
+        let mut idle = self.components[component]
+            .idle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if idle.len() < MAX_IDLE_INSTANCES {
+            idle.push(instance);
         }
     }
 
