@@ -539,7 +539,8 @@ fn key_is_route(key: &str, method: &str, rule: &str) -> bool {
 const ANSWER_MARGIN_MS: u64 = 50;
 
 /// The earlier of the route's timeout and Lambda's deadline (less a margin to answer), so
-/// that the host answers 504 before Lambda stops the whole environment.
+/// that the host answers 504 before Lambda stops the whole environment; logs a warning when
+/// the request came too late to run at all ([`late_arrival`]).
 fn deadline(timeout: Duration, context: &InvocationContext) -> Instant {
     let now = Instant::now();
     if context.deadline_ms == 0 {
@@ -569,8 +570,12 @@ fn deadline(timeout: Duration, context: &InvocationContext) -> Instant {
 fn late_arrival(deadline_ms: u64, now_ms: u64) -> Option<String> {
     let left = deadline_ms.saturating_sub(now_ms);
     (left <= ANSWER_MARGIN_MS).then(|| {
+        let when = match now_ms.checked_sub(deadline_ms) {
+            Some(late) if late > 0 => format!("{late} ms past Lambda's deadline"),
+            _ => format!("with {left} ms of Lambda's time left"),
+        };
         format!(
-            "the invocation arrived with {left} ms of Lambda's time left (deadline {deadline_ms}, \
+            "the invocation arrived {when} (deadline {deadline_ms}, \
              this host's clock {now_ms}, in ms since the Unix epoch): its handler gets one \
              epoch tick and will likely answer 504; check the runtime API's deadline and this \
              machine's clock"
@@ -700,7 +705,13 @@ mod tests {
         }
         let warning = late_arrival(now - 5_000, now).unwrap_or_default();
         assert!(
-            warning.contains("0 ms of Lambda's time left") && warning.contains(&now.to_string()),
+            warning.starts_with("the invocation arrived 5000 ms past Lambda's deadline (")
+                && warning.contains(&now.to_string()),
+            "{warning}"
+        );
+        let warning = late_arrival(now + 20, now).unwrap_or_default();
+        assert!(
+            warning.starts_with("the invocation arrived with 20 ms of Lambda's time left ("),
             "{warning}"
         );
     }
