@@ -27,9 +27,10 @@ use crate::pipeline::Pipeline;
 const POLL: Duration = Duration::from_millis(200);
 /// Loads tried for one change before it is refused.
 const ATTEMPTS: u32 = 3;
-/// Polls a settled change waits for a stale `.cwasm` to be rewritten (3 s): whatever copied
-/// the `.wasm` may not precompile at all.
-const PRECOMPILE_WAIT: u32 = 15;
+/// Polls a settled change waits for a stale `.cwasm` to be rewritten (5 s; a debug host
+/// precompiles a component in about a second here): whatever copied the `.wasm` may not
+/// precompile at all.
+const PRECOMPILE_WAIT: u32 = 25;
 
 /// The pipeline being served, replaced whole when the bundle changes.
 pub(super) struct LivePipeline {
