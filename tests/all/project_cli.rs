@@ -109,6 +109,72 @@ fn a_new_project_builds_into_a_bundle_that_answers() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 }
 
+/// Two components in one workspace, one bundle: `build` makes each from its own package.
+#[test]
+fn a_workspace_of_two_components_builds_into_one_bundle() {
+    let scratch = Scratch(
+        workspace()
+            .join("target/tmp")
+            .join(format!("workspace-{}", std::process::id())),
+    );
+    let dir = &scratch.0;
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    let sdk = workspace().join("guest-sdk");
+    for name in ["users", "orders"] {
+        switchyard(&["new", name, "--sdk-path", sdk.to_str().unwrap()], dir, "");
+        // Members of the workspace below, not crates of their own.
+        let manifest = dir.join(name).join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let own = text.find("# A crate of its own").unwrap();
+        let member =
+            text[..own].replace("\n[profile.release]\ncodegen-units = 1\nlto = true\n", "\n");
+        std::fs::write(&manifest, member).unwrap();
+    }
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"users\", \"orders\"]\n\n\
+         [profile.release]\ncodegen-units = 1\nlto = true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("switchyard.json"),
+        json!({
+            "name": "shop",
+            "components": [
+                {"name": "users", "file": "users.wasm"},
+                {"name": "orders", "file": "orders.wasm", "prefix": "/orders"},
+            ],
+        })
+        .to_string(),
+    )
+    .unwrap();
+
+    let built = switchyard(&["build"], dir, "");
+    let log = String::from_utf8_lossy(&built.stderr);
+    for line in ["built users: users.wasm (", "built orders: orders.wasm ("] {
+        assert!(log.contains(line), "{line}: {log}");
+    }
+    for (path, message) in [
+        ("/hello/ann", "hello, ann"),
+        ("/orders/hello/bob", "hello, bob"),
+    ] {
+        let event = json!({"httpMethod": "GET", "path": path, "requestContext": {}});
+        let answer = switchyard(
+            &["invoke", "--bundle", "target/bundle", "-"],
+            dir,
+            &event.to_string(),
+        );
+        let answer: Value = serde_json::from_slice(&answer.stdout).unwrap();
+        assert_eq!(answer["statusCode"], 200, "{path}: {answer}");
+        assert_eq!(
+            answer["body"],
+            json!({"message": message}).to_string(),
+            "{path}"
+        );
+    }
+}
+
 /// A scratch directory, removed however the test ends.
 struct Scratch(std::path::PathBuf);
 
