@@ -57,6 +57,18 @@ fn jsonl_answers_each_line_in_order_and_goes_on_after_failures() {
         lines[4]
     );
     assert!(stderr.contains("trapped"), "the panic is logged: {stderr}");
+    // Each event is its own invocation, with its own request id on its log lines.
+    let ids: Vec<String> = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["method"].is_string())
+        .map(|l| l["request_id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(ids.len(), 3, "three access lines: {stderr}");
+    assert!(
+        ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+        "{ids:?}"
+    );
 }
 
 #[test]

@@ -66,7 +66,7 @@ impl InvokeCommand {
                 .read_to_end(&mut event)
                 .context("failed to read the event")?;
             let response = pipeline
-                .handle(&event, &InvocationContext::local())
+                .handle(&event, &InvocationContext::local_invocation())
                 .map_err(|e| anyhow::anyhow!("cannot answer the event: {e}"))?;
             writeln!(out, "{}", serde_json::to_string(&response)?)?;
         }
@@ -75,7 +75,7 @@ impl InvokeCommand {
 }
 
 fn answer(pipeline: &Pipeline, event: &[u8]) -> String {
-    match pipeline.handle(event, &InvocationContext::local()) {
+    match pipeline.handle(event, &InvocationContext::local_invocation()) {
         Ok(response) => serde_json::to_string(&response).unwrap_or_default(),
         Err(err) => serde_json::json!({"error": err.to_string()}).to_string(),
     }

@@ -18,7 +18,6 @@ use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime};
 
 use anyhow::Context as _;
@@ -222,7 +221,7 @@ async fn handle_request(
     peer: SocketAddr,
 ) -> Result<HttpResponse, Infallible> {
     let started = Instant::now();
-    let request_id = new_request_id();
+    let request_id = crate::runtime::new_request_id();
     let method = request.method().to_string();
     let target = request
         .uri()
@@ -325,35 +324,4 @@ async fn answer(
         // What API Gateway answers for a malformed Lambda proxy response.
         lambda_to_http::error_response(502, "Internal server error")
     })
-}
-
-/// A fresh request id in UUID form (random, version 4 layout).
-fn new_request_id() -> String {
-    use std::hash::{BuildHasher as _, RandomState};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let state = RandomState::new();
-    let high = state.hash_one(n);
-    let low = state.hash_one(!n);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        high >> 32,
-        (high >> 16) & 0xffff,
-        high & 0x0fff,
-        ((low >> 48) & 0x3fff) | 0x8000,
-        low & 0xffff_ffff_ffff
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn request_ids_look_like_uuids_and_differ() {
-        let a = super::new_request_id();
-        let b = super::new_request_id();
-        assert_ne!(a, b);
-        let groups: Vec<usize> = a.split('-').map(str::len).collect();
-        assert_eq!(groups, [8, 4, 4, 4, 12], "{a}");
-        assert_eq!(&a[14..15], "4", "{a}");
-    }
 }

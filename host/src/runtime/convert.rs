@@ -25,7 +25,17 @@ pub struct InvocationContext {
 }
 
 impl InvocationContext {
-    /// The context `switchyard invoke` and tests use: the Powertools docs' fake context.
+    /// The local context with a fresh request id, as `sam local invoke` gives each
+    /// invocation: what `switchyard invoke` and `serve` use, so each request's log lines
+    /// carry their own id.
+    pub fn local_invocation() -> Self {
+        Self {
+            request_id: new_request_id(),
+            ..Self::local()
+        }
+    }
+
+    /// The context tests use: the Powertools docs' fake context, with a fixed request id.
     pub fn local() -> Self {
         Self {
             request_id: "00000000-0000-0000-0000-000000000000".into(),
@@ -164,9 +174,38 @@ pub(crate) fn not_found_error() -> wit::Error {
     }
 }
 
+/// A fresh request id in UUID form (random, version 4 layout).
+pub(crate) fn new_request_id() -> String {
+    use std::hash::{BuildHasher as _, RandomState};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let state = RandomState::new();
+    let high = state.hash_one(n);
+    let low = state.hash_one(!n);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0x0fff,
+        ((low >> 48) & 0x3fff) | 0x8000,
+        low & 0xffff_ffff_ffff
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_ids_look_like_uuids_and_differ() {
+        let a = new_request_id();
+        let b = InvocationContext::local_invocation().request_id;
+        assert_ne!(a, b);
+        let groups: Vec<usize> = a.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12], "{a}");
+        assert_eq!(&a[14..15], "4", "{a}");
+    }
 
     #[test]
     fn a_request_packs_its_strings_into_one_text_and_their_ends() {

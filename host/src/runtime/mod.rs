@@ -33,7 +33,9 @@ pub(crate) use bindings::{
 };
 pub use chain::{CallFailure, Checked, Frame, Invocation, NativeHandler, ResponseCheck};
 pub use convert::InvocationContext;
-pub(crate) use convert::{not_found_error, path_params_of, request_to_wit, response_from_wit};
+pub(crate) use convert::{
+    new_request_id, not_found_error, path_params_of, request_to_wit, response_from_wit,
+};
 pub use engine::{shared_engine, target_engine};
 pub use preinit::{PreinitLimits, preinitialize};
 pub use sandbox::{AllowedHosts, HostRuleError, Sandbox, env_grants};
