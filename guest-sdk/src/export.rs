@@ -133,10 +133,8 @@ pub fn handle(
             w::Target::Serialize(json) => serialize_checked(app, &json),
         };
         // Only an error leaving this call can come back to an exception handler, which the
-        // host runs on this same instance (it keeps the instance for the rest of the request).
-        // An error no handler here took stays until the instance's next call clears it; only
-        // an exception handler run first on it, for an error of the same type and message
-        // from another component, could see that value.
+        // host runs on this same instance: it keeps the instance for the rest of the request,
+        // and drops it, rather than pool it, if no exception handler ran there.
         if answer.is_ok() {
             RAISED.set(None);
         }

@@ -58,6 +58,11 @@ fn an_exception_handler_reads_the_fields_of_the_error_its_component_raised() {
     let body: Value = serde_json::from_str(resp["body"].as_str().unwrap_or_default()).unwrap();
     assert_eq!(body, json!({"locked": 7}));
 
+    // A checked route runs in a call of its own, inside the call of the app's middleware,
+    // which passes the error on: the handler still runs where the error was raised.
+    let resp = TestHost::shared("features").invoke(&get("/locked-note/8"));
+    assert_eq!(resp["statusCode"], 423, "{resp}");
+
     // Concurrent requests share the component's idle instances: each exception handler still
     // runs where its own error was raised, and reads its own id.
     let threads: Vec<_> = (0..6)

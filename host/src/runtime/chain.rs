@@ -159,15 +159,6 @@ impl CallFailure {
     }
 }
 
-impl Drop for Invocation {
-    fn drop(&mut self) {
-        let raised = std::mem::take(self.raised.get_mut().unwrap_or_else(|p| p.into_inner()));
-        for (component, instance) in raised {
-            self.runtime.release(component, instance);
-        }
-    }
-}
-
 /// A request in flight: what every frame sees and what they share.
 pub struct Invocation {
     pub(super) runtime: Arc<Runtime>,
@@ -178,10 +169,19 @@ pub struct Invocation {
     context: Mutex<Map<String, Value>>,
     failure: Mutex<Option<CallFailure>>,
     pub(super) deadline: Instant,
-    /// Per component, the instance whose call last answered with an error: its exception
-    /// handler runs there, where the SDK kept the error's value. Released when the request
-    /// ends.
-    raised: Mutex<Vec<(usize, Instance)>>,
+    /// Per component, the instance whose call answered with an error, and that error: its
+    /// exception handler runs there, where the SDK kept the error's value. One no handler
+    /// took is dropped with the invocation, not pooled: the SDK may still hold that value,
+    /// which must not reach another request.
+    raised: Mutex<Vec<Raised>>,
+}
+
+/// An instance kept for the exception handler of the error its call answered with.
+struct Raised {
+    component: usize,
+    type_names: Vec<String>,
+    message: String,
+    instance: Instance,
 }
 
 impl Invocation {
@@ -207,27 +207,33 @@ impl Invocation {
         })
     }
 
-    /// Keeps `instance`, whose call answered with an error, for the rest of the request.
-    pub(super) fn park_raised(&self, component: usize, instance: Instance) {
-        let earlier = {
-            let mut raised = self.raised.lock().unwrap_or_else(|p| p.into_inner());
-            let earlier = raised
-                .iter()
-                .position(|(c, _)| *c == component)
-                .map(|at| raised.swap_remove(at).1);
-            raised.push((component, instance));
-            earlier
-        };
-        if let Some(earlier) = earlier {
-            self.runtime.release(component, earlier);
+    /// Keeps `instance`, whose call answered with `error`, for the rest of the request. An
+    /// instance of the same component already kept for the same error is the one that raised
+    /// it (this call ran further out, in a frame around it, and passed it on): that one stays.
+    pub(super) fn park_raised(&self, component: usize, error: &WitError, instance: Instance) {
+        let mut raised = self.raised.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = raised.iter().position(|r| r.component == component);
+        if let Some(at) = kept {
+            let same =
+                raised[at].type_names == error.type_names && raised[at].message == error.message;
+            if same {
+                return;
+            }
+            raised.swap_remove(at);
         }
+        raised.push(Raised {
+            component,
+            type_names: error.type_names.clone(),
+            message: error.message.clone(),
+            instance,
+        });
     }
 
     /// The instance of `component` kept by [`Self::park_raised`], if any.
     pub(super) fn take_raised(&self, component: usize) -> Option<Instance> {
         let mut raised = self.raised.lock().unwrap_or_else(|p| p.into_inner());
-        let at = raised.iter().position(|(c, _)| *c == component)?;
-        Some(raised.swap_remove(at).1)
+        let at = raised.iter().position(|r| r.component == component)?;
+        Some(raised.swap_remove(at).instance)
     }
 
     /// The Lambda request id, for the log lines of this request.

@@ -206,15 +206,16 @@ impl Runtime {
         frame: usize,
     ) -> Result<Result<WitResponse, WitError>, CallFailure> {
         let slot = &self.components[component];
-        // The instance that raised this invocation's error, for its exception handler: the
-        // component keeps the error's value there (`Error::downcast_ref` in the SDK).
-        let reused =
-            invocation
-                .take_raised(component)
-                .or_else(|| match self.settings.fresh_instances {
-                    true => None,
-                    false => slot.idle.lock().unwrap_or_else(|p| p.into_inner()).pop(),
-                });
+        // An exception handler runs on the instance that raised its error: the component
+        // keeps the error's value there (`Error::downcast_ref` in the SDK).
+        let raised = match target {
+            Target::ExceptionHandler(_) => invocation.take_raised(component),
+            _ => None,
+        };
+        let reused = raised.or_else(|| match self.settings.fresh_instances {
+            true => None,
+            false => slot.idle.lock().unwrap_or_else(|p| p.into_inner()).pop(),
+        });
         let mut instance = match reused {
             Some(instance) => instance,
             None => instantiate(
@@ -257,8 +258,8 @@ impl Runtime {
         }
         match result {
             Ok(answer) => {
-                match answer {
-                    Err(_) => invocation.park_raised(component, instance),
+                match &answer {
+                    Err(error) => invocation.park_raised(component, error, instance),
                     Ok(_) => self.release(component, instance),
                 }
                 Ok(answer)

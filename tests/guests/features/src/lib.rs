@@ -173,6 +173,12 @@ pub fn locked(Path(id): Path<u32>) -> Result<Value, Error> {
     Err(TodoLocked { id }.into())
 }
 
+/// `GET /locked-note/<id>`: raises `TodoLocked` from a route whose answer is checked, so the
+/// host runs the handler in a call of its own inside the middleware's.
+pub fn locked_note(Path(id): Path<u32>) -> Result<Value, Error> {
+    Err(TodoLocked { id }.into())
+}
+
 /// Answers `TodoLocked` with 423 and the id read from the error's value.
 pub fn todo_locked(_req: &Request, err: &Error) -> Response {
     match err.downcast_ref::<TodoLocked>() {
@@ -232,6 +238,9 @@ pub fn app() -> App {
         .returns::<Note>()
         .custom_response_validation_http_code(503)
         .get("/locked/<id>", locked)
+        .get("/locked-note/<id>", locked_note)
+        .validation(true)
+        .returns::<Note>()
         .exception_handler::<RequestValidationError, _>(invalid_request)
         .exception_handler::<TodoLocked, _>(todo_locked)
 }
