@@ -112,7 +112,8 @@ pub fn handle(
 ) -> Result<w::Response, w::Error> {
     with_app(factory, |app| {
         let req = Rc::new(request_from_wit(request));
-        if !matches!(target, w::Target::ExceptionHandler(_)) {
+        let handles_error = matches!(target, w::Target::ExceptionHandler(_));
+        if !handles_error {
             // New work: no error of an earlier call can come back.
             RAISED.set(None);
         }
@@ -125,17 +126,15 @@ pub fn handle(
                     Some((_, handler)) => handler(&req, &error_from_wit(err)),
                     None => Err(missing("exception handler", i)),
                 };
-                // What a handler raises goes to no other handler.
-                let answer = to_wit(app, result, None);
-                RAISED.set(None);
-                answer
+                to_wit(app, result, None)
             }
             w::Target::Serialize(json) => serialize_checked(app, &json),
         };
         // Only an error leaving this call can come back to an exception handler, which the
         // host runs on this same instance: it keeps the instance for the rest of the request,
-        // and drops it, rather than pool it, if no exception handler ran there.
-        if answer.is_ok() {
+        // and drops it, rather than pool it, if no exception handler ran there. What a handler
+        // raises goes to no other handler.
+        if answer.is_ok() || handles_error {
             RAISED.set(None);
         }
         answer

@@ -27,14 +27,8 @@ fn switchyard(args: &[&str], cwd: &Path, stdin: &str) -> Output {
 
 #[test]
 fn a_new_project_builds_into_a_bundle_that_answers() {
-    let scratch = Scratch(
-        workspace()
-            .join("target/tmp")
-            .join(format!("project-{}", std::process::id())),
-    );
+    let scratch = Scratch::new("project");
     let dir = &scratch.0;
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap();
     let sdk = workspace().join("guest-sdk");
 
     switchyard(
@@ -112,14 +106,8 @@ fn a_new_project_builds_into_a_bundle_that_answers() {
 /// Two components in one workspace, one bundle: `build` makes each from its own package.
 #[test]
 fn a_workspace_of_two_components_builds_into_one_bundle() {
-    let scratch = Scratch(
-        workspace()
-            .join("target/tmp")
-            .join(format!("workspace-{}", std::process::id())),
-    );
+    let scratch = Scratch::new("workspace");
     let dir = &scratch.0;
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap();
     let sdk = workspace().join("guest-sdk");
     for name in ["users", "orders"] {
         switchyard(&["new", name, "--sdk-path", sdk.to_str().unwrap()], dir, "");
@@ -177,6 +165,18 @@ fn a_workspace_of_two_components_builds_into_one_bundle() {
 
 /// A scratch directory, removed however the test ends.
 struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    /// An empty `target/tmp/NAME-PID`.
+    fn new(name: &str) -> Self {
+        let dir = workspace()
+            .join("target/tmp")
+            .join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
 
 impl Drop for Scratch {
     fn drop(&mut self) {

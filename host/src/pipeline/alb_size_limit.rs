@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::{Pipeline, ResponseOptions};
-use crate::event::{self, LambdaResponse};
+use crate::event::LambdaResponse;
 use crate::request::Request;
 use crate::runtime::{Invocation, WitError};
 
@@ -30,8 +30,7 @@ impl Pipeline {
         if size <= ALB_MAX_RESPONSE_SIZE {
             return encoded;
         }
-        let encode =
-            |response| event::encode(self.finish(response, options, request), request.source);
+        let encode = |response| self.finish_encoded(response, options, request);
         // Without an exception handler for it, this is the unhandled error's 500.
         let handled = encode(self.error_response(invocation, exceeded(size)));
         // Checked once more, without calling the exception handler again.

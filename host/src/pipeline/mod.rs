@@ -421,12 +421,13 @@ impl Pipeline {
         if self.settings.debug {
             self.trace_route(&request.method, &rule, &frames);
         }
+        let decode_query = self.settings.alb.decode_query_parameters && request.source.is_alb();
         let validated = route
             .filter(|r| r.validated)
-            .map(|route| self.validate_request(route, &request, &params));
+            .map(|route| self.validate_request(route, &request, &params, decode_query));
         // Validation decodes an ALB query itself (split first, then decoded, as Powertools
         // does); the guest's accessors read it decoded.
-        if self.settings.alb.decode_query_parameters && request.source.is_alb() {
+        if decode_query {
             event::url_decode_query(&mut request.query);
         }
         let mut wit_request = request_to_wit(&request, &route_path, params);
@@ -468,7 +469,7 @@ impl Pipeline {
             Ok(Err(err)) => self.error_response(&invocation, err),
             Err(failure) => errors::failure_response(&failure, &context.request_id),
         };
-        let mut encoded = event::encode(self.finish(response, &options, &request), request.source);
+        let mut encoded = self.finish_encoded(response, &options, &request);
         if self.settings.alb.response_size_validation && request.source.is_alb() {
             encoded = self.within_alb_limit(encoded, &invocation, &options, &request);
         }
@@ -477,6 +478,16 @@ impl Pipeline {
         }
         access_log(&request, &rule, context, encoded.status(), started);
         Ok(encoded)
+    }
+
+    /// The response finished and encoded for the request's source.
+    fn finish_encoded(
+        &self,
+        response: Response,
+        options: &ResponseOptions,
+        request: &Request,
+    ) -> LambdaResponse {
+        event::encode(self.finish(response, options, request), request.source)
     }
 
     /// CORS, Cache-Control, gzip and base64, in Powertools' order.

@@ -10,19 +10,21 @@ use crate::runtime::{Checked, ResponseCheck, WitBody, WitError, WitResponse, Wit
 use crate::validation::{self, CheckedBody, Failure};
 
 impl Pipeline {
-    /// The validated values for the guest, or the error the request is rejected with.
+    /// The validated values for the guest, or the error the request is rejected with;
+    /// `decode_query` for an ALB query the app asks to be URL-decoded.
     pub(super) fn validate_request(
         &self,
         route: &RouteTarget,
         request: &Request,
         path_params: &[(String, String)],
+        decode_query: bool,
     ) -> Result<String, WitError> {
         validation::validate_request(
             &route.spec,
             &route.schemas,
             request,
             path_params,
-            self.settings.alb.decode_query_parameters,
+            decode_query,
         )
         .map_err(failure_error)
     }

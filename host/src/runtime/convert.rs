@@ -25,9 +25,9 @@ pub struct InvocationContext {
 }
 
 impl InvocationContext {
-    /// The local context with a fresh request id, as `sam local invoke` gives each
-    /// invocation: what `switchyard invoke` and `serve` use, so each request's log lines
-    /// carry their own id.
+    /// The local context with a fresh request id ([`new_request_id`], as `serve` gives each
+    /// request), as `sam local invoke` gives each invocation: what `switchyard invoke` uses,
+    /// so each event's log lines carry their own id.
     pub fn local_invocation() -> Self {
         Self {
             request_id: new_request_id(),

@@ -261,15 +261,15 @@ pub const UNSUPPORTED_CONTENT_TYPE: &str = "RequestUnsupportedContentType";
 
 /// Validates a request's declared parameters and body; the validated values as JSON text
 /// (`{"path": .., "query": .., "header": .., "cookie": .., "body": ..}`) or the 422 / 415.
-/// `decode_alb_query` is `ALBResolver(decode_query_parameters=True)`, for ALB events.
+/// `decode_query` is `ALBResolver(decode_query_parameters=True)` on an ALB event: the query
+/// is read as [`decoded_alb_query_input`] reads it.
 pub fn validate_request(
     spec: &RouteSpec,
     compiled: &RouteSchemas,
     request: &Request,
     path_params: &[(String, String)],
-    decode_alb_query: bool,
+    decode_query: bool,
 ) -> Result<String, Failure> {
-    let decode_query = decode_alb_query && request.source.is_alb();
     let schemas = &compiled.schemas;
     let mut errors = Vec::new();
     // One object per location, made only for locations some parameter is read from.
