@@ -74,9 +74,10 @@ test: lint bundles unit conformance openapi-check deploy-test
 unit: bundles
 	$(CARGO) test --workspace
 
-# The shared suite's comparer over two sets of todos and validated cases: the shared suite's
-# own, then those a differential run against Powertools recorded (tests/conformance/differential/).
-CONFORMANCE_SUITES := shared:$(SHARED)/conformance/cases.json recorded:tests/conformance/differential/cases.json
+# The shared suite's comparer over three sets of todos and validated cases: the shared suite's
+# own, then two that differential runs against Powertools recorded (tests/conformance/differential/).
+CONFORMANCE_SUITES := shared:$(SHARED)/conformance/cases.json recorded:tests/conformance/differential/cases.json \
+  mutations:tests/conformance/differential/mutations.json
 conformance: bundles
 	@set -e; for suite in $(CONFORMANCE_SUITES); do \
 	  name=$${suite%%:*}; cases=$${suite#*:}; out=target/conformance/$$name; mkdir -p $$out; \

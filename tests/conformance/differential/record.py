@@ -15,6 +15,13 @@ would only say that Switchyard answers (a quirk case). Run it with Powertools in
 The events of `cases.json` came from a differential run (events generated from the shared
 cases for every source and route, run through Powertools and Switchyard): each is one where
 the two answered differently and Switchyard was brought to Powertools' answer.
+
+`mutations.json` is a sample of a later run of 51,318 events: the shared events mutated as
+clients and AWS vary them (header case, repeats and disagreeing single- and multi-value
+fields, origins and pre-flights, Accept-Encoding, methods, paths and stages, query forms,
+cookies, bodies and base64 flags, content types, missing or null fields), alone and two to
+four at once. Two events of each app, source and mutation kind where both answered alike,
+so a change that breaks what matched fails `make conformance`.
 """
 
 import json
