@@ -148,19 +148,57 @@ pub struct RequestValidationError;
 /// `ResponseSizeExceededError`), raised by the host when the app enables
 /// [`App::enable_response_size_validation`](crate::App::enable_response_size_validation).
 ///
-/// The error's message gives both sizes: `Serialized response size (N bytes) exceeds the
-/// maximum allowed size (1048576 bytes)`. An exception handler registered for it answers
-/// instead of the oversized answer:
+/// An exception handler registered for it answers instead of the oversized answer, and reads
+/// both sizes through [`Error::downcast_ref`], as a Python handler reads the exception's
+/// `actual_size` and `max_size`:
 ///
 /// ```
 /// use switchyard_sdk::{App, Error, Request, Response, ResponseSizeExceededError};
 /// let app = App::new().enable_response_size_validation().exception_handler::<ResponseSizeExceededError, _>(
-///     |_req: &Request, err: &Error| Response::json(413, serde_json::json!({"error": err.message()})),
+///     |_req: &Request, err: &Error| {
+///         let size = err.downcast_ref::<ResponseSizeExceededError>().map(|e| e.actual_size);
+///         Response::json(413, serde_json::json!({"error": err.message(), "size": size}))
+///     },
 /// );
 /// # let _: App = app;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ResponseSizeExceededError;
+pub struct ResponseSizeExceededError {
+    /// The size of the whole serialized Lambda response, in bytes.
+    pub actual_size: u64,
+    /// The most the integration takes, in bytes.
+    pub max_size: u64,
+}
+
+impl ResponseSizeExceededError {
+    const PREFIX: &str = "Serialized response size (";
+    const MIDDLE: &str = " bytes) exceeds the maximum allowed size (";
+    const SUFFIX: &str = " bytes)";
+
+    /// The sizes of the host's message (Powertools' wording), which is how they cross the
+    /// sandbox.
+    pub(crate) fn from_message(message: &str) -> Option<Self> {
+        let sizes = message
+            .strip_prefix(Self::PREFIX)?
+            .strip_suffix(Self::SUFFIX)?;
+        let (actual, max) = sizes.split_once(Self::MIDDLE)?;
+        Some(Self {
+            actual_size: actual.parse().ok()?,
+            max_size: max.parse().ok()?,
+        })
+    }
+}
+
+impl fmt::Display for ResponseSizeExceededError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            actual_size,
+            max_size,
+        } = self;
+        let (prefix, middle, suffix) = (Self::PREFIX, Self::MIDDLE, Self::SUFFIX);
+        write!(f, "{prefix}{actual_size}{middle}{max_size}{suffix}")
+    }
+}
 
 /// The type name every service error answers to, after its own.
 pub(crate) const SERVICE_ERROR: &str = "ServiceError";
@@ -268,8 +306,9 @@ impl Error {
     ///
     /// The value stays inside the component that raised it. An exception handler of the same
     /// component gets it back (the host hands the error on by name and message, and the
-    /// component keeps the value of the last error it raised); one in another component, or
-    /// an error the host raised, has names and message only, and this is `None`.
+    /// component keeps the value of the last error it raised); one in another component has
+    /// names and message only, and this is `None`. Of the errors the host raises,
+    /// [`ResponseSizeExceededError`] has its value, read from its message.
     ///
     /// ```
     /// use switchyard_sdk::Error;
@@ -341,6 +380,34 @@ mod tests {
         assert_eq!(err.service_error().map(ServiceError::status), Some(404));
         assert!(err.is::<NotFoundError>());
         assert!(err.is::<ServiceError>());
+    }
+
+    #[test]
+    fn the_hosts_size_error_reads_back_from_its_message() {
+        let error = ResponseSizeExceededError {
+            actual_size: 1_153_455,
+            max_size: 1_048_576,
+        };
+        let message = error.to_string();
+        assert_eq!(
+            message,
+            "Serialized response size (1153455 bytes) exceeds the maximum allowed size (1048576 bytes)"
+        );
+        assert_eq!(
+            ResponseSizeExceededError::from_message(&message),
+            Some(error)
+        );
+        for other in [
+            "",
+            "Serialized response size (x bytes) exceeds the maximum allowed size (1 bytes)",
+            "too big",
+        ] {
+            assert_eq!(
+                ResponseSizeExceededError::from_message(other),
+                None,
+                "{other}"
+            );
+        }
     }
 
     #[test]

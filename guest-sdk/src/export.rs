@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::__private::wit::switchyard::handler::manifest as m;
 use crate::__private::wit::switchyard::handler::types as w;
 use crate::app::{App, Prefix};
-use crate::error::{Error, ErrorParts, ErrorValue, ServiceError};
+use crate::error::{
+    Error, ErrorParts, ErrorValue, ResponseSizeExceededError, ServiceError, type_key,
+};
 use crate::host::Next;
 use crate::request::{EventSource, Request};
 use crate::response::{Body, Cookie, Response, SameSite};
@@ -366,12 +368,14 @@ fn error_to_wit(e: Error) -> w::Error {
 }
 
 pub(crate) fn error_from_wit(e: w::Error) -> Error {
-    let value = RAISED.with_borrow(|raised| {
-        raised
-            .as_ref()
-            .filter(|r| r.type_names == e.type_names && r.message == e.message)
-            .map(|r| r.value.clone())
-    });
+    let value = RAISED
+        .with_borrow(|raised| {
+            raised
+                .as_ref()
+                .filter(|r| r.type_names == e.type_names && r.message == e.message)
+                .map(|r| r.value.clone())
+        })
+        .or_else(|| host_raised_value(&e));
     Error::from_parts(ErrorParts {
         type_names: e.type_names,
         message: e.message,
@@ -384,4 +388,12 @@ pub(crate) fn error_from_wit(e: w::Error) -> Error {
         }),
         value,
     })
+}
+
+/// The value of an error the host raised, which crosses as names and message: so far only
+/// `ResponseSizeExceededError` has fields.
+fn host_raised_value(e: &w::Error) -> Option<ErrorValue> {
+    let named = e.type_names.first()? == &type_key::<ResponseSizeExceededError>();
+    let error = ResponseSizeExceededError::from_message(&e.message).filter(|_| named)?;
+    Some(ErrorValue(Rc::new(error)))
 }

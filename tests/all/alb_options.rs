@@ -151,6 +151,9 @@ fn an_alb_answer_past_one_mib_goes_to_the_exception_handler() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_default();
     assert!((1100 * 1024..1100 * 1024 + 200).contains(&size), "{size}");
+    // The handler reads the same sizes as the error's fields (Python's `actual_size`).
+    assert_eq!(answer["actual_size"], size, "{answer}");
+    assert_eq!(answer["max_size"], 1024 * 1024, "{answer}");
 
     // Only ALB has the limit.
     let rest = host.invoke(&rest("/big", json!({"kib": "1100"})));

@@ -36,7 +36,8 @@ pub fn big(req: &Request) -> Value {
     json!({"filler": "x".repeat(kib * 1024)})
 }
 
-/// Answers an oversized answer with a 413 naming its size; with `?handler=big` its own answer
+/// Answers an oversized answer with a 413 naming its sizes, read from the message and
+/// from the error's fields; with `?handler=big` its own answer
 /// is oversized too, and with `?handler=raise` it raises the error again.
 pub fn too_large(req: &Request, err: &Error) -> Result<Response, Error> {
     match req.query("handler") {
@@ -45,10 +46,18 @@ pub fn too_large(req: &Request, err: &Error) -> Result<Response, Error> {
             json!({"filler": "y".repeat(2 * 1024 * 1024)}),
         )),
         Some("raise") => Err(err.clone()),
-        _ => Ok(Response::json(
-            413,
-            json!({"error": err.type_name(), "message": err.message()}),
-        )),
+        _ => {
+            let sizes = err.downcast_ref::<ResponseSizeExceededError>();
+            Ok(Response::json(
+                413,
+                json!({
+                    "error": err.type_name(),
+                    "message": err.message(),
+                    "actual_size": sizes.map(|e| e.actual_size),
+                    "max_size": sizes.map(|e| e.max_size),
+                }),
+            ))
+        }
     }
 }
 
