@@ -580,51 +580,16 @@ fn bad_flags_and_bundles_fail_before_listening() {
 fn hot_swap_under_load_drops_no_request_and_refuses_a_broken_component() {
     let bundle = TempBundle::copy_of("todos", "swap");
     let server = SwitchyardServe::start(&bundle.0, &["--watch"]);
-    let port = server.port;
-
-    // `/text` is the catch-all in `todos` and a plain-text route in `conformance-todos`.
-    let old = server.get("/text");
-    assert_eq!(old.status, 200);
-    assert_eq!(old.json()["message"], "no todo route here");
-    let new_answer = "hello, world";
-
-    let stop = Arc::new(AtomicBool::new(false));
-    let seen_new = Arc::new(AtomicUsize::new(0));
-    let load = {
-        let (stop, seen_new) = (stop.clone(), seen_new.clone());
-        std::thread::spawn(move || {
-            let mut failures = Vec::new();
-            let mut total = 0;
-            while !stop.load(Ordering::Relaxed) {
-                total += 1;
-                match http(port, "GET", "/text", &[], b"") {
-                    Ok(r) if r.status == 200 && r.text() == new_answer => {
-                        seen_new.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Ok(r) if r.status == 200 && r.text().contains("no todo route here") => {}
-                    Ok(r) => failures.push(format!("{} {}", r.status, r.text())),
-                    Err(e) => failures.push(e.to_string()),
-                }
-            }
-            (total, failures)
-        })
-    };
-    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
-        let deadline = Instant::now() + PATIENCE;
-        while !done() {
-            assert!(Instant::now() < deadline, "{what} never happened");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    };
+    let load = TextLoad::start(&server);
 
     // A changed build copied in place over the served file; its `.cwasm` is now stale.
     let replacement = workspace().join("target/bundles/conformance-todos/conformance_todos.wasm");
     std::fs::copy(&replacement, bundle.0.join("todos.wasm")).unwrap();
-    wait_for("the swap", &|| seen_new.load(Ordering::Relaxed) > 0);
+    load.wait_for_new_answers(1, "the swap");
     assert!(server.wait_for_log("swapped in the changed bundle"));
 
     // Garbage where the component was: refused, and the new version keeps answering.
-    let before = seen_new.load(Ordering::Relaxed);
+    let before = load.new_answers();
     std::fs::write(
         bundle.0.join("todos.wasm"),
         b"\0asm garbage, not a component",
@@ -634,19 +599,11 @@ fn hot_swap_under_load_drops_no_request_and_refuses_a_broken_component() {
         server.wait_for_log("refused the changed bundle"),
         "the broken file is refused"
     );
-    wait_for("answers after the refusal", &|| {
-        seen_new.load(Ordering::Relaxed) > before + 5
-    });
+    load.wait_for_new_answers(before + 5, "answers after the refusal");
 
-    stop.store(true, Ordering::Relaxed);
-    let (total, failures) = load.join().unwrap();
-    assert!(
-        failures.is_empty(),
-        "{} of {total} requests failed: {failures:?}",
-        failures.len()
-    );
+    load.finish_without_failures();
     let after = server.get("/text");
-    assert_eq!(after.text(), new_answer);
+    assert_eq!(after.text(), TextLoad::NEW_ANSWER);
     assert!(
         server.stderr().contains("is not a WebAssembly component"),
         "{}",
@@ -662,18 +619,16 @@ fn a_hot_swap_waits_for_the_new_build_to_be_precompiled() {
     let server = SwitchyardServe::start(&bundle.0, &["--watch"]);
     let built = workspace().join("target/bundles/conformance-todos");
 
-    std::fs::copy(
-        built.join("conformance_todos.wasm"),
-        bundle.0.join("todos.wasm"),
-    )
-    .unwrap();
+    replace_with(
+        &built.join("conformance_todos.wasm"),
+        &bundle.0.join("todos.wasm"),
+    );
     // Three polls: the copy has settled and its `.cwasm` (the old build's) is older.
     std::thread::sleep(Duration::from_millis(600));
-    std::fs::copy(
-        built.join("conformance_todos.cwasm"),
-        bundle.0.join("todos.cwasm"),
-    )
-    .unwrap();
+    replace_with(
+        &built.join("conformance_todos.cwasm"),
+        &bundle.0.join("todos.cwasm"),
+    );
 
     assert!(server.wait_for_log("swapped in the changed bundle"));
     assert_eq!(server.get("/text").text(), "hello, world");
@@ -682,6 +637,137 @@ fn a_hot_swap_waits_for_the_new_build_to_be_precompiled() {
         "the server compiled the component itself: {}",
         server.stderr()
     );
+}
+
+/// `make watch` under load: a new `.wasm` renamed into the served bundle, then `switchyard
+/// compile` writing its `.cwasm` where the server's runs from. The server runs a component's
+/// code from the `.cwasm` file's pages, so the new artifact must replace that file, not
+/// rewrite it: rewritten in place, it killed the server (SIGBUS) on the next request.
+#[test]
+fn precompiling_a_served_bundle_under_load_swaps_it_in_without_a_failed_request() {
+    let bundle = TempBundle::copy_of("todos", "compile-under-load");
+    let server = SwitchyardServe::start(&bundle.0, &["--watch"]);
+    let load = TextLoad::start(&server);
+    load.wait_for_old_answers(20);
+
+    replace_with(
+        &workspace().join("target/bundles/conformance-todos/conformance_todos.wasm"),
+        &bundle.0.join("todos.wasm"),
+    );
+    let compiled = Command::new(switchyard_bin())
+        .args(["compile", "--bundle"])
+        .arg(&bundle.0)
+        .env("SWITCHYARD_LOG_LEVEL", "warn")
+        .output()
+        .expect("switchyard compile runs");
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    load.wait_for_new_answers(50, "answers from the new build");
+    load.finish_without_failures();
+    assert!(server.wait_for_log("swapped in the changed bundle"));
+    assert_eq!(server.get("/text").text(), TextLoad::NEW_ANSWER);
+}
+
+/// Requests for `/text` sent one after another from a thread: the catch-all of `todos` (the
+/// old answer) or a plain-text route of `conformance-todos` (the new one), anything else a
+/// failure.
+struct TextLoad {
+    stop: Arc<AtomicBool>,
+    old_answers: Arc<AtomicUsize>,
+    new_answers: Arc<AtomicUsize>,
+    thread: std::thread::JoinHandle<(usize, Vec<String>)>,
+}
+
+impl TextLoad {
+    const NEW_ANSWER: &str = "hello, world";
+    const OLD_ANSWER_HOLDS: &str = "no todo route here";
+
+    fn start(server: &SwitchyardServe) -> Self {
+        let first = server.get("/text");
+        assert_eq!(first.status, 200);
+        assert_eq!(first.json()["message"], Self::OLD_ANSWER_HOLDS);
+        let port = server.port;
+        let stop = Arc::new(AtomicBool::new(false));
+        let old_answers = Arc::new(AtomicUsize::new(0));
+        let new_answers = Arc::new(AtomicUsize::new(0));
+        let thread = {
+            let (stop, old_answers, new_answers) =
+                (stop.clone(), old_answers.clone(), new_answers.clone());
+            std::thread::spawn(move || {
+                let mut failures = Vec::new();
+                let mut total = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    total += 1;
+                    let counter = match http(port, "GET", "/text", &[], b"") {
+                        Ok(r) if r.status == 200 && r.text() == Self::NEW_ANSWER => &new_answers,
+                        Ok(r) if r.status == 200 && r.text().contains(Self::OLD_ANSWER_HOLDS) => {
+                            &old_answers
+                        }
+                        Ok(r) => {
+                            failures.push(format!("{} {}", r.status, r.text()));
+                            continue;
+                        }
+                        Err(e) => {
+                            failures.push(e.to_string());
+                            continue;
+                        }
+                    };
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+                (total, failures)
+            })
+        };
+        Self {
+            stop,
+            old_answers,
+            new_answers,
+            thread,
+        }
+    }
+
+    fn new_answers(&self) -> usize {
+        self.new_answers.load(Ordering::Relaxed)
+    }
+
+    fn wait_for_old_answers(&self, count: usize) {
+        wait_until("answers from the old build", || {
+            self.old_answers.load(Ordering::Relaxed) >= count
+        });
+    }
+
+    fn wait_for_new_answers(&self, count: usize, what: &str) {
+        wait_until(what, || self.new_answers() >= count);
+    }
+
+    /// Stops the load; every request it sent was answered, by the old build or the new.
+    fn finish_without_failures(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let (total, failures) = self.thread.join().unwrap();
+        assert!(
+            failures.is_empty(),
+            "{} of {total} requests failed: {failures:?}",
+            failures.len()
+        );
+    }
+}
+
+/// Waits until `done`, or fails the test naming `what` after [`PATIENCE`].
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what} never happened");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Puts a copy of `from` at `to` by a rename, as `make watch` and `switchyard build` do.
+fn replace_with(from: &Path, to: &Path) {
+    let temporary = to.with_extension("tmp");
+    std::fs::copy(from, &temporary).unwrap();
+    std::fs::rename(&temporary, to).unwrap();
 }
 
 /// The server answers from a blocking task inside its tokio runtime, as the Lambda bootstrap

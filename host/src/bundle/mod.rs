@@ -172,7 +172,7 @@ impl Bundle {
     ) -> anyhow::Result<PathBuf> {
         let artifact = self.compile_artifact(engine, entry)?;
         let out = self.precompiled_path(entry);
-        std::fs::write(&out, artifact)
+        replace_file(&out, &artifact)
             .with_context(|| format!("failed to write `{}`", out.display()))?;
         Ok(out)
     }
@@ -212,5 +212,56 @@ impl Bundle {
                     wasm.display()
                 )
             })
+    }
+}
+
+/// Writes `bytes` to `path` as a new file renamed over the old one, never into the old one.
+///
+/// A serving host maps a component's `.cwasm` into memory and runs its code from the file's
+/// pages, so rewriting that file in place changes the code under a running instance (the
+/// server dies of SIGBUS or worse). After a rename the old file lives on for whoever still
+/// maps it; and a watcher never sees a half-written file.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, bytes)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read as _;
+    use std::os::unix::fs::MetadataExt as _;
+
+    use super::replace_file;
+
+    #[test]
+    fn a_replaced_file_is_a_new_file_and_whoever_holds_the_old_one_reads_it_whole() {
+        let dir = std::env::temp_dir().join(format!("switchyard-replace-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("app.cwasm");
+        std::fs::write(&path, b"the code being run").unwrap();
+        let old_inode = std::fs::metadata(&path).unwrap().ino();
+        let mut held = std::fs::File::open(&path).unwrap();
+
+        replace_file(&path, b"new code").unwrap();
+
+        assert_eq!(std::fs::read(&path).unwrap(), b"new code");
+        assert_ne!(std::fs::metadata(&path).unwrap().ino(), old_inode);
+        let mut old = Vec::new();
+        held.read_to_end(&mut old).unwrap();
+        assert_eq!(
+            old, b"the code being run",
+            "the old file changed under its reader"
+        );
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["app.cwasm"], "no temporary file is left");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

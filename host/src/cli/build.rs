@@ -130,7 +130,7 @@ fn build_bundle(
     ));
 
     std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
-    std::fs::copy(project_dir.join(MANIFEST_FILE), out.join(MANIFEST_FILE))
+    copy_replacing(&project_dir.join(MANIFEST_FILE), &out.join(MANIFEST_FILE))
         .with_context(|| format!("cannot copy the manifest into `{}`", out.display()))?;
     for (index, entry) in manifest.components.iter().enumerate() {
         progress.stage(index, "copying");
@@ -156,7 +156,7 @@ fn build_bundle(
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::copy(artifact, &target)
+        copy_replacing(artifact, &target)
             .with_context(|| format!("cannot copy `{}`", artifact.display()))?;
     }
 
@@ -191,4 +191,9 @@ pub(super) fn tidy_join(dir: &Path, rest: &str) -> PathBuf {
         true => PathBuf::from(rest),
         false => dir.join(rest),
     }
+}
+
+/// Copies `from` over `to` by a rename, so a server watching the bundle never reads half of it.
+fn copy_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
+    crate::bundle::replace_file(to, &std::fs::read(from)?)
 }
