@@ -393,7 +393,9 @@ pub(crate) fn error_from_wit(e: w::Error) -> Error {
 /// The value of an error the host raised, which crosses as names and message: so far only
 /// `ResponseSizeExceededError` has fields.
 fn host_raised_value(e: &w::Error) -> Option<ErrorValue> {
-    let named = e.type_names.first()? == &type_key::<ResponseSizeExceededError>();
-    let error = ResponseSizeExceededError::from_message(&e.message).filter(|_| named)?;
+    if *e.type_names.first()? != type_key::<ResponseSizeExceededError>() {
+        return None;
+    }
+    let error = ResponseSizeExceededError::from_message(&e.message)?;
     Some(ErrorValue(Rc::new(error)))
 }

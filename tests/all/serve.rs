@@ -585,7 +585,7 @@ fn hot_swap_under_load_drops_no_request_and_refuses_a_broken_component() {
     // A changed build copied in place over the served file; its `.cwasm` is now stale.
     let replacement = workspace().join("target/bundles/conformance-todos/conformance_todos.wasm");
     std::fs::copy(&replacement, bundle.0.join("todos.wasm")).unwrap();
-    load.wait_for_new_answers(1, "the swap");
+    load.wait_for_new_answers_past(0, "the swap");
     assert!(server.wait_for_log("swapped in the changed bundle"));
 
     // Garbage where the component was: refused, and the new version keeps answering.
@@ -599,7 +599,7 @@ fn hot_swap_under_load_drops_no_request_and_refuses_a_broken_component() {
         server.wait_for_log("refused the changed bundle"),
         "the broken file is refused"
     );
-    load.wait_for_new_answers(before + 5, "answers after the refusal");
+    load.wait_for_new_answers_past(before + 5, "answers after the refusal");
 
     load.finish_without_failures();
     let after = server.get("/text");
@@ -648,7 +648,7 @@ fn precompiling_a_served_bundle_under_load_swaps_it_in_without_a_failed_request(
     let bundle = TempBundle::copy_of("todos", "compile-under-load");
     let server = SwitchyardServe::start(&bundle.0, &["--watch"]);
     let load = TextLoad::start(&server);
-    load.wait_for_old_answers(20);
+    load.wait_for_old_answers_past(20);
 
     replace_with(
         &workspace().join("target/bundles/conformance-todos/conformance_todos.wasm"),
@@ -665,7 +665,7 @@ fn precompiling_a_served_bundle_under_load_swaps_it_in_without_a_failed_request(
         "{}",
         String::from_utf8_lossy(&compiled.stderr)
     );
-    load.wait_for_new_answers(50, "answers from the new build");
+    load.wait_for_new_answers_past(50, "answers from the new build");
     load.finish_without_failures();
     assert!(server.wait_for_log("swapped in the changed bundle"));
     assert_eq!(server.get("/text").text(), TextLoad::NEW_ANSWER);
@@ -732,14 +732,16 @@ impl TextLoad {
         self.new_answers.load(Ordering::Relaxed)
     }
 
-    fn wait_for_old_answers(&self, count: usize) {
+    /// Waits for more than `count` answers from the old build.
+    fn wait_for_old_answers_past(&self, count: usize) {
         wait_until("answers from the old build", || {
-            self.old_answers.load(Ordering::Relaxed) >= count
+            self.old_answers.load(Ordering::Relaxed) > count
         });
     }
 
-    fn wait_for_new_answers(&self, count: usize, what: &str) {
-        wait_until(what, || self.new_answers() >= count);
+    /// Waits for more than `count` answers from the new build.
+    fn wait_for_new_answers_past(&self, count: usize, what: &str) {
+        wait_until(what, || self.new_answers() > count);
     }
 
     /// Stops the load; every request it sent was answered, by the old build or the new.
