@@ -54,6 +54,10 @@ $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION):
 	  target/swagger-ui-pkg/package/oauth2-redirect.js $(SWAGGER_UI)/
 	@touch $@
 
+# Put a file in place by a rename, so a server watching the bundle never maps or reads a half
+# written file (`switchyard build` and `compile` write theirs the same way).
+replace = cp $(1) $(2).tmp && mv $(2).tmp $(2)
+
 # Copy each guest's manifests and component into its bundles, then precompile them.
 bundles: guests host $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION)
 	@set -e; for dir in $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS)); do \
@@ -61,10 +65,10 @@ bundles: guests host $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION)
 	  for manifest in $$dir/switchyard*.json; do \
 	    suffix=$$(basename $$manifest .json | sed 's/^switchyard//'); \
 	    out=$(BUNDLES)/$$name$$suffix; mkdir -p $$out; \
-	    cp $$manifest $$out/switchyard.json; \
+	    $(call replace,$$manifest,$$out/switchyard.json); \
 	    mkdir -p $$out/swagger-ui; cp $(SWAGGER_UI)/*.* $$out/swagger-ui/; \
 	    for file in $$(sed -n 's/.*"file": *"\([^"]*\)".*/\1/p' $$manifest | sort -u); do \
-	      cp target/$(WASM_TARGET)/release/$$file $$out/; \
+	      $(call replace,target/$(WASM_TARGET)/release/$$file,$$out/$$file); \
 	    done; \
 	    $(HOST) compile --bundle $$out; \
 	  done; \
@@ -183,7 +187,7 @@ watch: setup host
 	        "$$manifest:switchyard.json"; do \
 	        src=$${pair%%:*}; dst=$$out/$${pair#*:}; \
 	        case $$src in *.wasm) [ $$src -nt $(WATCH_BUILT) ] || continue;; esac; \
-	        cmp -s $$src $$dst || { cp $$src $$dst.tmp && mv $$dst.tmp $$dst && echo "updated $$dst"; updated=1; }; \
+	        cmp -s $$src $$dst || { $(call replace,$$src,$$dst) && echo "updated $$dst"; updated=1; }; \
 	      done; \
 	      [ -z "$$updated" ] || $(HOST) compile --bundle $$out >/dev/null || true; \
 	    done; \
