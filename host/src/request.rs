@@ -66,6 +66,17 @@ pub(crate) fn parse_cookie_headers<'a>(values: impl Iterator<Item = &'a str>) ->
         .collect()
 }
 
+/// The request cookies of the `Cookie` headers among `headers`, for the sources whose cookies
+/// come in headers.
+pub(crate) fn cookies_in_headers(headers: &Fields) -> Fields {
+    parse_cookie_headers(
+        headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("cookie"))
+            .map(|(_, value)| value.as_str()),
+    )
+}
+
 #[cfg(test)]
 impl Request {
     /// A `POST /` for unit tests: `source`, the headers as sent and the body; nothing else.

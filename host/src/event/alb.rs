@@ -13,7 +13,7 @@ use super::json::Object;
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, RawEvent, fields_of, required_str};
-use crate::request::{Fields, Request, parse_cookie_headers};
+use crate::request::{Fields, Request, cookies_in_headers};
 
 /// URL-decodes each query name and value in place ([`unquote`]).
 pub(crate) fn url_decode_query(query: &mut Fields) {
@@ -53,12 +53,7 @@ pub(super) fn decode(
             fields_of(obj, "queryStringParameters", source)?,
         ),
     };
-    let cookies = parse_cookie_headers(
-        headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-            .map(|(_, v)| v.as_str()),
-    );
+    let cookies = cookies_in_headers(&headers);
     Ok(Request {
         source,
         method: required_str(obj, "httpMethod", source)?.to_string(),

@@ -8,7 +8,7 @@ use super::body::{Encoded, decode_body};
 use super::json::{Json, Object};
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, RawEvent, fields_of, split_commas};
-use crate::request::{Request, parse_cookie_headers};
+use crate::request::{Request, cookies_in_headers, parse_cookie_headers};
 
 pub(super) fn decode(
     obj: &Object<'_>,
@@ -57,12 +57,7 @@ pub(super) fn decode(
     let headers = fields_of(obj, "headers", source)?;
     let cookies = match obj.get("cookies").and_then(Json::as_array) {
         Some(list) => parse_cookie_headers(list.iter().filter_map(Json::as_str)),
-        None => parse_cookie_headers(
-            headers
-                .iter()
-                .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-                .map(|(_, v)| v.as_str()),
-        ),
+        None => cookies_in_headers(&headers),
     };
     Ok(Request {
         source,

@@ -5,18 +5,13 @@ use super::json::Object;
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, RawEvent, fields_of, required_str, without_query};
-use crate::request::{Request, parse_cookie_headers};
+use crate::request::{Request, cookies_in_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV2;
 
 pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, DecodeError> {
     let headers = fields_of(obj, "headers", SOURCE)?;
-    let cookies = parse_cookie_headers(
-        headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-            .map(|(_, v)| v.as_str()),
-    );
+    let cookies = cookies_in_headers(&headers);
     Ok(Request {
         source: SOURCE,
         method: required_str(obj, "method", SOURCE)?.to_string(),

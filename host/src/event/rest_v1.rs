@@ -9,7 +9,7 @@ use super::json::Object;
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, RawEvent, fields_of, has_entries, required_str};
-use crate::request::{Fields, Request, parse_cookie_headers};
+use crate::request::{Fields, Request, cookies_in_headers};
 
 const SOURCE: EventSource = EventSource::RestV1;
 
@@ -19,12 +19,7 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
         false => fields_of(obj, "headers", SOURCE)?,
     };
     let query = merged_query(obj, SOURCE)?;
-    let cookies = parse_cookie_headers(
-        headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-            .map(|(_, v)| v.as_str()),
-    );
+    let cookies = cookies_in_headers(&headers);
     Ok(Request {
         source: SOURCE,
         method: required_str(obj, "httpMethod", SOURCE)?.to_string(),
