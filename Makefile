@@ -30,7 +30,7 @@ BUNDLES := target/bundles
 HOST := target/debug/switchyard
 SHARED := ../shared
 
-.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run watch bench clean
+.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run watch bench fuzz clean
 
 # AWS Lambda: SAM's build-<LogicalId> targets, `make package`, `make deploy-test`.
 include deploy/deploy.mk
@@ -117,6 +117,23 @@ openapi-check: bundles $(OPENAPI_VENV)/.ready chromium
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# `make fuzz`: coverage-guided fuzzing (libFuzzer, through cargo-fuzz, installed here) of the
+# request path: any bytes as an event, answered by the conformance and features bundles, must
+# give a readable Lambda response or a decode error, never a panic. Seeds are every conformance
+# event; FUZZ_SECONDS bounds the run; a failing input lands in fuzz/artifacts/resolve/. The
+# fuzz crate is a workspace of its own, built into target/fuzz; cargo-fuzz's instrumentation
+# flags are unstable ones, which RUSTC_BOOTSTRAP lets the stable toolchain take.
+FUZZ_SECONDS ?= 600
+fuzz: bundles
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz@0.13.2
+	@mkdir -p target/fuzz
+	python3 fuzz/seed.py fuzz/corpus/resolve target/fuzz/resolve.dict $(SHARED)/conformance/cases.json \
+	  tests/conformance/differential/cases.json tests/conformance/differential/mutations.json \
+	  tests/conformance/alb-decode/cases.json
+	cd fuzz && RUSTC_BOOTSTRAP=1 SWITCHYARD_LOG_LEVEL=error $(CARGO) fuzz run --sanitizer none \
+	  --target-dir ../target/fuzz resolve corpus/resolve -- -dict=../target/fuzz/resolve.dict \
+	  -max_len=8192 -timeout=10 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1
 
 # `make bench`: Switchyard, Powertools 3.37 (in a venv made here) and the lambda_http + axum
 # peer on the same REST v1 events, in one run: warm resolve per route kind, the sandbox's price
