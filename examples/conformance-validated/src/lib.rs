@@ -76,9 +76,20 @@ pub struct ItemOut {
     pub tags: Vec<String>,
 }
 
-/// `GET /items/<item_id>`: `item_id: int`.
-pub fn get_item(Path(item_id): Path<i64>) -> Value {
-    json!({"item_id": item_id, "double": item_id * 2})
+/// `GET /items/<item_id>`: `item_id: int`. Python's ints do not overflow, so the id is an
+/// `i128` (validation passes any up to `u64::MAX`) and its double is written exactly: serde_json
+/// writes an `i128` field as its digits, where a `Value` holds only 64-bit integers.
+pub fn get_item(Path(item_id): Path<i128>) -> Result<String, Error> {
+    #[derive(Serialize)]
+    struct Doubled {
+        item_id: i128,
+        double: i128,
+    }
+    let doubled = Doubled {
+        item_id,
+        double: item_id * 2,
+    };
+    serde_json::to_string(&doubled).map_err(|e| Error::custom("SerializationError", e.to_string()))
 }
 
 fn ten() -> i64 {
