@@ -114,9 +114,12 @@ openapi-check: bundles $(OPENAPI_VENV)/.ready chromium
 	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/conformance-validated-swagger
 	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/features /docs
 
+# The fuzz crate is a workspace of its own (`make fuzz`): linted here too, so it keeps compiling.
 lint:
 	$(CARGO) fmt --all --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --manifest-path fuzz/Cargo.toml --target-dir target -- -D warnings
 
 # `make fuzz`: coverage-guided fuzzing (libFuzzer, through cargo-fuzz, installed here) of the
 # request path: any bytes as an event, answered by the conformance and features bundles, must
