@@ -435,7 +435,13 @@ impl Schemas {
         }
         let coerced = match node.kind {
             Some(Kind::Integer) => coerce_int(input),
-            Some(Kind::Number) => coerce_float(input),
+            Some(Kind::Number) => coerce_float(input).map_err(|kind| {
+                // Pydantic takes `"nan"` and `"inf"` and checks them against the field's
+                // bounds; one it lets through cannot cross as JSON, so it stays a parse error.
+                non_finite(input)
+                    .and_then(|x| number_limit_failure(&node.limits, x))
+                    .unwrap_or(kind)
+            }),
             Some(Kind::Boolean) => coerce_bool(input),
             Some(Kind::String) => match input {
                 Value::String(_) => Ok(input.clone()),
@@ -699,6 +705,12 @@ fn coerce_float(input: &Value) -> Result<Value, &'static str> {
         .ok_or("float_parsing")
 }
 
+/// A string Python's `float()` reads as NaN or an infinity (`"nan"`, `"-inf"`, `"Infinity"`).
+fn non_finite(input: &Value) -> Option<f64> {
+    let text = input.as_str()?.trim();
+    text.parse::<f64>().ok().filter(|x| !x.is_finite())
+}
+
 /// Python's `float(text)` for finite numbers: `_` is allowed between digits (`1_000.5`).
 fn parse_float(text: &str) -> Option<f64> {
     if !text.contains('_') {
@@ -735,30 +747,32 @@ fn coerce_bool(input: &Value) -> Result<Value, &'static str> {
     }
 }
 
+/// The first numeric bound `x` breaks, as Pydantic's error type (NaN breaks every bound).
+fn number_limit_failure(limits: &Limits, x: f64) -> Option<&'static str> {
+    type Bound = (Option<f64>, fn(f64, f64) -> bool, &'static str);
+    let checks: [Bound; 4] = [
+        (limits.exclusive_minimum, |x, l| x > l, "greater_than"),
+        (limits.minimum, |x, l| x >= l, "greater_than_equal"),
+        (limits.exclusive_maximum, |x, l| x < l, "less_than"),
+        (limits.maximum, |x, l| x <= l, "less_than_equal"),
+    ];
+    for (limit, holds, kind) in checks {
+        if let Some(l) = limit
+            && !holds(x, l)
+        {
+            return Some(kind);
+        }
+    }
+    let multiple = limits.multiple_of.filter(|m| *m != 0.0)?;
+    let ratio = x / multiple;
+    ((ratio - ratio.round()).abs() > 1e-9).then_some("multiple_of")
+}
+
 /// The first constraint `value` breaks, as Pydantic's error type.
 fn constraint_failure(node: &Node, value: &Value) -> Option<&'static str> {
     let limits = &node.limits;
     match value {
-        Value::Number(n) => {
-            let x = n.as_f64()?;
-            type Bound = (Option<f64>, fn(f64, f64) -> bool, &'static str);
-            let checks: [Bound; 4] = [
-                (limits.exclusive_minimum, |x, l| x > l, "greater_than"),
-                (limits.minimum, |x, l| x >= l, "greater_than_equal"),
-                (limits.exclusive_maximum, |x, l| x < l, "less_than"),
-                (limits.maximum, |x, l| x <= l, "less_than_equal"),
-            ];
-            for (limit, holds, kind) in checks {
-                if let Some(l) = limit
-                    && !holds(x, l)
-                {
-                    return Some(kind);
-                }
-            }
-            let multiple = limits.multiple_of.filter(|m| *m != 0.0)?;
-            let ratio = x / multiple;
-            ((ratio - ratio.round()).abs() > 1e-9).then_some("multiple_of")
-        }
+        Value::Number(n) => number_limit_failure(limits, n.as_f64()?),
         Value::String(s) => {
             let chars = s.chars().count() as f64;
             if limits.min_length.is_some_and(|l| chars < l) {
@@ -956,6 +970,33 @@ mod tests {
                 run(number.clone(), json!(input)),
                 Err(vec![(vec![json!("body")], "float_parsing")]),
                 "{input}"
+            );
+        }
+    }
+
+    /// Pydantic reads `"nan"` and `"inf"` as floats and checks them against the bounds;
+    /// a value it would let through cannot cross as JSON, so it stays `float_parsing`.
+    #[test]
+    fn nan_and_infinity_strings_fail_the_bound_they_break() {
+        let positive = json!({"type": "number", "exclusiveMinimum": 0});
+        let at_most_ten = json!({"type": "number", "maximum": 10});
+        let any = json!({"type": "number"});
+        let cases = [
+            (&positive, "nan", "greater_than"),
+            (&positive, " NaN ", "greater_than"),
+            (&positive, "-inf", "greater_than"),
+            (&positive, "-Infinity", "greater_than"),
+            (&positive, "inf", "float_parsing"),
+            (&at_most_ten, "inf", "less_than_equal"),
+            (&at_most_ten, "nan", "less_than_equal"),
+            (&any, "nan", "float_parsing"),
+            (&positive, "nanx", "float_parsing"),
+        ];
+        for (schema, input, kind) in cases {
+            assert_eq!(
+                run(schema.clone(), json!(input)),
+                Err(vec![(vec![json!("body")], kind)]),
+                "{schema} {input}"
             );
         }
     }
