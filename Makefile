@@ -30,7 +30,7 @@ BUNDLES := target/bundles
 HOST := target/debug/switchyard
 SHARED := ../shared
 
-.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run watch bench fuzz clean
+.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run watch bench fuzz fuzz-diff clean
 
 # AWS Lambda: SAM's build-<LogicalId> targets, `make package`, `make deploy-test`.
 include deploy/deploy.mk
@@ -84,16 +84,17 @@ unit: bundles
 CONFORMANCE_SUITES := shared:$(SHARED)/conformance/cases.json recorded:tests/conformance/differential/cases.json \
   mutations:tests/conformance/differential/mutations.json
 conformance: bundles
-	@set -e; for suite in $(CONFORMANCE_SUITES); do \
+	@set -e; failed=; for suite in $(CONFORMANCE_SUITES); do \
 	  name=$${suite%%:*}; cases=$${suite#*:}; out=target/conformance/$$name; mkdir -p $$out; \
 	  for app in todos validated; do \
 	    python3 tests/conformance/split_cases.py $$cases $$app $$out; \
 	    SWITCHYARD_LOG_LEVEL=error $(HOST) invoke --bundle $(BUNDLES)/conformance-$$app --jsonl $$out/$$app-events.jsonl \
 	      > $$out/$$app-actual.jsonl; \
 	    echo "$$app ($$name cases):"; \
-	    python3 $(SHARED)/conformance/compare.py $$out/$$app-cases.json $$out/$$app-actual.jsonl; \
+	    python3 $(SHARED)/conformance/compare.py $$out/$$app-cases.json $$out/$$app-actual.jsonl || failed=1; \
 	  done; \
-	done
+	done; \
+	[ -z "$$failed" ]
 
 # The generated OpenAPI document: valid 3.1 (openapi-spec-validator, in a venv made here) and
 # the same API as Powertools'; Swagger UI rendered by headless Chromium (Debian's package).
@@ -213,6 +214,14 @@ watch: setup host
 	    done; \
 	  done; \
 	done
+
+# `make fuzz-diff`: the fuzz corpus's events answered by Powertools 3.37 (in the bench venv)
+# and by Switchyard, compared as `make conformance` compares: a report to read, as some
+# differences are the documented ones (docs/powertools-differences.md).
+fuzz-diff: bundles $(BENCH_VENV)/.ready
+	python3 fuzz/corpus_cases.py fuzz/corpus/resolve target/fuzz/corpus-cases.json
+	$(BENCH_VENV)/bin/python tests/conformance/differential/record.py target/fuzz/corpus-cases.json
+	-@$(MAKE) --no-print-directory conformance CONFORMANCE_SUITES=corpus:target/fuzz/corpus-cases.json
 
 clean:
 	$(CARGO) clean
