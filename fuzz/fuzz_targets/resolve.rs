@@ -1,6 +1,6 @@
-//! Any bytes as a Lambda event, answered by the conformance bundles: the host must answer or
-//! refuse with a decode error, never panic, and every answer must be a Lambda response a
-//! client can read.
+//! Any bytes as a Lambda event, answered by the conformance and features bundles: the host must
+//! answer or refuse with a decode error, never panic, and every answer must be a Lambda response
+//! a client can read.
 #![no_main]
 
 use std::path::Path;
