@@ -39,9 +39,11 @@ def source_of(event):
 def main(corpus, out_path):
     cases, seen = [], set()
     for name in sorted(os.listdir(corpus)):
+        with open(os.path.join(corpus, name), "rb") as data:
+            text = data.read()
         try:
-            event = json.loads(open(os.path.join(corpus, name), "rb").read())
-        except ValueError:
+            event = json.loads(text)
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
             continue
         source = source_of(event) if isinstance(event, dict) else None
         key = json.dumps(event, sort_keys=True)
