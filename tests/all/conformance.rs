@@ -280,17 +280,63 @@ fn quirk_multi_value_query_lookups_return_every_value_the_event_carries() {
 
 #[test]
 fn an_error_skips_the_after_logic_of_middlewares() {
-    // err-* cases: the error propagates up through `powered_by`, as an exception does.
+    // err-* cases: the error propagates up through `powered_by`, as an exception does, so
+    // the answer Powertools gave (its status and body) carries no `X-Powered-By`, while the
+    // same middleware stamps every answer that is not an error.
     let host = TestHost::shared("conformance-todos");
-    for case in cases("todos")
+    let cases = cases("todos");
+    let errors: Vec<&Value> = cases
         .iter()
         .filter(|c| c["name"].as_str().unwrap().starts_with("err-"))
-    {
+        .collect();
+    // 400, 401, 403, 404, 500, 502 and the exception handler's answer, on the seven sources.
+    let kinds: std::collections::BTreeSet<&str> = errors
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().split('@').next().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [
+            "err-400",
+            "err-401",
+            "err-403",
+            "err-404",
+            "err-500",
+            "err-502-cors",
+            "err-handler"
+        ],
+        "the err- cases of the shared suite"
+    );
+    assert_eq!(errors.len(), 7 * 7, "every err- case on every source");
+    for case in errors {
+        let name = case["name"].as_str().unwrap();
         let resp = host.invoke(&case["event"]);
         assert!(
+            case["expected"]["statusCode"].as_u64().unwrap() >= 400,
+            "{name}: an error case"
+        );
+        let problems = diff(&case["expected"], &resp);
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+        assert!(
             !headers(&resp).contains_key("x-powered-by"),
-            "{}: {resp}",
-            case["name"]
+            "{name}: {resp}"
+        );
+    }
+    // An answer without an error, on each source, passes the middleware's after logic.
+    for source in [
+        "rest-v1",
+        "http-v2",
+        "alb",
+        "alb-multi",
+        "function-url",
+        "lattice-v1",
+        "lattice-v2",
+    ] {
+        let ok = answer("todos", "conformance-todos", &format!("get-one@{source}"));
+        assert_eq!(
+            headers(&ok).get("x-powered-by"),
+            Some(&vec!["conformance".to_string()]),
+            "get-one@{source}: {ok}"
         );
     }
 }
