@@ -77,6 +77,8 @@ pub(crate) fn lambda_context() -> crate::LambdaContext {
         invoked_function_arn: c.invoked_function_arn,
         memory_limit_mb: c.memory_limit_mb,
         deadline_ms: c.deadline_ms,
+        log_group_name: c.log_group_name,
+        log_stream_name: c.log_stream_name,
     }
 }
 

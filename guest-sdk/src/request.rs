@@ -45,8 +45,38 @@ pub struct LambdaContext {
     pub invoked_function_arn: String,
     /// The memory configured for the function, in MB.
     pub memory_limit_mb: u32,
-    /// Milliseconds since the Unix epoch at which Lambda stops the invocation.
+    /// Milliseconds since the Unix epoch at which Lambda stops the invocation; 0 when the
+    /// host has none (local runs outside Lambda).
     pub deadline_ms: u64,
+    /// The function's CloudWatch log group (`log_group_name`).
+    pub log_group_name: String,
+    /// The execution environment's CloudWatch log stream (`log_stream_name`).
+    pub log_stream_name: String,
+}
+
+impl LambdaContext {
+    /// Milliseconds left before Lambda stops the invocation, by the wall clock
+    /// (`get_remaining_time_in_millis()`); 0 once the deadline has passed, and when there is
+    /// no deadline (`deadline_ms` 0).
+    ///
+    /// ```
+    /// use switchyard_sdk::LambdaContext;
+    ///
+    /// let now_ms = std::time::SystemTime::now()
+    ///     .duration_since(std::time::UNIX_EPOCH)
+    ///     .unwrap()
+    ///     .as_millis() as u64;
+    /// let context = LambdaContext { deadline_ms: now_ms + 3_000, ..Default::default() };
+    /// assert!((2_000..=3_000).contains(&context.remaining_time_in_millis()));
+    /// let late = LambdaContext { deadline_ms: now_ms - 1, ..Default::default() };
+    /// assert_eq!(late.remaining_time_in_millis(), 0);
+    /// ```
+    pub fn remaining_time_in_millis(&self) -> u64 {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_millis() as u64);
+        self.deadline_ms.saturating_sub(now_ms)
+    }
 }
 
 /// A decoded HTTP request (Powertools' `app.current_event`, without the JSON).

@@ -64,6 +64,10 @@ async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> A
         invoked_function_arn: event.context.invoked_function_arn.clone(),
         memory_limit_mb: event.context.env_config.memory as u32,
         deadline_ms: event.context.deadline,
+        // lambda_runtime reads them from AWS_LAMBDA_LOG_GROUP_NAME and
+        // AWS_LAMBDA_LOG_STREAM_NAME, as Python's LambdaContext does.
+        log_group_name: event.context.env_config.log_group.clone(),
+        log_stream_name: event.context.env_config.log_stream.clone(),
     };
     let request_id = context.request_id.clone();
     let joined = tokio::task::spawn_blocking(move || {

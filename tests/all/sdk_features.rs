@@ -147,6 +147,8 @@ fn the_request_context_and_current_event_read_the_raw_event() {
         memory_limit_mb: 512,
         // Far enough ahead that the call's deadline is the route's own timeout.
         deadline_ms: 32_503_680_000_000,
+        log_group_name: "/aws/lambda/orders".into(),
+        log_stream_name: "2026/11/28/[7]0123456789abcdef".into(),
     };
     let resp = TestHost::shared("features").invoke_in(&get("/context"), &context);
     assert_eq!(resp["statusCode"], 200, "{resp}");
@@ -179,9 +181,42 @@ fn the_request_context_and_current_event_read_the_raw_event() {
             "7",
             "arn:aws:lambda:us-east-1:1:function:orders:live",
             512,
-            32_503_680_000_000_u64
+            32_503_680_000_000_u64,
+            "/aws/lambda/orders",
+            "2026/11/28/[7]0123456789abcdef"
         ])
     );
+}
+
+#[test]
+fn the_lambda_context_tells_the_time_left_by_the_wall_clock() {
+    let now_ms = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64
+    };
+    let host = TestHost::shared("features");
+    let remaining = |deadline_ms: u64| {
+        let context = InvocationContext {
+            deadline_ms,
+            ..InvocationContext::local()
+        };
+        let resp = host.invoke_in(&get("/context"), &context);
+        assert_eq!(resp["statusCode"], 200, "{resp}");
+        let body: Value = serde_json::from_str(resp["body"].as_str().unwrap()).unwrap();
+        body["remaining_ms"].as_u64().unwrap()
+    };
+    // `get_remaining_time_in_millis()`: the deadline less the guest's clock.
+    let before = now_ms();
+    let left = remaining(before + 60_000);
+    let elapsed = now_ms() - before;
+    assert!(
+        (60_000 - elapsed..=60_000).contains(&left),
+        "{left} ms left, {elapsed} ms taken"
+    );
+    // No deadline (a local run) leaves none, rather than counting down from 1970.
+    assert_eq!(remaining(0), 0);
 }
 
 #[test]

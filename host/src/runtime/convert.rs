@@ -22,6 +22,10 @@ pub struct InvocationContext {
     pub memory_limit_mb: u32,
     /// Milliseconds since the Unix epoch when Lambda stops the invocation; 0 when unknown.
     pub deadline_ms: u64,
+    /// The function's CloudWatch log group (`AWS_LAMBDA_LOG_GROUP_NAME`).
+    pub log_group_name: String,
+    /// The execution environment's log stream (`AWS_LAMBDA_LOG_STREAM_NAME`).
+    pub log_stream_name: String,
 }
 
 impl InvocationContext {
@@ -44,6 +48,8 @@ impl InvocationContext {
             invoked_function_arn: "arn:aws:lambda:eu-west-1:123456789012:function:test".into(),
             memory_limit_mb: 128,
             deadline_ms: 0,
+            log_group_name: "/aws/lambda/test".into(),
+            log_stream_name: "2024/01/01/[$LATEST]00000000000000000000000000000000".into(),
         }
     }
 
@@ -56,6 +62,8 @@ impl InvocationContext {
             invoked_function_arn: self.invoked_function_arn.clone(),
             memory_limit_mb: self.memory_limit_mb,
             deadline_ms: self.deadline_ms,
+            log_group_name: self.log_group_name.clone(),
+            log_stream_name: self.log_stream_name.clone(),
         }
     }
 }

@@ -58,7 +58,7 @@ pub fn values() -> Value {
 
 /// `GET /context`: a header read through `current_event` (the host hands over the event's
 /// `headers` field alone), then the event's `requestContext` (the whole event parsed), and
-/// the Lambda context (asked of the host).
+/// the Lambda context (asked of the host) with the time it has left.
 pub fn context(req: &Request) -> Value {
     let accept = req.current_event().header("accept");
     let lambda = req.lambda_context();
@@ -72,7 +72,10 @@ pub fn context(req: &Request) -> Value {
             lambda.invoked_function_arn,
             lambda.memory_limit_mb,
             lambda.deadline_ms,
+            lambda.log_group_name,
+            lambda.log_stream_name,
         ],
+        "remaining_ms": lambda.remaining_time_in_millis(),
     })
 }
 
