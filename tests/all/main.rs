@@ -4,12 +4,14 @@
 mod alb_options;
 mod capabilities;
 mod conformance;
+mod debug_mode;
 mod events;
 mod instances;
 mod invoke_cli;
 mod mutated_events;
 mod openapi;
 mod project_cli;
+mod route_options;
 mod routes50;
 mod sandbox;
 mod sdk_features;

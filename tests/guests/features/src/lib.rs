@@ -1,13 +1,14 @@
 //! Test guest for SDK features the conformance apps leave out: a custom JSON serializer, a
 //! middleware configured with arguments (Powertools' `BaseMiddlewareHandler`), unhandled
 //! errors, which debug mode answers with their text, typed parameters without validation,
-//! printed output, and Swagger UI at a custom path with compression, persisted
-//! authorization and a declared security scheme.
+//! printed output, Swagger UI at a custom path with compression, persisted authorization and
+//! a declared security scheme, the `cache_control` and `status_code` route options, and
+//! `head` and `options` routes.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use switchyard_sdk::{
-    App, Error, Json, JsonSchema, Middleware, Next, OpenApi, Path, Query, Request,
+    App, Error, Json, JsonSchema, Middleware, Next, NotFoundError, OpenApi, Path, Query, Request,
     RequestValidationError, Response, Swagger,
 };
 
@@ -196,6 +197,49 @@ pub fn invalid_request(_req: &Request, err: &Error) -> Response {
     Response::json(400, json!({"invalid": count}))
 }
 
+/// `GET /cached/<status>`: answers with that status, or raises a 404, on a route with a
+/// `Cache-Control` setting.
+pub fn cached(Path(status): Path<u16>) -> Result<Response, Error> {
+    match status {
+        404 => Err(NotFoundError::new("no such thing").into()),
+        status => Ok(Response::json(status, json!({"status": status}))),
+    }
+}
+
+/// `GET /created...`: a plain return, a tuple, a `Response` and an error, on routes whose
+/// default status is 201.
+pub fn created() -> Value {
+    json!({"created": true})
+}
+
+/// `GET /created-tuple`: a status of its own.
+pub fn created_tuple() -> (Value, u16) {
+    (json!({"created": true}), 202)
+}
+
+/// `GET /created-response`: a whole response.
+pub fn created_response() -> Response {
+    Response::json(200, json!({"created": true}))
+}
+
+/// `GET /created-error`: an error instead of the value.
+pub fn created_error() -> Result<Value, Error> {
+    Err(NotFoundError::new("nothing created").into())
+}
+
+/// `HEAD /resource`: headers and no body.
+pub fn head_resource() -> Response {
+    Response::new(200)
+        .content_type("text/plain")
+        .header("X-Resource-Size", "42")
+        .body("")
+}
+
+/// `OPTIONS /resource`: the methods it answers.
+pub fn options_resource() -> Response {
+    Response::new(204).header("Allow", "HEAD, OPTIONS").body("")
+}
+
 /// The app.
 pub fn app() -> App {
     App::new()
@@ -244,6 +288,18 @@ pub fn app() -> App {
         .get("/locked-note/<id>", locked_note)
         .validation(true)
         .returns::<Note>()
+        .get("/cached/<status>", cached)
+        .cache_control("max-age=60")
+        .get("/created", created)
+        .status_code(201)
+        .get("/created-tuple", created_tuple)
+        .status_code(201)
+        .get("/created-response", created_response)
+        .status_code(201)
+        .get("/created-error", created_error)
+        .status_code(201)
+        .head("/resource", head_resource)
+        .options("/resource", options_resource)
         .exception_handler::<RequestValidationError, _>(invalid_request)
         .exception_handler::<TodoLocked, _>(todo_locked)
 }
