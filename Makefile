@@ -22,7 +22,7 @@ guest-build = for package in $(1); do $(CARGO) rustc --lib --crate-type cdylib $
 # per component, DIR/PART, whose package is NAME-PART (examples/split-router/todos is
 # `split-router-todos`, built as split_router_todos.wasm).
 EXAMPLES := todos conformance-todos conformance-validated split-router outbound-http
-TEST_GUESTS := features debug-app sandbox routes50 alb-options
+TEST_GUESTS := features debug-app sandbox routes50 alb-options serializer-router
 GUEST_DIRS := $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS))
 GUEST_PACKAGES := $(foreach d,$(GUEST_DIRS),$(if $(wildcard $(d)/Cargo.toml),$(notdir $(d)),\
   $(foreach c,$(wildcard $(d)/*/Cargo.toml),$(notdir $(d))-$(notdir $(patsubst %/Cargo.toml,%,$(c))))))

@@ -147,7 +147,7 @@ fn todos_routes_answer_like_the_getting_started_app() {
         r#"{"statusCode":404,"message":"todo 999 not found"}"#
     );
     let limited = host.invoke(&json!({
-        "rawPath": "/todos", "rawQueryString": "limit=2",
+        "rawPath": "/todos", "rawQueryString": "limit=2", "queryStringParameters": {"limit": "2"},
         "requestContext": {"http": {"method": "GET"}, "stage": "$default"},
     }));
     let todos: Value = serde_json::from_str(limited["body"].as_str().unwrap()).unwrap();

@@ -6,6 +6,9 @@ use std::io::Read as _;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+use switchyard::EventSource;
+use switchyard::testing::TestRequest;
+
 use crate::support::TestHost;
 
 fn get(path: &str, query: Option<Value>, extra: Value) -> Value {
@@ -187,4 +190,23 @@ fn swagger_ui_is_served_where_the_bundle_turns_it_on_and_not_where_the_app_leave
     assert_eq!(page["statusCode"], 200, "{page}");
     assert_eq!(content_type(&page), "text/html");
     assert!(body_text(&page).contains("Validated items API"));
+}
+
+#[test]
+fn swagger_ui_comes_before_a_dynamic_route_that_matches_its_path() {
+    // Powertools registers the page as a static route: static routes match before dynamic
+    // ones, so `/doc(s?)` answers `/doc` but not the page's `/docs`, on every source.
+    let host = TestHost::shared("features");
+    let other = host.invoke(&get("/doc", None, json!({})));
+    assert_eq!(other["statusCode"], 200, "{other}");
+    assert!(body_text(&other).contains("dynamic"), "{other}");
+    for source in EventSource::ALL {
+        let page = host.invoke(&TestRequest::get("/docs").source(source).to_event());
+        let status = page["statusCode"].as_u64().or(page["status"].as_u64());
+        assert_eq!(status, Some(200), "{source:?}");
+        assert!(
+            body_text(&page).starts_with("<!DOCTYPE html>"),
+            "{source:?}: not the Swagger UI page"
+        );
+    }
 }

@@ -110,15 +110,18 @@ fn the_custom_serializer_writes_json_bodies() {
 
 #[test]
 fn a_changed_answer_is_written_by_its_own_components_serializer_in_a_bundle_of_several() {
-    // `features` second, behind a component with no serializer of its own: the rewrite must
-    // go by the route's component, not the bundle's first.
+    // A router with a serializer of its own second, behind a component with none: the
+    // rewrite must go by the route's component, not the bundle's first.
     let bundle = ScratchBundle::new(
         "serializers",
         &json!({"components": [
             {"name": "routes50", "file": "routes50.wasm"},
-            {"name": "features", "file": "features.wasm"},
+            {"name": "notes", "file": "serializer_router.wasm"},
         ]}),
-        &[guest_wasm("routes50.wasm"), guest_wasm("features.wasm")],
+        &[
+            guest_wasm("routes50.wasm"),
+            guest_wasm("serializer_router.wasm"),
+        ],
     );
     let pipeline = bundle.load().expect("the bundle loads");
     let context = InvocationContext::local();
@@ -342,7 +345,51 @@ fn a_request_validation_error_handler_replaces_the_422() {
     assert_eq!(json_body(&ok), json!({"n": 7}));
     let bad = host.invoke(&get("/typed/seven"));
     assert_eq!(bad["statusCode"], 400, "{bad}");
-    assert_eq!(json_body(&bad), json!({"invalid": 1}));
+    // The handler reads Pydantic's whole error.
+    assert_eq!(
+        json_body(&bad),
+        json!({"invalid": 1, "first": {
+            "type": "int_parsing", "loc": ["path", "n"],
+            "msg": "Input should be a valid integer, unable to parse string as an integer",
+            "input": "seven",
+        }})
+    );
+}
+
+#[test]
+fn integers_outside_their_rust_types_range_fail_validation_with_its_bound() {
+    let host = TestHost::shared("features");
+    let mut ok = get("/bounded/4294967295");
+    ok["multiValueQueryStringParameters"] = json!({"small": ["255"]});
+    let ok = host.invoke(&ok);
+    assert_eq!(
+        json_body(&ok),
+        json!({"n": 4294967295u64, "small": 255}),
+        "{ok}"
+    );
+    let first = |path: &str, query: Value| {
+        let mut event = get(path);
+        event["multiValueQueryStringParameters"] = query;
+        let resp = host.invoke(&event);
+        // Reaches the app's RequestValidationError handler, as any other constraint does.
+        assert_eq!(resp["statusCode"], 400, "{resp}");
+        json_body(&resp)["first"].clone()
+    };
+    assert_eq!(
+        first("/bounded/5000000000", json!({})),
+        json!({"type": "less_than_equal", "loc": ["path", "n"],
+               "msg": "Input should be less than or equal to 4294967295",
+               "input": "5000000000", "ctx": {"le": 4294967295u64}})
+    );
+    assert_eq!(first("/bounded/-1", json!({}))["ctx"], json!({"ge": 0}));
+    assert_eq!(
+        first("/bounded/1", json!({"small": ["256"]}))["ctx"],
+        json!({"le": 255})
+    );
+    assert_eq!(
+        first("/bounded/1", json!({"wide": ["9223372036854775808"]}))["ctx"],
+        json!({"le": 9223372036854775807i64})
+    );
 }
 
 #[test]
@@ -403,7 +450,7 @@ fn form_bodies_are_lists_of_values_and_other_types_are_415() {
         "text=hello&urgency=3",
     ));
     assert_eq!(form["statusCode"], 400, "{form}");
-    assert_eq!(json_body(&form), json!({"invalid": 2}), "{form}");
+    assert_eq!(json_body(&form)["invalid"], 2, "{form}");
     let json = host.invoke(&post(
         "/notes",
         "application/json",
@@ -411,7 +458,7 @@ fn form_bodies_are_lists_of_values_and_other_types_are_415() {
     ));
     assert_eq!(json_body(&json), json!({"text": "hello", "urgency": 3}));
     let short = host.invoke(&post("/notes", "application/json", r#"{"text": "h"}"#));
-    assert_eq!(json_body(&short), json!({"invalid": 1}), "{short}");
+    assert_eq!(json_body(&short)["invalid"], 1, "{short}");
     let plain = host.invoke(&post("/notes", "text/plain", "hello"));
     assert_eq!(plain["statusCode"], 415, "{plain}");
     assert_eq!(

@@ -6,7 +6,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{ScratchBundle, TestHost, bundle_dir, rest_event, status_and_body};
+use crate::support::{
+    ScratchBundle, TestHost, bundle_dir, guest_wasm, rest_event, status_and_body,
+};
 
 fn call(path: &str) -> (u64, Value, Value) {
     let response = TestHost::shared("split-router").invoke(&rest_event(
@@ -115,4 +117,39 @@ fn components(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .iter()
         .map(|c| dir.join(format!("split_router_{c}.wasm")))
         .collect()
+}
+
+#[test]
+fn a_router_component_that_sets_app_only_settings_is_refused_naming_them() {
+    // conformance-todos sets CORS: as the app it is honoured; mounted as a router after
+    // another app it would be dropped (Powertools' `Router` cannot set it), so the bundle is
+    // refused, naming the component and the setting.
+    let wasm = [
+        guest_wasm("split_router_app.wasm"),
+        guest_wasm("conformance_todos.wasm"),
+    ];
+    let bundle = ScratchBundle::new(
+        "router-cors",
+        &json!({"components": [
+            {"name": "app", "file": "split_router_app.wasm"},
+            {"name": "todos", "file": "conformance_todos.wasm", "prefix": "/legacy"},
+        ]}),
+        &wasm,
+    );
+    let err = format!("{:#}", bundle.load().err().expect("refused"));
+    assert!(
+        err.contains("component `todos` is mounted as a router") && err.contains(": cors"),
+        "{err}"
+    );
+    // The same component as the app: its CORS answers.
+    let app_first = ScratchBundle::new(
+        "app-cors",
+        &json!({"components": [
+            {"name": "todos", "file": "conformance_todos.wasm"},
+            {"name": "app", "file": "split_router_app.wasm", "prefix": "/split"},
+        ]}),
+        &wasm,
+    );
+    let pipeline = app_first.load().expect("loads");
+    assert!(pipeline.settings().cors.is_some());
 }

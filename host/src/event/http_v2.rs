@@ -1,14 +1,18 @@
 //! API Gateway HTTP API (payload format 2.0), also the base of Function URL events.
 //!
 //! The path is `rawPath` less `/{stage}` when the stage is not `$default` (Powertools slices
-//! unconditionally, so `rawPath="/devfoo"` with stage `dev` routes `foo`). The query comes
-//! from `rawQueryString`, which keeps repeated keys that `queryStringParameters` joins.
+//! unconditionally, so `rawPath="/devfoo"` with stage `dev` routes `foo`).
+//!
+//! The query is what Powertools reads, `queryStringParameters` (API Gateway decodes it: `+`
+//! and `%20` are spaces, `%2B` a plus; repeated keys are joined with `,`), split back into
+//! its repeated values where `rawQueryString`, decoded the same way, shows them: `k=1&k=2`
+//! is two values, `k=a%2Cb` one. docs/powertools-differences.md has the evidence.
 
 use super::body::{Encoded, decode_body};
 use super::json::{Json, Object};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, RawEvent, fields_of, split_commas};
-use crate::request::{Request, cookies_in_headers, parse_cookie_headers};
+use super::{DecodeError, EventSource, RawEvent, fields_of};
+use crate::request::{Fields, Request, cookies_in_headers, parse_cookie_headers};
 
 pub(super) fn decode(
     obj: &Object<'_>,
@@ -48,12 +52,10 @@ pub(super) fn decode(
             .map_or("", |(at, _)| &raw_path[at..]),
         _ => raw_path,
     };
-    let query = match obj.get("rawQueryString").and_then(Json::as_str) {
-        Some(raw) => form_urlencoded::parse(raw.as_bytes())
-            .into_owned()
-            .collect(),
-        None => split_commas(fields_of(obj, "queryStringParameters", source)?),
-    };
+    let query = query(
+        fields_of(obj, "queryStringParameters", source)?,
+        obj.get("rawQueryString").and_then(Json::as_str),
+    );
     let headers = fields_of(obj, "headers", source)?;
     let cookies = match obj.get("cookies").and_then(Json::as_array) {
         Some(list) => parse_cookie_headers(list.iter().filter_map(Json::as_str)),
@@ -69,6 +71,49 @@ pub(super) fn decode(
         cookies,
         raw_event,
     })
+}
+
+/// Each `queryStringParameters` value, as the values `raw` gives its name when they join to
+/// it (a repeated key), else as it is: where the two fields disagree (events AWS did not
+/// send), the handler reads what Powertools reads.
+fn query(parameters: Fields, raw: Option<&str>) -> Fields {
+    let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
+        return parameters;
+    };
+    let raw: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect();
+    let mut query = Fields::with_capacity(raw.len().max(parameters.len()));
+    for (name, joined) in parameters {
+        let values: Vec<&str> = raw
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        match values.len() > 1 && joins_to(&values, &joined) {
+            true => query.extend(values.into_iter().map(|v| (name.clone(), v.to_string()))),
+            false => query.push((name, joined)),
+        }
+    }
+    query
+}
+
+/// Whether `values` joined with `,` are `joined`, without building the joined text.
+fn joins_to(values: &[&str], joined: &str) -> bool {
+    let mut rest = joined;
+    for (i, value) in values.iter().enumerate() {
+        let Some(after) = rest.strip_prefix(value) else {
+            return false;
+        };
+        rest = match i + 1 == values.len() {
+            true => after,
+            false => match after.strip_prefix(',') {
+                Some(after) => after,
+                None => return false,
+            },
+        };
+    }
+    rest.is_empty()
 }
 
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
@@ -97,15 +142,65 @@ mod tests {
         assert_eq!(unconditional.path, "foo");
     }
 
-    #[test]
-    fn repeated_query_keys_come_from_the_raw_query_string() {
+    fn query_of(parameters: serde_json::Value, raw: &str) -> Vec<String> {
         let req = decode_json(serde_json::json!({
-            "rawPath": "/q", "rawQueryString": "name=ann&category=red&category=blue&text=a%20b",
-            "queryStringParameters": {"category": "red,blue", "name": "ann"},
+            "rawPath": "/q", "rawQueryString": raw, "queryStringParameters": parameters,
             "requestContext": {"http": {"method": "GET"}, "stage": "$default"},
         }));
-        let q: Vec<_> = req.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        assert_eq!(q, ["name=ann", "category=red", "category=blue", "text=a b"]);
+        req.query.iter().map(|(k, v)| format!("{k}={v}")).collect()
+    }
+
+    #[test]
+    fn the_query_is_query_string_parameters_with_repeated_keys_split_as_the_raw_one_shows() {
+        // As API Gateway sends them: both fields from the same query.
+        let sent = serde_json::json!({"name": "ann", "category": "red,blue", "text": "a b"});
+        assert_eq!(
+            query_of(sent, "name=ann&category=red&category=blue&text=a+b"),
+            ["name=ann", "category=red", "category=blue", "text=a b"]
+        );
+        // `?phone=+15551234`, `?lang=c%2B%2B`, `?q=a+b`: decoded by API Gateway.
+        let decoded = serde_json::json!({"phone": " 15551234", "lang": "c++", "q": "a b"});
+        assert_eq!(
+            query_of(decoded, "phone=+15551234&lang=c%2B%2B&q=a+b"),
+            ["phone= 15551234", "lang=c++", "q=a b"]
+        );
+        // An encoded comma is one value, which validation splits as Powertools does.
+        let comma = serde_json::json!({"tags": "a,b"});
+        assert_eq!(query_of(comma, "tags=a%2Cb"), ["tags=a,b"]);
+    }
+
+    #[test]
+    fn where_the_two_fields_disagree_the_handler_reads_what_powertools_reads() {
+        // A hand-written event keeping a literal `+`: Powertools reads `+15551234`.
+        let literal = serde_json::json!({"phone": "+15551234", "k": "1,2"});
+        assert_eq!(
+            query_of(literal, "phone=+15551234&k=1&k=3"),
+            ["phone=+15551234", "k=1,2"]
+        );
+        // A name only the raw query has is not one Powertools sees.
+        assert_eq!(
+            query_of(serde_json::json!({"a": "1"}), "a=1&text=x"),
+            ["a=1"]
+        );
+        assert_eq!(
+            query_of(serde_json::Value::Null, "text=x"),
+            Vec::<String>::new()
+        );
+        // Without `rawQueryString`, the values as the event has them.
+        let req = decode_json(serde_json::json!({
+            "rawPath": "/q", "queryStringParameters": {"k": "1,2"},
+            "requestContext": {"http": {"method": "GET"}},
+        }));
+        assert_eq!(req.query, [("k".into(), "1,2".into())]);
+    }
+
+    #[test]
+    fn joins_to_compares_values_with_their_joined_text() {
+        assert!(joins_to(&["1", "2"], "1,2"));
+        assert!(joins_to(&["", ""], ","));
+        assert!(!joins_to(&["1", "2"], "1,2,"));
+        assert!(!joins_to(&["1", "2"], "12"));
+        assert!(!joins_to(&["1,2", "3"], "1,3"));
     }
 
     #[test]

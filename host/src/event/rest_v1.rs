@@ -1,23 +1,26 @@
 //! API Gateway REST API (payload format 1.0).
 //!
-//! Headers and query come from the multi-value fields when they have entries (they carry
-//! every repeated value), else from the single-value ones. The response uses
+//! Headers and query come from the multi-value fields (they carry every repeated value),
+//! with the single-value fields' names they lack: AWS fills both alike, but console test
+//! events and trimmed samples often have a name only in `headers`. The response uses
 //! `multiValueHeaders`.
 
 use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, RawEvent, fields_of, has_entries, required_str};
+use super::{DecodeError, EventSource, RawEvent, fields_of, required_str};
 use crate::request::{Fields, Request, cookies_in_headers};
 
 const SOURCE: EventSource = EventSource::RestV1;
 
 pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, DecodeError> {
-    let headers = match has_entries(obj, "multiValueHeaders") {
-        true => fields_of(obj, "multiValueHeaders", SOURCE)?,
-        false => fields_of(obj, "headers", SOURCE)?,
-    };
+    let headers = merged(
+        obj,
+        ["multiValueHeaders", "headers"],
+        SOURCE,
+        str::eq_ignore_ascii_case,
+    )?;
     let query = merged_query(obj, SOURCE)?;
     let cookies = cookies_in_headers(&headers);
     Ok(Request {
@@ -34,13 +37,30 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
 
 /// Every value of `multiValueQueryStringParameters`, then the single-value keys it lacks.
 pub(super) fn merged_query(obj: &Object<'_>, source: EventSource) -> Result<Fields, DecodeError> {
-    let mut query = fields_of(obj, "multiValueQueryStringParameters", source)?;
-    for (k, v) in fields_of(obj, "queryStringParameters", source)? {
-        if !query.iter().any(|(n, _)| *n == k) {
-            query.push((k, v));
+    merged(
+        obj,
+        ["multiValueQueryStringParameters", "queryStringParameters"],
+        source,
+        str::eq,
+    )
+}
+
+/// Every value of the multi-value field, then the single-value field's names it lacks
+/// (compared with `same_name`).
+fn merged(
+    obj: &Object<'_>,
+    [multi, single]: [&'static str; 2],
+    source: EventSource,
+    same_name: fn(&str, &str) -> bool,
+) -> Result<Fields, DecodeError> {
+    let mut fields = fields_of(obj, multi, source)?;
+    let listed = fields.len();
+    for (k, v) in fields_of(obj, single, source)? {
+        if !fields[..listed].iter().any(|(n, _)| same_name(n, &k)) {
+            fields.push((k, v));
         }
     }
-    Ok(query)
+    Ok(fields)
 }
 
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
@@ -65,6 +85,31 @@ mod tests {
         assert_eq!(req.source, EventSource::RestV1);
         let q: Vec<_> = req.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(q, ["category=red", "category=blue", "name=ann"]);
+    }
+
+    #[test]
+    fn single_value_headers_missing_from_the_multi_value_ones_are_read() {
+        // A console test event: `headers` names what `multiValueHeaders` lacks.
+        let req = decode_json(serde_json::json!({
+            "httpMethod": "GET", "path": "/", "requestContext": {},
+            "headers": {"Accept": "text/html", "x-api-key": "k1", "X-Multi": "b"},
+            "multiValueHeaders": {"accept": ["text/html"], "X-Multi": ["a", "b"]},
+        }));
+        let h: Vec<_> = req
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        assert_eq!(
+            h,
+            ["accept=text/html", "X-Multi=a", "X-Multi=b", "x-api-key=k1"]
+        );
+        // Only `headers`, or an empty `multiValueHeaders`: every single value.
+        let only = decode_json(serde_json::json!({
+            "httpMethod": "GET", "path": "/", "requestContext": {},
+            "headers": {"Cookie": "a=1"}, "multiValueHeaders": {},
+        }));
+        assert_eq!(only.cookies, [("a".into(), "1".into())]);
     }
 
     #[test]

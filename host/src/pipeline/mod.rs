@@ -144,19 +144,16 @@ impl Pipeline {
     ) -> anyhow::Result<Self> {
         let components = runtime.components();
         let app = components.first().map(|c| &c.manifest);
-        let cors = components
-            .iter()
-            .find_map(|c| c.manifest.cors.as_ref())
-            .map(|c| {
-                CorsConfig::new(
-                    &c.allow_origin,
-                    c.extra_origins.clone(),
-                    c.allow_headers.clone(),
-                    c.expose_headers.clone(),
-                    c.max_age,
-                    c.allow_credentials,
-                )
-            });
+        let cors = app.and_then(|m| m.cors.as_ref()).map(|c| {
+            CorsConfig::new(
+                &c.allow_origin,
+                c.extra_origins.clone(),
+                c.allow_headers.clone(),
+                c.expose_headers.clone(),
+                c.max_age,
+                c.allow_credentials,
+            )
+        });
         let mut strip_prefixes = Vec::new();
         for prefix in app.map(|m| m.strip_prefixes.as_slice()).unwrap_or_default() {
             strip_prefixes.push(match prefix {
@@ -187,6 +184,18 @@ impl Pipeline {
                     component.name
                 )
             })?;
+            let index = component_specs.len();
+            if index > 0 {
+                let settings = app_only_settings(&component.manifest, &spec);
+                if !settings.is_empty() {
+                    bail!(
+                        "component `{}` is mounted as a router (component {} of the bundle) but sets app-only settings: {}; only the bundle's first component, the app, may set them",
+                        component.name,
+                        index + 1,
+                        settings.join(", ")
+                    );
+                }
+            }
             component_specs.push(spec);
         }
         // Whether each component writes JSON with its own serializer.
@@ -241,7 +250,9 @@ impl Pipeline {
                 let validated = spec.validation.unwrap_or(app_spec.validation.enabled);
                 // Only routes the host validates need their schemas compiled.
                 let schemas = Arc::new(match validated {
-                    true => RouteSchemas::compile(&spec, &app_spec.schemas),
+                    true => RouteSchemas::compile(&spec, &app_spec.schemas).map_err(|e| {
+                        anyhow::anyhow!("component `{}`, route `{rule}`: {e}", component.name)
+                    })?,
                     false => RouteSchemas::none(),
                 });
                 for method in &route.methods {
@@ -382,6 +393,13 @@ impl Pipeline {
         }
         let route_path = router::strip(&self.settings.strip_prefixes, &request.path);
         let matched = self.router.at(&request.method, &route_path, request.source);
+        // Powertools registers Swagger UI as a static `GET` route: it comes after the app's
+        // static routes and before every dynamic one.
+        let swagger = match &matched {
+            Some(m) if !m.dynamic => None,
+            _ => self.swagger_answer(&request, &route_path),
+        };
+        let matched = matched.filter(|_| swagger.is_none());
         let rule = matched
             .as_ref()
             .map_or("<not found>", |m| m.rule)
@@ -397,7 +415,7 @@ impl Pipeline {
                 },
                 m.params,
             ),
-            None => match self.swagger_answer(&request, &route_path) {
+            None => match swagger {
                 Some((answer, compress)) => (
                     self.fixed_frames(answer),
                     ResponseOptions {
@@ -654,6 +672,35 @@ pub fn malformed_event_response(err: &DecodeError) -> Value {
         "isBase64Encoded": false,
         "headers": {"Content-Type": "application/json"},
     })
+}
+
+/// The settings a component sets that only the app (the bundle's first component) owns, as
+/// `Router` in Powertools cannot set them: CORS, prefixes, debug, validation, OpenAPI,
+/// Swagger UI and `ALBResolver`'s options. A router that sets one is refused at load, so a
+/// setting is never silently dropped.
+fn app_only_settings(manifest: &crate::runtime::AppManifest, spec: &AppSpec) -> Vec<&'static str> {
+    let set = [
+        (manifest.cors.is_some(), "cors"),
+        (!manifest.strip_prefixes.is_empty(), "strip_prefixes"),
+        (manifest.debug.is_some(), "debug"),
+        (spec.validation.enabled, "enable_validation"),
+        (
+            spec.validation
+                .response_validation_error_http_code
+                .is_some(),
+            "response_validation_error_http_code",
+        ),
+        (!spec.openapi.is_empty(), "openapi"),
+        (spec.swagger.is_some(), "enable_swagger"),
+        (spec.alb.decode_query_parameters, "decode_query_parameters"),
+        (
+            spec.alb.response_size_validation,
+            "enable_response_size_validation",
+        ),
+    ];
+    set.into_iter()
+        .filter_map(|(is_set, name)| is_set.then_some(name))
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The Swagger UI route (`enable_swagger`): `GET <path>` answers the page, `?format=json` the
 //! document, `?format=oauth2-redirect` the OAuth2 redirect page. Powertools registers it as a
-//! route, so it matches only where no route of the app does.
+//! static `GET` route, so the app's static routes come before it and its dynamic ones after.
 
 use std::sync::Arc;
 

@@ -36,11 +36,10 @@ impl Pipeline {
         }
         let schemas = route.schemas.clone();
         let custom_serializer = route.custom_serializer;
-        let status = route
+        let custom_status = route
             .spec
             .response_validation_status()
-            .or(self.app_spec.validation.response_validation_error_http_code)
-            .unwrap_or(422);
+            .or(self.app_spec.validation.response_validation_error_http_code);
         Some(ResponseCheck(Arc::new(move |mut response: WitResponse| {
             let body = match &response.body {
                 WitBody::None => None,
@@ -48,8 +47,8 @@ impl Pipeline {
                 // Bytes are not a JSON answer; Pydantic fails them as it would a `str`.
                 WitBody::Binary(_) => Some(""),
             };
-            let checked =
-                validation::validate_response(&schemas, body, status).map_err(failure_error)?;
+            let checked = validation::validate_response(&schemas, body, custom_status)
+                .map_err(failure_error)?;
             let rewrite = custom_serializer && matches!(checked, CheckedBody::Changed(_));
             response.body = WitBody::Text(checked.into_text());
             Ok(Checked { response, rewrite })
@@ -57,15 +56,15 @@ impl Pipeline {
     }
 }
 
-/// A validation failure as the error it raises: its class, and its status and `detail`.
+/// A validation failure as the error it raises: its class, the whole errors as its message
+/// (what an exception handler reads), and its status and short `detail` (the default body).
 fn failure_error(failure: Failure) -> WitError {
-    let detail = failure.detail.to_string();
     WitError {
         type_names: vec![failure.kind.to_string()],
-        message: detail.clone(),
+        message: failure.errors().to_string(),
         service: Some(WitServiceError {
             status: failure.status,
-            message_json: detail,
+            message_json: failure.detail().to_string(),
         }),
     }
 }

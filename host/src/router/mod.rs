@@ -35,6 +35,9 @@ pub struct Match<'a, T> {
     pub rule: &'a str,
     /// Named groups and their values.
     pub params: Vec<(String, String)>,
+    /// Whether the matched route is a dynamic one, which a static route (Swagger UI's
+    /// included) registered anywhere would have come before.
+    pub dynamic: bool,
 }
 
 /// The route table.
@@ -149,6 +152,7 @@ impl<T> Router<T> {
                 value: &route.value,
                 rule: &route.rule,
                 params: Vec::new(),
+                dynamic: false,
             });
         }
         let segment = path
@@ -191,6 +195,7 @@ impl<T> Router<T> {
             value: &route.value,
             rule: &route.rule,
             params,
+            dynamic: route.compiled.dynamic,
         })
     }
 }

@@ -6,6 +6,7 @@
 //! (path, query, header, cookie and body, before any middleware runs) and [`validate_response`]
 //! (the handler's answer, before the middlewares see it). `schema.rs` is the validator itself.
 
+mod detail;
 mod json_position;
 mod multipart;
 mod schema;
@@ -13,7 +14,7 @@ mod schema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-pub(crate) use schema::Detail;
+pub(crate) use detail::Detail;
 use schema::{Compiler, NodeId, Schemas};
 
 use crate::event::EventSource;
@@ -197,22 +198,33 @@ pub struct RouteSchemas {
 }
 
 impl RouteSchemas {
-    /// Compiles what `spec` declares; `$ref`s point into `definitions`.
-    pub fn compile(spec: &RouteSpec, definitions: &Map<String, Value>) -> Self {
+    /// Compiles what `spec` declares; `$ref`s point into `definitions`. A `pattern` that
+    /// cannot be compiled is an error naming the field it constrains.
+    pub fn compile(spec: &RouteSpec, definitions: &Map<String, Value>) -> anyhow::Result<Self> {
         let mut compiler = Compiler::new(definitions);
-        let params = spec
-            .params
-            .iter()
-            .map(|p| compiler.compile(&p.schema))
-            .collect();
-        let body = spec.body.as_ref().map(|b| compiler.compile(&b.schema));
-        let response = spec.response_schema.as_ref().map(|r| compiler.compile(r));
-        Self {
+        let mut params = Vec::with_capacity(spec.params.len());
+        for p in &spec.params {
+            let field = || format!("{} parameter `{}`", p.location.key(), p.name);
+            params.push(compile_field(&mut compiler, &p.schema, field)?);
+        }
+        let body = match &spec.body {
+            Some(b) => Some(compile_field(&mut compiler, &b.schema, || {
+                "the request body".into()
+            })?),
+            None => None,
+        };
+        let response = match &spec.response_schema {
+            Some(r) => Some(compile_field(&mut compiler, r, || {
+                "the response body".into()
+            })?),
+            None => None,
+        };
+        Ok(Self {
             schemas: compiler.finish(),
             params,
             body,
             response,
-        }
+        })
     }
 
     /// Nothing compiled, for a route the host does not validate.
@@ -231,6 +243,20 @@ impl RouteSchemas {
     }
 }
 
+/// Compiles one field's schema; a pattern in it that cannot be compiled is an error naming
+/// `field`.
+fn compile_field<'a>(
+    compiler: &mut Compiler<'a>,
+    schema: &'a Value,
+    field: impl Fn() -> String,
+) -> anyhow::Result<NodeId> {
+    let id = compiler.compile(schema);
+    match compiler.take_errors().into_iter().next() {
+        None => Ok(id),
+        Some(err) => Err(anyhow::anyhow!("{}: {err}", field())),
+    }
+}
+
 /// Why a request or response failed validation: the status and the `detail` list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
@@ -238,8 +264,7 @@ pub struct Failure {
     pub status: u16,
     /// The Powertools error class it stands for (exception handlers are looked up by it).
     pub kind: &'static str,
-    /// `[{"loc": [...], "type": "..."}]`.
-    pub detail: Value,
+    details: Vec<Detail>,
 }
 
 impl Failure {
@@ -247,8 +272,19 @@ impl Failure {
         Self {
             status,
             kind,
-            detail: Value::Array(details.iter().map(Detail::to_json).collect()),
+            details: details.to_vec(),
         }
+    }
+
+    /// `[{"loc": [...], "type": "..."}]`, what the default answer's body lists.
+    pub fn detail(&self) -> Value {
+        Value::Array(self.details.iter().map(Detail::to_json).collect())
+    }
+
+    /// The whole errors (`loc`, `type`, `msg`, `input`, `ctx`), what an exception handler
+    /// reads.
+    pub fn errors(&self) -> Value {
+        Value::Array(self.details.iter().map(Detail::to_full_json).collect())
     }
 }
 
@@ -285,10 +321,7 @@ pub fn validate_request(
         let input = match input {
             Some(input) => input,
             None if param.required => {
-                errors.push(Detail {
-                    loc: loc.to_vec(),
-                    kind: "missing",
-                });
+                errors.push(Detail::new(loc.to_vec(), "missing", Value::Null));
                 continue;
             }
             None => schemas.default_of(schema).cloned().unwrap_or(Value::Null),
@@ -302,25 +335,31 @@ pub fn validate_request(
     if let (Some(body), Some(body_schema)) = (&spec.body, compiled.body) {
         match read_body(request) {
             Err(()) => {
-                let detail = [Detail {
-                    loc: vec![json!("body")],
-                    kind: "unsupported_content_type",
-                }];
+                let content_type = request.header_values("content-type").last();
+                let detail =
+                    [
+                        Detail::new(vec![json!("body")], "unsupported_content_type", json!({}))
+                            .with("content_type", json!(content_type.unwrap_or_default())),
+                    ];
                 return Err(Failure::new(415, UNSUPPORTED_CONTENT_TYPE, &detail));
             }
-            Ok(BodyInput::Missing) if body.required => errors.push(Detail {
-                loc: vec![json!("body")],
-                kind: "missing",
-            }),
+            Ok(BodyInput::Missing) if body.required => {
+                errors.push(Detail::new(vec![json!("body")], "missing", Value::Null))
+            }
             Ok(BodyInput::Missing) => body_out = Some(Value::Null),
-            Ok(BodyInput::Invalid(position)) => errors.push(Detail {
-                loc: vec![json!("body"), json!(position)],
-                kind: "json_invalid",
-            }),
-            Ok(BodyInput::MultipartInvalid) => errors.push(Detail {
-                loc: vec![json!("body")],
-                kind: "multipart_invalid",
-            }),
+            Ok(BodyInput::Invalid(position, reason)) => errors.push(
+                Detail::new(
+                    vec![json!("body"), json!(position)],
+                    "json_invalid",
+                    json!({}),
+                )
+                .with("error", json!(reason)),
+            ),
+            Ok(BodyInput::MultipartInvalid) => errors.push(Detail::new(
+                vec![json!("body")],
+                "multipart_invalid",
+                json!({}),
+            )),
             Ok(BodyInput::Value(value)) => {
                 // A list sent for a body that is not one counts as its first item
                 // (Powertools' `_normalize_field_value`).
@@ -398,11 +437,15 @@ impl CheckedBody {
 
 /// Validates a handler's JSON answer against the declared response schema; the answer
 /// re-serialized from the validated value (declared fields, in declared order, defaults
-/// filled, as Pydantic serializes a model), or the failure with `status`.
+/// filled, as Pydantic serializes a model), or the failure. `custom_status` is the route's
+/// `custom_response_validation_http_code`, else the app's `response_validation_error_http_code`:
+/// when either is set, whatever its value, the failure is a `ResponseValidationError` with that
+/// status (Powertools' `_has_response_validation_error`); otherwise a 422
+/// `RequestValidationError`.
 pub fn validate_response(
     compiled: &RouteSchemas,
     body: Option<&str>,
-    status: u16,
+    custom_status: Option<u16>,
 ) -> Result<CheckedBody, Failure> {
     let Some(schema) = compiled.response else {
         return Ok(CheckedBody::AsWritten(body.unwrap_or_default().to_string()));
@@ -415,9 +458,9 @@ pub fn validate_response(
             Err(_) => (Value::String(text.into()), None),
         },
     };
-    let kind = match status {
-        422 => REQUEST_VALIDATION_ERROR,
-        _ => RESPONSE_VALIDATION_ERROR,
+    let (status, kind) = match custom_status {
+        Some(status) => (status, RESPONSE_VALIDATION_ERROR),
+        None => (422, REQUEST_VALIDATION_ERROR),
     };
     let mut errors = Vec::new();
     let checked = compiled
@@ -550,7 +593,8 @@ fn decoded_alb_query_input(
 
 enum BodyInput {
     Missing,
-    Invalid(usize),
+    /// Not JSON: where Python's parser stops, and why (serde_json's words).
+    Invalid(usize, String),
     /// A multipart body whose parts cannot be read.
     MultipartInvalid,
     Value(Value),
@@ -572,12 +616,22 @@ fn read_body(request: &Request) -> Result<BodyInput, ()> {
     if content_type.is_empty() || content_type.starts_with("application/json") {
         return Ok(match request.body.is_empty() {
             // VPC Lattice v1 events parse even an empty body (`json_body` has no guard).
-            true if request.source == EventSource::LatticeV1 => BodyInput::Invalid(0),
+            true if request.source == EventSource::LatticeV1 => {
+                BodyInput::Invalid(0, "EOF while parsing a value".into())
+            }
             true => BodyInput::Missing,
             false => match serde_json::from_slice::<Value>(&request.body) {
                 Ok(Value::Null) => BodyInput::Missing,
                 Ok(value) => BodyInput::Value(value),
-                Err(err) => BodyInput::Invalid(error_position(&request.body, &err)),
+                Err(err) => BodyInput::Invalid(
+                    error_position(&request.body, &err),
+                    // The classification without serde_json's own line and column.
+                    err.to_string()
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
             },
         });
     }
@@ -637,7 +691,7 @@ mod tests {
             "body": {"required": false, "schema": {"type": "object", "properties": {"n": {"type": "number"}}}},
         }))
         .unwrap();
-        let compiled = RouteSchemas::compile(&spec, &Map::new());
+        let compiled = RouteSchemas::compile(&spec, &Map::new()).unwrap();
         let request = |body: &[u8]| Request {
             query: vec![("limit".into(), "5".into()), ("q".into(), "a\"b".into())],
             ..Request::for_test(
@@ -666,7 +720,7 @@ mod tests {
             body: None,
             ..spec.clone()
         };
-        let compiled = RouteSchemas::compile(&no_body, &Map::new());
+        let compiled = RouteSchemas::compile(&no_body, &Map::new()).unwrap();
         assert_eq!(
             validate_request(&no_body, &compiled, &request(b""), &path, false).unwrap(),
             r#"{"path":{"id":7},"query":{"limit":5,"q":"a\"b"},"header":{"tag":"none"},"cookie":{}}"#
@@ -679,7 +733,7 @@ mod tests {
         let spec: RouteSpec =
             serde_json::from_value(json!({"params": [param("X-Tag", "tags", "header", tags)]}))
                 .unwrap();
-        let compiled = RouteSchemas::compile(&spec, &Map::new());
+        let compiled = RouteSchemas::compile(&spec, &Map::new()).unwrap();
         let headers = [
             ("X-Tag", "a"),
             ("x-tag", "b"),
@@ -703,14 +757,14 @@ mod tests {
             json!({"params": [], "body": {"required": true, "schema": item}}),
         )
         .unwrap();
-        let compiled = RouteSchemas::compile(&spec, &Map::new());
+        let compiled = RouteSchemas::compile(&spec, &Map::new()).unwrap();
         let request = |source: EventSource, content_types: &[&str], body: &str| {
             let headers: Vec<_> = content_types.iter().map(|t| ("Content-Type", *t)).collect();
             Request::for_test(source, &headers, body.as_bytes())
         };
         let outcome = |req: &Request| match validate_request(&spec, &compiled, req, &[], false) {
             Ok(text) => Ok(serde_json::from_str::<Value>(&text).unwrap()["body"].clone()),
-            Err(failure) => Err((failure.status, failure.detail)),
+            Err(failure) => Err((failure.status, failure.detail())),
         };
         let missing_body = Err((422, json!([{"loc": ["body"], "type": "missing"}])));
         let cases = [
@@ -826,7 +880,7 @@ mod tests {
             },
         }))
         .unwrap();
-        let compiled = RouteSchemas::compile(&spec, &Map::new());
+        let compiled = RouteSchemas::compile(&spec, &Map::new()).unwrap();
         // The guest's text, and the answer's.
         let unchanged = |text: &str| CheckedBody::AsWritten(text.into());
         let changed = |text: &str| CheckedBody::Changed(text.into());
@@ -849,8 +903,26 @@ mod tests {
             (r#"{"n": 3.0, "tag": "t"}"#, changed(r#"{"n":3,"tag":"t"}"#)),
         ];
         for (text, want) in table {
-            let got = validate_response(&compiled, Some(text), 422).unwrap();
+            let got = validate_response(&compiled, Some(text), None).unwrap();
             assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_set_response_validation_code_raises_response_validation_error_whatever_its_value() {
+        let spec = RouteSpec {
+            response_schema: Some(json!({"type": "integer"})),
+            ..RouteSpec::default()
+        };
+        let compiled = RouteSchemas::compile(&spec, &Map::new()).unwrap();
+        let failure = |custom| validate_response(&compiled, Some("\"x\""), custom).unwrap_err();
+        // Not set: Powertools raises RequestValidationError, 422.
+        let unset = failure(None);
+        assert_eq!((unset.status, unset.kind), (422, REQUEST_VALIDATION_ERROR));
+        // Set, even to 422: ResponseValidationError with that status.
+        for status in [422, 500] {
+            let set = failure(Some(status));
+            assert_eq!((set.status, set.kind), (status, RESPONSE_VALIDATION_ERROR));
         }
     }
 

@@ -8,22 +8,10 @@
 
 use std::collections::HashMap;
 
-use regex::Regex;
-use serde_json::{Map, Number, Value};
+use fancy_regex::Regex;
+use serde_json::{Map, Number, Value, json};
 
-/// One failure: where (`["query", "limit"]`) and Pydantic's error type.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Detail {
-    pub(crate) loc: Vec<Value>,
-    pub(crate) kind: &'static str,
-}
-
-impl Detail {
-    /// `{"loc": [...], "type": "..."}`, the shape Powertools keeps (msg, input, ctx dropped).
-    pub(crate) fn to_json(&self) -> Value {
-        serde_json::json!({"loc": self.loc, "type": self.kind})
-    }
-}
+use super::detail::{Detail, expected_choices};
 
 /// A compiled schema node's index in its [`Schemas`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +47,12 @@ struct Node {
     constant: Option<Value>,
     default: Option<Value>,
     limits: Limits,
-    /// `None` without a `pattern`; `Some(None)` for one the regex crate cannot compile
-    /// (it then constrains nothing).
-    pattern: Option<Option<Regex>>,
+    /// The range of the integer type `format` names (`uint32`), if it names one.
+    integer_range: Option<(i128, i128)>,
+    /// The `pattern`, in Python `re` syntax (look-around and back-references included, as
+    /// Pydantic's `python-re` engine takes them). A pattern that cannot be compiled is a
+    /// [`Compiler::finish`] error, never a node without the check.
+    pattern: Option<Regex>,
     prefix_items: Option<Vec<NodeId>>,
     items: Option<NodeId>,
     properties: Option<Vec<Property>>,
@@ -101,6 +92,9 @@ struct Property {
     required: bool,
 }
 
+/// The most memory one compiled `pattern` may take (the `regex` crate's default is 10 MiB).
+const PATTERN_SIZE_LIMIT: usize = 2 << 20;
+
 /// The schema that accepts anything, node 0 of every [`Schemas`].
 const ANY: NodeId = NodeId(0);
 static TRUE: Value = Value::Bool(true);
@@ -117,6 +111,25 @@ pub(crate) struct Compiler<'a> {
     /// Nodes of `$ref` targets by the target's address: a recursive model refers back to
     /// the node being built.
     targets: HashMap<*const Value, NodeId>,
+    /// Patterns that could not be compiled since the last [`Compiler::take_errors`].
+    errors: Vec<PatternError>,
+}
+
+/// A `pattern` no regex engine here compiles: its text and why.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PatternError {
+    pub(crate) pattern: String,
+    pub(crate) reason: String,
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "pattern `{}` cannot be compiled: {}",
+            self.pattern, self.reason
+        )
+    }
 }
 
 impl<'a> Compiler<'a> {
@@ -130,7 +143,14 @@ impl<'a> Compiler<'a> {
             definitions,
             nodes: vec![any],
             targets: HashMap::new(),
+            errors: Vec::new(),
         }
+    }
+
+    /// The patterns that failed to compile since the last call: a check that cannot be made
+    /// must refuse the schema, not let every value through.
+    pub(crate) fn take_errors(&mut self) -> Vec<PatternError> {
+        std::mem::take(&mut self.errors)
     }
 
     /// The compiled schemas.
@@ -176,6 +196,23 @@ impl<'a> Compiler<'a> {
 
     fn compile_all(&mut self, schemas: &'a [Value]) -> Vec<NodeId> {
         schemas.iter().map(|s| self.compile(s)).collect()
+    }
+
+    /// Compiles a `pattern`, recording it as an error when it cannot be.
+    fn pattern(&mut self, pattern: &str) -> Option<Regex> {
+        // The size limits bound what one guest's pattern can make the host build.
+        let built = fancy_regex::RegexBuilder::new(pattern)
+            .delegate_size_limit(PATTERN_SIZE_LIMIT)
+            .delegate_dfa_size_limit(PATTERN_SIZE_LIMIT)
+            .build();
+        built
+            .map_err(|err| {
+                self.errors.push(PatternError {
+                    pattern: pattern.to_string(),
+                    reason: err.to_string(),
+                })
+            })
+            .ok()
     }
 
     fn node(&mut self, schema: &'a Value) -> Node {
@@ -253,9 +290,15 @@ impl<'a> Compiler<'a> {
                 min_items: limit("minItems"),
                 max_items: limit("maxItems"),
             },
+            integer_range: match kind {
+                Some(Kind::Integer) => keyword(schema, "format")
+                    .and_then(Value::as_str)
+                    .and_then(integer_range),
+                _ => None,
+            },
             pattern: keyword(schema, "pattern")
                 .and_then(Value::as_str)
-                .map(|p| Regex::new(p).ok()),
+                .and_then(|p| self.pattern(p)),
             prefix_items: keyword(schema, "prefixItems")
                 .and_then(Value::as_array)
                 .map(|items| self.compile_all(items)),
@@ -349,7 +392,7 @@ impl Schemas {
             return Some(input.clone());
         }
         if visits.contains(id) {
-            errors.push(fail(loc, "recursion_loop"));
+            errors.push(fail(loc, "recursion_loop", input));
             return None;
         }
         let visits = Visits::Node(visits, id);
@@ -366,7 +409,7 @@ impl Schemas {
             if allowed.iter().any(|a| same(a, &value)) {
                 return Some(value);
             }
-            errors.push(fail(loc, "enum"));
+            errors.push(choice_failure(loc, "enum", input, allowed));
             return None;
         }
         if node.union {
@@ -376,7 +419,7 @@ impl Schemas {
         if let Some(allowed) = &node.enum_values {
             let candidate = coerce_like(allowed, input);
             if !allowed.iter().any(|a| same(a, &candidate)) {
-                errors.push(fail(loc, "enum"));
+                errors.push(choice_failure(loc, "enum", input, allowed));
                 return None;
             }
         }
@@ -384,12 +427,19 @@ impl Schemas {
         if let Some(constant) = &node.constant
             && !same(constant, &value)
         {
-            errors.push(fail(loc, "literal_error"));
+            errors.push(choice_failure(
+                loc,
+                "literal_error",
+                input,
+                std::slice::from_ref(constant),
+            ));
             return None;
         }
         match constraint_failure(node, &value) {
-            Some(kind) => {
-                errors.push(fail(loc, kind));
+            Some((kind, ctx)) => {
+                let mut detail = fail(loc, kind, input);
+                detail.ctx = Some(ctx);
+                errors.push(detail);
                 None
             }
             None => Some(value),
@@ -419,7 +469,7 @@ impl Schemas {
             }
             first_errors.get_or_insert(alt_errors);
         }
-        errors.extend(first_errors.unwrap_or_else(|| vec![fail(loc, "none_required")]));
+        errors.extend(first_errors.unwrap_or_else(|| vec![fail(loc, "none_required", input)]));
         None
     }
 
@@ -435,13 +485,22 @@ impl Schemas {
         }
         let coerced = match node.kind {
             Some(Kind::Integer) => coerce_int(input),
-            Some(Kind::Number) => coerce_float(input).map_err(|kind| {
+            Some(Kind::Number) => match coerce_float(input) {
                 // Pydantic takes `"nan"` and `"inf"` and checks them against the field's
                 // bounds; one it lets through cannot cross as JSON, so it stays a parse error.
-                non_finite(input)
-                    .and_then(|x| number_limit_failure(&node.limits, x))
-                    .unwrap_or(kind)
-            }),
+                Err(kind) => {
+                    match non_finite(input).and_then(|x| number_limit_failure(&node.limits, x)) {
+                        Some((bound, ctx)) => {
+                            let mut detail = fail(loc, bound, input);
+                            detail.ctx = Some(ctx);
+                            errors.push(detail);
+                            return None;
+                        }
+                        None => Err(kind),
+                    }
+                }
+                ok => ok,
+            },
             Some(Kind::Boolean) => coerce_bool(input),
             Some(Kind::String) => match input {
                 Value::String(_) => Ok(input.clone()),
@@ -451,7 +510,9 @@ impl Schemas {
             Some(Kind::Object) => return self.check_object(node, input, loc, errors),
             Some(Kind::Unknown) | None => Ok(input.clone()),
         };
-        coerced.map_err(|kind| errors.push(fail(loc, kind))).ok()
+        coerced
+            .map_err(|kind| errors.push(fail(loc, kind, input)))
+            .ok()
     }
 
     fn check_array(
@@ -462,7 +523,7 @@ impl Schemas {
         errors: &mut Vec<Detail>,
     ) -> Option<Value> {
         let Value::Array(items) = input else {
-            errors.push(fail(loc, "list_type"));
+            errors.push(fail(loc, "list_type", input));
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
@@ -504,7 +565,7 @@ impl Schemas {
                 Some(_) => "model_attributes_type",
                 None => "dict_type",
             };
-            errors.push(fail(loc, kind));
+            errors.push(fail(loc, kind, input));
             return None;
         };
         let mut ok = true;
@@ -538,7 +599,7 @@ impl Schemas {
                     if let Some(default) = self.default_of(property.node) {
                         out.insert(name.clone(), default.clone());
                     } else if property.required {
-                        errors.push(fail(&field_loc, "missing"));
+                        errors.push(fail(&field_loc, "missing", &json!({})));
                         ok = false;
                     } else if self.accepts_null(property.node) {
                         out.insert(name.clone(), Value::Null);
@@ -604,11 +665,13 @@ impl Loc<'_> {
     }
 }
 
-fn fail(loc: &Loc<'_>, kind: &'static str) -> Detail {
-    Detail {
-        loc: loc.to_vec(),
-        kind,
-    }
+fn fail(loc: &Loc<'_>, kind: &'static str, input: &Value) -> Detail {
+    Detail::new(loc.to_vec(), kind, input.clone())
+}
+
+/// An `enum` or `literal_error` failure, naming the values it expected.
+fn choice_failure(loc: &Loc<'_>, kind: &'static str, input: &Value, allowed: &[Value]) -> Detail {
+    fail(loc, kind, input).with("expected", Value::from(expected_choices(allowed)))
 }
 
 /// A keyword of a schema object.
@@ -747,52 +810,138 @@ fn coerce_bool(input: &Value) -> Result<Value, &'static str> {
     }
 }
 
+/// A broken constraint: Pydantic's error type and its `ctx`.
+type Broken = (&'static str, Map<String, Value>);
+
+fn broken(kind: &'static str, members: &[(&str, Value)]) -> Broken {
+    let ctx = members
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    (kind, ctx)
+}
+
+/// A schema's bound as `ctx` writes it: an integral one as an integer (`{"le": 3}`), as
+/// Pydantic echoes the `le=3` it was given.
+fn bound_value(limit: f64) -> Value {
+    match limit.fract() == 0.0 && limit.abs() < 9_007_199_254_740_992.0 {
+        true => Value::from(limit as i64),
+        false => Number::from_f64(limit).map_or(Value::Null, Value::Number),
+    }
+}
+
 /// The first numeric bound `x` breaks, as Pydantic's error type (NaN breaks every bound).
-fn number_limit_failure(limits: &Limits, x: f64) -> Option<&'static str> {
-    type Bound = (Option<f64>, fn(f64, f64) -> bool, &'static str);
+fn number_limit_failure(limits: &Limits, x: f64) -> Option<Broken> {
+    type Bound = (
+        Option<f64>,
+        fn(f64, f64) -> bool,
+        &'static str,
+        &'static str,
+    );
     let checks: [Bound; 4] = [
-        (limits.exclusive_minimum, |x, l| x > l, "greater_than"),
-        (limits.minimum, |x, l| x >= l, "greater_than_equal"),
-        (limits.exclusive_maximum, |x, l| x < l, "less_than"),
-        (limits.maximum, |x, l| x <= l, "less_than_equal"),
+        (limits.exclusive_minimum, |x, l| x > l, "greater_than", "gt"),
+        (limits.minimum, |x, l| x >= l, "greater_than_equal", "ge"),
+        (limits.exclusive_maximum, |x, l| x < l, "less_than", "lt"),
+        (limits.maximum, |x, l| x <= l, "less_than_equal", "le"),
     ];
-    for (limit, holds, kind) in checks {
+    for (limit, holds, kind, key) in checks {
         if let Some(l) = limit
             && !holds(x, l)
         {
-            return Some(kind);
+            return Some(broken(kind, &[(key, bound_value(l))]));
         }
     }
     let multiple = limits.multiple_of.filter(|m| *m != 0.0)?;
     let ratio = x / multiple;
-    ((ratio - ratio.round()).abs() > 1e-9).then_some("multiple_of")
+    ((ratio - ratio.round()).abs() > 1e-9)
+        .then(|| broken("multiple_of", &[("multiple_of", bound_value(multiple))]))
 }
 
-/// The first constraint `value` breaks, as Pydantic's error type.
-fn constraint_failure(node: &Node, value: &Value) -> Option<&'static str> {
+/// The range of the integer type a schema's `format` names (`uint32`, as schemars writes a
+/// `u32`): values outside it would fail in the guest, so they fail validation, a 422 like any
+/// other bound. `int`/`uint` are `isize`/`usize`, 32 bits in a `wasm32` guest. 128-bit types
+/// need no check: the host reads no integer past 64 bits.
+fn integer_range(format: &str) -> Option<(i128, i128)> {
+    let range = |min: i128, max: i128| Some((min, max));
+    match format {
+        "int8" => range(i8::MIN.into(), i8::MAX.into()),
+        "int16" => range(i16::MIN.into(), i16::MAX.into()),
+        "int32" | "int" => range(i32::MIN.into(), i32::MAX.into()),
+        "int64" => range(i64::MIN.into(), i64::MAX.into()),
+        "uint8" => range(0, u8::MAX.into()),
+        "uint16" => range(0, u16::MAX.into()),
+        "uint32" | "uint" => range(0, u32::MAX.into()),
+        "uint64" => range(0, u64::MAX.into()),
+        _ => None,
+    }
+}
+
+/// The integer type's bound an integral `n` breaks, compared exactly (an `f64` cannot tell
+/// `u64::MAX` from `u64::MAX + 1`).
+fn integer_range_failure(range: Option<(i128, i128)>, n: &Number) -> Option<Broken> {
+    let (min, max) = range?;
+    let value = n
+        .as_i64()
+        .map(i128::from)
+        .or_else(|| n.as_u64().map(i128::from))?;
+    let as_json = |bound: i128| {
+        i64::try_from(bound)
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(u64::try_from(bound).unwrap_or(u64::MAX)))
+    };
+    match value {
+        v if v < min => Some(broken("greater_than_equal", &[("ge", as_json(min))])),
+        v if v > max => Some(broken("less_than_equal", &[("le", as_json(max))])),
+        _ => None,
+    }
+}
+
+/// The first constraint `value` breaks, as Pydantic's error type and `ctx`.
+fn constraint_failure(node: &Node, value: &Value) -> Option<Broken> {
     let limits = &node.limits;
     match value {
-        Value::Number(n) => number_limit_failure(limits, n.as_f64()?),
+        Value::Number(n) => number_limit_failure(limits, n.as_f64()?)
+            .or_else(|| integer_range_failure(node.integer_range, n)),
         Value::String(s) => {
             let chars = s.chars().count() as f64;
-            if limits.min_length.is_some_and(|l| chars < l) {
-                return Some("string_too_short");
+            if let Some(l) = limits.min_length.filter(|&l| chars < l) {
+                return Some(broken(
+                    "string_too_short",
+                    &[("min_length", bound_value(l))],
+                ));
             }
-            if limits.max_length.is_some_and(|l| chars > l) {
-                return Some("string_too_long");
+            if let Some(l) = limits.max_length.filter(|&l| chars > l) {
+                return Some(broken("string_too_long", &[("max_length", bound_value(l))]));
             }
-            let pattern = node.pattern.as_ref()?.as_ref()?;
-            (!pattern.is_match(s)).then_some("string_pattern_mismatch")
+            let pattern = node.pattern.as_ref()?;
+            // A match that gives up (fancy-regex's backtrack limit) is not a match: the
+            // check fails closed.
+            (!pattern.is_match(s).unwrap_or(false)).then(|| {
+                broken(
+                    "string_pattern_mismatch",
+                    &[("pattern", Value::from(pattern.as_str()))],
+                )
+            })
         }
         Value::Array(items) => {
             let len = items.len() as f64;
-            if limits.min_items.is_some_and(|l| len < l) {
-                return Some("too_short");
+            let sized = |kind, key, l: f64| {
+                broken(
+                    kind,
+                    &[
+                        ("field_type", Value::from("List")),
+                        (key, bound_value(l)),
+                        ("actual_length", Value::from(items.len())),
+                    ],
+                )
+            };
+            if let Some(l) = limits.min_items.filter(|&l| len < l) {
+                return Some(sized("too_short", "min_length", l));
             }
             limits
                 .max_items
-                .is_some_and(|l| len > l)
-                .then_some("too_long")
+                .filter(|&l| len > l)
+                .map(|l| sized("too_long", "max_length", l))
         }
         _ => None,
     }
@@ -1086,14 +1235,57 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_pattern_constrains_every_call_and_a_bad_one_constrains_nothing() {
+    fn a_kept_pattern_constrains_every_call() {
         let lower = json!({"type": "string", "pattern": "^[a-z]+$"});
         for _ in 0..3 {
             assert_eq!(run(lower.clone(), json!("abc")), Ok(json!("abc")));
         }
         assert!(run(lower, json!("ABC")).is_err());
-        let broken = json!({"type": "string", "pattern": "([a-z"});
-        assert_eq!(run(broken, json!("A1")), Ok(json!("A1")));
+    }
+
+    #[test]
+    fn python_re_patterns_check_with_search_semantics() {
+        // Pydantic's `python-re` engine: look-around and back-references, `re.search`.
+        let cases = [
+            ("^(?!admin).*$", "admin1", false),
+            ("^(?!admin).*$", "bob", true),
+            ("(a)\\1", "xaax", true),
+            ("(a)\\1", "ab", false),
+            ("(?<=@)example", "me@example", true),
+            ("(?<=@)example", "example", false),
+            ("b", "abc", true),
+        ];
+        for (pattern, input, accepted) in cases {
+            let schema = json!({"type": "string", "pattern": pattern});
+            let expected = match accepted {
+                true => Ok(json!(input)),
+                false => Err(vec![(vec![json!("body")], "string_pattern_mismatch")]),
+            };
+            assert_eq!(run(schema, json!(input)), expected, "{pattern} on {input}");
+        }
+    }
+
+    #[test]
+    fn a_pattern_nothing_compiles_is_an_error_not_a_missing_check() {
+        let definitions = Map::new();
+        let mut compiler = Compiler::new(&definitions);
+        let good = json!({"type": "string", "pattern": "^[a-z]+$"});
+        compiler.compile(&good);
+        assert_eq!(compiler.take_errors(), Vec::new());
+        let nested = json!({"type": "array", "items": {"type": "string", "pattern": "([a-z"}});
+        compiler.compile(&nested);
+        let errors = compiler.take_errors();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].pattern, "([a-z");
+        assert!(
+            errors[0].to_string().contains("cannot be compiled"),
+            "{}",
+            errors[0]
+        );
+        // A pattern past the size limit is refused too, not compiled unbounded.
+        let huge = json!({"type": "string", "pattern": "\\w{5000}\\w{5000}"});
+        compiler.compile(&huge);
+        assert_eq!(compiler.take_errors().len(), 1);
     }
 
     #[test]

@@ -191,10 +191,31 @@ pub fn todo_locked(_req: &Request, err: &Error) -> Response {
     }
 }
 
-/// Answers a failed validation with 400 and the number of problems, instead of the 422.
+/// Answers a failed validation with 400, the number of problems and the first one whole
+/// (Pydantic's `loc`, `type`, `msg`, `input`, `ctx`), instead of the 422.
 pub fn invalid_request(_req: &Request, err: &Error) -> Response {
-    let count = err.validation_errors().map_or(0, |e| e.len());
-    Response::json(400, json!({"invalid": count}))
+    let errors = err.validation_errors().unwrap_or_default();
+    Response::json(
+        400,
+        json!({"invalid": errors.len(), "first": errors.first()}),
+    )
+}
+
+/// `GET /bounded/<n>?small=`: a `u32` and a `u8`, validated by the host with their types'
+/// bounds.
+pub fn bounded(Path(n): Path<u32>, Query(query): Query<Bounded>) -> Value {
+    json!({"n": n, "small": query.small})
+}
+
+/// The query of `/bounded/<n>`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Bounded {
+    /// A byte.
+    #[serde(default)]
+    pub small: u8,
+    /// A signed 64-bit value.
+    #[serde(default)]
+    pub wide: i64,
 }
 
 /// `GET /cached/<status>`: answers with that status, or raises a 404, on a route with a
@@ -265,10 +286,16 @@ pub fn app() -> App {
         )
         .get("/values", values)
         .summary("Values in an unusual order")
+        // A dynamic rule that also matches the Swagger UI path: the page, a static route
+        // in Powertools, still answers `/docs`.
+        .get("/doc(s?)", || json!({"route": "dynamic"}))
+        .include_in_schema(false)
         .get("/context", context)
         .include_in_schema(false)
         .get("/parse/<n>", parse)
         .get("/typed/<n>", typed)
+        .validation(true)
+        .get("/bounded/<n>", bounded)
         .validation(true)
         .get("/search/<n>", search)
         .get("/prints", prints)
