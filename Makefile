@@ -79,10 +79,11 @@ test: lint bundles unit conformance openapi-check deploy-test
 unit: bundles
 	$(CARGO) test --workspace
 
-# The shared suite's comparer over three sets of todos and validated cases: the shared suite's
-# own, then two that differential runs against Powertools recorded (tests/conformance/differential/).
+# The shared suite's comparer over four sets of todos and validated cases: the shared suite's
+# own, then three that Powertools answered (tests/conformance/differential/): differential
+# runs, their mutated events, and the events of an audit of queries and headers.
 CONFORMANCE_SUITES := shared:$(SHARED)/conformance/cases.json recorded:tests/conformance/differential/cases.json \
-  mutations:tests/conformance/differential/mutations.json
+  mutations:tests/conformance/differential/mutations.json audit:tests/conformance/differential/audit.json
 conformance: bundles
 	@set -e; failed=; for suite in $(CONFORMANCE_SUITES); do \
 	  name=$${suite%%:*}; cases=$${suite#*:}; out=target/conformance/$$name; mkdir -p $$out; \

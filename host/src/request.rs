@@ -16,6 +16,11 @@ pub struct Request {
     pub path: String,
     /// Every header value, names as sent.
     pub headers: Fields,
+    /// Headers a REST event names only in its single-value `headers`, when its
+    /// `multiValueHeaders` has entries (console test events, trimmed samples): Powertools'
+    /// handlers read them (`current_event.headers`), its CORS, compression and validation do
+    /// not. The guest gets them after [`Request::headers`].
+    pub handler_only_headers: Fields,
     /// Every query value, in order.
     pub query: Fields,
     /// Request cookies.
@@ -89,6 +94,7 @@ impl Request {
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
+            handler_only_headers: Vec::new(),
             query: Vec::new(),
             cookies: Vec::new(),
             body: body.to_vec(),

@@ -44,6 +44,20 @@ fn the_app_middleware_wraps_handlers_of_other_components() {
 }
 
 #[test]
+fn a_handler_reads_a_header_a_rest_event_names_only_in_its_single_value_headers() {
+    // A console test event: `X-Correlation-Id` only in `headers`. Powertools' handlers read
+    // it (`current_event.headers`), so the guest's `Request::header` does too.
+    let mut event = rest_event("GET", "/health", &[("Accept", "*/*")]);
+    event["headers"]["X-Correlation-Id"] = json!("console-1");
+    let response = TestHost::shared("split-router").invoke(&event);
+    assert_eq!(
+        response["multiValueHeaders"]["X-Correlation-Id"],
+        json!(["console-1"]),
+        "{response}"
+    );
+}
+
+#[test]
 fn context_set_in_the_app_is_read_in_the_todos_router() {
     let (status, body, _) = call("/todos");
     assert_eq!(status, 200);

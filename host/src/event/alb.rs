@@ -55,6 +55,7 @@ pub(super) fn decode(
     };
     let cookies = cookies_in_headers(&headers);
     Ok(Request {
+        handler_only_headers: Vec::new(),
         source,
         method: required_str(obj, "httpMethod", source)?.to_string(),
         path: required_str(obj, "path", source)?.to_string(),

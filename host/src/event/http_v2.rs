@@ -62,6 +62,7 @@ pub(super) fn decode(
         None => cookies_in_headers(&headers),
     };
     Ok(Request {
+        handler_only_headers: Vec::new(),
         source,
         method: method.to_string(),
         path: path.to_string(),

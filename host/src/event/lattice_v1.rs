@@ -16,6 +16,7 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
     let headers = fields_of(obj, "headers", SOURCE)?;
     let cookies = cookies_in_headers(&headers);
     Ok(Request {
+        handler_only_headers: Vec::new(),
         source: SOURCE,
         method: required_str(obj, "method", SOURCE)?.to_string(),
         path: without_query(required_str(obj, "raw_path", SOURCE)?).to_string(),

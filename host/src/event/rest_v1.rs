@@ -1,29 +1,39 @@
 //! API Gateway REST API (payload format 1.0).
 //!
-//! Headers and query come from the multi-value fields (they carry every repeated value),
-//! with the single-value fields' names they lack: AWS fills both alike, but console test
-//! events and trimmed samples often have a name only in `headers`. The response uses
-//! `multiValueHeaders`.
+//! Headers and query come from the multi-value fields when they have entries (they carry
+//! every repeated value), else from the single-value ones, as Powertools'
+//! `resolved_headers_field` reads them for CORS, compression and validation. AWS fills both
+//! alike, but console test events and trimmed samples often name a header only in
+//! `headers`: Powertools' handlers read those (`current_event.headers`), so the guest gets
+//! them too. The query takes the single-value keys the multi-value field lacks. The response
+//! uses `multiValueHeaders`.
 
 use super::json::Object;
 
 use super::body::{Encoded, decode_body};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, RawEvent, fields_of, required_str};
+use super::{DecodeError, EventSource, RawEvent, fields_of, has_entries, required_str};
 use crate::request::{Fields, Request, cookies_in_headers};
 
 const SOURCE: EventSource = EventSource::RestV1;
 
 pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, DecodeError> {
-    let headers = merged(
-        obj,
-        ["multiValueHeaders", "headers"],
-        SOURCE,
-        str::eq_ignore_ascii_case,
-    )?;
+    let (headers, handler_only_headers) = match has_entries(obj, "multiValueHeaders") {
+        true => {
+            let headers = fields_of(obj, "multiValueHeaders", SOURCE)?;
+            let listed = |name: &str| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+            let only_single = fields_of(obj, "headers", SOURCE)?
+                .into_iter()
+                .filter(|(name, _)| !listed(name))
+                .collect();
+            (headers, only_single)
+        }
+        false => (fields_of(obj, "headers", SOURCE)?, Fields::new()),
+    };
     let query = merged_query(obj, SOURCE)?;
     let cookies = cookies_in_headers(&headers);
     Ok(Request {
+        handler_only_headers,
         source: SOURCE,
         method: required_str(obj, "httpMethod", SOURCE)?.to_string(),
         path: required_str(obj, "path", SOURCE)?.to_string(),
@@ -37,30 +47,13 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
 
 /// Every value of `multiValueQueryStringParameters`, then the single-value keys it lacks.
 pub(super) fn merged_query(obj: &Object<'_>, source: EventSource) -> Result<Fields, DecodeError> {
-    merged(
-        obj,
-        ["multiValueQueryStringParameters", "queryStringParameters"],
-        source,
-        str::eq,
-    )
-}
-
-/// Every value of the multi-value field, then the single-value field's names it lacks
-/// (compared with `same_name`).
-fn merged(
-    obj: &Object<'_>,
-    [multi, single]: [&'static str; 2],
-    source: EventSource,
-    same_name: fn(&str, &str) -> bool,
-) -> Result<Fields, DecodeError> {
-    let mut fields = fields_of(obj, multi, source)?;
-    let listed = fields.len();
-    for (k, v) in fields_of(obj, single, source)? {
-        if !fields[..listed].iter().any(|(n, _)| same_name(n, &k)) {
-            fields.push((k, v));
+    let mut query = fields_of(obj, "multiValueQueryStringParameters", source)?;
+    for (k, v) in fields_of(obj, "queryStringParameters", source)? {
+        if !query.iter().any(|(n, _)| *n == k) {
+            query.push((k, v));
         }
     }
-    Ok(fields)
+    Ok(query)
 }
 
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
@@ -88,8 +81,10 @@ mod tests {
     }
 
     #[test]
-    fn single_value_headers_missing_from_the_multi_value_ones_are_read() {
-        // A console test event: `headers` names what `multiValueHeaders` lacks.
+    fn headers_only_in_the_single_value_field_are_kept_for_the_handler() {
+        // A console test event: `headers` names what `multiValueHeaders` lacks. Powertools'
+        // CORS, compression and validation read the multi-value field; its handlers read
+        // `headers`.
         let req = decode_json(serde_json::json!({
             "httpMethod": "GET", "path": "/", "requestContext": {},
             "headers": {"Accept": "text/html", "x-api-key": "k1", "X-Multi": "b"},
@@ -100,9 +95,10 @@ mod tests {
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
+        assert_eq!(h, ["accept=text/html", "X-Multi=a", "X-Multi=b"]);
         assert_eq!(
-            h,
-            ["accept=text/html", "X-Multi=a", "X-Multi=b", "x-api-key=k1"]
+            req.handler_only_headers,
+            [("x-api-key".into(), "k1".into())]
         );
         // Only `headers`, or an empty `multiValueHeaders`: every single value.
         let only = decode_json(serde_json::json!({
@@ -110,6 +106,7 @@ mod tests {
             "headers": {"Cookie": "a=1"}, "multiValueHeaders": {},
         }));
         assert_eq!(only.cookies, [("a".into(), "1".into())]);
+        assert!(only.handler_only_headers.is_empty());
     }
 
     #[test]

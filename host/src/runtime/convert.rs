@@ -75,12 +75,20 @@ pub(crate) fn request_to_wit(
     route_path: &str,
     path_params: Fields,
 ) -> wit::Request {
+    // Names a REST event has only in its single-value `headers`: Powertools' handlers read
+    // them, so the guest gets them after the others.
+    let headers = match request.handler_only_headers.is_empty() {
+        true => std::borrow::Cow::Borrowed(&request.headers),
+        false => std::borrow::Cow::Owned(
+            [&request.headers[..], &request.handler_only_headers[..]].concat(),
+        ),
+    };
     let packed = pack_request(&RequestStrings {
         method: &request.method,
         path: &request.path,
         route_path,
         path_params: &path_params,
-        headers: &request.headers,
+        headers: &headers,
         query: &request.query,
         cookies: &request.cookies,
     });
