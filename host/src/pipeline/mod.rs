@@ -472,7 +472,7 @@ impl Pipeline {
             self.runtime.clone(),
             wit_request,
             request.raw_event.clone(),
-            context.to_wit(),
+            context.to_wit(timeout),
             frames,
             deadline,
         );

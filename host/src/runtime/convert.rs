@@ -53,15 +53,26 @@ impl InvocationContext {
         }
     }
 
-    /// The context as the `current-lambda-context` import answers it.
-    pub(crate) fn to_wit(&self) -> wit::LambdaContext {
+    /// The context as the `current-lambda-context` import answers it. Outside Lambda
+    /// (`serve`, `invoke`, tests) there is no Lambda deadline: the guest gets the one the host
+    /// enforces, `timeout` from now, so `remaining_time_in_millis()` says how long it has
+    /// rather than nothing.
+    pub(crate) fn to_wit(&self, timeout: std::time::Duration) -> wit::LambdaContext {
+        let deadline_ms = match self.deadline_ms {
+            0 => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis()
+                .saturating_add(timeout.as_millis()) as u64,
+            lambda => lambda,
+        };
         wit::LambdaContext {
             request_id: self.request_id.clone(),
             function_name: self.function_name.clone(),
             function_version: self.function_version.clone(),
             invoked_function_arn: self.invoked_function_arn.clone(),
             memory_limit_mb: self.memory_limit_mb,
-            deadline_ms: self.deadline_ms,
+            deadline_ms,
             log_group_name: self.log_group_name.clone(),
             log_stream_name: self.log_stream_name.clone(),
         }

@@ -62,7 +62,7 @@ impl host::Host for State {
             .call
             .as_ref()
             .map(|(invocation, _)| invocation.lambda_context.clone())
-            .unwrap_or_else(|| InvocationContext::default().to_wit()))
+            .unwrap_or_else(|| InvocationContext::default().to_wit(std::time::Duration::ZERO)))
     }
 
     fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
