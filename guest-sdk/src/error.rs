@@ -286,7 +286,10 @@ impl Error {
         self.0.service.as_ref()
     }
 
-    /// The `{"loc": [...], "type": "..."}` details of a validation error raised by the host.
+    /// The errors of a validation error raised by the host, as Pydantic's
+    /// `ValidationError.errors()` lists them: `loc`, `type`, `msg`, `input` and, for the
+    /// types that have one, `ctx` (`{"le": 255}`). The default 422 body keeps `loc` and `type`
+    /// only, as Powertools writes it.
     pub fn validation_errors(&self) -> Option<Vec<Value>> {
         let validation = ["RequestValidationError", "ResponseValidationError"];
         if !validation.contains(&self.type_name()) {

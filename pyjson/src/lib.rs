@@ -34,6 +34,25 @@ impl Formatter for PythonFormatter {
     fn write_f64<W: ?Sized + Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
         writer.write_all(python_float_repr(value).as_bytes())
     }
+
+    /// A number kept as its JSON text (serde_json's `arbitrary_precision`): an integer as its
+    /// digits, whatever their count, as Python's `int`; anything else as the float Python
+    /// reads it as (`1.50` is `1.5`, `1e5` is `100000.0`, `1e400` is `Infinity`).
+    fn write_number_str<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        value: &str,
+    ) -> io::Result<()> {
+        if value.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+            let float: f64 = value.parse().unwrap_or(f64::NAN);
+            return writer.write_all(python_float_repr(float).as_bytes());
+        }
+        // `-0` is Python's int 0.
+        match value.trim_start_matches('-').bytes().all(|b| b == b'0') {
+            true => writer.write_all(b"0"),
+            false => writer.write_all(value.as_bytes()),
+        }
+    }
 }
 
 /// `value` as Powertools' default serializer writes it.
@@ -69,8 +88,9 @@ fn ensure_ascii(json: String) -> String {
 
 /// Python's `repr(float)`: the shortest digits that read back to `value`, in fixed notation
 /// for exponents from -4 to 15 (with `.0` when whole), else as `d.ddde±XX`; non-finite values
-/// as Python's `json` writes them (`NaN`, `Infinity`). serde_json writes non-finite floats as
-/// `null` before a formatter sees them, so [`to_string`] never writes those.
+/// as Python's `json` writes them (`NaN`, `Infinity`): serde_json writes a non-finite `f64` as
+/// `null` before a formatter sees it, but number text past `f64`'s range (`1e400`) reads as
+/// Python's infinity.
 pub fn python_float_repr(value: f64) -> String {
     if value.is_nan() {
         return "NaN".to_string();
@@ -105,6 +125,34 @@ pub fn python_float_repr(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Numbers as their JSON text, re-written as CPython 3.11's `json.dumps(json.loads(text))`
+    /// writes them.
+    #[test]
+    fn number_text_is_written_as_python_reads_and_writes_it() {
+        let table = [
+            (
+                "123456789012345678901234567890",
+                "123456789012345678901234567890",
+            ),
+            (
+                "-123456789012345678901234567890",
+                "-123456789012345678901234567890",
+            ),
+            ("-0", "0"),
+            ("7", "7"),
+            ("1.50", "1.5"),
+            ("1.0e5", "100000.0"),
+            ("1E400", "Infinity"),
+            ("-1e400", "-Infinity"),
+            ("-0.0", "-0.0"),
+            ("2.5e-7", "2.5e-07"),
+        ];
+        for (text, python) in table {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(to_string(&value).unwrap(), python, "{text}");
+        }
+    }
 
     /// Each right-hand side is what CPython 3.11's `repr(float)` writes.
     #[test]

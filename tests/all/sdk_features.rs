@@ -507,3 +507,43 @@ fn every_request_is_logged_with_its_route_status_and_correlation_id() {
     assert_eq!(line["path"], "/typed/5");
     assert!(line["latency_ms"].as_str().unwrap().parse::<f64>().is_ok());
 }
+
+#[test]
+fn numbers_keep_their_digits_from_the_event_to_the_guest_and_back() {
+    let host = TestHost::shared("features");
+    // `Json<Value>` echoes an integer past 64 bits as its digits, as Python's `json` does,
+    // and writes floats as Python reads and writes them.
+    let echo = host.invoke(&post(
+        "/echo",
+        "application/json",
+        r#"{"big": 123456789012345678901234567890, "neg": -98765432109876543210, "f": 1.50, "e": 1e5}"#,
+    ));
+    // (This app writes with its own serializer, serde_json's `Display` with spaces; the
+    // default one writes `1.50` as Python's `1.5`: switchyard-pyjson's tests.)
+    let body = echo["body"].as_str().unwrap();
+    for digits in [
+        "\"big\": 123456789012345678901234567890",
+        "\"neg\": -98765432109876543210",
+    ] {
+        assert!(body.contains(digits), "{body}");
+    }
+    // An `i128` field through the host's validation and the SDK's `Json<T>`, both ways.
+    let wide = host.invoke(&post(
+        "/wide",
+        "application/json",
+        r#"{"big": 85070591730234615865843651857942052863}"#,
+    ));
+    assert_eq!(
+        wide["body"],
+        r#"{"big": 85070591730234615865843651857942052863, "doubled": 170141183460469231731687303715884105726}"#,
+        "{wide}"
+    );
+    // Past `i128`: the host validates it (Python's `int` has no bound; `format: int128`
+    // names none), and the guest's `i128` refuses it.
+    let past = host.invoke(&post(
+        "/wide",
+        "application/json",
+        r#"{"big": 1701411834604692317316873037158841057280}"#,
+    ));
+    assert_ne!(past["statusCode"], 200, "{past}");
+}

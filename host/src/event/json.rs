@@ -229,7 +229,10 @@ impl<'de> Visitor<'de> for Top {
             "requestContext" => Member::Context,
             _ => Member::Keep,
         })
-        .map(Some)
+        .map(|json| match json {
+            Json::Object(object) => Some(object),
+            _ => None,
+        })
     }
 
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
@@ -264,10 +267,15 @@ enum Member {
     Context,
 }
 
+/// The key serde_json's `arbitrary_precision` hands a number under, as a one-member map of its
+/// text: serde_json's own (private) name, which serde's buffered content reads the same way.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// An object, or a number that `arbitrary_precision` sent as a map of its text.
 fn visit_object<'de, A: MapAccess<'de>>(
     mut map: A,
     member: impl Fn(&str) -> Member,
-) -> Result<Object<'de>, A::Error> {
+) -> Result<Json<'de>, A::Error> {
     let mut members: Vec<(Cow<'de, str>, Json<'de>)> =
         Vec::with_capacity(map.size_hint().unwrap_or(8));
     // One bit per key signature seen: only a key whose bit is set can be a repeat, so the
@@ -275,6 +283,10 @@ fn visit_object<'de, A: MapAccess<'de>>(
     let mut seen = 0u64;
     let mut repeats = false;
     while let Some(key) = map.next_key::<Key<'de>>()? {
+        if members.is_empty() && !repeats && key.0 == NUMBER_TOKEN {
+            let text = map.next_value::<Cow<'de, str>>()?;
+            return Ok(Json::Number(text.parse().unwrap_or(f64::NAN)));
+        }
         let value = match member(&key.0) {
             Member::Keep => map.next_value::<Json<'de>>()?,
             Member::Skip => {
@@ -294,7 +306,7 @@ fn visit_object<'de, A: MapAccess<'de>>(
         seen |= bit;
         members.push((key.0, value));
     }
-    Ok(Object { members, repeats })
+    Ok(Json::Object(Object { members, repeats }))
 }
 
 /// A cheap summary of a key: equal keys have equal signatures.
@@ -337,7 +349,6 @@ impl<'de> DeserializeSeed<'de> for Context {
                     true => Member::Keep,
                     false => Member::Skip,
                 })
-                .map(Json::Object)
             }
             forward_scalars!();
         }
@@ -361,7 +372,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Json<'de>, A::Error> {
-        visit_object(map, |_| Member::Keep).map(Json::Object)
+        visit_object(map, |_| Member::Keep)
     }
 
     forward_scalars!();

@@ -909,6 +909,36 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_nothing_compiles_names_the_field_it_constrains() {
+        let spec: RouteSpec = serde_json::from_value(json!({
+            "params": [
+                {"name": "q", "field": "q", "in": "query", "required": true,
+                 "schema": {"type": "string", "pattern": "^(?!admin).*$"}},
+                {"name": "tag", "field": "tag", "in": "query", "required": true,
+                 "schema": {"type": "string", "pattern": "([a-z"}},
+            ],
+        }))
+        .unwrap();
+        let err = RouteSchemas::compile(&spec, &Map::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("query parameter `tag`: pattern `([a-z` cannot be compiled: "),
+            "{err}"
+        );
+        let body: RouteSpec = serde_json::from_value(json!({
+            "body": {"required": true, "schema": {"type": "object", "properties": {
+                "name": {"type": "string", "pattern": "(?<"}}}},
+        }))
+        .unwrap();
+        let err = RouteSchemas::compile(&body, &Map::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("the request body: pattern `(?<`"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_set_response_validation_code_raises_response_validation_error_whatever_its_value() {
         let spec = RouteSpec {
             response_schema: Some(json!({"type": "integer"})),

@@ -711,7 +711,8 @@ fn same(a: &Value, b: &Value) -> bool {
 /// (surrounding whitespace, a sign, `_` between digits, or a float string with no fraction).
 fn coerce_int(input: &Value) -> Result<Value, &'static str> {
     match input {
-        Value::Number(n) if n.is_i64() || n.is_u64() => Ok(input.clone()),
+        // An integer of any size, as Python's `int` (numbers keep their digits).
+        Value::Number(n) if is_integer_text(n.as_str()) => Ok(input.clone()),
         Value::Number(n) => {
             let f = n.as_f64().unwrap_or(f64::NAN);
             // Pydantic takes an integral float that fits an i64 and names one that does not
@@ -746,12 +747,24 @@ fn parse_int(text: &str) -> Option<Value> {
     if !well_formed {
         return None;
     }
-    let joined = format!("{sign}{}", digits.replace('_', ""));
-    joined
-        .parse::<i64>()
-        .map(Value::from)
-        .or_else(|_| joined.parse::<u64>().map(Value::from))
-        .ok()
+    // Python's `int("007")` is 7; JSON's number syntax has no leading zeros.
+    let digits = digits.replace('_', "");
+    let digits = match digits.trim_start_matches('0') {
+        "" => "0",
+        significant => significant,
+    };
+    let sign = if digits == "0" { "" } else { sign };
+    let joined = format!("{sign}{digits}");
+    // Python's `int` has no size limit, only one of 4,300 digits on parsing text.
+    if joined.len() > 4_300 {
+        return None;
+    }
+    joined.parse::<Number>().map(Value::Number).ok()
+}
+
+/// Whether a number's JSON text is an integer (no fraction, no exponent).
+fn is_integer_text(text: &str) -> bool {
+    !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
 }
 
 /// Pydantic's lax float: numbers (integers become floats), booleans, numeric strings.
@@ -880,10 +893,15 @@ fn integer_range(format: &str) -> Option<(i128, i128)> {
 /// `u64::MAX` from `u64::MAX + 1`).
 fn integer_range_failure(range: Option<(i128, i128)>, n: &Number) -> Option<Broken> {
     let (min, max) = range?;
-    let value = n
-        .as_i64()
-        .map(i128::from)
-        .or_else(|| n.as_u64().map(i128::from))?;
+    let text = n.as_str();
+    if !is_integer_text(text) {
+        return None;
+    }
+    // Past `i128` is past every range checked here, on the side of its sign.
+    let value = text.parse::<i128>().unwrap_or(match text.starts_with('-') {
+        true => i128::MIN,
+        false => i128::MAX,
+    });
     let as_json = |bound: i128| {
         i64::try_from(bound)
             .map(Value::from)
@@ -1241,6 +1259,30 @@ mod tests {
             assert_eq!(run(lower.clone(), json!("abc")), Ok(json!("abc")));
         }
         assert!(run(lower, json!("ABC")).is_err());
+    }
+
+    #[test]
+    fn integers_keep_their_digits_and_their_types_range() {
+        let digits = "123456789012345678901234567890";
+        let big: Value = serde_json::from_str(digits).unwrap();
+        // Python's `int`: any size, from a number or a string.
+        let int = json!({"type": "integer"});
+        assert_eq!(run(int.clone(), big.clone()).unwrap().to_string(), digits);
+        assert_eq!(run(int.clone(), json!(digits)).unwrap().to_string(), digits);
+        assert_eq!(run(int.clone(), json!("-0009")), Ok(json!(-9)));
+        assert_eq!(run(int, json!("-000")), Ok(json!(0)));
+        // A Rust integer type's range, compared exactly.
+        let int64 = json!({"type": "integer", "format": "int64"});
+        let le = Err(vec![(vec![json!("body")], "less_than_equal")]);
+        assert_eq!(run(int64.clone(), big), le);
+        assert_eq!(run(int64.clone(), json!("9223372036854775808")), le);
+        assert_eq!(
+            run(int64, json!("-9223372036854775809")),
+            Err(vec![(vec![json!("body")], "greater_than_equal")])
+        );
+        let uint64 = json!({"type": "integer", "format": "uint64"});
+        assert!(run(uint64.clone(), json!(u64::MAX)).is_ok());
+        assert_eq!(run(uint64, json!("18446744073709551616")), le);
     }
 
     #[test]

@@ -141,6 +141,27 @@ pub fn create_note(Json(note): Json<Note>) -> Json<Note> {
     Json(note)
 }
 
+/// `POST /echo`: the JSON body as it came, every number with its digits.
+pub fn echo(Json(body): Json<Value>) -> Json<Value> {
+    Json(body)
+}
+
+/// A body with an integer past 64 bits.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Wide {
+    /// Any `i128`.
+    pub big: i128,
+}
+
+/// `POST /wide`: a validated `i128` field, doubled as Python's `int` would.
+pub fn wide(Json(body): Json<Wide>) -> Result<Json<Value>, Error> {
+    let doubled = body
+        .big
+        .checked_mul(2)
+        .ok_or_else(|| Error::custom("OverflowError", "past i128"))?;
+    Ok(Json(json!({"big": body.big, "doubled": doubled})))
+}
+
 /// `GET /note`: an answer that is a `Note` as it is, written by the app's serializer.
 pub fn note() -> Value {
     json!({"urgency": 2, "text": "hi"})
@@ -300,6 +321,9 @@ pub fn app() -> App {
         .get("/search/<n>", search)
         .get("/prints", prints)
         .post("/notes", create_note)
+        .validation(true)
+        .post("/echo", echo)
+        .post("/wide", wide)
         .validation(true)
         .get("/note", note)
         .validation(true)
