@@ -105,13 +105,24 @@ fn format() -> Format {
 }
 
 fn write_line(level: Level, message: &str, fields: &[(&str, &str)]) {
+    write_formatted(&format_line(level, message, fields));
+}
+
+/// One line as it would be written, newline included: for callers that count what they
+/// write before writing it (a guest's output, within its limits).
+pub(crate) fn format_line(level: Level, message: &str, fields: &[(&str, &str)]) -> String {
     let now = SystemTime::now();
     let mut text = match format() {
         Format::Json => json_line(now, level, message, fields),
         Format::Pretty { colour } => pretty_line(now, level, message, fields, colour),
     };
     text.push('\n');
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    text
+}
+
+/// Writes a line [`format_line`] made, whatever the log level.
+pub(crate) fn write_formatted(line: &str) {
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 fn json_line(now: SystemTime, level: Level, message: &str, fields: &[(&str, &str)]) -> String {

@@ -8,6 +8,7 @@ mod debug_mode;
 mod events;
 mod instances;
 mod invoke_cli;
+mod lambda_bootstrap;
 mod mutated_events;
 mod openapi;
 mod project_cli;

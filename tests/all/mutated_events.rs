@@ -173,8 +173,13 @@ fn check_answer(host: &TestHost, bytes: &[u8], expected: u64, case: &str, round:
             let lambda = serde_json::to_value(&response).expect("the response serializes");
             let status = lambda["statusCode"].as_u64().unwrap_or_default();
             assert!((100..600).contains(&status), "{lambda}: {}", shown());
+            // A handler that echoes a request header answers with what a mutation put there:
+            // a control character or 70,000 bytes, which no front door delivers (nor would
+            // take in a request). The host's 500, a deliberate difference
+            // (docs/powertools-differences.md).
+            let undeliverable = status == 500 && undeliverable_header(bytes);
             assert!(
-                status < 500 || expected >= 500,
+                status < 500 || expected >= 500 || undeliverable,
                 "{status} where Powertools answered {expected}: {lambda}: {}",
                 shown()
             );
@@ -191,6 +196,27 @@ fn check_answer(host: &TestHost, bytes: &[u8], expected: u64, case: &str, round:
             true
         }
     }
+}
+
+/// True when the event carries a header value no front door passes: one holding a control
+/// character but tab, or longer than API Gateway's 10,240 bytes of request headers (`headers`
+/// or `multiValueHeaders`).
+fn undeliverable_header(bytes: &[u8]) -> bool {
+    let Ok(event) = serde_json::from_slice::<Value>(bytes) else {
+        return false;
+    };
+    let bad =
+        |text: &str| text.len() > 10_240 || text.chars().any(|c| c.is_ascii_control() && c != '\t');
+    let holds_bad = |value: &Value| match value {
+        Value::String(text) => bad(text),
+        Value::Array(items) => items.iter().any(|item| item.as_str().is_some_and(bad)),
+        _ => false,
+    };
+    ["headers", "multiValueHeaders"].iter().any(|key| {
+        event[key]
+            .as_object()
+            .is_some_and(|map| map.values().any(holds_bad))
+    })
 }
 
 /// A seed per case, from its name, so one case's events can be made again on their own.

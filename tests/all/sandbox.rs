@@ -415,3 +415,460 @@ fn a_guest_panic_is_logged_as_lines_naming_the_component_before_its_trap() {
         .expect("the trap is logged");
     assert!(panic_at < trap_at, "{stderr}");
 }
+
+/// The log lines of one `switchyard invoke --jsonl` run, grouped by request: for each event,
+/// in order, every JSON line that carries its request id (the access line names the event's
+/// path), and the lines of no request (what the host and guests wrote while loading).
+struct RequestLogs {
+    by_request: Vec<(String, Vec<String>)>,
+    outside: Vec<String>,
+}
+
+impl RequestLogs {
+    fn parse(stderr: &str) -> RequestLogs {
+        let mut by_request: Vec<(String, Vec<String>)> = Vec::new();
+        let mut outside = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
+        for line in stderr.lines() {
+            let Ok(value) = serde_json::from_str::<Value>(line) else {
+                outside.push(line.to_string());
+                continue;
+            };
+            match value["request_id"].as_str() {
+                Some(id) => {
+                    let at = ids.iter().position(|known| known == id).unwrap_or_else(|| {
+                        ids.push(id.to_string());
+                        by_request.push((String::new(), Vec::new()));
+                        ids.len() - 1
+                    });
+                    if let Some(path) = value["path"].as_str() {
+                        by_request[at].0 = path.to_string();
+                    }
+                    by_request[at].1.push(line.to_string());
+                }
+                None => outside.push(line.to_string()),
+            }
+        }
+        RequestLogs {
+            by_request,
+            outside,
+        }
+    }
+
+    /// The lines of the request for `path`.
+    fn of(&self, path: &str) -> &[String] {
+        self.by_request
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, lines)| lines.as_slice())
+            .unwrap_or_else(|| panic!("no log lines for `{path}`"))
+    }
+}
+
+/// Bytes of log, counted with their newlines.
+fn log_bytes(lines: &[String]) -> usize {
+    lines.iter().map(|line| line.len() + 1).sum()
+}
+
+/// The lines saying a component's output was cut.
+fn cut_notices<'a>(lines: &'a [String], component: &str) -> Vec<&'a String> {
+    lines
+        .iter()
+        .filter(|line| {
+            line.contains("output was cut") && line.contains(&format!("component `{component}`"))
+        })
+        .collect()
+}
+
+/// https://github.com/switchyard/switchyard/issues/23 (4): a guest that prints megabytes
+/// made as many megabytes of host log (a 2-byte line ~160 bytes of JSON). Each request's
+/// output is cut at the bundle's `log_bytes` (1 MiB of log by default) and `log_lines`
+/// (1,000), and so is what an instance prints outside a request; one line says how much
+/// was dropped.
+#[test]
+fn log_flood() {
+    const LOG_BYTES: usize = 1 << 20;
+    const LOG_LINES: usize = 1000;
+    // What a cut request writes besides its guest's lines: the notice and the access line.
+    const SLACK: usize = 2048;
+    let bundle = ScratchBundle::new(
+        "log-flood",
+        &json!({"components": [
+            {"name": "neighbour", "file": "sandbox_env_read.wasm"},
+            {"name": "flood", "file": "sandbox_log_flood.wasm", "prefix": "/flood",
+             "env": ["FLOOD_ON_START"]},
+        ]}),
+        &[
+            guest_wasm("sandbox_env_read.wasm"),
+            guest_wasm("sandbox_log_flood.wasm"),
+        ],
+    );
+    let paths = [
+        "/flood/lines",
+        "/flood/endless",
+        "/flood/tiny",
+        "/flood/log",
+    ];
+    let events: Vec<Value> = paths
+        .iter()
+        .chain(&["/flood/ok", "/ok"])
+        .map(|path| rest_event("GET", path, &[]))
+        .collect();
+    let (status, responses, stderr) = bundle.invoke(
+        &events,
+        &[("SWITCHYARD_LOG_LEVEL", "info"), ("FLOOD_ON_START", "1")],
+    );
+    assert!(status.success(), "{}", &stderr[..stderr.len().min(4096)]);
+    let statuses: Vec<&Value> = responses.iter().map(|r| &r["statusCode"]).collect();
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 200]);
+    assert_eq!(status_and_body(&responses[4]).1, json!({"ok": true}));
+    assert_eq!(status_and_body(&responses[5]).1, json!({"ok": true}));
+    let logs = RequestLogs::parse(&stderr);
+    for path in paths {
+        let lines = logs.of(path);
+        let bytes = log_bytes(lines);
+        eprintln!("{path}: {bytes} bytes of log in {} lines", lines.len());
+        assert!(
+            bytes <= LOG_BYTES + SLACK,
+            "{path} wrote {bytes} bytes of log"
+        );
+        assert!(
+            lines.len() <= LOG_LINES + 2,
+            "{path} wrote {} lines",
+            lines.len()
+        );
+        let notices = cut_notices(lines, "flood");
+        assert_eq!(notices.len(), 1, "{path}: {notices:?}");
+        assert!(notices[0].contains("dropped"), "{}", notices[0]);
+    }
+    // Building the app printed 3 MiB while the bundle loaded, outside any request.
+    let outside = log_bytes(&logs.outside);
+    eprintln!("outside a request: {outside} bytes of log");
+    assert!(outside <= LOG_BYTES + SLACK, "{outside} bytes at load");
+    assert_eq!(cut_notices(&logs.outside, "flood").len(), 1);
+    // The whole run: six requests and a load, not the ~15 MiB the guest printed.
+    assert!(stderr.len() < 6 * (LOG_BYTES + SLACK), "{}", stderr.len());
+}
+
+/// https://github.com/switchyard/switchyard/issues/23 (5): the limit is Lambda's, on the
+/// response JSON Lambda gets. Bodies under `response_bytes` (1 MiB here) that JSON escaping
+/// or base64 takes over it passed as 200, and so did a 128 KiB header block; a gzipped body
+/// that fits once compressed was refused for its size before compression.
+#[test]
+fn encoded_size() {
+    let host = TestHost::shared("sandbox");
+    let get = |path: &str, headers: &[(&str, &str)]| {
+        host.invoke(&rest_event("GET", &format!("/encoded{path}"), headers))
+    };
+    for path in ["/quotes", "/control", "/binary", "/headers", "/cookies"] {
+        let response = get(path, &[]);
+        assert_eq!(
+            status_and_body(&response),
+            (
+                500,
+                json!({"statusCode": 500, "message": "Internal Server Error"})
+            ),
+            "{path}"
+        );
+        assert_recovers("/encoded");
+    }
+    for (path, headers) in [
+        ("/fits", &[][..]),
+        ("/gzip", &[("Accept-Encoding", "gzip")][..]),
+    ] {
+        let response = get(path, headers);
+        assert_eq!(response["statusCode"], 200, "{path}");
+        let size = response.to_string().len();
+        assert!(size <= 1 << 20, "{path}: {size} bytes");
+    }
+    // The answer Lambda gets, and the line naming the component and the size it measured.
+    let bundle = ScratchBundle::new(
+        "encoded-size",
+        &json!({"limits": {"response_bytes": 1048576}, "components": [
+            {"name": "app", "file": "sandbox_env_read.wasm"},
+            {"name": "encoded-size", "file": "sandbox_encoded_size.wasm", "prefix": "/encoded"},
+        ]}),
+        &[
+            guest_wasm("sandbox_env_read.wasm"),
+            guest_wasm("sandbox_encoded_size.wasm"),
+        ],
+    );
+    let (status, responses, stderr) = bundle.invoke(
+        &[
+            rest_event("GET", "/encoded/quotes", &[]),
+            rest_event("GET", "/encoded/headers", &[]),
+        ],
+        &[],
+    );
+    assert!(status.success(), "{stderr}");
+    assert_eq!(responses[0]["statusCode"], 500, "{stderr}");
+    assert_eq!(responses[1]["statusCode"], 500, "{stderr}");
+    let refusal = stderr
+        .lines()
+        .find(|line| line.contains("component `encoded-size`") && line.contains("1048576"))
+        .unwrap_or_else(|| panic!("no line naming the component and the limit: {stderr}"));
+    // 600 KiB of `"`, each written as `\"`, plus the response's other members.
+    assert!(refusal.contains("12288"), "the size measured: {refusal}");
+    assert!(
+        stderr.contains("component `encoded-size`") && stderr.contains("header"),
+        "{stderr}"
+    );
+}
+
+/// https://github.com/switchyard/switchyard/issues/23 (6): `invoke` and the Lambda bootstrap
+/// passed statuses outside 100..=599, header names that are no HTTP token and header values
+/// holding CR, LF or NUL through verbatim (`serve` dropped or 502'd them). The pipeline
+/// answers each with the same 500 whatever the front end (`serve` in `tests/all/serve.rs`).
+#[test]
+fn invalid_response() {
+    let internal = json!({"statusCode": 500, "message": "Internal Server Error"});
+    for code in [0, 42, 99, 600, 999, 65535] {
+        let (status, body) = call(&format!("/invalid/status/{code}"));
+        assert_eq!((status, &body), (500, &internal), "status {code}");
+    }
+    for code in [100, 204, 599] {
+        assert_eq!(
+            call(&format!("/invalid/status/{code}")).0,
+            code,
+            "status {code}"
+        );
+    }
+    let bad = [
+        "/invalid/name/space",
+        "/invalid/name/colon",
+        "/invalid/name/empty",
+        "/invalid/name/newline",
+        "/invalid/name/utf8",
+        "/invalid/value/crlf",
+        "/invalid/value/lf",
+        "/invalid/value/cr",
+        "/invalid/value/nul",
+        "/invalid/cookie",
+    ];
+    for path in bad {
+        assert_eq!(call(path), (500, internal.clone()), "{path}");
+        assert_recovers("/invalid");
+    }
+    for path in ["/invalid/name/good", "/invalid/value/good"] {
+        let response = TestHost::shared("sandbox").invoke(&rest_event("GET", path, &[]));
+        assert_eq!(response["statusCode"], 200, "{path}");
+    }
+    // The log line names the component and what was wrong.
+    let bundle = ScratchBundle::new(
+        "invalid-response",
+        &json!({"components": [
+            {"name": "invalid-response", "file": "sandbox_invalid_response.wasm"},
+        ]}),
+        &[guest_wasm("sandbox_invalid_response.wasm")],
+    );
+    let (status, responses, stderr) = bundle.invoke(
+        &[
+            rest_event("GET", "/status/42", &[]),
+            rest_event("GET", "/value/crlf", &[]),
+        ],
+        &[],
+    );
+    assert!(status.success(), "{stderr}");
+    assert_eq!(responses[0]["statusCode"], 500, "{stderr}");
+    assert_eq!(responses[1]["statusCode"], 500, "{stderr}");
+    let named: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("component `invalid-response`"))
+        .collect();
+    assert!(
+        named.iter().any(|line| line.contains("status 42")),
+        "{stderr}"
+    );
+    assert!(
+        named.iter().any(|line| line.contains("X-Value")),
+        "{stderr}"
+    );
+}
+
+/// A bundle of one hostile guest at `/bad` beside the well-behaved neighbour, with the
+/// sandbox bundle's limits; `dirs` are the guest's read-only grants, created with one file.
+fn beside_neighbour(guest: &str, dirs: &[&str]) -> (ScratchBundle, TestHost) {
+    let file = format!("sandbox_{}.wasm", guest.replace('-', "_"));
+    let grants: Vec<Value> = dirs
+        .iter()
+        .map(|dir| json!({"path": dir, "mount": format!("/{dir}")}))
+        .collect();
+    let bundle = ScratchBundle::new(
+        guest,
+        &json!({
+            "limits": {"memory_mb": 32, "timeout_ms": 1000},
+            "components": [
+                {"name": "neighbour", "file": "sandbox_env_read.wasm", "prefix": "/neighbour"},
+                {"name": guest, "file": file, "prefix": "/bad", "dirs": grants},
+            ],
+        }),
+        &[guest_wasm("sandbox_env_read.wasm"), guest_wasm(&file)],
+    );
+    for dir in dirs {
+        std::fs::create_dir_all(bundle.dir.join(dir)).unwrap();
+        std::fs::write(bundle.dir.join(dir).join("file.txt"), "granted").unwrap();
+    }
+    let host = TestHost::load(&bundle.dir);
+    (bundle, host)
+}
+
+/// The status and JSON body of a GET to `host`.
+fn get_from(host: &TestHost, path: &str) -> (u64, Value) {
+    status_and_body(&host.invoke(&rest_event("GET", path, &[])))
+}
+
+/// The host process's open file descriptors.
+fn open_descriptors() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+#[test]
+fn context_flood() {
+    // 1 MiB values under new keys, forever: the context lives in the host, so the request's
+    // budget (4 MiB) stops it, not the guest's 32 MiB. Before the budget, one request grew
+    // the host by gigabytes.
+    let (_bundle, host) = beside_neighbour("context-flood", &[]);
+    let before = resident_kib();
+    for _ in 0..5 {
+        let (status, body) = get_from(&host, "/bad/flood");
+        assert_eq!(status, 500, "{body}");
+        assert_eq!(body["message"], "Internal Server Error");
+    }
+    let grown = resident_kib().saturating_sub(before);
+    assert!(
+        grown < 256 * 1024,
+        "RSS grew by {grown} KiB over five floods"
+    );
+    assert_eq!(get_from(&host, "/bad/ok"), (200, json!({"ok": true})));
+    assert_eq!(get_from(&host, "/neighbour/ok"), (200, json!({"ok": true})));
+}
+
+#[test]
+fn resource_leak() {
+    let (_bundle, host) = beside_neighbour("resource-leak", &["data"]);
+    // What a well-behaved guest keeps between calls (its stdout stream once it has printed,
+    // its preopened directory) does not stop its instance being pooled.
+    let (_, first) = get_from(&host, "/bad/count");
+    let (_, second) = get_from(&host, "/bad/count");
+    assert_eq!(
+        second["calls"],
+        first["calls"].as_u64().unwrap() + 1,
+        "{first} then {second}"
+    );
+    // Past the instance's resource budget (256): the open that needs one more fails the
+    // call (500), rather than the host running out of descriptors for every component.
+    let (status, body) = get_from(&host, "/bad/open/20000");
+    assert_eq!(status, 500, "{body}");
+    assert_eq!(get_from(&host, "/bad/ok"), (200, json!({"ok": true})));
+    // Within the budget the call answers, but its instance keeps 100 open files: it is
+    // dropped, not pooled, so the descriptors go with it and the next request starts clean.
+    let before = open_descriptors();
+    for _ in 0..30 {
+        assert_eq!(
+            get_from(&host, "/bad/open/100"),
+            (200, json!({"opened": 100}))
+        );
+    }
+    let after = open_descriptors();
+    assert!(
+        after < before + 200,
+        "descriptors went from {before} to {after} over 3,000 leaked opens"
+    );
+    assert_eq!(get_from(&host, "/neighbour/ok"), (200, json!({"ok": true})));
+}
+
+#[test]
+fn each_failure_is_logged_with_its_own_reason() {
+    // Told apart by type (the limiter's own error, wasmtime's trap codes), so a wasmtime
+    // upgrade that rewords its messages cannot change a 500's reason.
+    let (bundle, _host) = beside_neighbour("memory-bomb", &[]);
+    let (_, responses, stderr) = bundle.invoke(
+        &[
+            rest_event("GET", "/bad/bomb", &[]),
+            rest_event("GET", "/neighbour/ok", &[]),
+        ],
+        &[],
+    );
+    assert_eq!(responses[0]["statusCode"], 500, "{stderr}");
+    assert_eq!(responses[1]["statusCode"], 200, "{stderr}");
+    assert!(
+        stderr.contains("component `memory-bomb` exceeded its memory limit"),
+        "{stderr}"
+    );
+    let (bundle, _host) = beside_neighbour("context-flood", &[]);
+    let (_, responses, stderr) = bundle.invoke(&[rest_event("GET", "/bad/flood", &[])], &[]);
+    assert_eq!(responses[0]["statusCode"], 500, "{stderr}");
+    assert!(
+        stderr.contains(
+            "component `context-flood` ran out of its host budget: the request's context would hold"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn costly_rule() {
+    // A rule's regex is compiled and matched by the host, outside every guest limit: one
+    // past the size bound refuses the bundle at load, naming the component and the rule.
+    let bundle = ScratchBundle::new(
+        "costly-rule",
+        &json!({"components": [
+            {"name": "app", "file": "sandbox_env_read.wasm"},
+            {"name": "costly", "file": "sandbox_costly_rule.wasm", "prefix": "/c"},
+        ]}),
+        &[
+            guest_wasm("sandbox_env_read.wasm"),
+            guest_wasm("sandbox_costly_rule.wasm"),
+        ],
+    );
+    let why = "component `costly`: route rule `/c/re/[ab]*a.{5000}x`";
+    let err = format!("{:#}", bundle.load().err().expect("refused"));
+    assert!(err.contains(why) && err.contains("size limit"), "{err}");
+    assert_refuses_to_start(&bundle, why);
+}
+
+#[test]
+fn socket_import() {
+    // No grant opens a socket, so `wasi:sockets` is not linked: a component that imports it
+    // is refused at load, saying so, instead of linked and refused call by call.
+    let bundle = ScratchBundle::new(
+        "socket-import",
+        &json!({"components": [{"name": "raw-tcp", "file": "sandbox_socket_import.wasm"}]}),
+        &[guest_wasm("sandbox_socket_import.wasm")],
+    );
+    let why = "component `raw-tcp` imports `wasi:sockets/";
+    let err = format!("{:#}", bundle.load().err().expect("refused"));
+    assert!(err.contains(why) && err.contains("`wasi:http`"), "{err}");
+    assert_refuses_to_start(&bundle, why);
+}
+
+#[test]
+fn blocking_sleep() {
+    // A guest blocked in a host call runs no wasm, so the epoch deadline alone never stopped
+    // it: a 5 s sleep under a 1 s limit answered 504 after 5 s, holding its thread. Every
+    // blocking poll now ends at the request's deadline.
+    let (_bundle, host) = beside_neighbour("blocking-sleep", &[]);
+    let host = std::sync::Arc::new(host);
+    let started = std::time::Instant::now();
+    let calls: Vec<_> = (0..8)
+        .map(|i| {
+            let host = host.clone();
+            let path = if i % 2 == 0 {
+                "/bad/sleep"
+            } else {
+                "/bad/polls"
+            };
+            std::thread::spawn(move || get_from(&host, path))
+        })
+        .collect();
+    for call in calls {
+        let (status, body) = call.join().unwrap();
+        assert_eq!(status, 504, "{body}");
+        assert_eq!(body["message"], "Gateway Timeout");
+    }
+    // Eight 5-second waits under a 1-second limit: all answered near the limit, not at 5 s.
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(4), "took {took:?}");
+    assert_eq!(get_from(&host, "/bad/ok"), (200, json!({"ok": true})));
+    assert_eq!(get_from(&host, "/neighbour/ok"), (200, json!({"ok": true})));
+}

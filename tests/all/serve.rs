@@ -796,3 +796,35 @@ fn outbound_http_works_from_inside_the_servers_runtime() {
     );
     assert_eq!(serve.get("/elsewhere").status, 502);
 }
+
+/// https://github.com/switchyard/switchyard/issues/23 (6): the dev server dropped invalid
+/// header lines (a 200 without them) and answered 502 for a status outside 100..=599, where
+/// `invoke` passed both through. Every front end now answers the pipeline's 500, and the
+/// log line names the component.
+#[test]
+fn invalid_guest_responses_answer_500_as_in_lambda() {
+    let server = SwitchyardServe::start(&bundle_dir("sandbox"), &[]);
+    let internal = json!({"statusCode": 500, "message": "Internal Server Error"});
+    for target in [
+        "/invalid/status/42",
+        "/invalid/status/600",
+        "/invalid/status/0",
+        "/invalid/name/space",
+        "/invalid/value/crlf",
+        "/invalid/value/nul",
+        "/invalid/cookie",
+    ] {
+        let response = server.get(target);
+        assert_eq!(response.status, 500, "{target}");
+        let body: Value = serde_json::from_slice(&response.body).unwrap();
+        assert_eq!(body, internal, "{target}");
+        assert!(
+            response.header_values("x-injected").is_empty(),
+            "{target}: {:?}",
+            response.headers
+        );
+        assert_eq!(server.get("/invalid/ok").status, 200);
+        assert_eq!(server.get("/neighbour/ok").status, 200);
+    }
+    assert!(server.wait_for_log("component `invalid-response`"));
+}

@@ -117,12 +117,25 @@ pub struct Limits {
     /// The longest one request may spend in guests, in milliseconds.
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
-    /// The largest response body a guest may return, in bytes.
+    /// The largest response, in bytes of the JSON Lambda is handed (the body escaped or in
+    /// base64, headers and cookies included).
     #[serde(default = "default_response_bytes")]
     pub response_bytes: usize,
     /// The most headers (cookies included) a guest response may carry.
     #[serde(default = "default_response_headers")]
     pub response_headers: usize,
+    /// The largest header section of a response, in bytes: each header value and cookie
+    /// counted as the line `Name: value\r\n` it becomes.
+    #[serde(default = "default_response_header_bytes")]
+    pub response_header_bytes: usize,
+    /// The most bytes of the host's log a component's output (what it prints, and the
+    /// SDK's `log`) may take in one call (and outside calls, while it starts), each line
+    /// counted as written.
+    #[serde(default = "default_log_bytes")]
+    pub log_bytes: usize,
+    /// The most lines of the host's log a component's output may take in one call.
+    #[serde(default = "default_log_lines")]
+    pub log_lines: usize,
 }
 
 impl Default for Limits {
@@ -132,6 +145,9 @@ impl Default for Limits {
             timeout_ms: default_timeout_ms(),
             response_bytes: default_response_bytes(),
             response_headers: default_response_headers(),
+            response_header_bytes: default_response_header_bytes(),
+            log_bytes: default_log_bytes(),
+            log_lines: default_log_lines(),
         }
     }
 }
@@ -144,16 +160,31 @@ fn default_timeout_ms() -> u64 {
     30_000
 }
 
-/// Lambda's own limit on a synchronous response payload is 6 MB; a bigger body could never
-/// be delivered, so the host refuses it before encoding it.
+/// Lambda's limit on a synchronous response payload, 6 MB: 6,291,456 bytes of the JSON the
+/// function returns (the `Invoke` API reference). A bigger answer is never delivered.
 fn default_response_bytes() -> usize {
     6 << 20
 }
 
-/// API Gateway caps the whole header section at 10 KiB, so more than a hundred headers is a
-/// runaway guest, not an API.
+/// More than a hundred headers is a runaway guest, not an API.
 fn default_response_headers() -> usize {
     100
+}
+
+/// AWS documents no limit on the headers of a Lambda proxy response; API Gateway's REST and
+/// HTTP APIs take at most 10,240 bytes of request line and headers, the smallest header
+/// limit of the sources. An answer with a header section larger than any request may carry
+/// is a runaway guest (docs/sandbox.md).
+fn default_response_header_bytes() -> usize {
+    10_240
+}
+
+fn default_log_bytes() -> usize {
+    crate::runtime::OutputLimits::default().bytes
+}
+
+fn default_log_lines() -> usize {
+    crate::runtime::OutputLimits::default().lines
 }
 
 #[cfg(test)]
@@ -194,6 +225,29 @@ mod tests {
         let a = &manifest.components[0];
         assert!(a.env.is_empty() && a.dirs.is_empty() && a.allowed_hosts.is_empty());
         assert_eq!(a.limits, ComponentLimits::default());
+    }
+
+    #[test]
+    fn limits_default_to_lambdas_and_take_each_field() {
+        let defaults = Limits::default();
+        assert_eq!(defaults.response_bytes, 6_291_456);
+        assert_eq!(defaults.response_header_bytes, 10_240);
+        assert_eq!((defaults.log_bytes, defaults.log_lines), (1 << 20, 1000));
+        let manifest: BundleManifest = serde_json::from_value(serde_json::json!({
+            "components": [{"name": "a", "file": "a.wasm"}],
+            "limits": {"response_header_bytes": 4096, "log_bytes": 65536, "log_lines": 10},
+        }))
+        .unwrap();
+        let limits = &manifest.limits;
+        assert_eq!(
+            (
+                limits.response_header_bytes,
+                limits.log_bytes,
+                limits.log_lines
+            ),
+            (4096, 65536, 10)
+        );
+        assert_eq!(limits.response_bytes, 6_291_456, "unset: the default");
     }
 
     #[test]

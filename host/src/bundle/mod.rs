@@ -16,8 +16,8 @@ pub use manifest::{
 
 use crate::pipeline::{Mount, Overrides, Pipeline};
 use crate::runtime::{
-    AllowedHosts, ComponentSource, PreinitLimits, Runtime, RuntimeSettings, Sandbox, env_grants,
-    preinitialize, read_wasm, shared_engine,
+    AllowedHosts, ComponentSource, OutputLimits, PreinitLimits, Runtime, RuntimeSettings, Sandbox,
+    env_grants, preinitialize, read_wasm, shared_engine,
 };
 
 /// A bundle on disk.
@@ -122,6 +122,11 @@ impl Bundle {
             call_timeout: Duration::from_millis(limits.timeout_ms),
             response_bytes: limits.response_bytes,
             response_headers: limits.response_headers,
+            response_header_bytes: limits.response_header_bytes,
+            output: OutputLimits {
+                bytes: limits.log_bytes,
+                lines: limits.log_lines,
+            },
         };
         let runtime: Arc<Runtime> = Runtime::load(&sources, settings)
             .with_context(|| format!("failed to load bundle `{}`", self.dir.display()))?;

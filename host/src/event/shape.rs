@@ -47,6 +47,11 @@ impl LambdaResponse {
         self.response.status
     }
 
+    /// The finished response this one writes, for checks of what it carries.
+    pub(crate) fn encoded(&self) -> &Encoded {
+        &self.response
+    }
+
     /// The response as a JSON value, for callers that inspect or reshape it.
     pub fn to_value(&self) -> Value {
         // Only strings, numbers and booleans: serializing cannot fail.

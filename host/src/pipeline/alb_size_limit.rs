@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::deliverable::serialized_size;
 use super::{Pipeline, ResponseOptions};
 use crate::event::LambdaResponse;
 use crate::request::Request;
@@ -50,23 +51,4 @@ fn exceeded(size: usize) -> WitError {
         ),
         service: None,
     }
-}
-
-/// The length of the response JSON the host hands Lambda, counted without keeping it.
-/// (Powertools measures Python's own encoding of its dict; this is the answer ALB gets.)
-fn serialized_size(response: &LambdaResponse) -> usize {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut counter = Counter(0);
-    // Writing to the counter cannot fail, nor can the response's own serialization.
-    let _ = serde_json::to_writer(&mut counter, response);
-    counter.0
 }

@@ -6,6 +6,7 @@ mod alb_size_limit;
 mod compress;
 mod cors;
 mod debug;
+mod deliverable;
 mod errors;
 mod middleware;
 mod native;
@@ -468,6 +469,7 @@ impl Pipeline {
                 }),
         };
         let deadline = deadline(timeout, context);
+        let outermost = deliverable::outermost_component(&frames);
         let invocation = Invocation::new(
             self.runtime.clone(),
             wit_request,
@@ -482,15 +484,31 @@ impl Pipeline {
             Some(rejection) => Ok(Err(rejection)),
             None => invocation.run(),
         };
-        let response = match outcome {
-            Ok(Ok(response)) => response_from_wit(response),
-            Ok(Err(err)) => self.error_response(&invocation, err),
-            Err(failure) => errors::failure_response(&failure, &context.request_id),
+        // Who gave the answer, for the log line if it cannot be delivered: the chain's
+        // outermost component, or the exception handler's.
+        let (response, answered_by) = match outcome {
+            Ok(Ok(response)) => (response_from_wit(response), outermost),
+            Ok(Err(err)) => {
+                let handler = self.exception_handler_for(&err.type_names);
+                let answered_by = handler.map(|(component, _)| component).or(outermost);
+                (self.error_response(&invocation, err), answered_by)
+            }
+            Err(failure) => (
+                errors::failure_response(&failure, &context.request_id),
+                None,
+            ),
         };
         let mut encoded = self.finish_encoded(response, &options, &request);
         if self.settings.alb.response_size_validation && request.source.is_alb() {
             encoded = self.within_alb_limit(encoded, &invocation, &options, &request);
         }
+        let encoded = self.deliverable(
+            encoded,
+            answered_by,
+            &options,
+            &request,
+            &context.request_id,
+        );
         if self.settings.debug {
             self.trace_response(&encoded);
         }

@@ -109,7 +109,7 @@ impl CompiledRule {
                     exact
                 };
                 // `is_match` runs without capture slots: most routes are misses.
-                if !regex.is_match(path) {
+                if path.len() > MAX_PATTERN_PATH || !regex.is_match(path) {
                     return None;
                 }
                 let caps = regex.captures(path)?;
@@ -268,13 +268,32 @@ pub fn replace_params(rule: &str, with: impl Fn(&str) -> String) -> String {
 /// Compiles the pattern; where Python's `re` reads `{...}` that is no quantifier as literal
 /// text (`/my/{path}`), retries with braces escaped.
 fn build(pattern: &str, rule: &str) -> Result<Regex, RuleError> {
-    Regex::new(pattern).or_else(|first| {
+    bounded(pattern).or_else(|first| {
         let escaped = escape_non_quantifier_braces(pattern);
-        Regex::new(&escaped).map_err(|_| RuleError {
+        bounded(&escaped).map_err(|_| RuleError {
             rule: rule.to_string(),
             reason: first.to_string(),
         })
     })
+}
+
+/// The most memory one rule's compiled pattern may take. A guest's rule is compiled and
+/// matched by the host, outside any guest's limits: `[ab]*a[ab]{3000}x` took 1.8 s of host
+/// CPU on one 50 KB path. Bounding the pattern's size bounds the work per byte of path, and
+/// [`MAX_PATTERN_PATH`] the bytes; a rule past it refuses its bundle at load. Each `<param>`
+/// takes ~48 KB (its Unicode classes), so 2 MiB leaves room for ~40 of them in one rule.
+const RULE_SIZE_LIMIT: usize = 2 << 20;
+
+/// The longest path a regular-expression rule is matched against: past every event
+/// source's own limit (API Gateway takes 10,240 bytes of request line and headers, ALB 16 KiB
+/// of request line), so only a hand-made event is longer, and matching it stays bounded.
+const MAX_PATTERN_PATH: usize = 16 << 10;
+
+fn bounded(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(RULE_SIZE_LIMIT)
+        .dfa_size_limit(RULE_SIZE_LIMIT * 4)
+        .build()
 }
 
 fn escape_non_quantifier_braces(pattern: &str) -> String {
@@ -308,6 +327,20 @@ mod tests {
             false => format!("^{}{END}", substitute_params(rule)),
         };
         build(&body, rule).unwrap()
+    }
+
+    #[test]
+    fn a_rule_whose_pattern_is_too_costly_is_refused_and_long_paths_are_not_matched() {
+        // A counted repetition of any character compiles to a state per count and byte.
+        let err = compile("/re/.{5000}x").unwrap_err();
+        assert_eq!(err.rule, "/re/.{5000}x");
+        assert!(err.reason.contains("size limit"), "{}", err.reason);
+        // A modest pattern compiles, and matches paths up to the bound only.
+        let rule = compile("/re/[ab]+").unwrap();
+        let long = format!("/re/{}", "a".repeat(MAX_PATTERN_PATH - 4));
+        assert!(rule.matches(&long, false).is_some());
+        let longer = format!("{long}a");
+        assert!(rule.matches(&longer, false).is_none());
     }
 
     #[test]

@@ -9,8 +9,30 @@ use super::bindings::{
     Body as WitBody, Error as WitError, LambdaContext, LocalChain, Request as WitRequest,
     Response as WitResponse, Target,
 };
+use super::store::{HostLimit, MAX_RESOURCES};
 use super::{Instance, Runtime};
 use crate::event::RawEvent;
+
+/// The most one request's shared context (`append_context`) may hold, keys and values as
+/// JSON text: it lives in the host, outside every guest's `memory_mb`.
+pub(crate) const MAX_CONTEXT_BYTES: usize = 4 << 20;
+
+/// A value's size as JSON text, without writing it out.
+fn json_size(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
 
 /// One step of the chain.
 #[derive(Debug, Clone)]
@@ -94,13 +116,31 @@ pub enum CallFailure {
         /// What wasmtime said.
         message: String,
     },
-    /// The guest answered with more than the bundle's limits allow (body bytes, headers),
-    /// or tried to copy more to the host in one call than its hostcall fuel.
+    /// The guest answered with more than the bundle's limits allow (body bytes, headers).
     #[error("component `{component}` returned too much: {message}")]
     ResponseTooLarge {
         /// The component.
         component: String,
         /// What was over which limit.
+        message: String,
+    },
+    /// The guest made the host hold more than its budget: resources (open files, streams,
+    /// headers objects) or the request's shared context.
+    #[error("component `{component}` ran out of its host budget: {message}")]
+    HostBudget {
+        /// The component.
+        component: String,
+        /// Which budget.
+        message: String,
+    },
+    /// The host refused what the guest handed it while copying it out of the guest: more
+    /// than its hostcall fuel in one call, or data that does not lift (a bad pointer,
+    /// invalid UTF-8).
+    #[error("component `{component}` handed the host what it refuses: {message}")]
+    Refused {
+        /// The component.
+        component: String,
+        /// What wasmtime said.
         message: String,
     },
     /// A new instance could not be created.
@@ -114,40 +154,53 @@ pub enum CallFailure {
 }
 
 impl CallFailure {
-    pub(super) fn classify(component: &str, err: wasmtime::Error) -> Self {
+    /// The failure a call's error stands for, told by the error's type, never its words:
+    /// wasmtime's traps, the host's own limits ([`HostLimit`]), a full resource table. What is
+    /// left is wasmtime refusing to copy the guest's answer (hostcall fuel, bad data).
+    /// `resources_exhausted`: the instance's table is at its limit.
+    pub(super) fn classify(
+        component: &str,
+        err: wasmtime::Error,
+        resources_exhausted: bool,
+    ) -> Self {
         let component = component.to_string();
-        if matches!(
-            err.downcast_ref::<wasmtime::Trap>(),
-            Some(wasmtime::Trap::Interrupt)
-        ) {
-            return CallFailure::Timeout { component };
-        }
-        let err = anyhow::Error::from(err);
-        let full = format!("{err:#}");
-        // `StoreLimits` with `trap_on_grow_failure`: "forcing trap when growing memory to N
-        // bytes" in wasmtime 48 ("forcing a memory growth failure to be a trap" before).
-        if full.contains("forcing trap when growing memory")
-            || full.contains("forcing a memory growth failure")
-            || full.contains("memory minimum size")
-        {
-            return CallFailure::MemoryLimit { component };
-        }
-        if full.contains("too much data is being copied between the host and the guest") {
-            return CallFailure::ResponseTooLarge {
+        if let Some(trap) = err.downcast_ref::<wasmtime::Trap>() {
+            if *trap == wasmtime::Trap::Interrupt {
+                return CallFailure::Timeout { component };
+            }
+            // The wasm backtrace goes to the debug log.
+            crate::log::emit(
+                crate::log::Level::Debug,
+                &format!("{err:?}"),
+                &[("component", &component)],
+            );
+            return CallFailure::Trap {
                 component,
-                message: "more data than its hostcall fuel allows in one call".into(),
+                message: trap.to_string(),
             };
         }
-        // The root cause names the trap; the wasm backtrace goes to the debug log.
-        crate::log::emit(
-            crate::log::Level::Debug,
-            &full,
-            &[("component", &component)],
-        );
-        CallFailure::Trap {
-            component,
-            message: err.root_cause().to_string(),
+        if let Some(limit) = err.downcast_ref::<HostLimit>() {
+            return match limit {
+                HostLimit::Memory { .. } => CallFailure::MemoryLimit { component },
+                HostLimit::Deadline => CallFailure::Timeout { component },
+                HostLimit::Context { .. } => CallFailure::HostBudget {
+                    component,
+                    message: limit.to_string(),
+                },
+            };
         }
+        let table_full = matches!(
+            err.downcast_ref::<wasmtime::component::ResourceTableError>(),
+            Some(wasmtime::component::ResourceTableError::Full)
+        );
+        if table_full || resources_exhausted {
+            return CallFailure::HostBudget {
+                component,
+                message: format!("it holds {MAX_RESOURCES} resources in the host"),
+            };
+        }
+        let message = anyhow::Error::from(err).root_cause().to_string();
+        CallFailure::Refused { component, message }
     }
 
     /// The HTTP status this failure answers with.
@@ -167,6 +220,8 @@ pub struct Invocation {
     pub(super) lambda_context: LambdaContext,
     frames: Vec<Frame>,
     context: Mutex<Map<String, Value>>,
+    /// The bytes of `context`'s keys and values, as JSON text.
+    context_bytes: Mutex<usize>,
     failure: Mutex<Option<CallFailure>>,
     pub(super) deadline: Instant,
     /// Per component, the instance whose call answered with an error, and that error: its
@@ -201,6 +256,7 @@ impl Invocation {
             lambda_context,
             frames,
             context: Mutex::new(Map::new()),
+            context_bytes: Mutex::new(0),
             failure: Mutex::new(None),
             deadline,
             raised: Mutex::new(Vec::new()),
@@ -333,12 +389,25 @@ impl Invocation {
             .cloned()
     }
 
-    /// Sets a key of the shared context.
-    pub(super) fn context_set(&self, key: String, value: Value) {
-        self.context
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, value);
+    /// Sets a key of the shared context, within [`MAX_CONTEXT_BYTES`] for the request:
+    /// the context lives in the host, outside any guest's `memory_mb`.
+    pub(super) fn context_set(&self, key: String, value: Value) -> Result<(), HostLimit> {
+        let mut context = self.context.lock().unwrap_or_else(|p| p.into_inner());
+        let mut bytes = self.context_bytes.lock().unwrap_or_else(|p| p.into_inner());
+        let added = key.len() + json_size(&value);
+        let replaced = context
+            .get(&key)
+            .map_or(0, |old| key.len() + json_size(old));
+        let total = (*bytes + added).saturating_sub(replaced);
+        if total > MAX_CONTEXT_BYTES {
+            return Err(HostLimit::Context {
+                bytes: total,
+                limit: MAX_CONTEXT_BYTES,
+            });
+        }
+        *bytes = total;
+        context.insert(key, value);
+        Ok(())
     }
 
     /// Remembers the failure of a nested call, which traps every frame above it.
@@ -442,6 +511,53 @@ mod tests {
             body: super::super::bindings::Body::None,
             compress: None,
         })
+    }
+
+    #[test]
+    fn failures_are_told_apart_by_type_not_by_wasmtimes_words() {
+        let classify =
+            |err: wasmtime::Error, exhausted| match CallFailure::classify("c", err, exhausted) {
+                CallFailure::Timeout { .. } => "timeout",
+                CallFailure::MemoryLimit { .. } => "memory",
+                CallFailure::Trap { .. } => "trap",
+                CallFailure::HostBudget { .. } => "budget",
+                CallFailure::Refused { .. } => "refused",
+                other => panic!("{other}"),
+            };
+        let memory = HostLimit::Memory {
+            desired: 2,
+            limit: 1,
+        };
+        let context = HostLimit::Context { bytes: 2, limit: 1 };
+        let rows: [(wasmtime::Error, bool, &str); 8] = [
+            (wasmtime::Trap::Interrupt.into(), false, "timeout"),
+            (wasmtime::Error::new(HostLimit::Deadline), false, "timeout"),
+            (wasmtime::Trap::UnreachableCodeReached.into(), false, "trap"),
+            (wasmtime::Error::new(memory.clone()), false, "memory"),
+            // wasmtime adds context on the way out; the type is still found.
+            (
+                wasmtime::Error::new(memory).context("while growing"),
+                false,
+                "memory",
+            ),
+            (wasmtime::Error::new(context), false, "budget"),
+            (
+                wasmtime::Error::new(wasmtime::component::ResourceTableError::Full),
+                false,
+                "budget",
+            ),
+            // Anything else refused while copying out of the guest, whatever its text says.
+            (
+                wasmtime::Error::msg("forcing trap when growing memory"),
+                false,
+                "refused",
+            ),
+        ];
+        for (err, exhausted, want) in rows {
+            let text = format!("{err:#}");
+            assert_eq!(classify(err, exhausted), want, "{text}");
+        }
+        assert_eq!(classify(wasmtime::Error::msg("any"), true), "budget");
     }
 
     #[test]

@@ -29,7 +29,10 @@ impl host::Host for State {
     fn context_set(&mut self, key: String, value_json: String) -> wasmtime::Result<()> {
         if let Some((invocation, _)) = &self.call {
             let value = serde_json::from_str(&value_json).unwrap_or(Value::String(value_json));
-            invocation.context_set(key, value);
+            // Past the request's budget the guest traps: a typed failure, 500.
+            invocation
+                .context_set(key, value)
+                .map_err(wasmtime::Error::new)?;
         }
         Ok(())
     }
@@ -65,30 +68,16 @@ impl host::Host for State {
             .unwrap_or_else(|| InvocationContext::default().to_wit(std::time::Duration::ZERO)))
     }
 
+    /// The SDK's `log`: a line of the host's log naming the component and the request,
+    /// within the request's output limits (`guest_output`), as what the guest prints is.
     fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
-        let (request_id, component) = match &self.call {
-            Some((invocation, _)) => (
-                invocation.lambda_context.request_id.as_str(),
-                invocation
-                    .runtime
-                    .components()
-                    .get(self.component)
-                    .map(|c| c.name.as_str())
-                    .unwrap_or_default(),
-            ),
-            None => ("", ""),
-        };
         let level = match level {
             LogLevel::Debug => crate::log::Level::Debug,
             LogLevel::Info => crate::log::Level::Info,
             LogLevel::Warn => crate::log::Level::Warn,
             LogLevel::Error => crate::log::Level::Error,
         };
-        crate::log::emit(
-            level,
-            &message,
-            &[("request_id", request_id), ("component", component)],
-        );
+        self.output.log(level, &message);
         Ok(())
     }
 }

@@ -37,6 +37,7 @@ pub(crate) use convert::{
     new_request_id, not_found_error, path_params_of, request_to_wit, response_from_wit,
 };
 pub use engine::{shared_engine, target_engine};
+pub use guest_output::OutputLimits;
 pub use preinit::{PreinitLimits, preinitialize};
 pub use sandbox::{AllowedHosts, HostRuleError, Sandbox, env_grants};
 use store::{State, StoreSpec, new_store};
@@ -50,10 +51,16 @@ pub struct RuntimeSettings {
     pub memory_limit: usize,
     /// The longest one request's guest calls may run.
     pub call_timeout: Duration,
-    /// The largest response body a guest may return, in bytes.
+    /// The largest Lambda response, as the JSON Lambda is handed, in bytes; it sets the
+    /// hostcall fuel too ([`Self::hostcall_bytes`]).
     pub response_bytes: usize,
     /// The most headers and cookies a guest response may carry.
     pub response_headers: usize,
+    /// The largest header section of a response, each value and cookie counted as its
+    /// `Name: value\r\n` line.
+    pub response_header_bytes: usize,
+    /// How much of the host's log a guest's output may take in each call.
+    pub output: OutputLimits,
 }
 
 impl Default for RuntimeSettings {
@@ -64,6 +71,8 @@ impl Default for RuntimeSettings {
             call_timeout: Duration::from_secs(30),
             response_bytes: 6 << 20,
             response_headers: 100,
+            response_header_bytes: 10_240,
+            output: OutputLimits::default(),
         }
     }
 }
@@ -136,9 +145,20 @@ impl Runtime {
         let engine = shared_engine()?;
         let linker = linker(&engine)?;
         let mut components = Vec::with_capacity(sources.len());
-        for (index, source) in sources.iter().enumerate() {
+        for source in sources {
             let component = load_component(&engine, source)
                 .with_context(|| format!("component `{}` cannot be loaded", source.name))?;
+            if let Some(sockets) = component
+                .component_type()
+                .imports(&engine)
+                .map(|(name, _)| name)
+                .find(|name| name.starts_with("wasi:sockets/"))
+            {
+                anyhow::bail!(
+                    "component `{}` imports `{sockets}`, and no bundle grant opens a socket: call other services through `wasi:http` and the component's `allowed_hosts`",
+                    source.name
+                );
+            }
             let pre = linker.instantiate_pre(&component).map_err(anyhow::Error::from).with_context(|| {
                 format!(
                     "component `{}` does not fit this host's WIT (switchyard:handler@0.4.0); rebuild it against this SDK",
@@ -154,9 +174,8 @@ impl Runtime {
                     )
                 })?;
             let label: Arc<str> = source.name.as_str().into();
-            let mut instance =
-                instantiate(&engine, &pre, index, &label, &source.sandbox, &settings)
-                    .with_context(|| format!("component `{}` failed to start", source.name))?;
+            let mut instance = instantiate(&engine, &pre, &label, &source.sandbox, &settings)
+                .with_context(|| format!("component `{}` failed to start", source.name))?;
             // Declaring routes gets the component's own time, outbound calls included.
             let timeout = source.sandbox.timeout.unwrap_or(settings.call_timeout);
             instance.store.set_epoch_deadline(engine::ticks(timeout));
@@ -221,7 +240,6 @@ impl Runtime {
             None => instantiate(
                 &self.engine,
                 &slot.pre,
-                component,
                 &slot.label,
                 &slot.sandbox,
                 &self.settings,
@@ -260,14 +278,19 @@ impl Runtime {
             Ok(answer) => {
                 match &answer {
                     Err(error) => invocation.park_raised(component, error, instance),
+                    // An instance still holding resources in the host (an open file, a
+                    // headers object it never dropped) is dropped, not pooled: the next
+                    // request must not inherit them, nor the host keep them.
+                    Ok(_) if !instance.store.data_mut().holds_only_kept_resources() => {}
                     Ok(_) => self.release(component, instance),
                 }
                 Ok(answer)
             }
             // The instance is dropped: after a trap its state cannot be trusted.
-            Err(err) => Err(invocation
-                .take_failure()
-                .unwrap_or_else(|| CallFailure::classify(&slot.name, err))),
+            Err(err) => Err(invocation.take_failure().unwrap_or_else(|| {
+                let exhausted = instance.store.data_mut().resources_exhausted();
+                CallFailure::classify(&slot.name, err, exhausted)
+            })),
         }
     }
 
@@ -287,21 +310,13 @@ impl Runtime {
         }
     }
 
-    /// Why a guest's response is over the bundle's limits, if it is.
+    /// Why a guest's response is over the bundle's limits, if it is. Only the count of
+    /// headers is checked here: sizes are measured on the response the host encodes, as
+    /// Lambda measures it (`pipeline::deliverable`), since gzip, base64 and JSON escaping
+    /// change them, and a middleware may replace the answer.
     fn oversized(&self, response: &WitResponse) -> Option<String> {
-        let body = match &response.body {
-            WitBody::None => 0,
-            WitBody::Text(text) => text.len(),
-            WitBody::Binary(bytes) => bytes.len(),
-        };
         let headers = response.headers.len() + response.cookies.len();
         let limits = &self.settings;
-        if body > limits.response_bytes {
-            return Some(format!(
-                "a response body of {body} bytes is over the limit of {}",
-                limits.response_bytes
-            ));
-        }
         (headers > limits.response_headers).then(|| {
             format!(
                 "{headers} response headers and cookies are over the limit of {}",
@@ -376,29 +391,76 @@ pub fn compile_file(engine: &Engine, path: &Path) -> anyhow::Result<Component> {
 /// What every component links against: WASI, `wasi:http` and the Switchyard host.
 fn linker(engine: &Engine) -> anyhow::Result<Linker<State>> {
     let mut linker = Linker::<State>::new(engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    link_wasi_without_sockets(&mut linker)?;
     // Every component links `wasi:http`; the allow-list is checked per request.
     wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
     bindings::Handler::add_to_linker::<State, HasSelf<State>>(&mut linker, |state| state)?;
     Ok(linker)
 }
 
+/// WASI 0.2 as `wasmtime_wasi::p2::add_to_linker_sync` links it, less `wasi:sockets`: no
+/// bundle grant can open a socket (outbound calls go through `wasi:http` and its
+/// `allowed_hosts`), so a component that imports sockets is refused at load, by name, rather
+/// than linked and refused at run time.
+fn link_wasi_without_sockets(linker: &mut Linker<State>) -> anyhow::Result<()> {
+    use wasmtime::component::{HasData, ResourceTable};
+    use wasmtime_wasi::WasiView;
+    use wasmtime_wasi::cli::{WasiCli, WasiCliView};
+    use wasmtime_wasi::clocks::{WasiClocks, WasiClocksView};
+    use wasmtime_wasi::filesystem::{WasiFilesystem, WasiFilesystemView};
+    use wasmtime_wasi::p2::bindings::{cli, clocks, filesystem, random, sync};
+    use wasmtime_wasi::random::{WasiRandom, WasiRandomView};
+
+    /// `wasi:io` reaches only the resource table.
+    struct Io;
+    impl HasData for Io {
+        type Data<'a> = &'a mut ResourceTable;
+    }
+    /// `wasi:io/poll`, bounded by the call's deadline.
+    struct Poll;
+    impl HasData for Poll {
+        type Data<'a> = store::DeadlinePoll<'a>;
+    }
+    let l = linker;
+    clocks::wall_clock::add_to_linker::<State, WasiClocks>(l, State::clocks)?;
+    clocks::monotonic_clock::add_to_linker::<State, WasiClocks>(l, State::clocks)?;
+    filesystem::preopens::add_to_linker::<State, WasiFilesystem>(l, State::filesystem)?;
+    random::random::add_to_linker::<State, WasiRandom>(l, State::random)?;
+    random::insecure::add_to_linker::<State, WasiRandom>(l, State::random)?;
+    random::insecure_seed::add_to_linker::<State, WasiRandom>(l, State::random)?;
+    cli::exit::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    cli::environment::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    cli::stdin::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    cli::stdout::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    cli::stderr::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    cli::terminal_input::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    cli::terminal_output::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    cli::terminal_stdin::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    cli::terminal_stdout::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    cli::terminal_stderr::add_to_linker::<State, WasiCli>(l, State::cli)?;
+    sync::io::error::add_to_linker::<State, Io>(l, |t| t.ctx().table)?;
+    sync::io::poll::add_to_linker::<State, Poll>(l, State::deadline_poll)?;
+    sync::io::streams::add_to_linker::<State, Io>(l, |t| t.ctx().table)?;
+    sync::filesystem::types::add_to_linker::<State, WasiFilesystem>(l, State::filesystem)?;
+    Ok(())
+}
+
 fn instantiate(
     engine: &Engine,
     pre: &bindings::HandlerPre<State>,
-    component: usize,
     name: &Arc<str>,
     sandbox: &Sandbox,
     settings: &RuntimeSettings,
 ) -> anyhow::Result<Instance> {
     let spec = StoreSpec {
-        component,
         name,
         sandbox,
         memory_limit: sandbox.memory_limit.unwrap_or(settings.memory_limit),
         hostcall_bytes: settings.hostcall_bytes(),
     };
     let mut store = new_store(engine, &spec)?;
+    // Before the instance starts: what it prints while it starts is within them too.
+    store.data().output.set_limits(settings.output);
     store.set_epoch_deadline(engine::ticks(
         sandbox.timeout.unwrap_or(settings.call_timeout),
     ));

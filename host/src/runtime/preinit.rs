@@ -25,11 +25,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, ComponentType, Instance, Lift, Linker, WasmList};
-use wasmtime::{Engine, Store, StoreLimitsBuilder};
+use wasmtime::{Engine, Store};
 use wasmtime_wasi::WasiView;
 use wasmtime_wizer::{ComponentInstanceState, Wizer};
 
-use super::store::{State, StoreSpec, new_store};
+use super::store::{GuestLimits, State, StoreSpec, new_store};
 use super::{Sandbox, bindings, engine, linker};
 
 /// Interfaces (by name or prefix, without version) a component may call while its app is
@@ -122,7 +122,7 @@ pub fn preinitialize(
     }
     // Reading the state back runs wizer's accessors in the guest: one grows memory by a
     // page, and all of them run after the build's time. Neither limit is the app's to meet.
-    store.data_mut().limits = StoreLimitsBuilder::new().build();
+    store.data_mut().limits = GuestLimits::unlimited();
     store.set_epoch_deadline(engine::ticks(Duration::from_secs(3600)));
     let mut access = Access {
         store: &mut store,
@@ -147,7 +147,6 @@ pub fn preinitialize(
 fn bare_store(engine: &Engine, limits: PreinitLimits) -> anyhow::Result<Store<State>> {
     let name: Arc<str> = "pre-initialisation".into();
     let spec = StoreSpec {
-        component: 0,
         name: &name,
         sandbox: &Sandbox::default(),
         memory_limit: limits.memory,

@@ -258,7 +258,7 @@ impl WasiHttpHooks for OutboundHooks {
         Box::new(async move {
             let literal = host.trim_start_matches('[').trim_end_matches(']');
             if literal.parse::<IpAddr>().is_err()
-                && let Some(addr) = internal_address(&host, port).await
+                && let Some(addr) = internal_address(&host, port).await?
             {
                 crate::log::emit(
                     crate::log::Level::Warn,
@@ -285,9 +285,16 @@ impl WasiHttpHooks for OutboundHooks {
 /// a function in a VPC calls internal services by name. The check precedes the connection,
 /// which resolves the name again, so a DNS server that changes its answer in between (DNS
 /// rebinding) is not stopped here.
-async fn internal_address(host: &str, port: u16) -> Option<IpAddr> {
-    let addrs = tokio::net::lookup_host((host, port)).await.ok()?;
-    addrs.map(|a| a.ip()).find(|ip| is_internal(*ip))
+/// A name that does not resolve is refused here (the check fails closed): the connection
+/// would resolve it again, and a second answer could be the first internal one.
+async fn internal_address(host: &str, port: u16) -> Result<Option<IpAddr>, HttpError> {
+    let addrs = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|_| HttpError::DnsError {
+            rcode: Some("the name does not resolve".into()),
+            info_code: None,
+        })?;
+    Ok(addrs.map(|a| a.ip()).find(|ip| is_internal(*ip)))
 }
 
 fn is_internal(ip: IpAddr) -> bool {

@@ -1,0 +1,177 @@
+//! `switchyard lambda`, the bootstrap, against a fake Lambda Runtime API on 127.0.0.1: the
+//! bytes it posts for each invocation are the response Lambda would get.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+
+use crate::support::{bundle_dir, rest_event, switchyard_bin};
+
+/// The longest the test waits for an answer before it gives up (a hung bootstrap).
+const PATIENCE: Duration = Duration::from_secs(120);
+
+/// One request the bootstrap sent: method, path and body.
+type Sent = (String, String, Vec<u8>);
+
+/// Reads one HTTP/1.1 request (its body by `Content-Length`); `None` once the peer closes.
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Sent> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let (method, path) = (parts.next()?.to_string(), parts.next()?.to_string());
+    let mut length = 0;
+    loop {
+        let mut header = String::new();
+        reader.read_line(&mut header).ok()?;
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((method, path, body))
+}
+
+/// Serves `events`, one for each `next`, and hands every other request to `sent`, on as
+/// many connections as the client opens. Past the last event, `next` never answers, as
+/// Lambda's does not while no invocation comes.
+fn fake_runtime_api(listener: TcpListener, events: Vec<Value>, sent: mpsc::Sender<Sent>) {
+    let events = Arc::new(Mutex::new(events.into_iter().enumerate()));
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { return };
+        let (events, sent) = (events.clone(), sent.clone());
+        std::thread::spawn(move || serve_connection(stream, &events, &sent));
+    }
+}
+
+type Events = Mutex<std::iter::Enumerate<std::vec::IntoIter<Value>>>;
+
+fn serve_connection(stream: TcpStream, events: &Events, sent: &mpsc::Sender<Sent>) {
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    while let Some((method, path, body)) = read_request(&mut reader) {
+        if !path.ends_with("/invocation/next") {
+            let _ = writer.write_all(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
+            let _ = sent.send((method, path, body));
+            continue;
+        }
+        let next = events.lock().unwrap().next();
+        let Some((n, event)) = next else {
+            std::thread::sleep(PATIENCE);
+            return;
+        };
+        let deadline =
+            SystemTime::now().duration_since(UNIX_EPOCH).unwrap() + Duration::from_secs(60);
+        let body = event.to_string();
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+             Lambda-Runtime-Aws-Request-Id: request-{n}\r\n\
+             Lambda-Runtime-Deadline-Ms: {}\r\n\
+             Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:eu-west-1:123456789012:function:test\r\n\
+             Content-Length: {}\r\n\r\n",
+            deadline.as_millis(),
+            body.len()
+        );
+        let _ = writer.write_all(head.as_bytes());
+        let _ = writer.write_all(body.as_bytes());
+    }
+}
+
+/// The bytes the bootstrap posts for each event, in order, and what it logged.
+fn bootstrap_answers(bundle: &std::path::Path, events: Vec<Value>) -> (Vec<Vec<u8>>, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let api = listener.local_addr().unwrap().to_string();
+    let count = events.len();
+    let (sent, received) = mpsc::channel();
+    std::thread::spawn(move || fake_runtime_api(listener, events, sent));
+    let mut child = Command::new(switchyard_bin())
+        .arg("lambda")
+        .env_clear()
+        .env("SWITCHYARD_BUNDLE", bundle)
+        .env("AWS_LAMBDA_RUNTIME_API", &api)
+        .env("AWS_LAMBDA_FUNCTION_NAME", "test")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "stream")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/test")
+        .env("SWITCHYARD_LOG_LEVEL", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("switchyard runs");
+    let mut answers = Vec::new();
+    while answers.len() < count {
+        match received.recv_timeout(PATIENCE) {
+            Ok((method, path, body)) => {
+                assert_eq!(method, "POST");
+                assert!(path.ends_with("/response"), "{path}: {body:?}");
+                answers.push(body);
+            }
+            Err(err) => {
+                let _ = child.kill();
+                let output = child.wait_with_output().unwrap();
+                panic!("{err}: {}", String::from_utf8_lossy(&output.stderr));
+            }
+        }
+    }
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    (
+        answers,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// https://github.com/switchyard/switchyard/issues/23 (5, 6): what the bootstrap posts to
+/// Lambda for a guest's invalid or oversized answer is the documented 500, never the answer
+/// itself; a valid answer after it goes through.
+#[test]
+fn the_bootstrap_posts_500_for_answers_lambda_cannot_deliver() {
+    let refused = [
+        "/invalid/status/42",
+        "/invalid/value/crlf",
+        "/invalid/name/space",
+        "/encoded/quotes",
+        "/encoded/headers",
+    ];
+    let events: Vec<Value> = refused
+        .iter()
+        .chain(&["/encoded/fits", "/neighbour/ok"])
+        .map(|path| rest_event("GET", path, &[]))
+        .collect();
+    let (answers, stderr) = bootstrap_answers(&bundle_dir("sandbox"), events);
+    let internal = json!({"statusCode": 500, "message": "Internal Server Error"});
+    for (path, bytes) in refused.iter().zip(&answers) {
+        let answer: Value = serde_json::from_slice(bytes).unwrap();
+        assert_eq!(answer["statusCode"], 500, "{path}");
+        let body: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+        assert_eq!(body, internal, "{path}");
+    }
+    // The sandbox bundle's limit is 1 MiB: what Lambda gets fits it.
+    let fits = &answers[refused.len()];
+    assert!(fits.len() <= 1 << 20, "{}", fits.len());
+    assert_eq!(
+        serde_json::from_slice::<Value>(fits).unwrap()["statusCode"],
+        200
+    );
+    let ok: Value = serde_json::from_slice(&answers[refused.len() + 1]).unwrap();
+    assert_eq!(ok["statusCode"], 200);
+    for component in ["invalid-response", "encoded-size"] {
+        assert!(
+            stderr.contains(&format!("component `{component}` answered")),
+            "{stderr}"
+        );
+    }
+}
