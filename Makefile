@@ -159,8 +159,7 @@ bench: bundles $(BENCH_VENV)/.ready
 	  cp -r $(BUNDLES)/$$b $(BENCH)/bundles/; target/release/switchyard compile --bundle $(BENCH)/bundles/$$b >/dev/null; \
 	done
 	cp benches/cold3.json $(BENCH)/bundles/cold-start/switchyard.json
-	cp $(BUNDLES)/conformance-todos/conformance_todos.wasm $(BUNDLES)/conformance-validated/conformance_validated.wasm \
-	  $(BUNDLES)/routes50/routes50.wasm $(BENCH)/bundles/cold-start/
+	cp $(BUNDLES)/conformance-todos/conformance_todos.wasm $(BUNDLES)/routes50/routes50.wasm $(BENCH)/bundles/cold-start/
 	target/release/switchyard compile --bundle $(BENCH)/bundles/cold-start >/dev/null
 	python3 benches/events.py $(SHARED)/conformance/cases.json $(BENCH)/events.json
 	SWITCHYARD_LOG_LEVEL=warn $(CARGO) bench -p switchyard --bench resolve
