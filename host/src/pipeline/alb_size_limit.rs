@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use super::deliverable::serialized_size;
 use super::{Pipeline, ResponseOptions};
 use crate::event::LambdaResponse;
 use crate::request::Request;
+use crate::response::json_len;
 use crate::runtime::{Invocation, WitError};
 
 /// The most ALB takes from a Lambda function: 1 MiB of response JSON.
@@ -27,7 +27,7 @@ impl Pipeline {
         options: &ResponseOptions,
         request: &Request,
     ) -> LambdaResponse {
-        let size = serialized_size(&encoded);
+        let size = json_len(&encoded);
         if size <= ALB_MAX_RESPONSE_SIZE {
             return encoded;
         }
@@ -35,7 +35,7 @@ impl Pipeline {
         // Without an exception handler for it, this is the unhandled error's 500.
         let handled = encode(self.error_response(invocation, exceeded(size)));
         // Checked once more, without calling the exception handler again.
-        match serialized_size(&handled) {
+        match json_len(&handled) {
             fits if fits <= ALB_MAX_RESPONSE_SIZE => handled,
             size => encode(self.uncaught(exceeded(size), invocation.request_id())),
         }

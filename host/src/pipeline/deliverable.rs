@@ -21,7 +21,7 @@ use super::{Pipeline, ResponseOptions};
 use crate::event::{Encoded, LambdaResponse};
 use crate::log::Level;
 use crate::request::Request;
-use crate::response::Response;
+use crate::response::{Response, json_len};
 use crate::runtime::Frame;
 
 /// Why an answer cannot be delivered.
@@ -170,7 +170,7 @@ pub(super) fn check(
     // Counting the JSON serializes the whole answer once more; an answer that could not
     // reach the limit even with every byte escaped (the usual one) is not counted.
     if most_encoded_bytes(encoded) > limits.bytes {
-        let size = serialized_size(response);
+        let size = json_len(response);
         if size > limits.bytes {
             return Err(Undeliverable::Size {
                 size,
@@ -240,24 +240,6 @@ fn most_encoded_bytes(encoded: &Encoded) -> usize {
             .saturating_add(text("Set-Cookie"));
     }
     bytes
-}
-
-/// The length of the response JSON the host hands Lambda, counted without keeping it.
-pub(super) fn serialized_size(response: &LambdaResponse) -> usize {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut counter = Counter(0);
-    // Writing to the counter cannot fail, nor can the response's own serialization.
-    let _ = serde_json::to_writer(&mut counter, response);
-    counter.0
 }
 
 #[cfg(test)]
@@ -372,7 +354,7 @@ mod tests {
             for source in EventSource::ALL {
                 let response = event::encode(case.clone(), source);
                 assert!(
-                    serialized_size(&response) <= most_encoded_bytes(response.encoded()),
+                    json_len(&response) <= most_encoded_bytes(response.encoded()),
                     "{source}"
                 );
             }

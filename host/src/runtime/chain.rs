@@ -17,23 +17,6 @@ use crate::event::RawEvent;
 /// JSON text: it lives in the host, outside every guest's `memory_mb`.
 pub(crate) const MAX_CONTEXT_BYTES: usize = 4 << 20;
 
-/// A value's size as JSON text, without writing it out.
-fn json_size(value: &Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    let _ = serde_json::to_writer(&mut count, value);
-    count.0
-}
-
 /// One step of the chain.
 #[derive(Debug, Clone)]
 pub enum Frame {
@@ -394,10 +377,10 @@ impl Invocation {
     pub(super) fn context_set(&self, key: String, value: Value) -> Result<(), HostLimit> {
         let mut context = self.context.lock().unwrap_or_else(|p| p.into_inner());
         let mut bytes = self.context_bytes.lock().unwrap_or_else(|p| p.into_inner());
-        let added = key.len() + json_size(&value);
+        let added = key.len() + crate::response::json_len(&value);
         let replaced = context
             .get(&key)
-            .map_or(0, |old| key.len() + json_size(old));
+            .map_or(0, |old| key.len() + crate::response::json_len(old));
         let total = (*bytes + added).saturating_sub(replaced);
         if total > MAX_CONTEXT_BYTES {
             return Err(HostLimit::Context {
