@@ -5,33 +5,10 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{bundle_dir, run_switchyard};
+use crate::support::invoke_cli;
 
 fn get(path: &str) -> Value {
     json!({"httpMethod": "GET", "path": path, "requestContext": {"requestId": "r-1"}})
-}
-
-/// Runs `switchyard invoke` on one event with `POWERTOOLS_DEV` set to `dev` (or unset): its
-/// response and its log.
-fn invoke(bundle: &str, event: &Value, dev: Option<&str>) -> (Value, String) {
-    let out = run_switchyard(
-        |cmd| {
-            cmd.args(["invoke", "--bundle"])
-                .arg(bundle_dir(bundle))
-                .arg("-")
-                .env_remove("POWERTOOLS_DEV");
-            if let Some(value) = dev {
-                cmd.env("POWERTOOLS_DEV", value);
-            }
-        },
-        &event.to_string(),
-    );
-    let log = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{log}");
-    (
-        serde_json::from_slice(&out.stdout).expect("a response"),
-        log,
-    )
 }
 
 /// Debug mode's answer to `/parse/three` and its trace: Powertools answers `text/plain`
@@ -62,7 +39,7 @@ fn assert_plain_answer(resp: &Value, log: &str) {
 fn app_debug_true_turns_debug_mode_on_whatever_powertools_dev_says() {
     // `debug if debug is not None else powertools_dev_is_set()`.
     for dev in [None, Some("false"), Some("0")] {
-        let (resp, log) = invoke("debug-app", &get("/parse/three"), dev);
+        let (resp, log) = invoke_cli("debug-app", &get("/parse/three"), dev);
         assert_debug_answer(&resp, &log);
     }
 }
@@ -71,11 +48,11 @@ fn app_debug_true_turns_debug_mode_on_whatever_powertools_dev_says() {
 fn powertools_dev_turns_debug_mode_on_for_an_app_that_leaves_it_unset() {
     // Read as Powertools' `strtobool`.
     for dev in ["true", "1", "YES", "on"] {
-        let (resp, log) = invoke("features", &get("/parse/three"), Some(dev));
+        let (resp, log) = invoke_cli("features", &get("/parse/three"), Some(dev));
         assert_debug_answer(&resp, &log);
     }
     for dev in [None, Some("false"), Some("0")] {
-        let (resp, log) = invoke("features", &get("/parse/three"), dev);
+        let (resp, log) = invoke_cli("features", &get("/parse/three"), dev);
         assert_plain_answer(&resp, &log);
     }
 }

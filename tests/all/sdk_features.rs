@@ -6,33 +6,13 @@ use serde_json::{Value, json};
 
 use switchyard::InvocationContext;
 
-use crate::support::{ScratchBundle, TestHost, bundle_dir, guest_wasm, run_switchyard};
+use crate::support::{ScratchBundle, TestHost, guest_wasm, invoke_cli};
 
 fn get(path: &str) -> Value {
     json!({
         "httpMethod": "GET", "path": path, "requestContext": {"requestId": "r-1", "stage": "$default"},
         "multiValueHeaders": {"Accept": ["application/json"]},
     })
-}
-
-/// Runs `switchyard invoke` on one event; its stdout response and its stderr log.
-fn invoke_cli(bundle: &str, event: &Value) -> (Value, String) {
-    let out = run_switchyard(
-        |cmd| {
-            cmd.args(["invoke", "--bundle"])
-                .arg(bundle_dir(bundle))
-                .arg("-")
-                .env_remove("POWERTOOLS_DEV");
-        },
-        &event.to_string(),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let response = serde_json::from_slice(&out.stdout).expect("stdout is the response JSON");
-    (response, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 /// The request id of the one access log line in `log` (`switchyard invoke` gives each event
@@ -251,7 +231,7 @@ fn a_middleware_configured_with_arguments_wraps_every_route() {
 
 #[test]
 fn an_unhandled_error_answers_a_plain_500_outside_debug_mode() {
-    let (resp, log) = invoke_cli("features", &get("/parse/three"));
+    let (resp, log) = invoke_cli("features", &get("/parse/three"), None);
     assert_eq!(resp["statusCode"], 500);
     assert_eq!(
         resp["body"],
@@ -277,7 +257,7 @@ fn an_unhandled_error_answers_a_plain_500_outside_debug_mode() {
 
 #[test]
 fn what_a_guest_prints_is_logged_a_line_at_a_time_with_its_request() {
-    let (resp, log) = invoke_cli("features", &get("/prints"));
+    let (resp, log) = invoke_cli("features", &get("/prints"), None);
     assert_eq!(resp["statusCode"], 200, "{log}");
     let printed: Vec<(String, String, String)> = log
         .lines()
@@ -300,7 +280,7 @@ fn what_a_guest_prints_is_logged_a_line_at_a_time_with_its_request() {
 
 #[test]
 fn debug_mode_answers_with_the_error_text_and_traces_the_request() {
-    let (resp, log) = invoke_cli("features-debug", &get("/parse/three"));
+    let (resp, log) = invoke_cli("features-debug", &get("/parse/three"), None);
     assert_eq!(resp["statusCode"], 500);
     assert_eq!(
         resp["multiValueHeaders"]["Content-Type"],
@@ -337,7 +317,7 @@ fn debug_mode_answers_with_the_error_text_and_traces_the_request() {
 
 #[test]
 fn outside_debug_mode_nothing_is_traced() {
-    let (_, log) = invoke_cli("features", &get("/values"));
+    let (_, log) = invoke_cli("features", &get("/values"), None);
     assert!(!log.contains("Processing Route"), "{log}");
 }
 
@@ -495,7 +475,7 @@ fn a_route_can_answer_failed_response_validation_with_its_own_status() {
 fn every_request_is_logged_with_its_route_status_and_correlation_id() {
     let mut event = get("/typed/5");
     event["multiValueHeaders"]["X-Correlation-Id"] = json!(["corr-42"]);
-    let (_, log) = invoke_cli("features", &event);
+    let (_, log) = invoke_cli("features", &event, None);
     let line: Value = log
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())

@@ -251,3 +251,28 @@ pub(crate) fn run_switchyard(configure: impl FnOnce(&mut Command), stdin: &str) 
     drop(input);
     child.wait_with_output().expect("switchyard finishes")
 }
+
+/// Runs `switchyard invoke` on one event of bundle `bundle`, with `POWERTOOLS_DEV` set to
+/// `powertools_dev` (or unset): its stdout response and its stderr log.
+pub(crate) fn invoke_cli(
+    bundle: &str,
+    event: &Value,
+    powertools_dev: Option<&str>,
+) -> (Value, String) {
+    let out = run_switchyard(
+        |cmd| {
+            cmd.args(["invoke", "--bundle"])
+                .arg(bundle_dir(bundle))
+                .arg("-")
+                .env_remove("POWERTOOLS_DEV");
+            if let Some(value) = powertools_dev {
+                cmd.env("POWERTOOLS_DEV", value);
+            }
+        },
+        &event.to_string(),
+    );
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{log}");
+    let response = serde_json::from_slice(&out.stdout).expect("stdout is the response JSON");
+    (response, log)
+}
