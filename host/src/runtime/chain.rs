@@ -202,9 +202,8 @@ pub struct Invocation {
     pub(super) raw_event: RawEvent,
     pub(super) lambda_context: LambdaContext,
     frames: Vec<Frame>,
-    context: Mutex<Map<String, Value>>,
-    /// The bytes of `context`'s keys and values, as JSON text.
-    context_bytes: Mutex<usize>,
+    /// The shared context, and the bytes of its keys and values as JSON text.
+    context: Mutex<(Map<String, Value>, usize)>,
     failure: Mutex<Option<CallFailure>>,
     pub(super) deadline: Instant,
     /// Per component, the instance whose call answered with an error, and that error: its
@@ -238,8 +237,7 @@ impl Invocation {
             raw_event,
             lambda_context,
             frames,
-            context: Mutex::new(Map::new()),
-            context_bytes: Mutex::new(0),
+            context: Mutex::new((Map::new(), 0)),
             failure: Mutex::new(None),
             deadline,
             raised: Mutex::new(Vec::new()),
@@ -368,6 +366,7 @@ impl Invocation {
         self.context
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+            .0
             .get(key)
             .cloned()
     }
@@ -375,8 +374,8 @@ impl Invocation {
     /// Sets a key of the shared context, within [`MAX_CONTEXT_BYTES`] for the request:
     /// the context lives in the host, outside any guest's `memory_mb`.
     pub(super) fn context_set(&self, key: String, value: Value) -> Result<(), HostLimit> {
-        let mut context = self.context.lock().unwrap_or_else(|p| p.into_inner());
-        let mut bytes = self.context_bytes.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.context.lock().unwrap_or_else(|p| p.into_inner());
+        let (context, bytes) = &mut *guard;
         let added = key.len() + crate::response::json_len(&value);
         let replaced = context
             .get(&key)
