@@ -5,8 +5,10 @@
 #   make package            target/lambda/switchyard.zip: `bootstrap` + `bundle/` (the todos
 #                           example, precompiled), the same package as build-EventHandlerFunction
 #   make deploy-test        `sam build` on both templates; the templates through the SAM
-#                           translator and cfn-lint; then the packaged `bootstrap` and the
-#                           micro-functions SAM built against a Lambda Runtime API emulator
+#                           translator and cfn-lint; a project made by `switchyard new` outside
+#                           the repository, built, tested, packaged and `sam build`; then the
+#                           packaged `bootstrap`s and the micro-functions SAM built against a
+#                           Lambda Runtime API emulator
 #
 # Each target installs what it needs: the Rust musl target, Debian's musl-tools for the C parts
 # of wasmtime's dependencies, and, for the tests or an arm64 build on an x86_64 machine, a
@@ -23,21 +25,25 @@ endif
 LAMBDA_RUST_ARCH := $(if $(filter arm64,$(LAMBDA_ARCH)),aarch64,x86_64)
 # Static musl: runs on Amazon Linux 2023 whatever glibc the build machine has.
 LAMBDA_TRIPLE := $(LAMBDA_RUST_ARCH)-unknown-linux-musl
-LAMBDA_BIN := target/$(LAMBDA_TRIPLE)/release/switchyard
 LAMBDA_OUT := target/lambda
 LAMBDA_VENV := target/venv-deploy
 LAMBDA_PYTHON := $(LAMBDA_VENV)/bin/python
 # Building on Linux for this machine's own architecture, or cross-building (with zig, from
 # PyPI: arm64 on x86_64 and the reverse, or any Lambda build on macOS).
 LAMBDA_NATIVE := $(if $(filter Linux,$(shell uname -s)),$(filter $(LAMBDA_RUST_ARCH),$(shell uname -m)))
-# What precompiles the bundles for the Lambda CPU: the Lambda host itself when it runs here;
-# otherwise this machine's host built with every wasmtime backend.
-LAMBDA_COMPILER := $(if $(LAMBDA_NATIVE),$(LAMBDA_BIN),$(LAMBDA_OUT)/switchyard-cross)
+# Every package is made by `switchyard package`, as a user's project is: it builds the host
+# for the Lambda CPU and precompiles the bundle for it. On this machine's architecture the
+# dev host does it; otherwise a dev host built with every wasmtime backend, with zig on PATH.
+ifneq ($(LAMBDA_NATIVE),)
+LAMBDA_PACKAGER := $(HOST)
+PACKAGE := $(LAMBDA_PACKAGER) package --arch $(LAMBDA_ARCH)
+else
+LAMBDA_PACKAGER := $(LAMBDA_OUT)/switchyard-cross
+PACKAGE := PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" $(LAMBDA_PACKAGER) package --arch $(LAMBDA_ARCH)
+endif
 MICRO := deploy/micro-functions
-GUEST_OUT := target/$(WASM_TARGET)/release
 
-.PHONY: lambda-toolchain lambda-host lambda-compiler lambda-guests lambda-micro-guests \
-	lambda-venv lambda-sam-builds package deploy-test \
+.PHONY: lambda-toolchain lambda-packager lambda-venv lambda-sam-builds package deploy-test \
 	build-EventHandlerFunction build-HostLayer build-UsersFunction build-UserByIdFunction
 
 lambda-toolchain:
@@ -52,72 +58,35 @@ $(LAMBDA_VENV)/.installed: deploy/requirements.txt
 	$(LAMBDA_PYTHON) -m pip install --quiet --disable-pip-version-check -r deploy/requirements.txt
 	touch $@
 
-# The host for Lambda, in release mode (the only release build of the host).
 ifneq ($(LAMBDA_NATIVE),)
-lambda-host: lambda-toolchain
-	CC_$(subst -,_,$(LAMBDA_TRIPLE))=musl-gcc $(CARGO) build --release --target $(LAMBDA_TRIPLE) -p switchyard
+lambda-packager: lambda-toolchain host setup
 else
-lambda-host: lambda-toolchain lambda-venv
-	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" $(LAMBDA_VENV)/bin/cargo-zigbuild zigbuild --release --target $(LAMBDA_TRIPLE) -p switchyard
-endif
-
-ifneq ($(LAMBDA_NATIVE),)
-lambda-compiler: lambda-host
-else
-lambda-compiler:
+lambda-packager: lambda-toolchain lambda-venv setup
 	$(CARGO) build -p switchyard --features wasmtime/all-arch
 	@mkdir -p $(LAMBDA_OUT)
-	cp target/debug/switchyard $(LAMBDA_COMPILER)
+	cp target/debug/switchyard $(LAMBDA_PACKAGER)
 endif
 
-lambda-guests: setup
-	$(call guest-build,todos)
-
-lambda-micro-guests: setup
-	$(CARGO) build $(GUEST_FLAGS) --manifest-path $(MICRO)/Cargo.toml --target-dir target
-
-# $(call lambda-bundle,OUT,MANIFEST,WASM): OUT/bundle with the manifest, the component and its
-# code precompiled for the Lambda CPU. The .wasm stays beside it: a host that cannot load the
-# precompiled code (another wasmtime) compiles the component instead of failing.
-define lambda-bundle
-	@test -n "$(1)" || { echo "ARTIFACTS_DIR is not set: SAM sets it (or run make package)" >&2; exit 1; }
-	rm -rf $(1)/bundle
-	mkdir -p $(1)/bundle
-	cp $(2) $(1)/bundle/switchyard.json
-	cp $(3) $(1)/bundle/
-	$(LAMBDA_COMPILER) compile --bundle $(1)/bundle --target $(LAMBDA_TRIPLE)
-endef
-
-# $(call lambda-bootstrap,OUT): the host as OUT/bootstrap, the entry point of provided.al2023.
-define lambda-bootstrap
-	@test -n "$(1)" || { echo "ARTIFACTS_DIR is not set: SAM sets it (or run make package)" >&2; exit 1; }
-	mkdir -p $(1)
-	cp $(LAMBDA_BIN) $(1)/bootstrap
-	chmod 755 $(1)/bootstrap
-endef
-
-# template.yaml: the todos example behind API Gateway and a Function URL.
-build-EventHandlerFunction: lambda-host lambda-compiler lambda-guests
-	$(call lambda-bootstrap,$(ARTIFACTS_DIR))
-	$(call lambda-bundle,$(ARTIFACTS_DIR),examples/todos/switchyard.json,$(GUEST_OUT)/todos.wasm)
+# template.yaml: the todos example behind API Gateway and a Function URL. SAM sets
+# ARTIFACTS_DIR; `switchyard package --out-dir` refuses to run without one.
+build-EventHandlerFunction: lambda-packager
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: SAM sets it (or run make package)" >&2; exit 1; }
+	$(PACKAGE) --dir examples/todos --out-dir $(ARTIFACTS_DIR)
 
 # deploy/micro-functions.yaml: the host once, as a layer (/opt/bootstrap), and one bundle per
-# function (/var/task/bundle).
-build-HostLayer: lambda-host
-	$(call lambda-bootstrap,$(ARTIFACTS_DIR))
+# function (/var/task/bundle). The functions' crates build into this repository's target/.
+build-HostLayer: lambda-packager
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: SAM sets it" >&2; exit 1; }
+	$(PACKAGE) --only host --out-dir $(ARTIFACTS_DIR)
 
-build-UsersFunction: lambda-compiler lambda-micro-guests
-	$(call lambda-bundle,$(ARTIFACTS_DIR),$(MICRO)/users/switchyard.json,$(GUEST_OUT)/users.wasm)
-
-build-UserByIdFunction: lambda-compiler lambda-micro-guests
-	$(call lambda-bundle,$(ARTIFACTS_DIR),$(MICRO)/users-by-id/switchyard.json,$(GUEST_OUT)/users_by_id.wasm)
+build-UsersFunction build-UserByIdFunction: build-%: lambda-packager
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: SAM sets it" >&2; exit 1; }
+	CARGO_TARGET_DIR=$(CURDIR)/target $(PACKAGE) --only bundle --out-dir $(ARTIFACTS_DIR) \
+	  --dir $(MICRO)/$(if $(filter UsersFunction,$*),users,users-by-id)
 
 # The zip `sam deploy` would upload for EventHandlerFunction, built without SAM.
-package: lambda-host lambda-compiler lambda-guests
-	rm -rf $(LAMBDA_OUT)/package $(LAMBDA_OUT)/switchyard.zip
-	$(call lambda-bootstrap,$(LAMBDA_OUT)/package)
-	$(call lambda-bundle,$(LAMBDA_OUT)/package,examples/todos/switchyard.json,$(GUEST_OUT)/todos.wasm)
-	python3 deploy/zip_package.py $(LAMBDA_OUT)/package $(LAMBDA_OUT)/switchyard.zip
+package: lambda-packager
+	$(PACKAGE) --dir examples/todos --out $(LAMBDA_OUT)/switchyard.zip
 
 # `sam build` on both templates, as a user runs it (offline: it only runs make), each into its
 # own build directory: target/lambda/sam/<template>/<LogicalId>.
@@ -135,6 +104,7 @@ ifeq ($(LAMBDA_NATIVE),)
 $(error deploy-test runs the bootstrap on this machine: leave LAMBDA_ARCH at its architecture)
 endif
 endif
-deploy-test: package lambda-sam-builds lambda-venv
+deploy-test: package lambda-sam-builds lambda-venv host
 	PYTHONDONTWRITEBYTECODE=1 $(LAMBDA_PYTHON) tests/deploy/deploy_check.py --zip $(LAMBDA_OUT)/switchyard.zip \
+	  --switchyard $(HOST) \
 	  --sam-builds $(LAMBDA_OUT)/sam --events $(SHARED)/conformance/events --work $(LAMBDA_OUT)/test

@@ -5,7 +5,8 @@ use std::process::Output;
 
 use serde_json::{Value, json};
 
-use crate::support::{run_switchyard, workspace};
+use crate::serve::SwitchyardServe;
+use crate::support::{run_switchyard, switchyard_bin, workspace};
 
 fn switchyard(args: &[&str], cwd: &Path, stdin: &str) -> Output {
     let out = run_switchyard(
@@ -29,10 +30,9 @@ fn switchyard(args: &[&str], cwd: &Path, stdin: &str) -> Output {
 fn a_new_project_builds_into_a_bundle_that_answers() {
     let scratch = Scratch::new("project");
     let dir = &scratch.0;
-    let sdk = workspace().join("guest-sdk");
 
     switchyard(
-        &["new", "hello-api", "--sdk-path", sdk.to_str().unwrap()],
+        &["new", "hello-api", "--path", workspace().to_str().unwrap()],
         dir,
         "",
     );
@@ -40,6 +40,14 @@ fn a_new_project_builds_into_a_bundle_that_answers() {
     for file in ["Cargo.toml", "src/lib.rs", "switchyard.json", ".gitignore"] {
         assert!(project.join(file).exists(), "{file}");
     }
+    // A teammate's clone beside this checkout resolves the same path.
+    let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    let workspace_text = std::fs::canonicalize(workspace()).unwrap();
+    assert!(
+        manifest.contains(r#"switchyard-sdk = { path = "../../../../guest-sdk" }"#)
+            && !manifest.contains(workspace_text.to_str().unwrap()),
+        "{manifest}"
+    );
 
     // The template asks for LTO and is also an rlib (its tests call the handlers), for which
     // `cargo build` would skip LTO: `build` makes the component as a cdylib alone.
@@ -108,17 +116,22 @@ fn a_new_project_builds_into_a_bundle_that_answers() {
 fn a_workspace_of_two_components_builds_into_one_bundle() {
     let scratch = Scratch::new("workspace");
     let dir = &scratch.0;
-    let sdk = workspace().join("guest-sdk");
     for name in ["users", "orders"] {
-        switchyard(&["new", name, "--sdk-path", sdk.to_str().unwrap()], dir, "");
-        // Members of the workspace below, not crates of their own.
+        switchyard(
+            &["new", name, "--path", workspace().to_str().unwrap()],
+            dir,
+            "",
+        );
+        // Members of the workspace below, not crates of their own: no profile, no [workspace].
         let manifest = dir.join(name).join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest).unwrap();
-        let own = text.find("# A crate of its own").unwrap();
-        let member =
-            text[..own].replace("\n[profile.release]\ncodegen-units = 1\nlto = true\n", "\n");
-        std::fs::write(&manifest, member).unwrap();
+        let profile = text.find("\n# `switchyard build` and").unwrap();
+        std::fs::write(&manifest, &text[..profile]).unwrap();
     }
+    // `orders` is mounted as a router: validation is the app's to set.
+    let orders = dir.join("orders/src/lib.rs");
+    let code = std::fs::read_to_string(&orders).unwrap();
+    std::fs::write(&orders, code.replace("        .enable_validation()\n", "")).unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),
         "[workspace]\nresolver = \"3\"\nmembers = [\"users\", \"orders\"]\n\n\
@@ -161,6 +174,85 @@ fn a_workspace_of_two_components_builds_into_one_bundle() {
             "{path}"
         );
     }
+
+    // Packaged as one project: both components, precompiled for the Lambda CPU.
+    let packaged = switchyard(
+        &["package", "--only", "bundle", "--out-dir", "lambda"],
+        dir,
+        "",
+    );
+    assert_eq!(String::from_utf8_lossy(&packaged.stdout).trim(), "lambda");
+    let mut files: Vec<String> = std::fs::read_dir(dir.join("lambda/bundle"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "orders.cwasm",
+            "orders.wasm",
+            "switchyard.json",
+            "users.cwasm",
+            "users.wasm"
+        ]
+    );
+    assert!(
+        !dir.join("lambda/bootstrap").exists(),
+        "`--only bundle` has no host"
+    );
+}
+
+/// `switchyard watch`: a saved change is rebuilt and swapped in, and the very next request
+/// after the swap is logged gets it; a change that does not build leaves the last version
+/// serving.
+#[test]
+fn watch_swaps_in_a_saved_change_before_the_next_request() {
+    let scratch = Scratch::new("watch");
+    let dir = &scratch.0;
+    switchyard(
+        &["new", "live-api", "--path", workspace().to_str().unwrap()],
+        dir,
+        "",
+    );
+    let project = dir.join("live-api");
+    let mut command = std::process::Command::new(switchyard_bin());
+    command
+        .args(["watch", "--port", "0"])
+        .current_dir(&project)
+        .env("CARGO_TARGET_DIR", workspace().join("target/scaffold"));
+    let server = SwitchyardServe::spawn(command);
+    assert_eq!(
+        server.get("/hello/ann").json(),
+        json!({"message": "hello, ann"})
+    );
+
+    let lib = project.join("src/lib.rs");
+    let code = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, code.replace("\"hello, {name}\"", "\"howdy, {name}\"")).unwrap();
+    assert!(
+        server.wait_for_log("swapped in the rebuilt bundle"),
+        "{}",
+        server.stderr()
+    );
+    assert_eq!(
+        server.get("/hello/ann").json(),
+        json!({"message": "howdy, ann"}),
+        "the first request after the swap"
+    );
+
+    let howdy = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, howdy.replace("pub fn hello(", "pub fn hello(;")).unwrap();
+    assert!(
+        server.wait_for_log("the change was not swapped in"),
+        "{}",
+        server.stderr()
+    );
+    assert_eq!(
+        server.get("/hello/ann").json(),
+        json!({"message": "howdy, ann"}),
+        "a change that does not build leaves the last version serving"
+    );
 }
 
 /// A scratch directory, removed however the test ends.

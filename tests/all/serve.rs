@@ -17,9 +17,9 @@ use crate::support::{bundle_dir, switchyard_bin, workspace};
 /// server, never an assertion about speed.
 const PATIENCE: Duration = Duration::from_secs(120);
 
-/// `switchyard serve` on port 0, killed on drop; its stderr is kept and printed when a
-/// test fails.
-struct SwitchyardServe {
+/// `switchyard serve` (or `watch`) on port 0, killed on drop; its stderr is kept and printed
+/// when a test fails.
+pub(crate) struct SwitchyardServe {
     child: Child,
     port: u16,
     stderr: Arc<Mutex<String>>,
@@ -31,15 +31,23 @@ impl SwitchyardServe {
     }
 
     fn start_with_env(bundle: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(switchyard_bin())
+        let mut command = Command::new(switchyard_bin());
+        command
             .args(["serve", "--port", "0", "--bundle"])
             .arg(bundle)
             .args(args)
+            .envs(env.iter().copied());
+        Self::spawn(command)
+    }
+
+    /// Runs `command` (a `switchyard` that prints `Serving on http://127.0.0.1:PORT/` first)
+    /// with the default log settings and waits for that line.
+    pub(crate) fn spawn(mut command: Command) -> Self {
+        let mut child = command
             .env_remove("SWITCHYARD_LOG_LEVEL")
             .env_remove("AWS_LAMBDA_LOG_LEVEL")
             .env_remove("POWERTOOLS_LOG_LEVEL")
             .env_remove("SWITCHYARD_LOG_FORMAT")
-            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -83,11 +91,11 @@ impl SwitchyardServe {
         server
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
-    fn get(&self, target: &str) -> HttpResponse {
+    pub(crate) fn get(&self, target: &str) -> HttpResponse {
         self.send("GET", target, &[], b"")
     }
 
@@ -103,7 +111,7 @@ impl SwitchyardServe {
     }
 
     /// Waits until the server's log has `needle`; false if it never comes.
-    fn wait_for_log(&self, needle: &str) -> bool {
+    pub(crate) fn wait_for_log(&self, needle: &str) -> bool {
         let deadline = Instant::now() + PATIENCE;
         while Instant::now() < deadline {
             if self.stderr().contains(needle) {
@@ -148,8 +156,8 @@ impl Drop for SwitchyardServe {
 
 /// One HTTP/1.1 exchange on its own connection.
 #[derive(Debug)]
-struct HttpResponse {
-    status: u16,
+pub(crate) struct HttpResponse {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
@@ -167,11 +175,11 @@ impl HttpResponse {
         self.header_values(name).first().copied()
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }

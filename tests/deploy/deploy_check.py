@@ -5,8 +5,11 @@
    `build-<LogicalId>` target.
 2. Package: the zip holds `bootstrap` (static) and the precompiled bundle, the same files as
    `sam build` made for template.yaml; `sam build` made the micro-functions' layer and bundles.
-3. Runtime API: the `bootstrap` from target/lambda/switchyard.zip (and the micro-functions'
-   layer + bundles from `sam build`) runs against cargo-lambda's Lambda
+3. A project of its own: `switchyard new` in a temporary directory outside the repository,
+   then what its README says (`switchyard build`, `invoke` on each sample event, `make test`,
+   `make package`, `sam build`); its template translated and linted.
+4. Runtime API: the `bootstrap` from target/lambda/switchyard.zip (and the micro-functions'
+   layer + bundles from `sam build`, and the new project's package) runs against cargo-lambda's Lambda
    Runtime API emulator (`cargo lambda watch --only-lambda-apis`) on 127.0.0.1. Events of
    every source go through the Invoke API and come back as the right HTTP responses; a guest
    panic is an HTTP 500 response, not an invocation error, and the process serves the next
@@ -32,6 +35,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -648,10 +652,133 @@ def check_package(r: Results, zip_path: Path, sam: Path, unpacked: Path) -> None
         r.check(f"sam build {layout}: {', '.join(files)}", got == sorted(files), json.dumps(got))
 
 
-def check_runtime(r: Results, args, venv_bin: Path, work: Path, unpacked: Path) -> None:
+# ---------------------------------------------------------------------------------------------
+# A team's own project: docs/deploying.md's "Your own project", as a new user runs it
+# ---------------------------------------------------------------------------------------------
+
+PROJECT = "hello-api"
+
+
+def run_logged(r: Results, name: str, argv: list[str], cwd: Path, env: dict, timeout: int,
+               stdin: str | None = None) -> subprocess.CompletedProcess | None:
+    """Runs a step of the project's flow; a failure is reported with its output's tail."""
+    done = subprocess.run(argv, cwd=cwd, env=env, input=stdin, capture_output=True, text=True,
+                          timeout=timeout)
+    if not r.check(name, done.returncode == 0, (done.stdout[-1500:] + done.stderr[-3000:])):
+        return None
+    return done
+
+
+def build_project(r: Results, args, venv_bin: Path, work: Path) -> tuple[Path, list[Path]] | None:
+    """`switchyard new` in a directory outside the repository, then what its README says:
+    `switchyard build`, `switchyard invoke` on each sample event, `make test`, `make package`,
+    and `sam build` on its template. Returns the unpacked package and the sample events."""
+    switchyard = Path(args.switchyard).resolve()
+    scratch = Path(tempfile.mkdtemp(prefix="switchyard-project-"))
+    project = scratch / PROJECT
+    env = {
+        **os.environ,
+        "PATH": f"{switchyard.parent}:{venv_bin}:{os.environ.get('PATH', '')}",
+        # Dependencies build once per machine (the integration tests' scaffolds share it);
+        # `switchyard package` builds the host in its own source's target directory.
+        "CARGO_TARGET_DIR": str(REPO / "target" / "scaffold"),
+        "SAM_CLI_TELEMETRY": "0",
+    }
+    try:
+        if not run_logged(r, "new: scaffolds a project", [str(switchyard), "new", PROJECT, "--path", str(REPO)],
+                          scratch, env, 60):
+            return None
+        manifest = (project / "Cargo.toml").read_text()
+        r.check("new: Switchyard is a relative path dependency, not this machine's absolute path",
+                str(REPO) not in manifest and 'path = "' in manifest, manifest)
+        files = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
+        expected = [".gitignore", "Cargo.toml", "Makefile", "README.md", "events/function-url-get.json",
+                    "events/get.json", "events/post.json", "samconfig.toml", "src/lib.rs",
+                    "switchyard.json", "template.yaml", "tests/handlers.rs"]
+        r.check("new: the project's files", files == expected, json.dumps(files))
+        # The versions this repository is tested with, rather than whatever is newest today.
+        shutil.copy(REPO / "Cargo.lock", project / "Cargo.lock")
+
+        if not run_logged(r, "switchyard build", [str(switchyard), "build"], project, env, 900):
+            return None
+        events = sorted((project / "events").glob("*.json"))
+        for event in events:
+            done = run_logged(r, f"switchyard invoke --bundle target/bundle events/{event.name}",
+                              [str(switchyard), "invoke", "--bundle", "target/bundle",
+                               f"events/{event.name}"], project, env, 60)
+            if done:
+                answer = json.loads(done.stdout)
+                r.check(f"events/{event.name}: answered 200 or 201", answer.get("statusCode") in (200, 201),
+                        done.stdout[:300])
+        done = run_logged(r, "make test: the generated tests through the real host", ["make", "test"],
+                          project, env, 1800)
+        if done:
+            passed = re.findall(r"test result: ok\. (\d+) passed", done.stdout)
+            r.check("make test: the unit test and the five handler tests ran",
+                    sorted(int(n) for n in passed if n != "0") == [1, 5], json.dumps(passed))
+
+        done = run_logged(r, "make package: switchyard package", ["make", "package"], project, env, 1800)
+        if not done:
+            return None
+        zip_path = Path(done.stdout.strip().splitlines()[-1])
+        if not zip_path.is_absolute():
+            zip_path = project / zip_path
+        r.check("make package: the zip is named after the project",
+                zip_path.name == f"{PROJECT}.zip" and zip_path.is_file(), str(zip_path))
+        with zipfile.ZipFile(zip_path) as archive:
+            names = archive.namelist()
+        r.check("package: bootstrap and the project's precompiled bundle",
+                names == ["bootstrap", "bundle/switchyard.json", "bundle/hello_api.wasm",
+                          "bundle/hello_api.cwasm"], json.dumps(names))
+        unpacked = work / "project-package"
+        unpack(zip_path, unpacked)
+
+        sam_dir = work / "project-sam"
+        if run_logged(r, "sam build on the project's template (its samconfig.toml builds in source)",
+                      [str(venv_bin / "sam"), "build", "--build-dir", str(sam_dir),
+                       "--cache-dir", str(work / "project-sam-cache")], project, env, 1800):
+            built = sorted(str(p.relative_to(sam_dir / "ApiFunction"))
+                           for p in (sam_dir / "ApiFunction").rglob("*") if p.is_file())
+            r.check("sam build ApiFunction: the same files as the package", built == sorted(names),
+                    json.dumps(built))
+        source = templates.load(project / "template.yaml")
+        cfn = templates.translate(source)
+        out = work / "project.cfn.json"
+        out.write_text(json.dumps(cfn, indent=2))
+        code, text = templates.cfn_lint(out)
+        r.check("project template.yaml: translated and cfn-lint clean", code == 0, text)
+        code, text = templates.cfn_lint(project / "template.yaml")
+        r.check("project template.yaml: cfn-lint on the SAM template", code == 0, text)
+        kept = work / "project-events"
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(project / "events", kept)
+        return unpacked, sorted(kept.glob("*.json"))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_project(r, emulator, unpacked: Path, events: list[Path]) -> None:
+    """The project's package, through the Runtime API: each sample event answers as through
+    `switchyard invoke` of the same bootstrap."""
+    for event in events:
+        done = subprocess.run(
+            [str(unpacked / "bootstrap"), "invoke", "--bundle", str(unpacked / "bundle"), str(event)],
+            capture_output=True, text=True, timeout=60,
+            env={k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))},
+        )
+        want = json.loads(done.stdout) if done.returncode == 0 else None
+        got = invoke(emulator, PROJECT, json.loads(event.read_text()))
+        r.check(f"{PROJECT}: events/{event.name} through the Runtime API answers {got.get('statusCode')}, "
+                "as `bootstrap invoke` does",
+                want is not None and got == want and got.get("statusCode") in (200, 201),
+                f"{json.dumps(got)[:300]} != {json.dumps(want)[:300]}")
+
+
+def check_runtime(r: Results, args, venv_bin: Path, work: Path, unpacked: Path,
+                  project: tuple[Path, list[Path]] | None) -> None:
     events = Events(Path(args.events))
     sam = Path(args.sam_builds).resolve()
-    emulator = Emulator(venv_bin, work, ["todos", "users", "users-by-id"])
+    emulator = Emulator(venv_bin, work, ["todos", "users", "users-by-id", PROJECT])
     relay = DeadlineRelay(emulator.port)
     procs: list[Bootstrap] = []
     try:
@@ -669,6 +796,12 @@ def check_runtime(r: Results, args, venv_bin: Path, work: Path, unpacked: Path) 
         )
         procs += [users, by_id]
         run_micro(r, emulator, events)
+        if project is not None:
+            project_unpacked, project_events = project
+            procs.append(Bootstrap(project_unpacked / "bootstrap", PROJECT, relay, work))
+            run_project(r, emulator, project_unpacked, project_events)
+        else:
+            r.check(f"{PROJECT}: the project was packaged", False, "see the project steps above")
         for proc in procs:
             r.check(f"{proc.function}: still running after all invocations", proc.alive())
             fell_back = [
@@ -970,6 +1103,7 @@ def main() -> int:
     )
     parser.add_argument("--events", required=True, help="the shared sample events")
     parser.add_argument("--work", required=True, help="a scratch directory")
+    parser.add_argument("--switchyard", required=True, help="the dev host: target/debug/switchyard")
     args = parser.parse_args()
 
     work = Path(args.work).resolve()
@@ -983,9 +1117,17 @@ def main() -> int:
     r.run("templates", lambda: check_templates(r, work))
     print("== package")
     r.run("package", lambda: check_package(r, Path(args.zip), Path(args.sam_builds), unpacked))
+    print("== a project of its own")
+    project = None
+
+    def project_steps() -> None:
+        nonlocal project
+        project = build_project(r, args, venv_bin, work)
+
+    r.run("project", project_steps)
     print("== Runtime API")
     if (unpacked / "bootstrap").is_file():
-        r.run("runtime", lambda: check_runtime(r, args, venv_bin, work, unpacked))
+        r.run("runtime", lambda: check_runtime(r, args, venv_bin, work, unpacked, project))
     else:
         r.check("Runtime API tests", False, "no bootstrap unpacked from the zip")
 

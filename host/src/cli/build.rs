@@ -12,14 +12,15 @@ use anyhow::Context as _;
 use indicatif::ProgressDrawTarget;
 
 use self::cargo::{Build, Metadata, WASM_TARGET};
+pub(super) use self::cargo::{Profile, cargo};
 use self::progress::{BuildProgress, PlannedComponent};
 use crate::bundle::{Bundle, BundleManifest, MANIFEST_FILE};
 
 /// Compile a handler crate for wasm32-wasip2 and assemble its precompiled bundle.
 ///
 /// Builds each component `switchyard.json` names with `cargo rustc --release --target
-/// wasm32-wasip2 --crate-type cdylib` (the crate's release profile applies in full, LTO
-/// included, even to a crate that is also an rlib), copies the components into the bundle
+/// wasm32-wasip2 --crate-type cdylib`, with one codegen unit and link-time optimisation
+/// (applied even to a crate that is also an rlib), copies the components into the bundle
 /// directory, precompiles them for this machine, and checks that the bundle loads. Prints
 /// the bundle directory on stdout.
 ///
@@ -39,67 +40,77 @@ pub(super) struct BuildCommand {
 
 impl BuildCommand {
     pub(super) fn execute(self) -> anyhow::Result<()> {
-        let cargo_toml = self.dir.join("Cargo.toml");
-        if !cargo_toml.exists() {
-            anyhow::bail!(
-                "`{}` has no Cargo.toml; run `switchyard build` in a handler crate (`switchyard new NAME` makes one) or pass `--dir`",
-                self.dir.display()
-            );
-        }
-        let project = Bundle::open(&self.dir)?;
         let out = self
             .out
-            .unwrap_or_else(|| tidy_join(&self.dir, "target/bundle"));
-
-        // Without the metadata the project is built as `cargo build` builds it (a crate that
-        // is also an rlib then links without LTO) and each bar counts every package.
-        let metadata = Metadata::read(&cargo_toml)
-            .inspect_err(|err| {
-                crate::log::warn(&format!(
-                    "{err:#}; building every package, and the progress bars count every crate"
-                ))
-            })
-            .ok();
-        // The package making each component; all of them, or none known.
-        let packages: Option<Vec<String>> = metadata.as_ref().and_then(|m| {
-            let mut names: Vec<String> = Vec::new();
-            for entry in &project.manifest.components {
-                let name = m.package_name_of(&entry.file)?.to_string();
-                if !names.contains(&name) {
-                    names.push(name);
-                }
-            }
-            Some(names)
-        });
-        let planned = project
-            .manifest
-            .components
-            .iter()
-            .map(|entry| PlannedComponent {
-                name: entry.name.clone(),
-                packages: metadata.as_ref().and_then(|m| m.packages_of(&entry.file)),
-            })
-            .collect();
-        let mut progress = BuildProgress::new(planned, ProgressDrawTarget::stderr());
-        let what = match &packages {
-            Some(names) => Build::Components(names),
-            None => Build::Everything,
-        };
-        let built = build_bundle(
-            &cargo_toml,
-            what,
-            &project.manifest,
-            &self.dir,
-            &out,
-            &mut progress,
-        );
-        if built.is_err() {
-            progress.abandon();
-        }
-        built?;
+            .unwrap_or_else(|| tidy_join(&self.dir, DEFAULT_OUT));
+        build_project(&self.dir, &out, Profile::Release)?;
         println!("{}", out.display());
         Ok(())
     }
+}
+
+/// Where a project's bundle is assembled, under its directory.
+pub(super) const DEFAULT_OUT: &str = "target/bundle";
+
+/// Builds the project in `dir` with `profile` and assembles its precompiled bundle in `out`,
+/// with a progress bar per component on stderr.
+pub(super) fn build_project(dir: &Path, out: &Path, profile: Profile) -> anyhow::Result<()> {
+    let cargo_toml = dir.join("Cargo.toml");
+    if !cargo_toml.exists() {
+        anyhow::bail!(
+            "`{}` has no Cargo.toml; run this in a handler crate (`switchyard new NAME` makes one) or pass `--dir`",
+            dir.display()
+        );
+    }
+    let project = Bundle::open(dir)?;
+
+    // Without the metadata the project is built as `cargo build` builds it (a crate that
+    // is also an rlib then links without LTO) and each bar counts every package.
+    let metadata = Metadata::read(&cargo_toml)
+        .inspect_err(|err| {
+            crate::log::warn(&format!(
+                "{err:#}; building every package, and the progress bars count every crate"
+            ))
+        })
+        .ok();
+    // The package making each component; all of them, or none known.
+    let packages: Option<Vec<String>> = metadata.as_ref().and_then(|m| {
+        let mut names: Vec<String> = Vec::new();
+        for entry in &project.manifest.components {
+            let name = m.package_name_of(&entry.file)?.to_string();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Some(names)
+    });
+    let planned = project
+        .manifest
+        .components
+        .iter()
+        .map(|entry| PlannedComponent {
+            name: entry.name.clone(),
+            packages: metadata.as_ref().and_then(|m| m.packages_of(&entry.file)),
+        })
+        .collect();
+    let mut progress = BuildProgress::new(planned, ProgressDrawTarget::stderr());
+    let what = match &packages {
+        Some(names) => Build::Components(names),
+        None => Build::Everything,
+    };
+    let built = build_bundle(
+        &cargo_toml,
+        what,
+        profile,
+        &project.manifest,
+        dir,
+        out,
+        &mut progress,
+    );
+    if built.is_err() {
+        progress.abandon();
+    }
+    built
 }
 
 /// Compiles the project, then copies and precompiles each component into `out` under its bar,
@@ -107,6 +118,7 @@ impl BuildCommand {
 fn build_bundle(
     cargo_toml: &Path,
     what: Build<'_>,
+    profile: Profile,
     manifest: &BundleManifest,
     project_dir: &Path,
     out: &Path,
@@ -118,6 +130,7 @@ fn build_bundle(
     let artifacts = cargo::build(
         cargo_toml,
         what,
+        profile,
         color,
         |package_id, crate_name| progress.compiled(package_id, crate_name),
         move |line| printer.println(line),

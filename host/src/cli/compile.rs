@@ -1,6 +1,8 @@
 //! `switchyard compile`: precompile a bundle's components for this host, or for another
 //! target (the Lambda host's architecture).
 
+use std::path::PathBuf;
+
 use anyhow::Context as _;
 use wasmtime::component::Component;
 
@@ -39,37 +41,46 @@ impl CompileCommand {
             bundle.load()?;
             return Ok(());
         };
-        let engine = target_engine(&target)?;
-        // This host checks the bundle first (links, routes); it compiles what it cannot load.
-        bundle.load()?;
-        let mut written = Vec::new();
-        for entry in &bundle.manifest.components {
-            let wasm = bundle.wasm_path(entry);
-            let out = bundle.precompile_with(&engine, entry).with_context(|| {
-                format!("failed to compile `{}` for `{target}`", wasm.display())
-            })?;
+        for out in precompile_for_target(&bundle, &target)? {
             eprintln!("precompiled {} for {target}", out.display());
-            written.push(out);
-        }
-        // On this architecture the artifacts must load into the host's own engine as they are,
-        // or the host would silently compile at every cold start.
-        if same_architecture(&target) {
-            let host = shared_engine()?;
-            for out in &written {
-                // SAFETY: the artifact was just written by an engine with the host's settings.
-                unsafe { Component::deserialize_file(&host, out) }
-                    .map_err(anyhow::Error::from)
-                    .with_context(|| {
-                        format!("`{}` does not load into this host's engine", out.display())
-                    })?;
-            }
         }
         Ok(())
     }
 }
 
+/// Precompiles every component of `bundle` for `target` (a Lambda host's triple) and returns
+/// the `.cwasm` files written. The bundle is loaded first, so one that does not link or
+/// declares invalid routes is refused here rather than at cold start.
+pub(super) fn precompile_for_target(bundle: &Bundle, target: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let engine = target_engine(target)?;
+    // This host checks the bundle first (links, routes); it compiles what it cannot load.
+    bundle.load()?;
+    let mut written = Vec::new();
+    for entry in &bundle.manifest.components {
+        let wasm = bundle.wasm_path(entry);
+        let out = bundle
+            .precompile_with(&engine, entry)
+            .with_context(|| format!("failed to compile `{}` for `{target}`", wasm.display()))?;
+        written.push(out);
+    }
+    // On this architecture the artifacts must load into the host's own engine as they are,
+    // or the host would silently compile at every cold start.
+    if same_architecture(target) {
+        let host = shared_engine()?;
+        for out in &written {
+            // SAFETY: the artifact was just written by an engine with the host's settings.
+            unsafe { Component::deserialize_file(&host, out) }
+                .map_err(anyhow::Error::from)
+                .with_context(|| {
+                    format!("`{}` does not load into this host's engine", out.display())
+                })?;
+        }
+    }
+    Ok(written)
+}
+
 /// True when `target` names this machine's architecture.
-fn same_architecture(target: &str) -> bool {
+pub(super) fn same_architecture(target: &str) -> bool {
     let arch = target.split('-').next().unwrap_or_default();
     arch == std::env::consts::ARCH || (arch == "arm64" && std::env::consts::ARCH == "aarch64")
 }

@@ -6,8 +6,10 @@ mod compile;
 mod invoke;
 mod new;
 mod openapi;
+mod package;
 mod routes;
 mod serve;
+mod watch;
 
 use clap::{Parser, Subcommand};
 
@@ -27,12 +29,14 @@ pub struct Cli {
 enum Command {
     New(new::NewCommand),
     Build(build::BuildCommand),
+    Package(package::PackageCommand),
     Invoke(invoke::InvokeCommand),
     Compile(compile::CompileCommand),
     Routes(routes::RoutesCommand),
     #[command(name = "openapi")]
     OpenApi(openapi::OpenApiCommand),
     Serve(serve::ServeCommand),
+    Watch(watch::WatchCommand),
     /// Serve Lambda invocations (what `bootstrap` does inside Lambda).
     Lambda,
 }
@@ -43,11 +47,13 @@ impl Cli {
         match self.command {
             Some(Command::New(c)) => c.execute(),
             Some(Command::Build(c)) => c.execute(),
+            Some(Command::Package(c)) => c.execute(),
             Some(Command::Invoke(c)) => c.execute(),
             Some(Command::Compile(c)) => c.execute(),
             Some(Command::Routes(c)) => c.execute(),
             Some(Command::OpenApi(c)) => c.execute(),
             Some(Command::Serve(c)) => c.execute(),
+            Some(Command::Watch(c)) => c.execute(),
             Some(Command::Lambda) => crate::lambda::run(),
             None if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() => crate::lambda::run(),
             None => {

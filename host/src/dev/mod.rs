@@ -64,38 +64,125 @@ struct Server {
 /// Loads the bundle, binds the port, prints `Serving on http://127.0.0.1:PORT/` on stdout,
 /// and serves until Ctrl-C or SIGTERM.
 pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
-    // Taken before loading, so a change made while loading is noticed.
-    let snapshot = Snapshot::take(&options.bundle);
-    let pipeline = load(&options.bundle, options.source)?;
-    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, options.port))
-        .with_context(|| format!("cannot listen on 127.0.0.1:{}", options.port))?;
-    listener.set_nonblocking(true)?;
-    let port = listener.local_addr()?.port();
-    let live = Arc::new(LivePipeline::new(pipeline));
-    if options.watch {
-        watch::spawn(
-            options.bundle.clone(),
-            options.source,
-            live.clone(),
+    DevServer::bind(options)?.run()
+}
+
+/// A dev server bound to its port, with its bundle loaded, not yet serving.
+pub struct DevServer {
+    options: ServeOptions,
+    listener: std::net::TcpListener,
+    live: Arc<LivePipeline>,
+    /// The bundle's files as they were when it was loaded, for `--watch`.
+    snapshot: Snapshot,
+}
+
+impl DevServer {
+    /// Loads the bundle and binds the port.
+    pub fn bind(options: ServeOptions) -> anyhow::Result<Self> {
+        // Taken before loading, so a change made while loading is noticed.
+        let snapshot = Snapshot::take(&options.bundle);
+        let pipeline = load(&options.bundle, options.source)?;
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, options.port))
+            .with_context(|| format!("cannot listen on 127.0.0.1:{}", options.port))?;
+        listener.set_nonblocking(true)?;
+        Ok(Self {
+            options,
+            listener,
+            live: Arc::new(LivePipeline::new(pipeline)),
             snapshot,
-        )
-        .context("cannot start the bundle watcher")?;
+        })
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let server = Arc::new(Server {
-        live,
-        source: options.source,
-        port,
-    });
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        let signals = Signals::new().context("cannot listen for Ctrl-C and SIGTERM")?;
-        announce(&options, port);
-        accept_loop(listener, server, signals).await
-    })
+
+    /// What swaps a rebuilt bundle in, from another thread.
+    pub fn swapper(&self) -> Swapper {
+        Swapper {
+            dir: self.options.bundle.clone(),
+            source: self.options.source,
+            live: self.live.clone(),
+        }
+    }
+
+    /// Prints `Serving on http://127.0.0.1:PORT/` on stdout and serves until Ctrl-C or
+    /// SIGTERM.
+    pub fn run(self) -> anyhow::Result<()> {
+        let Self {
+            options,
+            listener,
+            live,
+            snapshot,
+        } = self;
+        let port = listener.local_addr()?.port();
+        if options.watch {
+            watch::spawn(
+                options.bundle.clone(),
+                options.source,
+                live.clone(),
+                snapshot,
+            )
+            .context("cannot start the bundle watcher")?;
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        let server = Arc::new(Server {
+            live,
+            source: options.source,
+            port,
+        });
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            let signals = Signals::new().context("cannot listen for Ctrl-C and SIGTERM")?;
+            announce(&options, port);
+            accept_loop(listener, server, signals).await
+        })
+    }
+}
+
+/// Puts a rebuilt bundle in service the moment its builder is done (`switchyard watch`), with
+/// no polling in between: the next request after [`Swapper::swap`] returns gets it.
+#[derive(Clone)]
+pub struct Swapper {
+    dir: PathBuf,
+    source: EventSource,
+    live: Arc<LivePipeline>,
+}
+
+impl Swapper {
+    /// Loads the bundle again and swaps it in; returns its version number. On an error the
+    /// previous version stays in service.
+    pub fn swap(&self) -> anyhow::Result<u64> {
+        let pipeline = load(&self.dir, self.source)?;
+        Ok(self.live.replace(pipeline))
+    }
+}
+
+/// The event `source` delivers for one request, as the dev server makes it for a request
+/// from 127.0.0.1 to port 3000 at a fixed time: `switchyard new`'s sample events.
+pub(crate) fn sample_event(
+    source: EventSource,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Value {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let request = HttpRequest {
+        method: method.to_string(),
+        path: path.to_string(),
+        query: query.to_string(),
+        headers: headers
+            .iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.to_string()))
+            .collect(),
+        body: body.as_bytes().to_vec(),
+        peer: Ipv4Addr::LOCALHOST.into(),
+        port: 3000,
+        request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_string(),
+        // 2026-01-01T00:00:00Z
+        received: SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_767_225_600),
+    };
+    http_to_event::build(source, &request)
 }
 
 /// Opens and loads the bundle, with the dev server's source forced so the events it builds

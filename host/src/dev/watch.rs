@@ -56,7 +56,7 @@ impl LivePipeline {
 
     /// Puts `pipeline` in service and returns its version number. The old one is dropped
     /// when its last in-flight request finishes.
-    fn replace(&self, pipeline: Pipeline) -> u64 {
+    pub(super) fn replace(&self, pipeline: Pipeline) -> u64 {
         let new = Arc::new(pipeline);
         let old = std::mem::replace(
             &mut *self
