@@ -689,8 +689,9 @@ def build_project(r: Results, args, venv_bin: Path, work: Path) -> tuple[Path, l
                           scratch, env, 60):
             return None
         manifest = (project / "Cargo.toml").read_text()
+        paths = re.findall(r'path = "([^"]*)"', manifest)
         r.check("new: Switchyard is a relative path dependency, not this machine's absolute path",
-                str(REPO) not in manifest and 'path = "' in manifest, manifest)
+                len(paths) == 2 and not any(p.startswith("/") for p in paths), manifest)
         files = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
         expected = [".gitignore", "Cargo.toml", "Makefile", "README.md", "events/function-url-get.json",
                     "events/get.json", "events/post.json", "samconfig.toml", "src/lib.rs",
@@ -720,7 +721,9 @@ def build_project(r: Results, args, venv_bin: Path, work: Path) -> tuple[Path, l
         done = run_logged(r, "make package: switchyard package", ["make", "package"], project, env, 1800)
         if not done:
             return None
-        zip_path = Path(done.stdout.strip().splitlines()[-1])
+        # The path `switchyard package` prints (make's own lines may come around it).
+        printed = [line for line in done.stdout.splitlines() if line.endswith(".zip")]
+        zip_path = Path(printed[-1] if printed else "no zip printed")
         if not zip_path.is_absolute():
             zip_path = project / zip_path
         r.check("make package: the zip is named after the project",
@@ -728,7 +731,7 @@ def build_project(r: Results, args, venv_bin: Path, work: Path) -> tuple[Path, l
         with zipfile.ZipFile(zip_path) as archive:
             names = archive.namelist()
         r.check("package: bootstrap and the project's precompiled bundle",
-                names == ["bootstrap", "bundle/switchyard.json", "bundle/hello_api.wasm",
+                names == ["bootstrap", "bundle/hello_api.wasm", "bundle/switchyard.json",
                           "bundle/hello_api.cwasm"], json.dumps(names))
         unpacked = work / "project-package"
         unpack(zip_path, unpacked)
@@ -914,8 +917,15 @@ def run_todos(r, emulator, todos, events, unpacked) -> None:
         )
         resp = invoke(emulator, "todos", ev.http_api("GET", "/no/such/route"))
         r.check(
-            "HTTP API v2 catch-all route echoes the path",
-            resp.get("statusCode") == 200 and body_json(resp)["path"] == "/no/such/route",
+            "HTTP API v2 GET of an unknown path → Powertools' 404",
+            resp.get("statusCode") == 404
+            and body_json(resp) == {"statusCode": 404, "message": "Not found"},
+            json.dumps(resp)[:300],
+        )
+        resp = invoke(emulator, "todos", ev.http_api("GET", "/"))
+        r.check(
+            "HTTP API v2 GET / → the API's routes",
+            resp.get("statusCode") == 200 and "GET /todos/<todo_id>" in body_json(resp)["routes"],
             json.dumps(resp)[:300],
         )
 
