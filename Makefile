@@ -169,10 +169,12 @@ bench: bundles $(BENCH_VENV)/.ready
 	python3 benches/cold_start.py $(BENCH) target/release/switchyard $(abspath $(BENCH_VENV))/bin/python
 	python3 benches/report.py $(BENCH)
 
-# The dev server on http://127.0.0.1:3000/ with the todos example. It swaps in a component
-# rebuilt under it: run `make watch` in a second terminal to rebuild on every save.
-run: bundles
-	$(HOST) serve --bundle $(BUNDLES)/todos --watch
+# The dev server on http://127.0.0.1:3000/ with the todos example, rebuilt and swapped in on
+# every save (`switchyard watch`: the guest-dev profile, then a precompile). Only the todos
+# bundle is built and precompiled, so a start with nothing changed takes seconds; `make
+# watch` is for the test guests' bundles.
+run: setup host
+	$(HOST) watch --dir examples/todos --out $(BUNDLES)/todos
 
 # Rebuild the guests when a source changes and copy each changed component and manifest into
 # the bundles built from it, through a temporary file and a rename so that a server never

@@ -50,40 +50,40 @@ fn expected_fields(file: &str, event: &Value) -> &'static [&'static str] {
 }
 
 /// The status Powertools 3.37 answers each sample event with, from the `todos` example's
-/// twin built with each source's resolver: a `GET` of any path but `/` reaches the catch-all
-/// `/(.+)` (200; the two ALB `/todos` events list todos), a `POST` anywhere but `/todos` and a
-/// `GET /` (the Function URL samples) match no route (404).
+/// Python twin built with each source's resolver (`tests/conformance/todos-twin/record.py`
+/// prints this table): only a `GET /` (the Function URL samples) and the two ALB `GET /todos`
+/// events reach a route (200); every other path or method matches none (404).
 const STATUSES: [(&str, u64); 30] = [
-    ("albEvent.json", 200),
-    ("albEventPathTrailingSlash.json", 200),
+    ("albEvent.json", 404),
+    ("albEventPathTrailingSlash.json", 404),
     ("albMultiValueHeadersEvent.json", 200),
     ("albMultiValueQueryStringEvent.json", 200),
-    ("apiGatewayProxyEvent.json", 200),
-    ("apiGatewayProxyEventAnotherPath.json", 200),
-    ("apiGatewayProxyEventNoOrigin.json", 200),
-    ("apiGatewayProxyEventPathTrailingSlash.json", 200),
+    ("apiGatewayProxyEvent.json", 404),
+    ("apiGatewayProxyEventAnotherPath.json", 404),
+    ("apiGatewayProxyEventNoOrigin.json", 404),
+    ("apiGatewayProxyEventPathTrailingSlash.json", 404),
     ("apiGatewayProxyEventPrincipalId.json", 404),
-    ("apiGatewayProxyEvent_noVersionAuth.json", 200),
-    ("apiGatewayProxyOtherEvent.json", 200),
+    ("apiGatewayProxyEvent_noVersionAuth.json", 404),
+    ("apiGatewayProxyOtherEvent.json", 404),
     ("apiGatewayProxyV2Event.json", 404),
     ("apiGatewayProxyV2EventPathTrailingSlash.json", 404),
-    ("apiGatewayProxyV2Event_GET.json", 200),
-    ("apiGatewayProxyV2IamEvent.json", 200),
-    ("apiGatewayProxyV2LambdaAuthorizerEvent.json", 200),
-    ("apiGatewayProxyV2OtherGetEvent.json", 200),
+    ("apiGatewayProxyV2Event_GET.json", 404),
+    ("apiGatewayProxyV2IamEvent.json", 404),
+    ("apiGatewayProxyV2LambdaAuthorizerEvent.json", 404),
+    ("apiGatewayProxyV2OtherGetEvent.json", 404),
     ("apiGatewayProxyV2SchemaMiddlwareInvalidEvent.json", 404),
     ("apiGatewayProxyV2SchemaMiddlwareValidEvent.json", 404),
     ("apigatewayeSchemaMiddlwareInvalidEvent.json", 404),
     ("apigatewayeSchemaMiddlwareValidEvent.json", 404),
-    ("lambdaFunctionUrlEvent.json", 404),
+    ("lambdaFunctionUrlEvent.json", 200),
     ("lambdaFunctionUrlEventPathTrailingSlash.json", 404),
-    ("lambdaFunctionUrlEventWithHeaders.json", 404),
+    ("lambdaFunctionUrlEventWithHeaders.json", 200),
     ("lambdaFunctionUrlIAMEvent.json", 404),
-    ("vpcLatticeEvent.json", 200),
-    ("vpcLatticeEventPathTrailingSlash.json", 200),
-    ("vpcLatticeEventV2PathTrailingSlash.json", 200),
-    ("vpcLatticeV2Event.json", 200),
-    ("vpcLatticeV2EventWithHeaders.json", 200),
+    ("vpcLatticeEvent.json", 404),
+    ("vpcLatticeEventPathTrailingSlash.json", 404),
+    ("vpcLatticeEventV2PathTrailingSlash.json", 404),
+    ("vpcLatticeV2Event.json", 404),
+    ("vpcLatticeV2EventWithHeaders.json", 404),
 ];
 
 #[test]
@@ -156,8 +156,13 @@ fn todos_routes_answer_like_the_getting_started_app() {
         Some(2),
         "{limited}"
     );
-    let catch_all = get("/anything/else");
-    assert_eq!(catch_all["statusCode"], 200);
+    let index = get("/");
+    assert_eq!(index["statusCode"], 200, "{index}");
+    let about: Value = serde_json::from_str(index["body"].as_str().unwrap()).unwrap();
+    assert_eq!(about["name"], "todos");
+    assert_eq!(about["routes"].as_array().map(Vec::len), Some(7), "{about}");
+    let unknown = get("/anything/else");
+    assert_eq!(unknown["statusCode"], 404, "no catch-all: {unknown}");
     let created = host.invoke(&json!({
         "path": "/todos", "httpMethod": "POST", "requestContext": {},
         "body": r#"{"title": "write tests"}"#, "isBase64Encoded": false,

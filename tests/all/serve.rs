@@ -331,6 +331,25 @@ fn todos_answers_real_http_like_the_lambda() {
     let no_route = server.send("DELETE", "/nothing/here", &[], b"");
     assert_eq!(no_route.status, 404, "{}", no_route.text());
 
+    // What the README shows: `GET /` names the API, CORS as in its sample, no catch-all.
+    let index = server.get("/");
+    assert_eq!(index.status, 200, "{}", index.text());
+    assert_eq!(index.json()["name"], "todos");
+    for unknown in ["/swagger", "/nothing/here"] {
+        let response = server.get(unknown);
+        assert_eq!(response.status, 404, "{unknown}: {}", response.text());
+    }
+    let cross_origin = server.send(
+        "GET",
+        "/todos/2",
+        &[("Origin", "https://www.example.com")],
+        b"",
+    );
+    assert_eq!(
+        cross_origin.header("access-control-allow-origin"),
+        Some("https://www.example.com")
+    );
+
     let crash = server.get("/panic");
     assert_eq!(crash.status, 500);
     assert_eq!(
@@ -588,7 +607,7 @@ fn bad_flags_and_bundles_fail_before_listening() {
 fn hot_swap_under_load_drops_no_request_and_refuses_a_broken_component() {
     let bundle = TempBundle::copy_of("todos", "swap");
     let server = SwitchyardServe::start(&bundle.0, &["--watch"]);
-    let load = TextLoad::start(&server);
+    let load = RootLoad::start(&server);
 
     // A changed build copied in place over the served file; its `.cwasm` is now stale.
     let replacement = workspace().join("target/bundles/conformance-todos/conformance_todos.wasm");
@@ -610,8 +629,8 @@ fn hot_swap_under_load_drops_no_request_and_refuses_a_broken_component() {
     load.wait_for_new_answers_past(before + 5, "answers after the refusal");
 
     load.finish_without_failures();
-    let after = server.get("/text");
-    assert_eq!(after.text(), TextLoad::NEW_ANSWER);
+    let after = server.get(RootLoad::PATH);
+    assert_eq!(after.text(), RootLoad::NEW_ANSWER);
     assert!(
         server.stderr().contains("is not a WebAssembly component"),
         "{}",
@@ -655,7 +674,7 @@ fn a_hot_swap_waits_for_the_new_build_to_be_precompiled() {
 fn precompiling_a_served_bundle_under_load_swaps_it_in_without_a_failed_request() {
     let bundle = TempBundle::copy_of("todos", "compile-under-load");
     let server = SwitchyardServe::start(&bundle.0, &["--watch"]);
-    let load = TextLoad::start(&server);
+    let load = RootLoad::start(&server);
     load.wait_for_old_answers_past(20);
 
     replace_with(
@@ -676,27 +695,34 @@ fn precompiling_a_served_bundle_under_load_swaps_it_in_without_a_failed_request(
     load.wait_for_new_answers_past(50, "answers from the new build");
     load.finish_without_failures();
     assert!(server.wait_for_log("swapped in the changed bundle"));
-    assert_eq!(server.get("/text").text(), TextLoad::NEW_ANSWER);
+    assert_eq!(server.get(RootLoad::PATH).text(), RootLoad::NEW_ANSWER);
 }
 
-/// Requests for `/text` sent one after another from a thread: the catch-all of `todos` (the
-/// old answer) or a plain-text route of `conformance-todos` (the new one), anything else a
+/// Requests for `/` sent one after another from a thread: the index of `todos` (the old
+/// answer) or the `{"root":true}` of `conformance-todos` (the new one), anything else a
 /// failure.
-struct TextLoad {
+struct RootLoad {
     stop: Arc<AtomicBool>,
     old_answers: Arc<AtomicUsize>,
     new_answers: Arc<AtomicUsize>,
     thread: std::thread::JoinHandle<(usize, Vec<String>)>,
 }
 
-impl TextLoad {
-    const NEW_ANSWER: &str = "hello, world";
-    const OLD_ANSWER_HOLDS: &str = "no todo route here";
+impl RootLoad {
+    const PATH: &str = "/";
+    const NEW_ANSWER: &str = r#"{"root":true}"#;
+    const OLD_ANSWER_HOLDS: &str = "getting-started todos API";
 
     fn start(server: &SwitchyardServe) -> Self {
-        let first = server.get("/text");
+        let first = server.get(Self::PATH);
         assert_eq!(first.status, 200);
-        assert_eq!(first.json()["message"], Self::OLD_ANSWER_HOLDS);
+        assert!(
+            first.json()["description"]
+                .as_str()
+                .is_some_and(|d| d.contains(Self::OLD_ANSWER_HOLDS)),
+            "{}",
+            first.text()
+        );
         let port = server.port;
         let stop = Arc::new(AtomicBool::new(false));
         let old_answers = Arc::new(AtomicUsize::new(0));
@@ -709,7 +735,7 @@ impl TextLoad {
                 let mut total = 0;
                 while !stop.load(Ordering::Relaxed) {
                     total += 1;
-                    let counter = match http(port, "GET", "/text", &[], b"") {
+                    let counter = match http(port, "GET", Self::PATH, &[], b"") {
                         Ok(r) if r.status == 200 && r.text() == Self::NEW_ANSWER => &new_answers,
                         Ok(r) if r.status == 200 && r.text().contains(Self::OLD_ANSWER_HOLDS) => {
                             &old_answers

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use switchyard_sdk::{
-    App, Error, Json, JsonSchema, NotFoundError, Path, Request, Response, content_types,
+    App, CorsConfig, Error, Json, JsonSchema, NotFoundError, Path, Request, Response, content_types,
 };
 
 /// One todo.
@@ -56,6 +56,27 @@ fn find(id: &str) -> Result<Todo, Error> {
         .ok()
         .and_then(|id| TODOS.with_borrow(|t| t.iter().find(|t| t.id == id).cloned()));
     found.ok_or_else(|| NotFoundError::new(format!("todo {id} not found")).into())
+}
+
+/// Every route, as `GET /` lists them.
+pub const ROUTES: [&str; 7] = [
+    "GET /todos?limit=N",
+    "GET /todos/<todo_id>",
+    "POST /todos",
+    "PUT /todos/<todo_id>",
+    "PATCH /todos/<todo_id>",
+    "DELETE /todos/<todo_id>",
+    "GET /panic",
+];
+
+/// `GET /`: what this API is and what it serves.
+pub fn index() -> Value {
+    json!({
+        "name": "todos",
+        "description": "The getting-started todos API of the Powertools docs, served by Switchyard",
+        "routes": ROUTES,
+        "openapi": "switchyard openapi --bundle target/bundles/todos prints its OpenAPI document",
+    })
 }
 
 /// `GET /todos?limit=N`: the first N todos (10 by default).
@@ -115,23 +136,17 @@ pub fn panic_route() -> Value {
     panic!("this handler panics on purpose")
 }
 
-/// The catch-all: any other GET echoes the path it got. Its rule has a group, so it is a
-/// dynamic route and, registered last, never shadows the others (`.+` alone would be static
-/// and match before every dynamic route, as in Powertools).
-pub fn catch_all(req: &Request) -> Value {
-    json!({"message": "no todo route here", "path": req.path()})
-}
-
-/// The app.
+/// The app: CORS for one origin, as in the README; any other path is Powertools' 404.
 pub fn app() -> App {
     App::new()
+        .cors(CorsConfig::new("https://www.example.com"))
+        .get("/", index)
         .get("/todos", list_todos)
         .get("/todos/<todo_id>", get_todo)
         .post("/todos", create_todo)
         .route("/todos/<todo_id>", &["PUT", "PATCH"], update_todo)
         .delete("/todos/<todo_id>", delete_todo)
         .get("/panic", panic_route)
-        .get("/(.+)", catch_all)
 }
 
 switchyard_sdk::export!(app);

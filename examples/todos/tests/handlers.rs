@@ -133,11 +133,46 @@ fn delete_answers_204_and_the_todo_is_gone() {
 }
 
 #[test]
-fn the_catch_all_echoes_other_paths() {
-    let response =
-        app().request(TestRequest::get("/somewhere/else").source(EventSource::LatticeV2));
+fn the_root_names_the_api_and_its_routes() {
+    let response = app().request(TestRequest::get("/").source(EventSource::LatticeV2));
     assert_eq!(response.status(), 200);
-    assert_eq!(response.json::<Value>().unwrap()["path"], "/somewhere/else");
+    let about = response.json::<Value>().unwrap();
+    assert_eq!(about["name"], "todos");
+    assert_eq!(about["routes"], json!(todos::ROUTES));
+}
+
+#[test]
+fn a_path_with_no_route_is_not_found() {
+    let response = app().request(TestRequest::get("/somewhere/else"));
+    assert_eq!(response.status(), 404);
+    assert_eq!(
+        response.json::<Value>().unwrap(),
+        json!({"statusCode": 404, "message": "Not found"})
+    );
+}
+
+#[test]
+fn cors_allows_the_readmes_origin() {
+    let request = TestRequest::get("/todos/1").header("Origin", "https://www.example.com");
+    let response = app().request(request);
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.header("access-control-allow-origin").as_deref(),
+        Some("https://www.example.com")
+    );
+    let preflight = app().request(
+        TestRequest::new("OPTIONS", "/todos")
+            .header("Origin", "https://www.example.com")
+            .header("Access-Control-Request-Method", "POST"),
+    );
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(
+        preflight.header("access-control-allow-methods").as_deref(),
+        Some("DELETE,GET,OPTIONS,PATCH,POST,PUT")
+    );
+    let other =
+        app().request(TestRequest::get("/todos/1").header("Origin", "https://evil.example"));
+    assert_eq!(other.header("access-control-allow-origin"), None);
 }
 
 #[test]
