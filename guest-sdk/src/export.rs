@@ -1,5 +1,6 @@
 //! What `export!(app)` expands to: WIT ⇄ SDK conversion and dispatch. A guest that panics
-//! traps; the host answers 500 and replaces the instance.
+//! traps with the panic's message (`host::report_panics_to_host`); the host answers 500 and
+//! replaces the instance.
 
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
@@ -32,7 +33,13 @@ struct Raised {
 }
 
 fn with_app<R>(factory: fn() -> App, f: impl FnOnce(&App) -> R) -> R {
-    APP.with(|cell| f(cell.get_or_init(factory)))
+    APP.with(|cell| {
+        f(cell.get_or_init(|| {
+            // Before the app is built: a route string that panics there is reported too.
+            crate::host::report_panics_to_host();
+            factory()
+        }))
+    })
 }
 
 /// The `manifest` export.

@@ -105,3 +105,16 @@ pub fn log(level: Level, message: &str) {
     };
     imports::log(level, message);
 }
+
+/// Sends every panic of this component to the host, which ends the call with it: a panic is
+/// then one line of the host's log naming its message and location (and debug mode's 500
+/// body), instead of Rust's default text on stderr, whose advice to set `RUST_BACKTRACE` a
+/// guest cannot follow. wasm32-wasip2 aborts on a panic, so the hook is the last code that
+/// runs in the call.
+pub(crate) fn report_panics_to_host() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.payload_as_str().unwrap_or("Box<dyn Any>");
+        let location = info.location().map(ToString::to_string).unwrap_or_default();
+        imports::panicked(message, &location);
+    }));
+}

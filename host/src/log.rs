@@ -1,11 +1,11 @@
 //! Logs on stderr (stdout carries `invoke`'s answers and `serve`'s one line; Lambda sends
 //! both to CloudWatch): one JSON object a line, or, when stderr is a terminal, a readable
-//! coloured line (`12:00:01.123 INFO  GET /todos 200  request_id=..`).
-//! `SWITCHYARD_LOG_FORMAT=json|pretty` overrides the choice.
+//! line (`12:00:01.123 INFO  GET /todos 200  request_id=..`), coloured unless `NO_COLOR` or
+//! `TERM=dumb` says not to. `SWITCHYARD_LOG_FORMAT=json|pretty` overrides the choice.
 //!
 //! The level is the first set of `SWITCHYARD_LOG_LEVEL`, Lambda's `AWS_LAMBDA_LOG_LEVEL` and
-//! `POWERTOOLS_LOG_LEVEL` (Powertools lets Lambda's advanced logging controls win over its
-//! own variable), `info` by default.
+//! `POWERTOOLS_LOG_LEVEL`, `info` by default. A value the host cannot read is a warning
+//! naming it and what was used instead.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::OnceLock;
@@ -33,25 +33,125 @@ impl Level {
             Level::Error => "ERROR",
         }
     }
+
+    /// A level's name in any case, as Rust's `log`, Lambda (`TRACE`, `FATAL`) and Python's
+    /// `logging` (`WARNING`, `CRITICAL`) spell them.
+    fn parse(name: &str) -> Option<Level> {
+        match name.to_ascii_lowercase().as_str() {
+            "debug" | "trace" => Some(Level::Debug),
+            "info" => Some(Level::Info),
+            "warn" | "warning" => Some(Level::Warn),
+            "error" | "fatal" | "critical" => Some(Level::Error),
+            _ => None,
+        }
+    }
 }
 
-fn threshold() -> Level {
-    static LEVEL: OnceLock<Level> = OnceLock::new();
-    *LEVEL.get_or_init(|| {
-        let value = [
-            "SWITCHYARD_LOG_LEVEL",
-            "AWS_LAMBDA_LOG_LEVEL",
-            "POWERTOOLS_LOG_LEVEL",
-        ]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
-        match value.unwrap_or_default().to_ascii_lowercase().as_str() {
-            "debug" | "trace" => Level::Debug,
-            "warn" | "warning" => Level::Warn,
-            "error" | "fatal" => Level::Error,
-            _ => Level::Info,
-        }
+/// The log's settings, read once from the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Settings {
+    level: Level,
+    format: Format,
+}
+
+impl Settings {
+    /// The settings `var` gives (a variable's value, `None` when unset), for a stderr that
+    /// is a `terminal` or not, and a warning for each value that could not be read, naming
+    /// it and what was used instead.
+    fn read(var: impl Fn(&str) -> Option<String>, terminal: bool) -> (Settings, Vec<String>) {
+        let mut warnings = Vec::new();
+        let set = |name: &str| var(name).filter(|v| !v.is_empty());
+        let level = LEVEL_VARIABLES
+            .iter()
+            .find_map(|name| set(name).map(|value| (*name, value)))
+            .map_or(Level::Info, |(name, value)| {
+                Level::parse(&value).unwrap_or_else(|| {
+                    warnings.push(invalid_setting(
+                        name,
+                        &value,
+                        "a log level (debug, info, warn, error)",
+                        "info",
+                    ));
+                    Level::Info
+                })
+            });
+        let colour = colour(terminal, &var);
+        let automatic = match terminal && var("AWS_LAMBDA_FUNCTION_NAME").is_none() {
+            true => Format::Pretty { colour },
+            false => Format::Json,
+        };
+        let format = match set("SWITCHYARD_LOG_FORMAT") {
+            None => automatic,
+            Some(value) => match value.to_ascii_lowercase().as_str() {
+                "json" => Format::Json,
+                "pretty" => Format::Pretty { colour },
+                _ => {
+                    let used = match automatic {
+                        Format::Json => "json",
+                        Format::Pretty { .. } => "pretty",
+                    };
+                    warnings.push(invalid_setting(
+                        "SWITCHYARD_LOG_FORMAT",
+                        &value,
+                        "a log format (json, pretty)",
+                        used,
+                    ));
+                    automatic
+                }
+            },
+        };
+        (Settings { level, format }, warnings)
+    }
+}
+
+/// Whether text on stderr may be coloured: the log's readable lines follow this, and so should
+/// anything else a command draws there (progress bars, cargo's output).
+pub fn colour_on_stderr() -> bool {
+    colour(std::io::stderr().is_terminal(), |name| {
+        std::env::var(name).ok()
     })
+}
+
+/// Colour on a `terminal` unless `NO_COLOR` is set and non-empty (https://no-color.org) or
+/// `TERM` is `dumb` (a terminal that shows escape codes as text).
+fn colour(terminal: bool, var: impl Fn(&str) -> Option<String>) -> bool {
+    terminal
+        && var("NO_COLOR").is_none_or(|v| v.is_empty())
+        && var("TERM").as_deref() != Some("dumb")
+}
+
+/// Where the level comes from: the first of these that is set. Powertools lets Lambda's
+/// advanced logging controls win over its own variable.
+const LEVEL_VARIABLES: [&str; 3] = [
+    "SWITCHYARD_LOG_LEVEL",
+    "AWS_LAMBDA_LOG_LEVEL",
+    "POWERTOOLS_LOG_LEVEL",
+];
+
+/// The settings, read on first use; the first use writes a warning for each bad value.
+fn settings() -> Settings {
+    static SETTINGS: OnceLock<Settings> = OnceLock::new();
+    let mut warnings = Vec::new();
+    let settings = *SETTINGS.get_or_init(|| {
+        let (settings, bad) = Settings::read(
+            |name| std::env::var(name).ok(),
+            std::io::stderr().is_terminal(),
+        );
+        warnings = bad;
+        settings
+    });
+    if Level::Warn >= settings.level {
+        for warning in warnings {
+            write_line(Level::Warn, &warning, &[]);
+        }
+    }
+    settings
+}
+
+/// The warning for a setting that could not be read: the variable and its value, what it
+/// takes, and what was used instead.
+pub(crate) fn invalid_setting(name: &str, value: &str, expected: &str, used: &str) -> String {
+    format!("`{name}={value}` is not {expected}; using {used}")
 }
 
 /// Writes one log line with extra fields (empty values are left out).
@@ -63,7 +163,7 @@ pub fn emit(level: Level, message: &str, fields: &[(&str, &str)]) {
 
 /// True when lines of `level` are written: callers skip building a line nobody reads.
 pub fn enabled(level: Level) -> bool {
-    level >= threshold()
+    level >= settings().level
 }
 
 /// Writes a debug-mode trace line whatever the log level: turning debug mode on is the
@@ -87,23 +187,6 @@ enum Format {
     Pretty { colour: bool },
 }
 
-fn format() -> Format {
-    static FORMAT: OnceLock<Format> = OnceLock::new();
-    *FORMAT.get_or_init(|| {
-        let terminal = std::io::stderr().is_terminal();
-        // https://no-color.org: any non-empty NO_COLOR turns colour off.
-        let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        match std::env::var("SWITCHYARD_LOG_FORMAT").as_deref() {
-            Ok("json") => Format::Json,
-            Ok("pretty") => Format::Pretty { colour },
-            _ if terminal && std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_none() => {
-                Format::Pretty { colour }
-            }
-            _ => Format::Json,
-        }
-    })
-}
-
 fn write_line(level: Level, message: &str, fields: &[(&str, &str)]) {
     write_formatted(&format_line(level, message, fields));
 }
@@ -112,7 +195,7 @@ fn write_line(level: Level, message: &str, fields: &[(&str, &str)]) {
 /// write before writing it (a guest's output, within its limits).
 pub(crate) fn format_line(level: Level, message: &str, fields: &[(&str, &str)]) -> String {
     let now = SystemTime::now();
-    let mut text = match format() {
+    let mut text = match settings().format {
         Format::Json => json_line(now, level, message, fields),
         Format::Pretty { colour } => pretty_line(now, level, message, fields, colour),
     };
@@ -228,6 +311,73 @@ mod tests {
             line,
             r#"{"timestamp":"2020-03-04T19:15:17.135Z","level":"WARN","message":"GET /todos 200","request_id":"r-1"}"#
         );
+    }
+
+    /// The settings read from `vars` alone.
+    fn read(vars: &[(&str, &str)], terminal: bool) -> (Settings, Vec<String>) {
+        Settings::read(
+            |name| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            },
+            terminal,
+        )
+    }
+
+    #[test]
+    fn a_setting_that_cannot_be_read_is_a_warning_naming_it_and_what_was_used() {
+        let (settings, warnings) = read(
+            &[
+                ("POWERTOOLS_LOG_LEVEL", "loud"),
+                ("SWITCHYARD_LOG_FORMAT", "xml"),
+            ],
+            true,
+        );
+        assert_eq!(settings.level, Level::Info);
+        assert_eq!(settings.format, Format::Pretty { colour: true });
+        assert_eq!(
+            warnings,
+            [
+                "`POWERTOOLS_LOG_LEVEL=loud` is not a log level (debug, info, warn, error); using info",
+                "`SWITCHYARD_LOG_FORMAT=xml` is not a log format (json, pretty); using pretty",
+            ]
+        );
+        // The first level set is the one read, in any case and in Python's words too.
+        let (settings, warnings) = read(
+            &[
+                ("SWITCHYARD_LOG_LEVEL", ""),
+                ("AWS_LAMBDA_LOG_LEVEL", "CRITICAL"),
+                ("POWERTOOLS_LOG_LEVEL", "loud"),
+                ("SWITCHYARD_LOG_FORMAT", "JSON"),
+            ],
+            true,
+        );
+        assert_eq!(settings.level, Level::Error);
+        assert_eq!(settings.format, Format::Json);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn no_color_and_a_dumb_terminal_get_no_colour() {
+        type Row<'a> = (&'a [(&'a str, &'a str)], bool, Format);
+        let rows: [Row<'_>; 7] = [
+            (&[], true, Format::Pretty { colour: true }),
+            (&[("NO_COLOR", "1")], true, Format::Pretty { colour: false }),
+            // https://no-color.org: an empty NO_COLOR is unset.
+            (&[("NO_COLOR", "")], true, Format::Pretty { colour: true }),
+            (&[("TERM", "dumb")], true, Format::Pretty { colour: false }),
+            (&[("TERM", "xterm")], true, Format::Pretty { colour: true }),
+            (
+                &[("SWITCHYARD_LOG_FORMAT", "pretty")],
+                false,
+                Format::Pretty { colour: false },
+            ),
+            (&[("AWS_LAMBDA_FUNCTION_NAME", "f")], true, Format::Json),
+        ];
+        for (vars, terminal, format) in rows {
+            assert_eq!(read(vars, terminal).0.format, format, "{vars:?} {terminal}");
+        }
     }
 
     #[test]

@@ -50,13 +50,24 @@ fn jsonl_answers_each_line_in_order_and_goes_on_after_failures() {
         "{}",
         lines[3]
     );
+    assert!(
+        lines[3]["error"].as_str().unwrap().ends_with(
+            "name the source to skip detection: `--source rest-v1` on the command line, or \
+             `\"source\"` in the bundle's `switchyard.json`"
+        ),
+        "names the flag and the bundle setting: {}",
+        lines[3]
+    );
     assert_eq!(lines[4]["statusCode"], 200);
     assert!(
         lines[4].get("cookies").is_some(),
         "HTTP API shape: {}",
         lines[4]
     );
-    assert!(stderr.contains("trapped"), "the panic is logged: {stderr}");
+    assert!(
+        stderr.contains("component `todos` panicked at examples/todos/src/lib.rs"),
+        "the panic is logged: {stderr}"
+    );
     // Each event is its own invocation, with its own request id on its log lines.
     let ids: Vec<String> = stderr
         .lines()
@@ -158,4 +169,49 @@ fn a_source_flag_that_contradicts_the_bundle_is_refused() {
         stderr.contains("`--source alb` contradicts the bundle's `\"source\": \"http-v2\"`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_setting_that_cannot_be_read_is_a_warning_naming_it_and_what_was_used() {
+    let event = json!({"path": "/todos/1", "httpMethod": "GET", "requestContext": {}});
+    let out = run_switchyard(
+        |cmd| {
+            cmd.args(["invoke", "--bundle"])
+                .arg(bundle_dir("todos"))
+                .arg("-")
+                .env_remove("SWITCHYARD_LOG_LEVEL")
+                .env_remove("AWS_LAMBDA_LOG_LEVEL")
+                .env("POWERTOOLS_LOG_LEVEL", "loud")
+                .env("SWITCHYARD_LOG_FORMAT", "xml")
+                .env("POWERTOOLS_DEV", "maybe");
+        },
+        &event.to_string(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect();
+    let warnings: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["level"] == "WARN")
+        .filter_map(|l| l["message"].as_str())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "`POWERTOOLS_LOG_LEVEL=loud` is not a log level (debug, info, warn, error); using info",
+            "`SWITCHYARD_LOG_FORMAT=xml` is not a log format (json, pretty); using json",
+            "`POWERTOOLS_DEV=maybe` is not a boolean (true, false, 1, 0, yes, no, on, off); \
+             using false: debug mode stays off",
+        ],
+        "{stderr}"
+    );
+    // What was used instead: info lines, and no debug-mode trace.
+    assert!(
+        lines.iter().any(|l| l["message"] == "GET /todos/1 200"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Processing Route"), "{stderr}");
 }

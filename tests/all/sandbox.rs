@@ -138,6 +138,13 @@ fn start_trap() {
         err.contains("component `start-trap` failed while declaring its routes"),
         "{err}"
     );
+    assert!(
+        err.contains(
+            "panicked at tests/guests/sandbox/start-trap/src/lib.rs:6:5: \
+             this guest cannot declare its routes"
+        ),
+        "the panic says why: {err}"
+    );
     assert_refuses_to_start(
         &bundle,
         "component `start-trap` failed while declaring its routes",
@@ -392,28 +399,54 @@ fn printed(log: &str, component: &str, stream: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn a_guest_panic_is_logged_as_lines_naming_the_component_before_its_trap() {
+/// What the host says of the `panic` guest's panic, as component `panicky`.
+const PANICKED: &str = "component `panicky` panicked at tests/guests/sandbox/panic/src/lib.rs:7:5: \
+                        this guest panics on purpose";
+
+/// `GET /panic` of the `panic` guest, invoked with `env`: its response and the log.
+fn invoke_panicky(env: &[(&str, &str)]) -> (Value, String) {
     let bundle = ScratchBundle::new(
-        "panic-log",
+        "panicky",
         &json!({"components": [{"name": "panicky", "file": "sandbox_panic.wasm"}]}),
         &[guest_wasm("sandbox_panic.wasm")],
     );
-    let (status, responses, stderr) = bundle.invoke(&[rest_event("GET", "/panic", &[])], &[]);
+    let (status, mut responses, stderr) = bundle.invoke(&[rest_event("GET", "/panic", &[])], env);
     assert!(status.success(), "{stderr}");
-    assert_eq!(responses[0]["statusCode"], 500, "{stderr}");
-    let lines = printed(&stderr, "panicky", "stderr");
-    assert!(
-        lines[0].starts_with("thread '<unnamed>'")
-            && lines[0].contains("panicked at tests/guests/sandbox/panic/src/lib.rs"),
-        "{stderr}"
+    (responses.remove(0), stderr)
+}
+
+#[test]
+fn a_guest_panic_is_one_log_line_with_its_message_and_location() {
+    let (response, stderr) = invoke_panicky(&[]);
+    assert_eq!(response["statusCode"], 500, "{stderr}");
+    assert_eq!(
+        response["body"],
+        r#"{"statusCode":500,"message":"Internal Server Error"}"#
     );
-    assert_eq!(lines[1], "this guest panics on purpose", "{stderr}");
-    let panic_at = stderr.find("this guest panics on purpose").unwrap();
-    let trap_at = stderr
-        .find("component `panicky` trapped")
-        .expect("the trap is logged");
-    assert!(panic_at < trap_at, "{stderr}");
+    let lines: Vec<Value> = stderr
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .filter(|line: &Value| line["message"] != "GET /panic 500")
+        .collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "one line, not Rust's stderr text:\n{stderr}"
+    );
+    assert_eq!(lines[0]["level"], "ERROR", "{stderr}");
+    assert_eq!(lines[0]["message"], PANICKED, "{stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+}
+
+#[test]
+fn debug_mode_answers_a_guest_panic_with_its_message_and_location() {
+    let (response, stderr) = invoke_panicky(&[("POWERTOOLS_DEV", "1")]);
+    assert_eq!(response["statusCode"], 500, "{stderr}");
+    assert_eq!(
+        response["multiValueHeaders"]["Content-Type"],
+        json!(["text/plain"])
+    );
+    assert_eq!(response["body"], PANICKED);
 }
 
 /// The log lines of one `switchyard invoke --jsonl` run, grouped by request: for each event,

@@ -128,7 +128,8 @@ pub enum DecodeError {
     #[error(
         "cannot tell the event source: expected `requestContext.elb` (ALB), `rawPath` or `requestContext.http` \
          (HTTP API v2, Function URL), `httpMethod` and `path` (REST v1, ALB), `raw_path` and `method` \
-         (VPC Lattice v1), or `method` and `path` (VPC Lattice v2); name the source in the bundle to skip detection"
+         (VPC Lattice v1), or `method` and `path` (VPC Lattice v2); name the source to skip detection: \
+         `--source rest-v1` on the command line, or `\"source\"` in the bundle's `switchyard.json`"
     )]
     UnknownSource,
     /// A field the source requires is missing or of the wrong type.

@@ -1,5 +1,6 @@
 //! Errors to responses: exception handlers by type name, `ServiceError` bodies, unhandled
-//! errors (500, with the error text in debug mode), and failed guest calls (500 or 504).
+//! errors (500, with the error text in debug mode), and failed guest calls (500 or 504, with
+//! what happened in debug mode).
 
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ impl Pipeline {
             Ok(Ok(response)) => response_from_wit(response),
             // A handler that raises a `ServiceError` answers with it; anything else is unhandled.
             Ok(Err(raised)) => self.uncaught(raised, request_id),
-            Err(failure) => failure_response(&failure, request_id),
+            Err(failure) => self.failure_response(&failure, request_id),
         }
     }
 
@@ -77,18 +78,20 @@ impl Pipeline {
             false => Response::json_error(500, Value::String("Internal Server Error".into())),
         }
     }
-}
 
-/// The response for a guest call that trapped, timed out or could not start.
-pub(super) fn failure_response(failure: &CallFailure, request_id: &str) -> Response {
-    crate::log::emit(
-        Level::Error,
-        &failure.to_string(),
-        &[("request_id", request_id)],
-    );
-    let message = match failure {
-        CallFailure::Timeout { .. } => "Gateway Timeout",
-        _ => "Internal Server Error",
-    };
-    Response::json_error(failure.status(), Value::String(message.into()))
+    /// The response for a guest call that panicked, trapped, timed out or could not start:
+    /// in debug mode its body says what happened (a panic's message and location), as an
+    /// unhandled error's does.
+    pub(super) fn failure_response(&self, failure: &CallFailure, request_id: &str) -> Response {
+        let text = failure.to_string();
+        crate::log::emit(Level::Error, &text, &[("request_id", request_id)]);
+        if self.settings.debug {
+            return Response::new(failure.status(), Some("text/plain"), Body::Text(text));
+        }
+        let message = match failure {
+            CallFailure::Timeout { .. } => "Gateway Timeout",
+            _ => "Internal Server Error",
+        };
+        Response::json_error(failure.status(), Value::String(message.into()))
+    }
 }

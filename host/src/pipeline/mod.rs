@@ -494,7 +494,7 @@ impl Pipeline {
                 (self.error_response(&invocation, err), answered_by)
             }
             Err(failure) => (
-                errors::failure_response(&failure, &context.request_id),
+                self.failure_response(&failure, &context.request_id),
                 None,
             ),
         };
@@ -670,16 +670,26 @@ fn access_log(
     );
 }
 
-/// `POWERTOOLS_DEV`, read as Powertools' `strtobool` does.
+/// `POWERTOOLS_DEV`, read as Powertools' `strtobool` does. Where `strtobool` raises on a
+/// value it does not know, debug mode stays off, with a warning (once) that says so.
 fn powertools_dev() -> bool {
-    std::env::var("POWERTOOLS_DEV")
-        .map(|v| {
-            matches!(
-                v.to_ascii_lowercase().as_str(),
-                "1" | "y" | "yes" | "t" | "true" | "on"
-            )
-        })
-        .unwrap_or(false)
+    let value = std::env::var("POWERTOOLS_DEV").unwrap_or_default();
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "y" | "yes" | "t" | "true" | "on" => true,
+        "" | "0" | "n" | "no" | "f" | "false" | "off" => false,
+        _ => {
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                crate::log::warn(&crate::log::invalid_setting(
+                    "POWERTOOLS_DEV",
+                    &value,
+                    "a boolean (true, false, 1, 0, yes, no, on, off)",
+                    "false: debug mode stays off",
+                ))
+            });
+            false
+        }
+    }
 }
 
 /// The answer for an event that could not be decoded: a 400 with the reason.

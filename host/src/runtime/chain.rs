@@ -9,6 +9,7 @@ use super::bindings::{
     Body as WitBody, Error as WitError, LambdaContext, LocalChain, Request as WitRequest,
     Response as WitResponse, Target,
 };
+use super::host_impl::GuestPanic;
 use super::store::{HostLimit, MAX_RESOURCES};
 use super::{Instance, Runtime};
 use crate::event::RawEvent;
@@ -91,7 +92,17 @@ pub enum CallFailure {
         /// The component.
         component: String,
     },
-    /// The guest trapped (a panic, an unreachable, a bad memory access).
+    /// The guest panicked, and its panic hook told the host what and where (the SDK's does).
+    #[error("component `{component}` panicked at {location}: {message}")]
+    Panic {
+        /// The component.
+        component: String,
+        /// The panic's message.
+        message: String,
+        /// `file:line:column`.
+        location: String,
+    },
+    /// The guest trapped (an unreachable, a bad memory access, a panic no hook reported).
     #[error("component `{component}` trapped: {message}")]
     Trap {
         /// The component.
@@ -147,6 +158,13 @@ impl CallFailure {
         resources_exhausted: bool,
     ) -> Self {
         let component = component.to_string();
+        if let Some(panic) = err.downcast_ref::<GuestPanic>() {
+            return CallFailure::Panic {
+                component,
+                message: panic.message.clone(),
+                location: panic.location.clone(),
+            };
+        }
         if let Some(trap) = err.downcast_ref::<wasmtime::Trap>() {
             if *trap == wasmtime::Trap::Interrupt {
                 return CallFailure::Timeout { component };
@@ -501,6 +519,7 @@ mod tests {
             |err: wasmtime::Error, exhausted| match CallFailure::classify("c", err, exhausted) {
                 CallFailure::Timeout { .. } => "timeout",
                 CallFailure::MemoryLimit { .. } => "memory",
+                CallFailure::Panic { .. } => "panic",
                 CallFailure::Trap { .. } => "trap",
                 CallFailure::HostBudget { .. } => "budget",
                 CallFailure::Refused { .. } => "refused",
@@ -511,7 +530,12 @@ mod tests {
             limit: 1,
         };
         let context = HostLimit::Context { bytes: 2, limit: 1 };
-        let rows: [(wasmtime::Error, bool, &str); 8] = [
+        let panic = GuestPanic {
+            message: "boom".into(),
+            location: "src/lib.rs:1:1".into(),
+        };
+        let rows: [(wasmtime::Error, bool, &str); 9] = [
+            (wasmtime::Error::new(panic), false, "panic"),
             (wasmtime::Trap::Interrupt.into(), false, "timeout"),
             (wasmtime::Error::new(HostLimit::Deadline), false, "timeout"),
             (wasmtime::Trap::UnreachableCodeReached.into(), false, "trap"),

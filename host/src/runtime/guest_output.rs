@@ -1,7 +1,8 @@
-//! A guest's stdout and stderr as log lines. Each line a component prints (a `println!`, a
-//! panic's message) becomes one line of the host's log, naming the component, the stream and
-//! the request, so the log stays one format (JSON in Lambda, for CloudWatch's queries) and a
-//! panic's `file:line` sits beside the trap it caused. The SDK's `log` goes the same way.
+//! A guest's stdout and stderr as log lines. Each line a component prints (a `println!`, the
+//! panic text of a guest without the SDK's panic hook) becomes one line of the host's log,
+//! naming the component, the stream and the request, so the log stays one format (JSON in
+//! Lambda, for CloudWatch's queries) and what it wrote sits beside the trap it caused. The
+//! SDK's `log` goes the same way.
 //!
 //! A guest writes a line in pieces (Rust's stderr is unbuffered, so `eprintln!("{a}: {b}")`
 //! is four writes) and WASI's blocking write flushes after each, so text is held until its

@@ -80,4 +80,30 @@ impl host::Host for State {
         self.output.log(level, &message);
         Ok(())
     }
+
+    /// The SDK's panic hook: the call ends here, with a trap the failure is told by.
+    fn panicked(&mut self, message: String, location: String) -> wasmtime::Result<()> {
+        Err(wasmtime::Error::new(GuestPanic { message, location }))
+    }
+}
+
+/// A guest's panic, as its panic hook reported it through `panicked`.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("panicked at {location}: {message}")]
+pub(crate) struct GuestPanic {
+    /// The panic's message.
+    pub(crate) message: String,
+    /// `file:line:column`.
+    pub(crate) location: String,
+}
+
+impl GuestPanic {
+    /// A failed call's error as it is shown: a panic by its message and location alone (the
+    /// wasm backtrace wasmtime adds to it says less than the location), anything else whole.
+    pub(crate) fn or_error(err: wasmtime::Error) -> anyhow::Error {
+        match err.downcast::<GuestPanic>() {
+            Ok(panic) => panic.into(),
+            Err(err) => err.into(),
+        }
+    }
 }

@@ -40,6 +40,7 @@ pub use engine::{shared_engine, target_engine};
 pub use guest_output::OutputLimits;
 pub use preinit::{PreinitLimits, preinitialize};
 pub use sandbox::{AllowedHosts, HostRuleError, Sandbox, env_grants};
+use host_impl::GuestPanic;
 use store::{State, StoreSpec, new_store};
 
 /// How instances are created and what each call may use.
@@ -183,7 +184,7 @@ impl Runtime {
             let manifest = instance
                 .bindings
                 .call_manifest(&mut instance.store)
-                .map_err(anyhow::Error::from)
+                .map_err(GuestPanic::or_error)
                 .with_context(|| {
                     format!(
                         "component `{}` failed while declaring its routes",

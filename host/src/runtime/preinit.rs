@@ -29,6 +29,7 @@ use wasmtime::{Engine, Store};
 use wasmtime_wasi::WasiView;
 use wasmtime_wizer::{ComponentInstanceState, Wizer};
 
+use super::host_impl::GuestPanic;
 use super::store::{GuestLimits, State, StoreSpec, new_store};
 use super::{Sandbox, bindings, engine, linker};
 
@@ -115,7 +116,7 @@ pub fn preinitialize(
         return Err(reason);
     }
     built
-        .map_err(anyhow::Error::from)
+        .map_err(GuestPanic::or_error)
         .context("it failed while declaring its routes")?;
     if !store.data_mut().ctx().table.is_empty() {
         anyhow::bail!("it keeps a WASI handle (an open stream or file) once its app is built");
