@@ -221,7 +221,7 @@ fn watch_swaps_in_a_saved_change_before_the_next_request() {
         .args(["watch", "--port", "0"])
         .current_dir(&project)
         .env("CARGO_TARGET_DIR", workspace().join("target/scaffold"));
-    let server = SwitchyardServe::spawn(command);
+    let server = SwitchyardServe::spawn(command, &[]);
     assert_eq!(
         server.get("/hello/ann").json(),
         json!({"message": "hello, ann"})

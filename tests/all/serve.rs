@@ -35,19 +35,19 @@ impl SwitchyardServe {
         command
             .args(["serve", "--port", "0", "--bundle"])
             .arg(bundle)
-            .args(args)
-            .envs(env.iter().copied());
-        Self::spawn(command)
+            .args(args);
+        Self::spawn(command, env)
     }
 
     /// Runs `command` (a `switchyard` that prints `Serving on http://127.0.0.1:PORT/` first)
-    /// with the default log settings and waits for that line.
-    pub(crate) fn spawn(mut command: Command) -> Self {
+    /// with the default log settings but for `env`, and waits for that line.
+    pub(crate) fn spawn(mut command: Command, env: &[(&str, &str)]) -> Self {
         let mut child = command
             .env_remove("SWITCHYARD_LOG_LEVEL")
             .env_remove("AWS_LAMBDA_LOG_LEVEL")
             .env_remove("POWERTOOLS_LOG_LEVEL")
             .env_remove("SWITCHYARD_LOG_FORMAT")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
