@@ -3,43 +3,28 @@
 
 CARGO ?= cargo
 WASM_TARGET := wasm32-wasip2
-# The guest builds of the bundles and the Lambda package: release with one codegen unit and
-# link-time optimisation, so the SDK's, serde_json's and the allocator's code is optimised as
-# a whole in each guest (one codegen unit: the compressed route 76 -> 71 µs; LTO on top:
-# 72 -> 67 µs, middleware 6.1 -> 5.7, static 3.5 -> 3.4). Given here rather than in
-# [profile.release], so the host's release build keeps its parallel codegen; the same flags in
-# each, so these builds never undo each other's artifacts. `make watch` builds with the
-# `guest-dev` profile instead (WATCH_FLAGS).
-GUEST_FLAGS := --release --target $(WASM_TARGET) --config profile.release.codegen-units=1 --config profile.release.lto=true
-# Cargo skips LTO for a crate that is both a cdylib and an rlib (most guests are: their tests
-# call the handlers natively), so each guest is built on its own as a cdylib only.
-# $(call guest-build,PACKAGES)
-guest-build = for package in $(1); do $(CARGO) rustc --lib --crate-type cdylib $(GUEST_FLAGS) -p $$package || exit 1; done
 # Guest crates built for wasm32-wasip2: the examples, and the tests' own guests
 # (tests/guests/NAME). Each `switchyard*.json` beside a guest becomes a bundle:
-# `switchyard.json` is bundle NAME, `switchyard-X.json` is bundle NAME-X. A bundle gets every
-# component its manifest names (`"file"`). A directory without a Cargo.toml holds one crate
-# per component, DIR/PART, whose package is NAME-PART (examples/split-router/todos is
-# `split-router-todos`, built as split_router_todos.wasm).
+# `switchyard.json` is bundle NAME, `switchyard-X.json` is bundle NAME-X, built by
+# `switchyard build` (host/src/project: the one way every guest is built, for `switchyard
+# build`, `watch`, `package` and `switchyard::testing`). A bundle gets every component its
+# manifest names (`"file"`). A directory without a Cargo.toml holds one crate per component,
+# DIR/PART, whose package is NAME-PART (examples/split-router/todos is `split-router-todos`,
+# built as split_router_todos.wasm), built by the workspace above it.
 EXAMPLES := todos conformance-todos conformance-validated split-router outbound-http
 TEST_GUESTS := features debug-app sandbox routes50 alb-options serializer-router
 GUEST_DIRS := $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS))
-GUEST_PACKAGES := $(foreach d,$(GUEST_DIRS),$(if $(wildcard $(d)/Cargo.toml),$(notdir $(d)),\
-  $(foreach c,$(wildcard $(d)/*/Cargo.toml),$(notdir $(d))-$(notdir $(patsubst %/Cargo.toml,%,$(c))))))
 BUNDLES := target/bundles
 HOST := target/debug/switchyard
 SHARED := ../shared
 
-.PHONY: setup guests host bundles test unit conformance openapi-check chromium lint run watch bench fuzz fuzz-diff clean
+.PHONY: setup host bundles test unit conformance openapi-check chromium lint run watch bench fuzz fuzz-diff clean
 
 # AWS Lambda: SAM's build-<LogicalId> targets, `make package`, `make deploy-test`.
 include deploy/deploy.mk
 
 setup:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
-
-guests: setup
-	$(call guest-build,$(GUEST_PACKAGES))
 
 host:
 	$(CARGO) build -p switchyard
@@ -54,25 +39,20 @@ $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION):
 	  target/swagger-ui-pkg/package/oauth2-redirect.js $(SWAGGER_UI)/
 	@touch $@
 
-# Put a file in place by a rename, so a server watching the bundle never maps or reads a half
-# written file (`switchyard build` and `compile` write theirs the same way).
-replace = cp $(1) $(2).tmp && mv $(2).tmp $(2)
-
-# Copy each guest's manifests and component into its bundles, then precompile them.
-bundles: guests host $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION)
-	@set -e; for dir in $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS)); do \
-	  name=$$(basename $$dir); \
+# Each bundle by `switchyard build`: its components built for release (one codegen unit and
+# link-time optimisation, as in the Lambda package), copied in and precompiled when they
+# changed, the bundle loaded to check it; Swagger UI's assets beside it. $(call
+# build-bundles,FLAGS) builds every bundle; `make watch` passes --dev.
+build-bundles = set -e; for dir in $(GUEST_DIRS); do \
 	  for manifest in $$dir/switchyard*.json; do \
-	    suffix=$$(basename $$manifest .json | sed 's/^switchyard//'); \
-	    out=$(BUNDLES)/$$name$$suffix; mkdir -p $$out; \
-	    $(call replace,$$manifest,$$out/switchyard.json); \
+	    out=$(BUNDLES)/$$(basename $$dir)$$(basename $$manifest .json | sed 's/^switchyard//'); \
 	    mkdir -p $$out/swagger-ui; cp $(SWAGGER_UI)/*.* $$out/swagger-ui/; \
-	    for file in $$(sed -n 's/.*"file": *"\([^"]*\)".*/\1/p' $$manifest | sort -u); do \
-	      $(call replace,target/$(WASM_TARGET)/release/$$file,$$out/$$file); \
-	    done; \
-	    $(HOST) compile --bundle $$out; \
+	    $(HOST) build $(1) --dir $$dir --manifest $$manifest --out $$out >/dev/null; \
 	  done; \
 	done
+
+bundles: setup host $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION)
+	@$(call build-bundles,)
 
 test: lint bundles unit conformance openapi-check deploy-test
 
@@ -176,45 +156,24 @@ bench: bundles $(BENCH_VENV)/.ready
 run: setup host
 	$(HOST) watch --dir examples/todos --out $(BUNDLES)/todos
 
-# Rebuild the guests when a source changes and copy each changed component and manifest into
-# the bundles built from it, through a temporary file and a rename so that a server never
-# reads half a file, then precompile those bundles (a serving host waits for the new .cwasm
-# rather than compile the component too). A polling loop, so there is nothing to install.
-# The guests are built with the `guest-dev` profile (Cargo.toml): incremental, without LTO,
-# all in one cargo call: a changed handler builds in ~1 s instead of ~6 (~5 s from save to
-# served, with the precompile). Built once before the loop, so the first save is as quick.
+# Rebuild the bundles when a source changes, with the incremental `guest-dev` profile
+# (`switchyard build --dev`, as `switchyard watch` builds): each bundle whose components
+# changed is copied in through a temporary file and a rename, so a server never reads half a
+# file, and precompiled, so a serving host swaps it in without compiling it too. A polling
+# loop, so there is nothing to install. `make run` rebuilds the todos example by itself; this
+# is for the other examples and the test guests' bundles.
 WATCH_STAMP := target/.watch-stamp
-# Touched before each build: only the components that build wrote are copied (the bundles
-# start with the LTO builds, which every guest-dev build differs from).
-WATCH_BUILT := target/.watch-built
-WATCH_PROFILE := guest-dev
-WATCH_FLAGS := --profile $(WATCH_PROFILE) --target $(WASM_TARGET) $(addprefix -p ,$(GUEST_PACKAGES))
-watch: setup host
-	@echo "building the guests with the $(WATCH_PROFILE) profile"
-	@$(CARGO) build --quiet $(WATCH_FLAGS)
+watch: setup host $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION)
+	@echo "building the bundles with the guest-dev profile"
+	@$(call build-bundles,--dev)
 	@echo "watching examples/, tests/guests/, guest-sdk/ and wit/ (Ctrl-C stops)"
 	@mkdir -p target; touch $(WATCH_STAMP); \
 	while sleep 1; do \
 	  changed=$$(find examples tests/guests guest-sdk wit \( -name '*.rs' -o -name '*.wit' \
 	    -o -name Cargo.toml -o -name 'switchyard*.json' \) -newer $(WATCH_STAMP) -print -quit 2>/dev/null); \
 	  [ -n "$$changed" ] || continue; \
-	  touch $(WATCH_STAMP) $(WATCH_BUILT); echo "changed: $$changed"; \
-	  $(CARGO) build $(WATCH_FLAGS) || continue; \
-	  for dir in $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS)); do \
-	    name=$$(basename $$dir); \
-	    for manifest in $$dir/switchyard*.json; do \
-	      out=$(BUNDLES)/$$name$$(basename $$manifest .json | sed 's/^switchyard//'); \
-	      [ -d $$out ] || continue; \
-	      files=$$(sed -n 's/.*"file": *"\([^"]*\)".*/\1/p' $$manifest | sort -u); updated=; \
-	      for pair in $$(for f in $$files; do echo "target/$(WASM_TARGET)/$(WATCH_PROFILE)/$$f:$$f"; done) \
-	        "$$manifest:switchyard.json"; do \
-	        src=$${pair%%:*}; dst=$$out/$${pair#*:}; \
-	        case $$src in *.wasm) [ $$src -nt $(WATCH_BUILT) ] || continue;; esac; \
-	        cmp -s $$src $$dst || { $(call replace,$$src,$$dst) && echo "updated $$dst"; updated=1; }; \
-	      done; \
-	      [ -z "$$updated" ] || $(HOST) compile --bundle $$out >/dev/null || true; \
-	    done; \
-	  done; \
+	  touch $(WATCH_STAMP); echo "changed: $$changed"; \
+	  ( $(call build-bundles,--dev) ) && echo "bundles updated" || echo "build failed; the bundles keep their last version"; \
 	done
 
 # `make fuzz-diff`: the fuzz corpus's events answered by Powertools 3.37 (in the bench venv)

@@ -20,6 +20,7 @@ pub mod lambda;
 pub mod log;
 pub mod openapi;
 pub mod pipeline;
+mod project;
 pub mod request;
 pub mod response;
 pub mod router;

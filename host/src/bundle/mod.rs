@@ -32,8 +32,13 @@ pub struct Bundle {
 impl Bundle {
     /// Reads and checks the manifest of the bundle in `dir`.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        let path = dir.join(MANIFEST_FILE);
-        let text = std::fs::read_to_string(&path)
+        Self::open_manifest(dir, &dir.join(MANIFEST_FILE))
+    }
+
+    /// Reads and checks the manifest at `path`, for the components in `dir` (a project's
+    /// `switchyard-X.json` describes another bundle of the same crates).
+    pub(crate) fn open_manifest(dir: &Path, path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
             .with_context(|| format!("failed to read bundle manifest `{}`", path.display()))?;
         let manifest: BundleManifest = serde_json::from_str(&text)
             .with_context(|| format!("bundle manifest `{}` is invalid", path.display()))?;

@@ -9,9 +9,10 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context as _;
 
-use super::build::{Profile, build_project, cargo};
+use super::build::build_project;
 use super::compile::{precompile_for_target, same_architecture};
 use crate::bundle::{Bundle, MANIFEST_FILE};
+use crate::project::{Profile, cargo};
 
 /// Build the Lambda package (a zip, or its files) of the project in a directory.
 ///

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::SourceArg;
-use super::build::{DEFAULT_OUT, Profile, build_project, tidy_join};
+use super::build::{DEFAULT_OUT, build_project, tidy_join};
 use crate::bundle::Bundle;
 use crate::dev::{DevServer, ServeOptions, Swapper};
 use crate::event::EventSource;
+use crate::project::Profile;
 
 /// How often the project's sources are looked at.
 const POLL: Duration = Duration::from_millis(250);

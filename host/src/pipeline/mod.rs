@@ -493,10 +493,7 @@ impl Pipeline {
                 let answered_by = handler.map(|(component, _)| component).or(outermost);
                 (self.error_response(&invocation, err), answered_by)
             }
-            Err(failure) => (
-                self.failure_response(&failure, &context.request_id),
-                None,
-            ),
+            Err(failure) => (self.failure_response(&failure, &context.request_id), None),
         };
         let mut encoded = self.finish_encoded(response, &options, &request);
         if self.settings.alb.response_size_validation && request.source.is_alb() {

@@ -1,4 +1,4 @@
-//! Cargo, driven for `switchyard build`: which packages each component is built from
+//! Cargo, driven for every guest build: which packages each component is built from
 //! (`cargo metadata`), and the build itself (`cargo rustc --message-format json` per
 //! component), reported as it goes.
 
@@ -11,12 +11,14 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 /// The target every component is built for.
-pub(super) const WASM_TARGET: &str = "wasm32-wasip2";
+pub(crate) const WASM_TARGET: &str = "wasm32-wasip2";
 
 /// The subset of `cargo metadata --format-version 1` read here.
 #[derive(Debug, Deserialize)]
-pub(super) struct Metadata {
+pub(crate) struct Metadata {
     packages: Vec<Package>,
+    /// Where cargo builds (`CARGO_TARGET_DIR` and `build.target-dir` applied).
+    pub(crate) target_directory: PathBuf,
     workspace_members: Vec<String>,
     resolve: Option<Resolve>,
 }
@@ -25,6 +27,7 @@ pub(super) struct Metadata {
 struct Package {
     id: String,
     name: String,
+    manifest_path: PathBuf,
     targets: Vec<Target>,
 }
 
@@ -58,7 +61,7 @@ struct DepKind {
 
 impl Metadata {
     /// Reads the metadata of the project at `cargo_toml`, resolved for the wasm target.
-    pub(super) fn read(cargo_toml: &Path) -> anyhow::Result<Self> {
+    pub(crate) fn read(cargo_toml: &Path) -> anyhow::Result<Self> {
         let output = Command::new(cargo())
             .args(["metadata", "--format-version", "1", "--filter-platform"])
             .arg(WASM_TARGET)
@@ -77,6 +80,20 @@ impl Metadata {
         serde_json::from_slice(&output.stdout).context("cannot read `cargo metadata`'s output")
     }
 
+    /// The package whose manifest is `cargo_toml`, and the `.wasm` file its `cdylib` makes.
+    pub(crate) fn component_at(&self, cargo_toml: &Path) -> Option<(&str, String)> {
+        let wanted = std::fs::canonicalize(cargo_toml).ok()?;
+        let package = self.packages.iter().find(|p| p.manifest_path == wanted)?;
+        let cdylib = package
+            .targets
+            .iter()
+            .find(|t| t.crate_types.iter().any(|c| c == "cdylib"))?;
+        Some((
+            package.name.as_str(),
+            format!("{}.wasm", cdylib.name.replace('-', "_")),
+        ))
+    }
+
     /// The workspace package whose `cdylib` makes `wasm_file` (say `hello_api.wasm`).
     fn package_making(&self, wasm_file: &Path) -> Option<&Package> {
         let wanted = wasm_file.file_name()?.to_str()?;
@@ -93,13 +110,13 @@ impl Metadata {
 
     /// The name of the package that builds the component in `wasm_file`; `None` when no
     /// workspace `cdylib` makes that file.
-    pub(super) fn package_name_of(&self, wasm_file: &Path) -> Option<&str> {
+    pub(crate) fn package_name_of(&self, wasm_file: &Path) -> Option<&str> {
         self.package_making(wasm_file).map(|p| p.name.as_str())
     }
 
     /// The package ids the component in `wasm_file` (say `hello_api.wasm`) is built from,
     /// its own crate included; `None` when no workspace `cdylib` makes that file.
-    pub(super) fn packages_of(&self, wasm_file: &Path) -> Option<HashSet<String>> {
+    pub(crate) fn packages_of(&self, wasm_file: &Path) -> Option<HashSet<String>> {
         let root = self.package_making(wasm_file)?;
         let nodes: HashMap<&str, &Node> = self
             .resolve
@@ -128,7 +145,7 @@ impl Metadata {
 
 /// What to build.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Build<'a> {
+pub(crate) enum Build<'a> {
     /// These packages, each as a `cdylib` only (`cargo rustc --crate-type cdylib`): cargo
     /// skips link-time optimisation for a crate that is also an `rlib` (as `switchyard new`'s
     /// crates are, so their tests can call the handlers), even when the profile asks for it.
@@ -141,7 +158,7 @@ pub(super) enum Build<'a> {
 
 /// How a component is compiled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(in crate::cli) enum Profile {
+pub(crate) enum Profile {
     /// What ships: the release profile with one codegen unit and link-time optimisation, so
     /// the SDK's, serde_json's and the allocator's code is optimised as a whole with the
     /// handlers (several percent a request). Given as `--config`, so every project gets it
@@ -186,10 +203,11 @@ impl Profile {
 /// `compiled` (package id, crate name) as cargo reports it; each line cargo writes on stderr
 /// (its rendered diagnostics and errors) goes to `stderr` the moment it is written, from a
 /// thread of its own.
-pub(super) fn build(
+pub(crate) fn build(
     cargo_toml: &Path,
     what: Build<'_>,
     profile: Profile,
+    target_dir: Option<&Path>,
     color: bool,
     mut compiled: impl FnMut(&str, &str),
     stderr: impl Fn(&str) + Clone + Send + 'static,
@@ -206,6 +224,7 @@ pub(super) fn build(
                     command,
                     cargo_toml,
                     profile,
+                    target_dir,
                     color,
                     &mut compiled,
                     stderr.clone(),
@@ -215,7 +234,15 @@ pub(super) fn build(
         Build::Everything => {
             let mut command = Command::new(cargo());
             command.arg("build");
-            artifacts = run(command, cargo_toml, profile, color, &mut compiled, stderr)?;
+            artifacts = run(
+                command,
+                cargo_toml,
+                profile,
+                target_dir,
+                color,
+                &mut compiled,
+                stderr,
+            )?;
         }
     }
     Ok(artifacts)
@@ -227,10 +254,14 @@ fn run(
     mut command: Command,
     cargo_toml: &Path,
     profile: Profile,
+    target_dir: Option<&Path>,
     color: bool,
     compiled: &mut impl FnMut(&str, &str),
     stderr: impl Fn(&str) + Send + 'static,
 ) -> anyhow::Result<Vec<PathBuf>> {
+    if let Some(dir) = target_dir {
+        command.arg("--target-dir").arg(dir);
+    }
     let mut child = command
         .args(profile.cargo_args())
         .args(["--quiet", "--target", WASM_TARGET])
@@ -307,7 +338,7 @@ fn read_artifacts(
 
 /// The cargo to run: `CARGO` is set when we run under cargo (`cargo run`, tests), so the
 /// same toolchain builds the components.
-pub(in crate::cli) fn cargo() -> std::ffi::OsString {
+pub(crate) fn cargo() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
@@ -341,12 +372,13 @@ mod tests {
     /// `orders` uses the SDK and has a test-only dependency.
     fn metadata() -> Metadata {
         serde_json::from_value(serde_json::json!({
+            "target_directory": "/work/target",
             "packages": [
-                {"id": "users 0.1.0", "name": "users", "targets": [{"name": "users-api", "crate_types": ["cdylib"]}]},
-                {"id": "orders 0.1.0", "name": "orders", "targets": [{"name": "orders", "crate_types": ["cdylib", "rlib"]}]},
-                {"id": "sdk 0.1.0", "name": "sdk", "targets": [{"name": "sdk", "crate_types": ["lib"]}]},
-                {"id": "cc 1.0.0", "name": "cc", "targets": [{"name": "cc", "crate_types": ["lib"]}]},
-                {"id": "proptest 1.0.0", "name": "proptest", "targets": [{"name": "proptest", "crate_types": ["lib"]}]}
+                {"id": "users 0.1.0", "name": "users", "manifest_path": "/work/users/Cargo.toml", "targets": [{"name": "users-api", "crate_types": ["cdylib"]}]},
+                {"id": "orders 0.1.0", "name": "orders", "manifest_path": "/work/orders/Cargo.toml", "targets": [{"name": "orders", "crate_types": ["cdylib", "rlib"]}]},
+                {"id": "sdk 0.1.0", "name": "sdk", "manifest_path": "/work/sdk/Cargo.toml", "targets": [{"name": "sdk", "crate_types": ["lib"]}]},
+                {"id": "cc 1.0.0", "name": "cc", "manifest_path": "/work/cc/Cargo.toml", "targets": [{"name": "cc", "crate_types": ["lib"]}]},
+                {"id": "proptest 1.0.0", "name": "proptest", "manifest_path": "/work/proptest/Cargo.toml", "targets": [{"name": "proptest", "crate_types": ["lib"]}]}
             ],
             "workspace_members": ["users 0.1.0", "orders 0.1.0"],
             "resolve": {"nodes": [

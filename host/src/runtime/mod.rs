@@ -38,9 +38,9 @@ pub(crate) use convert::{
 };
 pub use engine::{shared_engine, target_engine};
 pub use guest_output::OutputLimits;
+use host_impl::GuestPanic;
 pub use preinit::{PreinitLimits, preinitialize};
 pub use sandbox::{AllowedHosts, HostRuleError, Sandbox, env_grants};
-use host_impl::GuestPanic;
 use store::{State, StoreSpec, new_store};
 
 /// How instances are created and what each call may use.

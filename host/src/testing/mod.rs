@@ -23,7 +23,6 @@ mod request;
 mod response;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{Context as _, bail};
 use serde_json::{Value, json};
@@ -33,10 +32,8 @@ pub use response::TestResponse;
 
 use crate::bundle::{Bundle, BundleManifest, MANIFEST_FILE};
 use crate::pipeline::Pipeline;
+use crate::project::{self, Build, Metadata, Profile};
 use crate::runtime::InvocationContext;
-
-/// The target guests are built for.
-const WASM_TARGET: &str = "wasm32-wasip2";
 
 /// A component (or a whole bundle) loaded into the real host, ready for events.
 pub struct TestApp {
@@ -145,64 +142,28 @@ impl TestApp {
     }
 }
 
-/// `cargo build --release --target wasm32-wasip2` in `crate_dir`; the component it wrote.
+/// Builds the crate at `crate_dir` for `wasm32-wasip2` as `switchyard watch` does (the
+/// incremental `guest-dev` profile: the same code, built in seconds) and returns its component.
 fn build_crate(crate_dir: &Path) -> anyhow::Result<PathBuf> {
     let manifest = crate_dir.join("Cargo.toml");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let metadata = Command::new(&cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--manifest-path",
-        ])
-        .arg(&manifest)
-        .output()
-        .with_context(|| format!("cannot run `cargo metadata` for `{}`", manifest.display()))?;
-    if !metadata.status.success() {
-        bail!(
-            "`cargo metadata` failed for `{}`: {}",
-            manifest.display(),
-            String::from_utf8_lossy(&metadata.stderr)
-        );
-    }
-    let metadata: Value = serde_json::from_slice(&metadata.stdout)?;
-    let target_dir = PathBuf::from(metadata["target_directory"].as_str().unwrap_or("target"));
-    let manifest_path = std::fs::canonicalize(&manifest)?;
-    let package = metadata["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| p["manifest_path"].as_str().map(PathBuf::from).as_ref() == Some(&manifest_path))
-        .with_context(|| format!("`{}` is not a package", manifest.display()))?;
-    let name = package["name"].as_str().unwrap_or_default().to_string();
+    let metadata = Metadata::read(&manifest)?;
+    let (package, wasm) = metadata
+        .component_at(&manifest)
+        .with_context(|| format!("`{}` is not a package with a `cdylib`", manifest.display()))?;
     // A separate target directory: the `cargo test` running this may hold the main one.
-    let build_dir = target_dir.join("switchyard-testing");
-    let status = Command::new(&cargo)
-        .args([
-            "build",
-            "--release",
-            "--target",
-            WASM_TARGET,
-            "--manifest-path",
-        ])
-        .arg(&manifest)
-        .arg("--target-dir")
-        .arg(&build_dir)
-        .status()
-        .with_context(|| format!("cannot run `cargo build` for `{name}`"))?;
-    if !status.success() {
-        bail!(
-            "building `{name}` for `{WASM_TARGET}` failed (is the target installed? `rustup target add {WASM_TARGET}`)"
-        );
-    }
-    let wasm = build_dir
-        .join(WASM_TARGET)
-        .join("release")
-        .join(format!("{}.wasm", name.replace('-', "_")));
-    match wasm.exists() {
-        true => Ok(wasm),
-        false => bail!("`{name}` built no `{}`: is it a `cdylib`?", wasm.display()),
-    }
+    let build_dir = metadata.target_directory.join("switchyard-testing");
+    let packages = [package.to_string()];
+    let artifacts = project::build(
+        &manifest,
+        Build::Components(&packages),
+        Profile::Dev,
+        Some(&build_dir),
+        false,
+        |_, _| {},
+        |line| eprintln!("{line}"),
+    )?;
+    artifacts
+        .into_iter()
+        .find(|artifact| artifact.file_name() == Some(wasm.as_ref()))
+        .with_context(|| format!("`{package}` built no `{wasm}`"))
 }
