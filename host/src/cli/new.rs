@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use crate::event::EventSource;
+use crate::event::from_http::{self, HttpRequest};
 
 /// Create a handler project a team can commit and share.
 ///
@@ -209,15 +210,15 @@ fn files(name: &str, source: &Source) -> anyhow::Result<Vec<(String, String)>> {
         .map(|(path, template)| (path.to_string(), fill(template)))
         .collect();
     for (file, source, method, path, body) in SAMPLE_EVENTS {
-        let headers: &[(&str, &str)] = match body.is_empty() {
-            true => &[("host", "localhost:3000"), ("user-agent", "curl/8.5.0")],
-            false => &[
-                ("host", "localhost:3000"),
-                ("user-agent", "curl/8.5.0"),
-                ("content-type", "application/json"),
-            ],
-        };
-        let event = crate::dev::sample_event(*source, method, path, headers, body);
+        let mut headers = vec![
+            ("host".to_string(), "localhost:3000".to_string()),
+            ("user-agent".to_string(), "curl/8.5.0".to_string()),
+        ];
+        if !body.is_empty() {
+            headers.push(("content-type".to_string(), "application/json".to_string()));
+        }
+        let request = HttpRequest::local(method, path, &headers, body.as_bytes());
+        let event = from_http::build(*source, &request);
         files.push((
             format!("events/{file}"),
             serde_json::to_string_pretty(&event)? + "\n",

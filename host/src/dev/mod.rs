@@ -1,7 +1,6 @@
 //! The local dev server: each HTTP request becomes a Lambda event of the configured source,
 //! goes through the same [`Pipeline`] as in Lambda, and its Lambda response goes back as HTTP.
 //!
-//! - `http_to_event`: the request as each source's front door would deliver it;
 //! - `lambda_to_http`: the Lambda response as that front door would send it;
 //! - `watch`: hot swap of a changed bundle.
 //!
@@ -10,7 +9,6 @@
 //! requests run in parallel. Ctrl-C or SIGTERM stops accepting, lets every in-flight request
 //! finish, and returns; a second signal stops at once.
 
-mod http_to_event;
 mod lambda_to_http;
 mod watch;
 
@@ -30,10 +28,10 @@ use serde_json::Value;
 
 use crate::bundle::Bundle;
 use crate::event::EventSource;
+use crate::event::from_http::{self, HttpRequest};
 use crate::log::Level;
 use crate::pipeline::{Pipeline, malformed_event_response};
 use crate::runtime::InvocationContext;
-use http_to_event::HttpRequest;
 use watch::{LivePipeline, Snapshot};
 
 /// The largest request body accepted: Lambda's synchronous invocation payload limit (6 MB).
@@ -155,34 +153,6 @@ impl Swapper {
         let pipeline = load(&self.dir, self.source)?;
         Ok(self.live.replace(pipeline))
     }
-}
-
-/// The event `source` delivers for one request, as the dev server makes it for a request
-/// from 127.0.0.1 to port 3000 at a fixed time: `switchyard new`'s sample events.
-pub(crate) fn sample_event(
-    source: EventSource,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> Value {
-    let (path, query) = path.split_once('?').unwrap_or((path, ""));
-    let request = HttpRequest {
-        method: method.to_string(),
-        path: path.to_string(),
-        query: query.to_string(),
-        headers: headers
-            .iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), value.to_string()))
-            .collect(),
-        body: body.as_bytes().to_vec(),
-        peer: Ipv4Addr::LOCALHOST.into(),
-        port: 3000,
-        request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_string(),
-        // 2026-01-01T00:00:00Z
-        received: SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_767_225_600),
-    };
-    http_to_event::build(source, &request)
 }
 
 /// Opens and loads the bundle, with the dev server's source forced so the events it builds
@@ -386,7 +356,7 @@ async fn answer(
         request_id: request_id.to_string(),
         received,
     };
-    let event = http_to_event::build(server.source, &http_request);
+    let event = from_http::build(server.source, &http_request);
     let event = serde_json::to_vec(&event).unwrap_or_default();
     let pipeline = server.live.current();
     let context = InvocationContext {

@@ -4,6 +4,7 @@
 mod alb;
 mod body;
 mod detect;
+pub(crate) mod from_http;
 mod function_url;
 mod http_v2;
 mod json;

@@ -1,5 +1,7 @@
 //! An HTTP request turned into the Lambda event a deployed function would get from each
-//! source: one function per source shape, mirroring `event/`.
+//! source: one function per source shape, mirroring the decoders beside it. The dev server
+//! builds each request's event here, `switchyard::testing` each `TestRequest`'s, and
+//! `switchyard new` its sample events.
 //!
 //! What each source does to a request, as AWS documents it, is what these functions do:
 //!
@@ -22,7 +24,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
-use crate::event::EventSource;
+use super::EventSource;
 
 /// The account id local events carry (the Powertools docs' sample account).
 const ACCOUNT_ID: &str = "123456789012";
@@ -33,29 +35,58 @@ const API_ID: &str = "switchyard-local";
 
 /// One HTTP request as the dev server received it.
 #[derive(Debug, Clone)]
-pub(super) struct HttpRequest {
+pub(crate) struct HttpRequest {
     /// The method, upper case as sent.
-    pub(super) method: String,
+    pub(crate) method: String,
     /// The path as sent, still percent-encoded.
-    pub(super) path: String,
+    pub(crate) path: String,
     /// The query string as sent, without `?`; empty when there is none.
-    pub(super) query: String,
+    pub(crate) query: String,
     /// Every header line in order, names lower case, repeats kept.
-    pub(super) headers: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
     /// The body bytes.
-    pub(super) body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
     /// The client's address.
-    pub(super) peer: IpAddr,
+    pub(crate) peer: IpAddr,
     /// The port the server listens on (for `x-forwarded-port`).
-    pub(super) port: u16,
+    pub(crate) port: u16,
     /// The request id the dev server gave the request.
-    pub(super) request_id: String,
+    pub(crate) request_id: String,
     /// When the request arrived.
-    pub(super) received: SystemTime,
+    pub(crate) received: SystemTime,
+}
+
+impl HttpRequest {
+    /// A request from 127.0.0.1 to port 3000 at a fixed time, with a fixed request id: what
+    /// tests and sample events are built from. `target` is the path and query as sent
+    /// (`/todos?limit=2`); header names are taken in any case.
+    pub(crate) fn local(
+        method: &str,
+        target: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Self {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        Self {
+            method: method.to_string(),
+            path: path.to_string(),
+            query: query.to_string(),
+            headers: headers
+                .iter()
+                .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
+                .collect(),
+            body: body.to_vec(),
+            peer: std::net::Ipv4Addr::LOCALHOST.into(),
+            port: 3000,
+            request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_string(),
+            // 2026-01-01T00:00:00Z
+            received: UNIX_EPOCH + std::time::Duration::from_secs(1_767_225_600),
+        }
+    }
 }
 
 /// The Lambda event `source` would deliver for `request`.
-pub(super) fn build(source: EventSource, request: &HttpRequest) -> Value {
+pub(crate) fn build(source: EventSource, request: &HttpRequest) -> Value {
     match source {
         EventSource::RestV1 => rest_v1(request),
         EventSource::HttpV2 => http_v2(request, false),
