@@ -258,21 +258,6 @@ impl Pipeline {
                 });
                 for method in &route.methods {
                     let method = method.to_ascii_uppercase();
-                    if let Some(other) = entries
-                        .iter()
-                        .find(|e| e.method == method && e.rule == rule)
-                    {
-                        let other_name = &components[other.value.component].name;
-                        if other.value.component != index {
-                            bail!(
-                                "route `{method} {rule}` is declared by both component `{other_name}` and component `{}`",
-                                component.name
-                            );
-                        }
-                        crate::log::warn(&format!(
-                            "component `{other_name}` registers `{method} {rule}` twice; the first registration wins"
-                        ));
-                    }
                     if route.cors.unwrap_or(settings.cors.is_some()) {
                         cors_methods.push(method.clone());
                     }
@@ -327,9 +312,28 @@ impl Pipeline {
         }
         cors_methods.sort();
         cors_methods.dedup();
+        let name = |index: usize| components[index].name.as_str();
+        let (router, repeats) =
+            Router::checked(entries, |target| target.component).map_err(|conflict| {
+                anyhow::anyhow!(
+                    "route `{} {}` is declared by both component `{}` and component `{}`",
+                    conflict.method,
+                    conflict.rule,
+                    name(conflict.first),
+                    name(conflict.again)
+                )
+            })?;
+        for repeat in repeats {
+            crate::log::warn(&format!(
+                "component `{}` registers `{} {}` twice; the first registration wins",
+                name(repeat.first),
+                repeat.method,
+                repeat.rule
+            ));
+        }
         let pipeline = Self {
             runtime,
-            router: Router::new(entries),
+            router,
             settings,
             global_middlewares,
             exception_handlers,

@@ -10,6 +10,7 @@ pub use prefix::{StripPrefix, strip};
 pub use rule::{CompiledRule, RuleError, compile, replace_params};
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::event::EventSource;
 
@@ -57,6 +58,20 @@ pub struct Router<T> {
     dynamic_anywhere: Vec<usize>,
 }
 
+/// One method and rule registered twice: by two owners (a conflict, refused), or by one
+/// owner (allowed: the first registration wins, as in Powertools).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate<O> {
+    /// The upper-case method.
+    pub method: String,
+    /// The rule as written.
+    pub rule: String,
+    /// Whose the first registration is.
+    pub first: O,
+    /// Whose the later one is.
+    pub again: O,
+}
+
 /// Path → (method, position in `ordered`) in matching order.
 type LiteralIndex = HashMap<Box<str>, Vec<(Box<str>, usize)>>;
 
@@ -99,6 +114,40 @@ impl<T> Router<T> {
             dynamic_by_segment,
             dynamic_anywhere,
         }
+    }
+
+    /// Builds the table as [`Router::new`] does, from routes whose `owner` (a component)
+    /// registered them. A method and rule registered by two owners is refused; registered
+    /// twice by one owner it is kept (the first registration wins) and returned, for the
+    /// caller to warn about.
+    pub fn checked<O: PartialEq + Clone>(
+        routes: Vec<RouteEntry<T>>,
+        owner: impl Fn(&T) -> O,
+    ) -> Result<(Self, Vec<Duplicate<O>>), Duplicate<O>> {
+        let mut repeats = Vec::new();
+        {
+            let mut first: HashMap<(&str, &str), &T> = HashMap::new();
+            for route in &routes {
+                match first.entry((route.method.as_str(), route.rule.as_str())) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(&route.value);
+                    }
+                    Entry::Occupied(slot) => {
+                        let duplicate = Duplicate {
+                            method: route.method.clone(),
+                            rule: route.rule.clone(),
+                            first: owner(slot.get()),
+                            again: owner(&route.value),
+                        };
+                        if duplicate.first != duplicate.again {
+                            return Err(duplicate);
+                        }
+                        repeats.push(duplicate);
+                    }
+                }
+            }
+        }
+        Ok((Self::new(routes), repeats))
     }
 
     /// Every route, in matching order.

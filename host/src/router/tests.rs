@@ -367,3 +367,45 @@ fn indexed_lookup_picks_what_a_scan_in_order_picks() {
         }
     }
 }
+
+/// Routes owned by components: (owner, method, rule).
+fn owned(routes: &[(usize, &str, &str)]) -> Vec<RouteEntry<usize>> {
+    routes
+        .iter()
+        .map(|(owner, method, rule)| RouteEntry {
+            method: method.to_string(),
+            rule: rule.to_string(),
+            compiled: compile(rule).unwrap(),
+            value: *owner,
+        })
+        .collect()
+}
+
+#[test]
+fn a_method_and_rule_of_two_owners_is_refused_by_the_router() {
+    let routes = owned(&[(0, "GET", "/a"), (1, "POST", "/a"), (1, "GET", "/a")]);
+    let conflict = Router::checked(routes, |owner| *owner).err();
+    assert_eq!(
+        conflict,
+        Some(Duplicate {
+            method: "GET".into(),
+            rule: "/a".into(),
+            first: 0,
+            again: 1,
+        })
+    );
+}
+
+#[test]
+fn one_owner_registering_twice_keeps_the_first_and_is_reported() {
+    let routes = owned(&[(0, "GET", "/a"), (1, "GET", "/b"), (0, "GET", "/a")]);
+    let (router, repeats) = Router::checked(routes, |owner| *owner).unwrap();
+    assert_eq!(repeats.len(), 1);
+    assert_eq!((repeats[0].first, repeats[0].again), (0, 0));
+    assert_eq!(
+        router.routes().len(),
+        3,
+        "kept; the first registration matches first"
+    );
+    assert_eq!(router.at("GET", "/a", RestV1).map(|m| *m.value), Some(0));
+}
