@@ -11,6 +11,7 @@ mod json;
 mod lattice_v1;
 mod lattice_v2;
 mod raw;
+pub(crate) mod read_back;
 mod rest_v1;
 mod shape;
 

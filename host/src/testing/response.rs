@@ -3,9 +3,10 @@
 
 use std::io::Read as _;
 
-use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+use crate::event::read_back::{ClientResponse, read_back};
 
 /// What the app answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,31 +37,19 @@ impl TestResponse {
         self.lambda["error"].as_str()
     }
 
-    /// Every value of a header, by case-insensitive name, from `headers` (comma-joined values
-    /// kept whole) or `multiValueHeaders`.
+    /// The response as the client of its source's front door gets it (`event/read_back.rs`):
+    /// `None` when no front door could send it.
+    fn client(&self) -> Option<ClientResponse> {
+        read_back(&self.lambda).ok()
+    }
+
+    /// Every value of a header, by case-insensitive name, as the client gets them:
+    /// `multiValueHeaders` wins over `headers` for a name both carry, and comma-joined
+    /// values stay whole.
     pub fn headers(&self, name: &str) -> Vec<String> {
-        let matching = |map: &Value| -> Vec<Value> {
-            map.as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.clone())
-                .collect()
-        };
-        let mut out: Vec<String> = matching(&self.lambda["headers"])
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        for values in matching(&self.lambda["multiValueHeaders"]) {
-            out.extend(
-                values
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str().map(str::to_string)),
-            );
-        }
-        out
+        self.client()
+            .map(|client| client.values(name).map(str::to_string).collect())
+            .unwrap_or_default()
     }
 
     /// A header's first value.
@@ -70,36 +59,24 @@ impl TestResponse {
 
     /// The `Set-Cookie` values, from `cookies` or the `Set-Cookie` header.
     pub fn cookies(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.lambda["cookies"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        out.extend(self.headers("set-cookie"));
-        out
+        self.headers("set-cookie")
     }
 
     /// The body bytes, base64-decoded and gunzipped as a client would.
     pub fn body(&self) -> Vec<u8> {
-        let raw = self.lambda["body"].as_str().unwrap_or_default();
-        let bytes = match self.lambda["isBase64Encoded"].as_bool() {
-            Some(true) => base64::engine::general_purpose::STANDARD
-                .decode(raw)
-                .unwrap_or_else(|_| raw.as_bytes().to_vec()),
-            _ => raw.as_bytes().to_vec(),
+        let Some(client) = self.client() else {
+            return Vec::new();
         };
-        let gzipped = self
-            .headers("content-encoding")
-            .iter()
+        let gzipped = client
+            .values("content-encoding")
             .any(|e| e.eq_ignore_ascii_case("gzip"));
         if !gzipped {
-            return bytes;
+            return client.body;
         }
         let mut out = Vec::new();
-        match flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut out) {
+        match flate2::read::GzDecoder::new(&client.body[..]).read_to_end(&mut out) {
             Ok(_) => out,
-            Err(_) => bytes,
+            Err(_) => client.body,
         }
     }
 
@@ -118,6 +95,7 @@ impl TestResponse {
 mod tests {
     use std::io::Write as _;
 
+    use base64::Engine as _;
     use serde_json::json;
 
     use super::*;
