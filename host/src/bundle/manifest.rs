@@ -6,9 +6,37 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::event::EventSource;
-use crate::pipeline::SwaggerOverride;
+
+/// What a bundle says of Swagger UI (its manifest's `swagger`), over the app's
+/// `enable_swagger`: a deployment may serve the page where the app does not (a development
+/// stage) or turn it off where it does (production).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum SwaggerOverride {
+    /// `true`: served, with the app's settings if it has any; `false`: not served.
+    Switch(bool),
+    /// Served with these settings, as `enable_swagger` takes them (`path`, `compress`,
+    /// `persist_authorization`, `swagger_base_url`, `oauth2_config`).
+    Settings(Map<String, Value>),
+}
+
+impl SwaggerOverride {
+    /// The Swagger settings in force: `app`'s, unless `bundle` says otherwise.
+    pub(crate) fn apply(
+        bundle: Option<&Self>,
+        app: Option<&Map<String, Value>>,
+    ) -> Option<Map<String, Value>> {
+        match bundle {
+            None => app.cloned(),
+            Some(Self::Switch(false)) => None,
+            Some(Self::Switch(true)) => Some(app.cloned().unwrap_or_default()),
+            Some(Self::Settings(settings)) => Some(settings.clone()),
+        }
+    }
+}
 
 /// The file name of a bundle's manifest.
 pub const MANIFEST_FILE: &str = "switchyard.json";
@@ -189,6 +217,8 @@ fn default_log_lines() -> usize {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -257,5 +287,34 @@ mod tests {
         }))
         .unwrap_err();
         assert!(err.to_string().contains("allowed_host"), "{err}");
+    }
+
+    #[test]
+    fn a_bundle_turns_swagger_ui_on_or_off_over_the_app() {
+        let settings = |v: Value| v.as_object().cloned();
+        let app = settings(json!({"path": "/docs"}));
+        // The bundle's setting as its manifest spells it, the app's, and what is in force.
+        let table = [
+            (None, app.clone(), app.clone()),
+            (None, None, None),
+            (Some(json!(false)), app.clone(), None),
+            (Some(json!(true)), app.clone(), app.clone()),
+            (Some(json!(true)), None, settings(json!({}))),
+            (
+                Some(json!({"path": "/api-docs"})),
+                app.clone(),
+                settings(json!({"path": "/api-docs"})),
+            ),
+        ];
+        for (bundle, app, want) in table {
+            let bundle: Option<SwaggerOverride> =
+                bundle.map(|b| serde_json::from_value(b).unwrap());
+            assert_eq!(
+                SwaggerOverride::apply(bundle.as_ref(), app.as_ref()),
+                want,
+                "{bundle:?} {app:?}"
+            );
+        }
+        assert!(serde_json::from_value::<SwaggerOverride>(json!("yes")).is_err());
     }
 }

@@ -12,6 +12,7 @@ use wasmtime::Engine;
 
 pub use manifest::{
     BundleManifest, ComponentEntry, ComponentLimits, DirGrant, InstanceMode, Limits, MANIFEST_FILE,
+    SwaggerOverride,
 };
 
 use crate::pipeline::{Mount, Overrides, Pipeline};

@@ -21,8 +21,8 @@ use base64::Engine as _;
 use serde_json::Value;
 
 pub use cors::CorsConfig;
-pub use swagger::SwaggerOverride;
 
+use crate::bundle::SwaggerOverride;
 use crate::event::{self, DecodeError, Encoded, EventSource, LambdaResponse};
 use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::Request;
