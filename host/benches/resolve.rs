@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::Path;
 
 use serde_json::json;
-use switchyard::response::{Body, Response};
+use switchyard::{Body, Response};
 use switchyard::{Bundle, InvocationContext, Pipeline};
 
 fn load(bench_dir: &Path, bundle: &str) -> Pipeline {

@@ -15,10 +15,10 @@ use crate::pipeline::{Pipeline, malformed_event_response};
 use crate::runtime::InvocationContext;
 
 /// The environment variable naming the bundle directory.
-pub const BUNDLE_ENV: &str = "SWITCHYARD_BUNDLE";
+pub(crate) const BUNDLE_ENV: &str = "SWITCHYARD_BUNDLE";
 
 /// The bundle directory: `SWITCHYARD_BUNDLE`, else `bundle/` beside the binary.
-pub fn bundle_dir() -> anyhow::Result<PathBuf> {
+pub(crate) fn bundle_dir() -> anyhow::Result<PathBuf> {
     if let Some(dir) = std::env::var_os(BUNDLE_ENV) {
         return Ok(PathBuf::from(dir));
     }
@@ -30,7 +30,7 @@ pub fn bundle_dir() -> anyhow::Result<PathBuf> {
 }
 
 /// Serves Lambda invocations until the runtime stops.
-pub fn run() -> anyhow::Result<()> {
+pub(crate) fn run() -> anyhow::Result<()> {
     let dir = bundle_dir()?;
     let pipeline = Arc::new(Bundle::open(&dir)?.load()?);
     crate::log::info(&format!("loaded bundle `{}`", dir.display()));

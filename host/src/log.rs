@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Log levels, least severe first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
+pub(crate) enum Level {
     /// Details for debugging.
     Debug,
     /// Normal operation.
@@ -106,7 +106,7 @@ impl Settings {
 
 /// Whether text on stderr may be coloured: the log's readable lines follow this, and so should
 /// anything else a command draws there (progress bars, cargo's output).
-pub fn colour_on_stderr() -> bool {
+pub(crate) fn colour_on_stderr() -> bool {
     colour(std::io::stderr().is_terminal(), |name| {
         std::env::var(name).ok()
     })
@@ -155,20 +155,20 @@ pub(crate) fn invalid_setting(name: &str, value: &str, expected: &str, used: &st
 }
 
 /// Writes one log line with extra fields (empty values are left out).
-pub fn emit(level: Level, message: &str, fields: &[(&str, &str)]) {
+pub(crate) fn emit(level: Level, message: &str, fields: &[(&str, &str)]) {
     if enabled(level) {
         write_line(level, message, fields);
     }
 }
 
 /// True when lines of `level` are written: callers skip building a line nobody reads.
-pub fn enabled(level: Level) -> bool {
+pub(crate) fn enabled(level: Level) -> bool {
     level >= settings().level
 }
 
 /// Writes a debug-mode trace line whatever the log level: turning debug mode on is the
 /// request for these (Powertools prints them unconditionally).
-pub fn trace(message: &str, fields: &[(&str, &str)]) {
+pub(crate) fn trace(message: &str, fields: &[(&str, &str)]) {
     write_line(Level::Debug, message, fields);
 }
 
@@ -274,17 +274,17 @@ fn pretty_line(
 }
 
 /// An error line.
-pub fn error(message: &str) {
+pub(crate) fn error(message: &str) {
     emit(Level::Error, message, &[]);
 }
 
 /// A warning line.
-pub fn warn(message: &str) {
+pub(crate) fn warn(message: &str) {
     emit(Level::Warn, message, &[]);
 }
 
 /// An info line.
-pub fn info(message: &str) {
+pub(crate) fn info(message: &str) {
     emit(Level::Info, message, &[]);
 }
 

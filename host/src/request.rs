@@ -3,11 +3,11 @@
 use crate::event::{EventSource, RawEvent};
 
 /// Ordered name/value pairs that keep repeats (headers, query strings, cookies).
-pub type Fields = Vec<(String, String)>;
+pub(crate) type Fields = Vec<(String, String)>;
 
 /// A decoded Lambda request: what routing, the pipeline and the guests see.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// The event source, detected from the event.
     pub source: EventSource,
     /// The HTTP method as the event carries it.
@@ -35,7 +35,7 @@ impl Request {
     /// Every value of a header, by case-insensitive name, in order. Names that differ only in
     /// case (REST APIs keep them apart) are one header, as in Powertools' case-insensitive
     /// dict: the last of them, with its values.
-    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let spelled = self
             .headers
             .iter()
@@ -51,7 +51,7 @@ impl Request {
     /// The header value Powertools' "resolved headers" give for single-value uses (CORS
     /// `Origin`): the first value, and on sources whose headers arrive comma-joined, the first
     /// comma-separated item (Powertools splits those values without trimming).
-    pub fn first_header_item<'a>(&'a self, name: &'a str) -> Option<&'a str> {
+    pub(crate) fn first_header_item<'a>(&'a self, name: &'a str) -> Option<&'a str> {
         let first = self.header_values(name).next()?;
         Some(match self.source.joins_repeated_headers() {
             true => first.split(',').next().unwrap_or(first),

@@ -51,10 +51,10 @@ fn a_native_handler_answers_in_place_of_the_guest() {
         .unwrap_or_else(|e| panic!("{e:#}"));
     let replaced = pipeline.bench_native_handler("GET", "/hello", |params| {
         assert!(params.is_empty());
-        switchyard::response::Response::new(
+        switchyard::Response::new(
             200,
             Some("application/json"),
-            switchyard::response::Body::Text(r#"{"native":true}"#.into()),
+            switchyard::Body::Text(r#"{"native":true}"#.into()),
         )
     });
     assert!(replaced);

@@ -39,7 +39,7 @@ impl SwaggerOverride {
 }
 
 /// The file name of a bundle's manifest.
-pub const MANIFEST_FILE: &str = "switchyard.json";
+pub(crate) const MANIFEST_FILE: &str = "switchyard.json";
 
 /// A bundle's manifest.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

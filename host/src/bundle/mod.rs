@@ -10,9 +10,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use wasmtime::Engine;
 
-pub use manifest::{
-    BundleManifest, ComponentEntry, ComponentLimits, DirGrant, InstanceMode, Limits, MANIFEST_FILE,
-    SwaggerOverride,
+pub(crate) use manifest::{
+    BundleManifest, ComponentEntry, InstanceMode, MANIFEST_FILE, SwaggerOverride,
 };
 
 use crate::pipeline::{Mount, Overrides, Pipeline};

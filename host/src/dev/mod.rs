@@ -39,7 +39,7 @@ const MAX_BODY: usize = 6 * 1024 * 1024;
 
 /// What `switchyard serve` was asked for.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     /// The bundle directory.
     pub bundle: PathBuf,
     /// The port on 127.0.0.1; 0 takes any free port.
@@ -61,12 +61,12 @@ struct Server {
 
 /// Loads the bundle, binds the port, prints `Serving on http://127.0.0.1:PORT/` on stdout,
 /// and serves until Ctrl-C or SIGTERM.
-pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
+pub(crate) fn serve(options: ServeOptions) -> anyhow::Result<()> {
     DevServer::bind(options)?.run()
 }
 
 /// A dev server bound to its port, with its bundle loaded, not yet serving.
-pub struct DevServer {
+pub(crate) struct DevServer {
     options: ServeOptions,
     listener: std::net::TcpListener,
     live: Arc<LivePipeline>,
@@ -76,7 +76,7 @@ pub struct DevServer {
 
 impl DevServer {
     /// Loads the bundle and binds the port.
-    pub fn bind(options: ServeOptions) -> anyhow::Result<Self> {
+    pub(crate) fn bind(options: ServeOptions) -> anyhow::Result<Self> {
         // Taken before loading, so a change made while loading is noticed.
         let snapshot = Snapshot::take(&options.bundle);
         let pipeline = load(&options.bundle, options.source)?;
@@ -92,7 +92,7 @@ impl DevServer {
     }
 
     /// What swaps a rebuilt bundle in, from another thread.
-    pub fn swapper(&self) -> Swapper {
+    pub(crate) fn swapper(&self) -> Swapper {
         Swapper {
             dir: self.options.bundle.clone(),
             source: self.options.source,
@@ -102,7 +102,7 @@ impl DevServer {
 
     /// Prints `Serving on http://127.0.0.1:PORT/` on stdout and serves until Ctrl-C or
     /// SIGTERM.
-    pub fn run(self) -> anyhow::Result<()> {
+    pub(crate) fn run(self) -> anyhow::Result<()> {
         let Self {
             options,
             listener,
@@ -140,7 +140,7 @@ impl DevServer {
 /// Puts a rebuilt bundle in service the moment its builder is done (`switchyard watch`), with
 /// no polling in between: the next request after [`Swapper::swap`] returns gets it.
 #[derive(Clone)]
-pub struct Swapper {
+pub(crate) struct Swapper {
     dir: PathBuf,
     source: EventSource,
     live: Arc<LivePipeline>,
@@ -149,7 +149,7 @@ pub struct Swapper {
 impl Swapper {
     /// Loads the bundle again and swaps it in; returns its version number. On an error the
     /// previous version stays in service.
-    pub fn swap(&self) -> anyhow::Result<u64> {
+    pub(crate) fn swap(&self) -> anyhow::Result<u64> {
         let pipeline = load(&self.dir, self.source)?;
         Ok(self.live.replace(pipeline))
     }

@@ -11,7 +11,7 @@ use crate::response::Headers;
 
 /// A finished response, ready for a source's shape.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Encoded {
+pub(crate) struct Encoded {
     /// The status code.
     pub status: u16,
     /// Headers in order.

@@ -20,10 +20,10 @@ use serde_json::Value;
 use self::json::{Json, Object};
 
 pub(crate) use alb::{unquote, url_decode_query};
-pub use body::Encoded;
+pub(crate) use body::Encoded;
 use detect::detect;
-pub use raw::RawEvent;
-pub use shape::LambdaResponse;
+pub(crate) use raw::RawEvent;
+pub(crate) use shape::LambdaResponse;
 
 use crate::request::{Fields, Request};
 
@@ -147,7 +147,7 @@ pub enum DecodeError {
 }
 
 /// Decodes a Lambda event, detecting its source unless `source` names it.
-pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, DecodeError> {
+pub(crate) fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, DecodeError> {
     // Checked once here, so the parser need not check each string again.
     let Ok(text) = std::str::from_utf8(raw) else {
         // Text that is not UTF-8 is never JSON; serde_json says where it breaks.
@@ -174,7 +174,7 @@ pub fn decode(raw: &[u8], source: Option<EventSource>) -> Result<Request, Decode
 }
 
 /// Encodes a finished response in the shape the source expects.
-pub fn encode(response: Encoded, source: EventSource) -> LambdaResponse {
+pub(crate) fn encode(response: Encoded, source: EventSource) -> LambdaResponse {
     match source {
         EventSource::RestV1 => rest_v1::encode(response),
         EventSource::AlbMultiValue | EventSource::Alb => alb::encode(response, source),

@@ -12,7 +12,7 @@ const INDEXED_MEMBERS: usize = 24;
 /// `raw-event-member` is a slice of the text rather than another parse of it. Cloning is
 /// cheap: the text is shared.
 #[derive(Debug, Clone)]
-pub struct RawEvent {
+pub(crate) struct RawEvent {
     text: Arc<str>,
     /// Where each top-level name starts (after its opening quote), in order, when the parse
     /// borrowed every name from the text and none came twice; else members are scanned for.
@@ -35,14 +35,14 @@ impl RawEvent {
     }
 
     /// The event's text, as received.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.text
     }
 
     /// The JSON text of the top-level member `name`, as received: the last one when the event
     /// repeats it (as a JSON tree keeps it); `None` when the event has no such member or is
     /// not a JSON object.
-    pub fn member(&self, name: &str) -> Option<&str> {
+    pub(crate) fn member(&self, name: &str) -> Option<&str> {
         match &self.names {
             // Every name of an indexed event was borrowed from its text, so none holds a `"`
             // or `\` (both come escaped); such a name is not there, and matching it against

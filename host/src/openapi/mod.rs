@@ -7,7 +7,7 @@ mod swagger;
 
 use serde_json::{Map, Value, json};
 
-pub use swagger::{SwaggerAssets, SwaggerPage};
+pub(crate) use swagger::SwaggerPage;
 
 use crate::router::replace_params;
 use crate::validation::{AppSpec, Location, RouteSpec};
@@ -17,7 +17,7 @@ const DEFAULT_TITLE: &str = "Powertools for AWS Lambda (Python) API";
 
 /// One operation's source: its method, rule and declarations.
 #[derive(Debug, Clone, Copy)]
-pub struct Operation<'a> {
+pub(crate) struct Operation<'a> {
     /// The upper-case method.
     pub method: &'a str,
     /// The rule as registered (`/items/<item_id>`).
@@ -38,7 +38,7 @@ pub enum DocumentError {
 }
 
 /// `<name>` to `{name}`.
-pub fn openapi_path(rule: &str) -> String {
+pub(crate) fn openapi_path(rule: &str) -> String {
     let out = replace_params(rule, |name| format!("{{{name}}}"));
     if out.is_empty() { "/".into() } else { out }
 }
@@ -121,7 +121,7 @@ fn return_schema(spec: &RouteSpec) -> Value {
 
 /// Builds the document for `operations`, with the server list for `base_path` unless the
 /// app names its servers.
-pub fn document(
+pub(crate) fn document(
     app: &AppSpec,
     operations: &[Operation<'_>],
     base_path: &str,

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 /// The files of `swagger-ui-dist` the page needs.
 #[derive(Debug, Clone, Default)]
-pub struct SwaggerAssets {
+pub(crate) struct SwaggerAssets {
     css: String,
     js: String,
     oauth2_redirect: String,
@@ -22,7 +22,7 @@ const ASSETS_DIR: &str = "swagger-ui";
 
 impl SwaggerAssets {
     /// Reads `swagger-ui.css`, `swagger-ui-bundle.js` and `oauth2-redirect.js` from `dir`.
-    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+    pub(crate) fn load(dir: &Path) -> anyhow::Result<Self> {
         let read = |name: &str| {
             std::fs::read_to_string(dir.join(name)).with_context(|| {
                 format!(
@@ -42,7 +42,7 @@ impl SwaggerAssets {
 
 /// The app's `enable_swagger` settings with the assets to serve.
 #[derive(Debug, Clone)]
-pub struct SwaggerPage {
+pub(crate) struct SwaggerPage {
     /// Where the page is served.
     pub path: String,
     /// gzip the page when accepted.
@@ -56,7 +56,10 @@ pub struct SwaggerPage {
 impl SwaggerPage {
     /// The page for `settings` (from the app's metadata), with assets from the bundle unless
     /// a base URL is given.
-    pub fn new(settings: &Map<String, Value>, bundle_dir: Option<&Path>) -> anyhow::Result<Self> {
+    pub(crate) fn new(
+        settings: &Map<String, Value>,
+        bundle_dir: Option<&Path>,
+    ) -> anyhow::Result<Self> {
         let base_url = settings
             .get("swagger_base_url")
             .and_then(Value::as_str)
@@ -86,7 +89,7 @@ impl SwaggerPage {
     }
 
     /// The static OAuth2 redirect page of Swagger UI.
-    pub fn oauth2_redirect(&self) -> String {
+    pub(crate) fn oauth2_redirect(&self) -> String {
         match &self.base_url {
             Some(base) => format!(
                 "<!doctype html><html><head><title>Swagger UI: OAuth2 Redirect</title></head>\
@@ -103,7 +106,7 @@ impl SwaggerPage {
     }
 
     /// The Swagger UI page with `document_json` inlined (already `</`-escaped).
-    pub fn html(&self, document_json: &str) -> String {
+    pub(crate) fn html(&self, document_json: &str) -> String {
         let (style, script) = match &self.base_url {
             Some(base) => (
                 format!(

@@ -20,7 +20,7 @@ use anyhow::bail;
 use base64::Engine as _;
 use serde_json::Value;
 
-pub use cors::CorsConfig;
+pub(crate) use cors::CorsConfig;
 
 use crate::bundle::SwaggerOverride;
 use crate::event::{self, DecodeError, Encoded, EventSource, LambdaResponse};
@@ -694,7 +694,7 @@ fn powertools_dev() -> bool {
 }
 
 /// The answer for an event that could not be decoded: a 400 with the reason.
-pub fn malformed_event_response(err: &DecodeError) -> Value {
+pub(crate) fn malformed_event_response(err: &DecodeError) -> Value {
     serde_json::json!({
         "statusCode": 400,
         "body": serde_json::json!({"statusCode": 400, "message": err.to_string()}).to_string(),

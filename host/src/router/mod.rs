@@ -6,8 +6,8 @@ mod rule;
 #[cfg(test)]
 mod tests;
 
-pub use prefix::{StripPrefix, strip};
-pub use rule::{CompiledRule, RuleError, compile, replace_params};
+pub(crate) use prefix::{StripPrefix, strip};
+pub(crate) use rule::{CompiledRule, compile, replace_params};
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -29,7 +29,7 @@ pub struct RouteEntry<T> {
 
 /// A match: the route's value and its path parameters in rule order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Match<'a, T> {
+pub(crate) struct Match<'a, T> {
     /// The matched route's value.
     pub value: &'a T,
     /// The rule as written.
@@ -43,7 +43,7 @@ pub struct Match<'a, T> {
 
 /// The route table.
 #[derive(Debug, Clone)]
-pub struct Router<T> {
+pub(crate) struct Router<T> {
     /// Static routes first, then dynamic ones, each in registration order.
     ordered: Vec<RouteEntry<T>>,
     /// Literal static routes by the one path each matches, exact and with trailing slashes
@@ -61,7 +61,7 @@ pub struct Router<T> {
 /// One method and rule registered twice: by two owners (a conflict, refused), or by one
 /// owner (allowed: the first registration wins, as in Powertools).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Duplicate<O> {
+pub(crate) struct Duplicate<O> {
     /// The upper-case method.
     pub method: String,
     /// The rule as written.
@@ -77,7 +77,7 @@ type LiteralIndex = HashMap<Box<str>, Vec<(Box<str>, usize)>>;
 
 impl<T> Router<T> {
     /// Builds the table from routes in registration order.
-    pub fn new(routes: Vec<RouteEntry<T>>) -> Self {
+    pub(crate) fn new(routes: Vec<RouteEntry<T>>) -> Self {
         let (mut ordered, dynamic): (Vec<_>, Vec<_>) =
             routes.into_iter().partition(|r| !r.compiled.dynamic);
         let first_dynamic = ordered.len();
@@ -120,7 +120,7 @@ impl<T> Router<T> {
     /// registered them. A method and rule registered by two owners is refused; registered
     /// twice by one owner it is kept (the first registration wins) and returned, for the
     /// caller to warn about.
-    pub fn checked<O: PartialEq + Clone>(
+    pub(crate) fn checked<O: PartialEq + Clone>(
         routes: Vec<RouteEntry<T>>,
         owner: impl Fn(&T) -> O,
     ) -> Result<(Self, Vec<Duplicate<O>>), Duplicate<O>> {
@@ -151,7 +151,7 @@ impl<T> Router<T> {
     }
 
     /// Every route, in matching order.
-    pub fn routes(&self) -> &[RouteEntry<T>] {
+    pub(crate) fn routes(&self) -> &[RouteEntry<T>] {
         &self.ordered
     }
 
@@ -163,7 +163,7 @@ impl<T> Router<T> {
     }
 
     /// The first route matching `method` (compared upper-cased) and `path`.
-    pub fn at(&self, method: &str, path: &str, source: EventSource) -> Option<Match<'_, T>> {
+    pub(crate) fn at(&self, method: &str, path: &str, source: EventSource) -> Option<Match<'_, T>> {
         let tolerant = source.tolerates_trailing_slash();
         let index = &self.literal[usize::from(tolerant)];
         let lookup = |path: &str| {

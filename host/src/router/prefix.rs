@@ -16,7 +16,7 @@ pub enum StripPrefix {
 }
 
 /// Applies the prefixes to a path.
-pub fn strip<'a>(prefixes: &[StripPrefix], path: &'a str) -> std::borrow::Cow<'a, str> {
+pub(crate) fn strip<'a>(prefixes: &[StripPrefix], path: &'a str) -> std::borrow::Cow<'a, str> {
     use std::borrow::Cow;
     let mut path: Cow<'a, str> = Cow::Borrowed(path);
     for prefix in prefixes {

@@ -51,7 +51,7 @@ enum Piece {
 /// Why a rule could not be compiled.
 #[derive(Debug, thiserror::Error)]
 #[error("route rule `{rule}` is not a valid pattern: {reason}")]
-pub struct RuleError {
+pub(crate) struct RuleError {
     /// The rule as written.
     pub rule: String,
     /// What the regex engine said.
@@ -65,7 +65,7 @@ const END: &str = r"\n?\z";
 ///
 /// The rule is compiled as written: Powertools shows an empty rule as `/` (`Route.path`)
 /// but matches it as `^$`, so `""` answers `/` only where trailing slashes are tolerated.
-pub fn compile(rule: &str) -> Result<CompiledRule, RuleError> {
+pub(crate) fn compile(rule: &str) -> Result<CompiledRule, RuleError> {
     let trimmed = rule.trim_end_matches('/');
     if let (Some(exact), Some(trimmed)) = (plain_pieces(rule), plain_pieces(trimmed)) {
         let dynamic = exact.iter().any(|p| matches!(p, Piece::Param(_)));
@@ -254,7 +254,7 @@ fn substitute_params(rule: &str) -> String {
 
 /// Replaces each `<word>` parameter of a Powertools rule with `with(word)`; anything else
 /// (`<my-id>`, a lone `<`) stays as written, as Powertools' `<(\w+)>` substitution leaves it.
-pub fn replace_params(rule: &str, with: impl Fn(&str) -> String) -> String {
+pub(crate) fn replace_params(rule: &str, with: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(rule.len() + 32);
     for piece in switchyard_rule::pieces(rule) {
         match piece {

@@ -1,6 +1,6 @@
 //! Host bindings generated from `wit/`.
 
-#![expect(missing_docs, unreachable_pub, reason = "bindgen-generated code")]
+#![expect(unreachable_pub, reason = "bindgen-generated code")]
 
 wasmtime::component::bindgen!({
     world: "handler",
@@ -9,7 +9,7 @@ wasmtime::component::bindgen!({
 });
 
 pub use self::switchyard::handler::host::LogLevel;
-pub use self::switchyard::handler::manifest::{CorsConfig, Prefix, Route};
+pub use self::switchyard::handler::manifest::Prefix;
 pub use self::switchyard::handler::types::{
     Body, Cookie, EventSource, LambdaContext, LocalChain, PairCounts, SameSite, ServiceError,
 };

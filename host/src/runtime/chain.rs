@@ -20,7 +20,7 @@ pub(crate) const MAX_CONTEXT_BYTES: usize = 4 << 20;
 
 /// One step of the chain.
 #[derive(Debug, Clone)]
-pub enum Frame {
+pub(crate) enum Frame {
     /// A middleware, handler or exception handler in a component.
     Guest {
         /// The component's index.
@@ -46,11 +46,13 @@ pub enum Frame {
 /// A check of a handler's answer (response validation): the answer to pass on, or the error
 /// to raise in its place, which travels up through the middlewares like any other.
 #[derive(Clone)]
-pub struct ResponseCheck(pub Arc<dyn Fn(WitResponse) -> Result<Checked, WitError> + Send + Sync>);
+pub(crate) struct ResponseCheck(
+    pub Arc<dyn Fn(WitResponse) -> Result<Checked, WitError> + Send + Sync>,
+);
 
 /// A handler's answer that passed its check.
 #[derive(Debug)]
-pub struct Checked {
+pub(crate) struct Checked {
     /// The answer to pass on.
     pub response: WitResponse,
     /// Its body is a value the check changed, for the component's own serializer to write
@@ -79,7 +81,7 @@ impl std::fmt::Debug for ResponseCheck {
 /// Why a guest call did not return, or returned what the host refuses. Each is answered with
 /// an HTTP error and the instance is discarded: `Timeout` with 504, the others with 500.
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum CallFailure {
+pub(crate) enum CallFailure {
     /// The call ran past its deadline.
     #[error("component `{component}` ran past its deadline")]
     Timeout {
@@ -205,7 +207,7 @@ impl CallFailure {
     }
 
     /// The HTTP status this failure answers with.
-    pub fn status(&self) -> u16 {
+    pub(crate) fn status(&self) -> u16 {
         match self {
             CallFailure::Timeout { .. } => 504,
             _ => 500,
@@ -214,7 +216,7 @@ impl CallFailure {
 }
 
 /// A request in flight: what every frame sees and what they share.
-pub struct Invocation {
+pub(crate) struct Invocation {
     pub(super) runtime: Arc<Runtime>,
     pub(super) request: WitRequest,
     pub(super) raw_event: RawEvent,
@@ -292,17 +294,17 @@ impl Invocation {
     }
 
     /// The Lambda request id, for the log lines of this request.
-    pub fn request_id(&self) -> &str {
+    pub(crate) fn request_id(&self) -> &str {
         &self.lambda_context.request_id
     }
 
     /// Runs the chain from its first frame.
-    pub fn run(self: &Arc<Self>) -> Result<Result<WitResponse, WitError>, CallFailure> {
+    pub(crate) fn run(self: &Arc<Self>) -> Result<Result<WitResponse, WitError>, CallFailure> {
         self.call_frame(0)
     }
 
     /// Calls one target outside the chain (an exception handler); `next` there is an error.
-    pub fn call_outside_chain(
+    pub(crate) fn call_outside_chain(
         self: &Arc<Self>,
         component: usize,
         target: &Target,

@@ -11,7 +11,7 @@ use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAlloc
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(5);
 
 /// The process's engine, with its epoch ticker running.
-pub fn shared_engine() -> anyhow::Result<Engine> {
+pub(crate) fn shared_engine() -> anyhow::Result<Engine> {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     if let Some(engine) = ENGINE.get() {
         return Ok(engine.clone());
@@ -30,7 +30,7 @@ pub fn shared_engine() -> anyhow::Result<Engine> {
 /// target. Unlike the shared engine it infers no CPU features from this machine: the code
 /// needs only the architecture's baseline and loads on any CPU of it (Lambda's included).
 /// It runs no epoch ticker: it only compiles.
-pub fn target_engine(target: &str) -> anyhow::Result<Engine> {
+pub(crate) fn target_engine(target: &str) -> anyhow::Result<Engine> {
     let mut config = config();
     config.target(target).map_err(|err| {
         anyhow::anyhow!("`{target}` is not a target triple wasmtime can compile for: {err}")

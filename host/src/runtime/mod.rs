@@ -24,23 +24,21 @@ use anyhow::Context as _;
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Engine, Store};
 
-pub use bindings::{
-    AppManifest, CorsConfig as WitCorsConfig, Prefix as WitPrefix, Route as WitRoute,
-};
+pub(crate) use bindings::{AppManifest, Prefix as WitPrefix};
 pub(crate) use bindings::{
     Body as WitBody, Error as WitError, Response as WitResponse, ServiceError as WitServiceError,
     Target,
 };
-pub use chain::{CallFailure, Checked, Frame, Invocation, NativeHandler, ResponseCheck};
+pub(crate) use chain::{CallFailure, Checked, Frame, Invocation, NativeHandler, ResponseCheck};
 pub use convert::InvocationContext;
 pub(crate) use convert::{
     new_request_id, not_found_error, path_params_of, request_to_wit, response_from_wit,
 };
-pub use engine::{shared_engine, target_engine};
-pub use guest_output::OutputLimits;
+pub(crate) use engine::{shared_engine, target_engine};
+pub(crate) use guest_output::OutputLimits;
 use host_impl::GuestPanic;
-pub use preinit::{PreinitLimits, preinitialize};
-pub use sandbox::{AllowedHosts, HostRuleError, Sandbox, env_grants};
+pub(crate) use preinit::{PreinitLimits, preinitialize};
+pub(crate) use sandbox::{AllowedHosts, Sandbox, env_grants};
 use store::{State, StoreSpec, new_store};
 
 /// How instances are created and what each call may use.
@@ -367,7 +365,7 @@ fn is_fresh(cwasm: &Path, wasm: &Path) -> bool {
 }
 
 /// Reads a `.wasm` file, saying clearly when it is missing or not WebAssembly.
-pub fn read_wasm(path: &Path) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_wasm(path: &Path) -> anyhow::Result<Vec<u8>> {
     let bytes = std::fs::read(path)
         .with_context(|| format!("cannot read component `{}`", path.display()))?;
     if !bytes.starts_with(b"\0asm") {
@@ -377,7 +375,7 @@ pub fn read_wasm(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Compiles a `.wasm` component, saying clearly when the file is not one.
-pub fn compile_file(engine: &Engine, path: &Path) -> anyhow::Result<Component> {
+pub(crate) fn compile_file(engine: &Engine, path: &Path) -> anyhow::Result<Component> {
     let bytes = read_wasm(path)?;
     Component::from_binary(engine, &bytes)
         .map_err(anyhow::Error::from)

@@ -74,7 +74,7 @@ fn tripwire_reason(interface: &str) -> Option<String> {
 
 /// How much one pre-initialisation may use.
 #[derive(Debug, Clone, Copy)]
-pub struct PreinitLimits {
+pub(crate) struct PreinitLimits {
     /// The most linear memory the instance may grow to, in bytes.
     pub memory: usize,
     /// The longest building the app may take.
@@ -83,7 +83,7 @@ pub struct PreinitLimits {
 
 /// `wasm` with its app built, as a component whose instances start from that state; or why
 /// it cannot be snapshotted, in which case `wasm` is to be used as it is.
-pub fn preinitialize(
+pub(crate) fn preinitialize(
     engine: &Engine,
     wasm: &[u8],
     limits: PreinitLimits,

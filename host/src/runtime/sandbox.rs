@@ -59,7 +59,7 @@ impl Sandbox {
 /// The environment a component gets: each granted name with its value from `host_env`.
 /// `NAME` grants that variable; `PREFIX*` grants every variable starting with `PREFIX`
 /// except the AWS credentials. Unset variables are left out, as an unset one is in Python.
-pub fn env_grants(
+pub(crate) fn env_grants(
     grants: &[String],
     host_env: impl IntoIterator<Item = (String, String)>,
 ) -> Vec<(String, String)> {

@@ -132,7 +132,7 @@ impl RouteSpec {
 
 /// App-level validation settings.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct ValidationSettings {
+pub(crate) struct ValidationSettings {
     /// `enable_validation=True`.
     #[serde(default)]
     pub enabled: bool,
@@ -143,7 +143,7 @@ pub struct ValidationSettings {
 
 /// What an app component declares (`app-manifest.metadata-json`).
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct AppSpec {
+pub(crate) struct AppSpec {
     /// Validation settings.
     #[serde(default)]
     pub validation: ValidationSettings,
@@ -179,7 +179,7 @@ pub struct AlbOptions {
 
 impl AppSpec {
     /// Parses an app's metadata; empty metadata declares nothing.
-    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
+    pub(crate) fn parse(json: &str) -> Result<Self, serde_json::Error> {
         match json.trim() {
             "" => Ok(Self::default()),
             text => serde_json::from_str(text),
@@ -259,7 +259,7 @@ fn compile_field<'a>(
 
 /// Why a request or response failed validation: the status and the `detail` list.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// 422, 415 for an unsupported body, or the configured response-validation status.
     pub status: u16,
     /// The Powertools error class it stands for (exception handlers are looked up by it).
@@ -277,29 +277,29 @@ impl Failure {
     }
 
     /// `[{"loc": [...], "type": "..."}]`, what the default answer's body lists.
-    pub fn detail(&self) -> Value {
+    pub(crate) fn detail(&self) -> Value {
         Value::Array(self.details.iter().map(Detail::to_json).collect())
     }
 
     /// The whole errors (`loc`, `type`, `msg`, `input`, `ctx`), what an exception handler
     /// reads.
-    pub fn errors(&self) -> Value {
+    pub(crate) fn errors(&self) -> Value {
         Value::Array(self.details.iter().map(Detail::to_full_json).collect())
     }
 }
 
 /// The Powertools class of a failed request.
-pub const REQUEST_VALIDATION_ERROR: &str = "RequestValidationError";
+pub(crate) const REQUEST_VALIDATION_ERROR: &str = "RequestValidationError";
 /// The Powertools class of a failed response with a custom status.
-pub const RESPONSE_VALIDATION_ERROR: &str = "ResponseValidationError";
+pub(crate) const RESPONSE_VALIDATION_ERROR: &str = "ResponseValidationError";
 /// The Powertools class of a body in an unsupported content type.
-pub const UNSUPPORTED_CONTENT_TYPE: &str = "RequestUnsupportedContentType";
+pub(crate) const UNSUPPORTED_CONTENT_TYPE: &str = "RequestUnsupportedContentType";
 
 /// Validates a request's declared parameters and body; the validated values as JSON text
 /// (`{"path": .., "query": .., "header": .., "cookie": .., "body": ..}`) or the 422 / 415.
 /// `decode_query` is `ALBResolver(decode_query_parameters=True)` on an ALB event: the query
 /// is read as [`decoded_alb_query_input`] reads it.
-pub fn validate_request(
+pub(crate) fn validate_request(
     spec: &RouteSpec,
     compiled: &RouteSchemas,
     request: &Request,
@@ -417,7 +417,7 @@ fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
 
 /// A handler's answer after response validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CheckedBody {
+pub(crate) enum CheckedBody {
     /// The text the guest wrote: checking left the answer as it was, or the route declares
     /// no response.
     AsWritten(String),
@@ -428,7 +428,7 @@ pub enum CheckedBody {
 
 impl CheckedBody {
     /// The answer's text.
-    pub fn into_text(self) -> String {
+    pub(crate) fn into_text(self) -> String {
         match self {
             CheckedBody::AsWritten(text) | CheckedBody::Changed(text) => text,
         }
@@ -442,7 +442,7 @@ impl CheckedBody {
 /// when either is set, whatever its value, the failure is a `ResponseValidationError` with that
 /// status (Powertools' `_has_response_validation_error`); otherwise a 422
 /// `RequestValidationError`.
-pub fn validate_response(
+pub(crate) fn validate_response(
     compiled: &RouteSchemas,
     body: Option<&str>,
     custom_status: Option<u16>,
