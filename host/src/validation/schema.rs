@@ -5,6 +5,19 @@
 //!
 //! Written by hand because general JSON Schema crates validate without coercing and report
 //! JSON Schema keywords, not the error types Powertools' 422 bodies carry.
+//!
+//! In this file, in order:
+//! - the compiled form: [`Schemas`], a flat list of `Node`s (`Kind`, `Limits`, `Property`)
+//!   addressed by [`NodeId`];
+//! - [`Compiler`]: schema JSON to nodes when a bundle loads (`$ref`s followed, `pattern`s
+//!   compiled as Python `re` within [`PATTERN_SIZE_LIMIT`], a bad one a [`PatternError`]);
+//! - `impl Schemas`: validating a value (`check`: unions, types, arrays, objects with
+//!   defaults, each failure a `Detail` at its `Loc`) and what the extractors ask of a schema
+//!   (`default_of`, `expects_array`, `accepts_null`);
+//! - Pydantic's lax coercions (`coerce_int`, `coerce_float`, `coerce_bool`, `parse_int`);
+//! - the constraint checks (`constraint_failure`: lengths, bounds, multiples, patterns,
+//!   enums; `integer_range_failure`: the Rust type's range from the schema's `format`);
+//! - tests.
 
 use std::collections::HashMap;
 
