@@ -3,6 +3,7 @@
 //! encode for the source. This module wires the arrows; each lives in its own file.
 
 mod alb_size_limit;
+mod assembly;
 mod compress;
 mod cors;
 mod debug;
@@ -16,10 +17,10 @@ mod validate;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::bail;
 use base64::Engine as _;
 use serde_json::Value;
 
+use assembly::Assembly;
 pub(crate) use cors::CorsConfig;
 
 use crate::bundle::SwaggerOverride;
@@ -28,9 +29,7 @@ use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::Request;
 use crate::response::{Body, Response};
 use crate::router::{self, RouteEntry, Router, StripPrefix};
-use crate::runtime::{
-    Invocation, InvocationContext, Runtime, WitPrefix, request_to_wit, response_from_wit,
-};
+use crate::runtime::{Invocation, InvocationContext, Runtime, request_to_wit, response_from_wit};
 use crate::validation::{AlbOptions, AppSpec, RouteSchemas, RouteSpec};
 
 /// App-wide settings: from the app component's manifest, some overridden by the bundle.
@@ -143,201 +142,22 @@ impl Pipeline {
         mounts: &[Mount],
         overrides: Overrides,
     ) -> anyhow::Result<Self> {
-        let components = runtime.components();
-        let app = components.first().map(|c| &c.manifest);
-        let cors = app.and_then(|m| m.cors.as_ref()).map(|c| {
-            CorsConfig::new(
-                &c.allow_origin,
-                c.extra_origins.clone(),
-                c.allow_headers.clone(),
-                c.expose_headers.clone(),
-                c.max_age,
-                c.allow_credentials,
-            )
-        });
-        let mut strip_prefixes = Vec::new();
-        for prefix in app.map(|m| m.strip_prefixes.as_slice()).unwrap_or_default() {
-            strip_prefixes.push(match prefix {
-                WitPrefix::Exact(p) => StripPrefix::Exact(p.clone()),
-                WitPrefix::Regex(r) => StripPrefix::Regex(
-                    regex::Regex::new(r)
-                        .map_err(|e| anyhow::anyhow!("strip prefix regex `{r}` is invalid: {e}"))?,
-                ),
-            });
-        }
-        let debug = overrides
-            .debug
-            .or(app.and_then(|m| m.debug))
-            .unwrap_or_else(powertools_dev);
-        let mut settings = AppSettings {
-            cors,
-            strip_prefixes,
-            debug,
-            source: overrides.source,
-            alb: AlbOptions::default(),
-        };
-
-        let mut component_specs = Vec::with_capacity(components.len());
-        for component in components {
-            let spec = AppSpec::parse(&component.manifest.metadata_json).map_err(|e| {
-                anyhow::anyhow!(
-                    "component `{}` declares invalid app metadata: {e}",
-                    component.name
-                )
-            })?;
-            let index = component_specs.len();
-            if index > 0 {
-                let settings = app_only_settings(&component.manifest, &spec);
-                if !settings.is_empty() {
-                    bail!(
-                        "component `{}` is mounted as a router (component {} of the bundle) but sets app-only settings: {}; only the bundle's first component, the app, may set them",
-                        component.name,
-                        index + 1,
-                        settings.join(", ")
-                    );
-                }
-            }
-            component_specs.push(spec);
-        }
-        // Whether each component writes JSON with its own serializer.
-        let custom_serializers: Vec<bool> = component_specs
-            .iter()
-            .map(|s| s.custom_serializer)
-            .collect();
-        // The app's settings are the first component's; the schemas are everyone's.
-        let mut specs = component_specs.into_iter();
-        let mut app_spec = specs.next().unwrap_or_default();
-        settings.alb = app_spec.alb;
-        for spec in specs {
-            for (name, schema) in spec.schemas {
-                app_spec.schemas.entry(name).or_insert(schema);
-            }
-        }
-
-        let mut entries: Vec<RouteEntry<RouteTarget>> = Vec::new();
-        let mut global_middlewares = Vec::new();
-        let mut exception_handlers = Vec::new();
-        let mut cors_methods = vec!["OPTIONS".to_string()];
-        for (index, component) in components.iter().enumerate() {
-            let manifest = &component.manifest;
-            let mount = mounts.get(index);
-            let prefix = mount.and_then(|m| m.prefix.as_deref());
-            let route_timeouts = mount
-                .map(|m| m.route_timeouts.as_slice())
-                .unwrap_or_default();
-            let component_timeout = component.timeout(runtime.settings());
-            global_middlewares.extend(manifest.global_middlewares.iter().map(|&m| (index, m)));
-            exception_handlers.extend(manifest.exception_handlers.iter().map(|h| {
-                ExceptionHandlerEntry {
-                    type_name: h.type_name.clone(),
-                    component: index,
-                    handler: h.handler,
-                }
-            }));
-            for route in &manifest.routes {
-                let rule = match (prefix, route.rule.as_str()) {
-                    (Some(p), "/") => p.to_string(),
-                    (Some(p), rule) => format!("{p}{rule}"),
-                    (None, rule) => rule.to_string(),
-                };
-                let compiled = router::compile(&rule)
-                    .map_err(|e| anyhow::anyhow!("component `{}`: {e}", component.name))?;
-                let spec = Arc::new(RouteSpec::parse(&route.metadata_json).map_err(|e| {
-                    anyhow::anyhow!(
-                        "component `{}` declares invalid metadata for route `{rule}`: {e}",
-                        component.name
-                    )
-                })?);
-                let validated = spec.validation.unwrap_or(app_spec.validation.enabled);
-                // Only routes the host validates need their schemas compiled.
-                let schemas = Arc::new(match validated {
-                    true => RouteSchemas::compile(&spec, &app_spec.schemas).map_err(|e| {
-                        anyhow::anyhow!("component `{}`, route `{rule}`: {e}", component.name)
-                    })?,
-                    false => RouteSchemas::none(),
-                });
-                for method in &route.methods {
-                    let method = method.to_ascii_uppercase();
-                    if route.cors.unwrap_or(settings.cors.is_some()) {
-                        cors_methods.push(method.clone());
-                    }
-                    let timeout = route_timeouts
-                        .iter()
-                        .find(|(key, _)| key_is_route(key, &method, &rule))
-                        .map_or(component_timeout, |(_, t)| *t);
-                    entries.push(RouteEntry {
-                        method,
-                        rule: rule.clone(),
-                        compiled: compiled.clone(),
-                        value: RouteTarget {
-                            component: index,
-                            handler: route.handler,
-                            cors: route.cors,
-                            compress: route.compress,
-                            cache_control: route.cache_control.clone(),
-                            middlewares: route.middlewares.clone(),
-                            spec: spec.clone(),
-                            schemas: schemas.clone(),
-                            validated,
-                            custom_serializer: custom_serializers[index],
-                            order: entries.len(),
-                            timeout,
-                            native: None,
-                        },
-                    });
-                }
-            }
-            for (key, _) in route_timeouts {
-                if !entries
-                    .iter()
-                    .any(|e| e.value.component == index && key_is_route(key, &e.method, &e.rule))
-                {
-                    bail!(
-                        "component `{}` sets a timeout for `{key}`, which is not one of its routes (write `METHOD RULE` as `switchyard routes` prints it)",
-                        component.name
-                    );
-                }
-            }
-        }
-        let swagger =
-            match SwaggerOverride::apply(overrides.swagger.as_ref(), app_spec.swagger.as_ref()) {
-                Some(settings) => Some(SwaggerPage::new(
-                    &settings,
-                    overrides.bundle_dir.as_deref(),
-                )?),
-                None => None,
-            };
-        if swagger.is_some() {
-            cors_methods.push("GET".into());
-        }
-        cors_methods.sort();
-        cors_methods.dedup();
-        let name = |index: usize| components[index].name.as_str();
-        let (router, repeats) =
-            Router::checked(entries, |target| target.component).map_err(|conflict| {
-                anyhow::anyhow!(
-                    "route `{} {}` is declared by both component `{}` and component `{}`",
-                    conflict.method,
-                    conflict.rule,
-                    name(conflict.first),
-                    name(conflict.again)
-                )
-            })?;
-        for repeat in repeats {
-            crate::log::warn(&format!(
-                "component `{}` registers `{} {}` twice; the first registration wins",
-                name(repeat.first),
-                repeat.method,
-                repeat.rule
-            ));
-        }
+        let Assembly {
+            router,
+            settings,
+            global_middlewares,
+            exception_handlers,
+            cors_methods,
+            app_spec,
+            swagger,
+        } = Assembly::build(&runtime, mounts, overrides)?;
         let pipeline = Self {
             runtime,
             router,
             settings,
             global_middlewares,
             exception_handlers,
-            cors_methods: cors_methods.join(","),
+            cors_methods,
             app_spec: Arc::new(app_spec),
             swagger,
             swagger_documents: Default::default(),
@@ -577,12 +397,6 @@ impl Pipeline {
     }
 }
 
-/// Whether a `"METHOD RULE"` key of a route timeout names this route.
-fn key_is_route(key: &str, method: &str, rule: &str) -> bool {
-    key.split_once(' ')
-        .is_some_and(|(m, r)| m.eq_ignore_ascii_case(method) && r.trim() == rule)
-}
-
 /// What is kept of Lambda's remaining time to write the answer.
 const ANSWER_MARGIN_MS: u64 = 50;
 
@@ -703,40 +517,11 @@ pub(crate) fn malformed_event_response(err: &DecodeError) -> Value {
     })
 }
 
-/// The settings a component sets that only the app (the bundle's first component) owns, as
-/// `Router` in Powertools cannot set them: CORS, prefixes, debug, validation, OpenAPI,
-/// Swagger UI and `ALBResolver`'s options. A router that sets one is refused at load, so a
-/// setting is never silently dropped.
-fn app_only_settings(manifest: &crate::runtime::AppManifest, spec: &AppSpec) -> Vec<&'static str> {
-    let set = [
-        (manifest.cors.is_some(), "cors"),
-        (!manifest.strip_prefixes.is_empty(), "strip_prefixes"),
-        (manifest.debug.is_some(), "debug"),
-        (spec.validation.enabled, "enable_validation"),
-        (
-            spec.validation
-                .response_validation_error_http_code
-                .is_some(),
-            "response_validation_error_http_code",
-        ),
-        (!spec.openapi.is_empty(), "openapi"),
-        (spec.swagger.is_some(), "enable_swagger"),
-        (spec.alb.decode_query_parameters, "decode_query_parameters"),
-        (
-            spec.alb.response_size_validation,
-            "enable_response_size_validation",
-        ),
-    ];
-    set.into_iter()
-        .filter_map(|(is_set, name)| is_set.then_some(name))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-    use super::{deadline, key_is_route, late_arrival};
+    use super::{deadline, late_arrival};
     use crate::runtime::InvocationContext;
 
     fn context_ending_in(ms: u64) -> InvocationContext {
@@ -801,13 +586,5 @@ mod tests {
             warning.starts_with("the invocation arrived with 20 ms of Lambda's time left ("),
             "{warning}"
         );
-    }
-
-    #[test]
-    fn route_timeout_keys_name_method_and_full_rule() {
-        assert!(key_is_route("GET /todos/<id>", "GET", "/todos/<id>"));
-        assert!(key_is_route("get /todos", "GET", "/todos"));
-        assert!(!key_is_route("GET /todos", "POST", "/todos"));
-        assert!(!key_is_route("/todos", "GET", "/todos"));
     }
 }
