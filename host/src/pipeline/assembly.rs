@@ -40,14 +40,12 @@ impl Assembly {
         let components = runtime.components();
         let app = components.first().map(|c| &c.manifest);
         let cors = app.and_then(|m| m.cors.as_ref()).map(|c| {
-            CorsConfig::new(
-                &c.allow_origin,
-                c.extra_origins.clone(),
-                c.allow_headers.clone(),
-                c.expose_headers.clone(),
-                c.max_age,
-                c.allow_credentials,
-            )
+            CorsConfig::new(&c.allow_origin)
+                .with_extra_origins(c.extra_origins.clone())
+                .with_allow_headers(c.allow_headers.clone())
+                .with_expose_headers(c.expose_headers.clone())
+                .with_max_age(c.max_age)
+                .with_allow_credentials(c.allow_credentials)
         });
         let mut strip_prefixes = Vec::new();
         for prefix in app.map(|m| m.strip_prefixes.as_slice()).unwrap_or_default() {

@@ -33,36 +33,55 @@ pub struct CorsConfig {
 impl Default for CorsConfig {
     /// `CORSConfig()`: any origin, default headers.
     fn default() -> Self {
-        Self::new("*", Vec::new(), Vec::new(), Vec::new(), None, false)
+        Self::new("*")
     }
 }
 
 impl CorsConfig {
-    /// A policy from `CORSConfig`'s arguments.
-    pub fn new(
-        allow_origin: &str,
-        extra_origins: Vec<String>,
-        allow_headers: Vec<String>,
-        expose_headers: Vec<String>,
-        max_age: Option<u32>,
-        allow_credentials: bool,
-    ) -> Self {
-        let mut allowed_origins = vec![allow_origin.to_string()];
-        allowed_origins.extend(extra_origins);
-        let mut headers: Vec<String> = DEFAULT_ALLOW_HEADERS
-            .iter()
-            .map(|h| h.to_string())
-            .collect();
-        headers.extend(allow_headers);
-        headers.sort();
-        headers.dedup();
-        Self {
-            allowed_origins,
-            allow_headers: headers,
-            expose_headers,
-            max_age,
-            allow_credentials,
-        }
+    /// `CORSConfig(allow_origin=...)`: that origin, Powertools' default headers, no exposed
+    /// headers, no max age, no credentials. The `with_` methods give the other arguments.
+    pub fn new(allow_origin: &str) -> Self {
+        let defaults = Self {
+            allowed_origins: vec![allow_origin.to_string()],
+            allow_headers: Vec::new(),
+            expose_headers: Vec::new(),
+            max_age: None,
+            allow_credentials: false,
+        };
+        defaults.with_allow_headers(DEFAULT_ALLOW_HEADERS.map(str::to_string).to_vec())
+    }
+
+    /// `extra_origins=`: more allowed origins, after `allow_origin`.
+    pub fn with_extra_origins(mut self, origins: Vec<String>) -> Self {
+        self.allowed_origins.extend(origins);
+        self
+    }
+
+    /// `allow_headers=`: allowed besides the defaults (sorted, each once, as Powertools
+    /// answers them).
+    pub fn with_allow_headers(mut self, headers: Vec<String>) -> Self {
+        self.allow_headers.extend(headers);
+        self.allow_headers.sort();
+        self.allow_headers.dedup();
+        self
+    }
+
+    /// `expose_headers=`, in the order given.
+    pub fn with_expose_headers(mut self, headers: Vec<String>) -> Self {
+        self.expose_headers = headers;
+        self
+    }
+
+    /// `max_age=`.
+    pub fn with_max_age(mut self, max_age: Option<u32>) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// `allow_credentials=`.
+    pub fn with_allow_credentials(mut self, allow: bool) -> Self {
+        self.allow_credentials = allow;
+        self
     }
 
     /// The `Access-Control-Allow-Origin` value for a request origin, if it is allowed.
@@ -103,15 +122,21 @@ impl CorsConfig {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_default_headers_are_answered_sorted() {
+        assert_eq!(
+            CorsConfig::default().allow_headers.join(","),
+            "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key"
+        );
+    }
+
     fn config() -> CorsConfig {
-        CorsConfig::new(
-            "https://www.example.com",
-            vec!["https://dev.example.com".into()],
-            vec!["X-Api-Key".into(), "X-Correlation-Id".into()],
-            vec!["X-Transaction-Id".into()],
-            Some(300),
-            true,
-        )
+        CorsConfig::new("https://www.example.com")
+            .with_extra_origins(vec!["https://dev.example.com".into()])
+            .with_allow_headers(vec!["X-Api-Key".into(), "X-Correlation-Id".into()])
+            .with_expose_headers(vec!["X-Transaction-Id".into()])
+            .with_max_age(Some(300))
+            .with_allow_credentials(true)
     }
 
     #[test]
@@ -150,7 +175,9 @@ mod tests {
 
     #[test]
     fn the_wildcard_answers_star_and_never_allows_credentials() {
-        let cors = CorsConfig::new("*", vec![], vec![], vec![], Some(0), true);
+        let cors = CorsConfig::new("*")
+            .with_max_age(Some(0))
+            .with_allow_credentials(true);
         let mut headers = Headers::default();
         cors.apply(Some("https://any.example.com"), &mut headers);
         assert_eq!(headers.get("Access-Control-Allow-Origin").unwrap(), ["*"]);
