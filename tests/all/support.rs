@@ -102,15 +102,61 @@ pub(crate) fn cases(app: &str) -> Vec<Value> {
     all.into_iter().filter(|c| c["app"] == app).collect()
 }
 
-/// A component `make guests` built, by its `.wasm` file name.
+/// A guest component by its `.wasm` file name, built (once per test run) from the guest
+/// crate that makes it, under `examples/` or `tests/guests/`, through `switchyard::testing`:
+/// test-only guests that no bundle names are built here too.
 pub(crate) fn guest_wasm(file: &str) -> PathBuf {
-    let path = workspace().join("target/wasm32-wasip2/release").join(file);
-    assert!(
-        path.exists(),
-        "`{}` is missing: run `make guests` first",
-        path.display()
-    );
+    static BUILT: OnceLock<std::sync::Mutex<std::collections::HashMap<String, PathBuf>>> =
+        OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    let mut built = built
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(path) = built.get(file) {
+        return path.clone();
+    }
+    let crate_dir = guest_crates()
+        .into_iter()
+        .find(|dir| {
+            let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+            manifest.lines().any(|line| {
+                line.trim()
+                    .strip_prefix("name = \"")
+                    .and_then(|rest| rest.strip_suffix('"'))
+                    .is_some_and(|name| format!("{}.wasm", name.replace('-', "_")) == file)
+            })
+        })
+        .unwrap_or_else(|| {
+            panic!("no guest crate under examples/ or tests/guests/ makes `{file}`")
+        });
+    let path = switchyard::testing::build_component(&crate_dir)
+        .unwrap_or_else(|e| panic!("`{}` does not build: {e:#}", crate_dir.display()));
+    built.insert(file.to_string(), path.clone());
     path
+}
+
+/// Every guest crate directory: `examples/*`, `tests/guests/*` and one level below each.
+fn guest_crates() -> Vec<PathBuf> {
+    let children = |dir: PathBuf| -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.is_dir())
+            .collect();
+        dirs.sort();
+        dirs
+    };
+    let top: Vec<PathBuf> = ["examples", "tests/guests"]
+        .into_iter()
+        .flat_map(|dir| children(workspace().join(dir)))
+        .collect();
+    let nested: Vec<PathBuf> = top.iter().flat_map(|dir| children(dir.clone())).collect();
+    top.into_iter()
+        .chain(nested)
+        .filter(|dir| dir.join("Cargo.toml").is_file())
+        .collect()
 }
 
 /// A bundle written for one test in a scratch directory, removed however the test ends.

@@ -142,6 +142,13 @@ impl TestApp {
     }
 }
 
+/// Builds the guest crate at `crate_dir` for `wasm32-wasip2` without loading it, and returns
+/// its component: for a test that puts it in a bundle of its own, or one of a component that
+/// must not load. Built as [`TestApp::from_crate`] builds (a no-op when it is up to date).
+pub fn build_component(crate_dir: impl AsRef<Path>) -> anyhow::Result<PathBuf> {
+    build_crate(crate_dir.as_ref())
+}
+
 /// Builds the crate at `crate_dir` for `wasm32-wasip2` as `switchyard watch` does (the
 /// incremental `guest-dev` profile: the same code, built in seconds) and returns its component.
 fn build_crate(crate_dir: &Path) -> anyhow::Result<PathBuf> {
