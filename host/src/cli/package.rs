@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use super::build::build_project;
 use super::compile::{precompile_for_target, same_architecture};
 use crate::bundle::{Bundle, MANIFEST_FILE};
-use crate::project::{Profile, cargo};
+use crate::project::{self, Metadata, Profile, cargo};
 
 /// Build the Lambda package (a zip, or its files) of the project in a directory.
 ///
@@ -191,26 +191,13 @@ struct Project {
 impl Project {
     fn open(dir: &Path) -> anyhow::Result<Self> {
         let bundle = Bundle::open(dir)?;
-        let cargo_toml = dir.join("Cargo.toml");
-        let output = Command::new(cargo())
-            .args(["metadata", "--no-deps", "--format-version", "1"])
-            .arg("--manifest-path")
-            .arg(&cargo_toml)
-            .stderr(Stdio::inherit())
-            .output()
-            .with_context(|| format!("cannot run `{}`", cargo().to_string_lossy()))?;
-        if !output.status.success() {
+        let Some(cargo_toml) = project::cargo_toml_for(dir) else {
             anyhow::bail!(
-                "`cargo metadata` failed for `{}` (its error is above); run this in a handler project (`switchyard new NAME` makes one) or pass `--dir`",
-                cargo_toml.display()
+                "`{}` has no Cargo.toml, nor any directory above it; run this in a handler project (`switchyard new NAME` makes one) or pass `--dir`",
+                dir.display()
             );
-        }
-        let metadata: serde_json::Value =
-            serde_json::from_slice(&output.stdout).context("cannot read `cargo metadata`")?;
-        let target_dir = metadata["target_directory"]
-            .as_str()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| dir.join("target"));
+        };
+        let target_dir = Metadata::read(&cargo_toml)?.target_directory;
         // The manifest's name, else the directory's.
         let name = bundle.manifest.name.clone().unwrap_or_else(|| {
             std::fs::canonicalize(dir)

@@ -212,38 +212,35 @@ pub(crate) fn build(
     mut compiled: impl FnMut(&str, &str),
     stderr: impl Fn(&str) + Clone + Send + 'static,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let mut artifacts = Vec::new();
-    match what {
-        Build::Components(packages) => {
-            for package in packages {
+    // `cargo rustc` builds one package a call; `cargo build` all of them in one.
+    let commands: Vec<Command> = match what {
+        Build::Components(packages) => packages
+            .iter()
+            .map(|package| {
                 let mut command = Command::new(cargo());
                 command
                     .args(["rustc", "--lib", "--crate-type", "cdylib", "--package"])
                     .arg(package);
-                artifacts.extend(run(
-                    command,
-                    cargo_toml,
-                    profile,
-                    target_dir,
-                    color,
-                    &mut compiled,
-                    stderr.clone(),
-                )?);
-            }
-        }
+                command
+            })
+            .collect(),
         Build::Everything => {
             let mut command = Command::new(cargo());
             command.arg("build");
-            artifacts = run(
-                command,
-                cargo_toml,
-                profile,
-                target_dir,
-                color,
-                &mut compiled,
-                stderr,
-            )?;
+            vec![command]
         }
+    };
+    let mut artifacts = Vec::new();
+    for command in commands {
+        artifacts.extend(run(
+            command,
+            cargo_toml,
+            profile,
+            target_dir,
+            color,
+            &mut compiled,
+            stderr.clone(),
+        )?);
     }
     Ok(artifacts)
 }
