@@ -94,6 +94,45 @@ impl Response {
     }
 }
 
+/// What a chain step raises instead of answering (a Powertools exception): from a guest, or
+/// from the host's own stages (validation, not found, ALB's size limit). Exception handlers
+/// are chosen by its type names.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RaisedError {
+    /// The error's class and its bases, most specific first (`NotFoundError`, `ServiceError`).
+    pub type_names: Vec<String>,
+    /// Its text (`str(exc)`).
+    pub message: String,
+    /// For `ServiceError`s, the answer it stands for.
+    pub service: Option<ServiceAnswer>,
+}
+
+/// The status and message of a `ServiceError`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ServiceAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The message as JSON text (a string, or the `detail` of a validation error).
+    pub message_json: String,
+}
+
+impl RaisedError {
+    /// The error an unmatched route raises, as Powertools' `NotFoundError()`.
+    pub(crate) fn not_found() -> Self {
+        Self {
+            type_names: vec!["NotFoundError".into(), "ServiceError".into()],
+            message: "404 Not found".into(),
+            service: Some(ServiceAnswer {
+                status: 404,
+                message_json: "\"Not found\"".into(),
+            }),
+        }
+    }
+}
+
+/// A chain step's outcome: its answer, or the error it raised.
+pub(crate) type Outcome = Result<Response, RaisedError>;
+
 /// The length of `value` as compact JSON text (what Lambda measures of a response, what the
 /// host counts of a request's context), counted without keeping the text.
 pub(crate) fn json_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {

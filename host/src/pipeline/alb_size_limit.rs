@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::{Pipeline, ResponseOptions};
 use crate::event::LambdaResponse;
 use crate::request::Request;
-use crate::response::json_len;
-use crate::runtime::{Invocation, WitError};
+use crate::response::{RaisedError, json_len};
+use crate::runtime::Invocation;
 
 /// The most ALB takes from a Lambda function: 1 MiB of response JSON.
 pub(super) const ALB_MAX_RESPONSE_SIZE: usize = 1024 * 1024;
@@ -43,8 +43,8 @@ impl Pipeline {
 }
 
 /// `ResponseSizeExceededError` for an answer of `size` bytes.
-fn exceeded(size: usize) -> WitError {
-    WitError {
+fn exceeded(size: usize) -> RaisedError {
+    RaisedError {
         type_names: vec![TYPE_NAME.to_string()],
         message: format!(
             "Serialized response size ({size} bytes) exceeds the maximum allowed size ({ALB_MAX_RESPONSE_SIZE} bytes)"

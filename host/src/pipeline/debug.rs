@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::Pipeline;
 use crate::event::LambdaResponse;
 use crate::log::trace;
-use crate::runtime::{Frame, Target};
+use crate::runtime::Frame;
 
 impl Pipeline {
     /// The event, pretty-printed (Powertools' `print(serializer(event))`, made readable).
@@ -39,31 +39,15 @@ impl Pipeline {
         frames
             .iter()
             .map(|frame| match frame {
-                Frame::Guest {
+                Frame::Middleware {
                     component,
-                    target: Target::Middleware(index),
+                    middleware,
                 } => components
                     .get(*component)
-                    .and_then(|c| c.manifest.middlewares.get(*index as usize))
-                    .map_or_else(|| format!("middleware #{index}"), |m| m.name.clone()),
-                Frame::Guest {
-                    target: Target::Route(_),
-                    ..
-                }
-                | Frame::Handler { .. } => "handler".to_string(),
-                Frame::Guest {
-                    target: Target::ExceptionHandler(_),
-                    ..
-                } => "not_found handler".to_string(),
-                Frame::Guest {
-                    target: Target::Chain(_),
-                    ..
-                } => "local chain".to_string(),
-                // Never a frame: the host asks for it after a handler's check, outside the chain.
-                Frame::Guest {
-                    target: Target::Serialize(_),
-                    ..
-                } => "serializer".to_string(),
+                    .and_then(|c| c.manifest.middlewares.get(*middleware as usize))
+                    .map_or_else(|| format!("middleware #{middleware}"), |m| m.name.clone()),
+                Frame::Handler { .. } => "handler".to_string(),
+                Frame::ExceptionHandler { .. } => "not_found handler".to_string(),
                 Frame::Fixed(answer) => format!("host answer {}", answer.status),
             })
             .collect()

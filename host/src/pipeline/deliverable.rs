@@ -129,7 +129,9 @@ impl Pipeline {
 /// gets (`None` when the host answers itself, as the default 404 does).
 pub(super) fn outermost_component(frames: &[Frame]) -> Option<usize> {
     match frames.first()? {
-        Frame::Guest { component, .. } | Frame::Handler { component, .. } => Some(*component),
+        Frame::Middleware { component, .. }
+        | Frame::Handler { component, .. }
+        | Frame::ExceptionHandler { component, .. } => Some(*component),
         Frame::Fixed(_) => None,
     }
 }

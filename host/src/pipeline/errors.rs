@@ -9,19 +9,22 @@ use serde_json::Value;
 use super::Pipeline;
 use super::validate::is_validation_error;
 use crate::log::Level;
-use crate::response::{Body, Response};
-use crate::runtime::{CallFailure, Invocation, Target, WitError, response_from_wit};
+use crate::response::{Body, RaisedError, Response};
+use crate::runtime::{CallFailure, Invocation};
 
 impl Pipeline {
     /// The response for an error that reached the top of the chain.
-    pub(super) fn error_response(&self, invocation: &Arc<Invocation>, err: WitError) -> Response {
+    pub(super) fn error_response(
+        &self,
+        invocation: &Arc<Invocation>,
+        err: RaisedError,
+    ) -> Response {
         let request_id = invocation.request_id();
         let Some((component, handler)) = self.exception_handler_for(&err.type_names) else {
             return self.uncaught(err, request_id);
         };
-        let target = Target::ExceptionHandler((handler, err));
-        match invocation.call_outside_chain(component, &target) {
-            Ok(Ok(response)) => response_from_wit(response),
+        match invocation.call_exception_handler(component, handler, err) {
+            Ok(Ok(response)) => response,
             // A handler that raises a `ServiceError` answers with it; anything else is unhandled.
             Ok(Err(raised)) => self.uncaught(raised, request_id),
             Err(failure) => self.failure_response(&failure, request_id),
@@ -44,7 +47,7 @@ impl Pipeline {
             .or_else(|| lookup("*"))
     }
 
-    pub(super) fn uncaught(&self, err: WitError, request_id: &str) -> Response {
+    pub(super) fn uncaught(&self, err: RaisedError, request_id: &str) -> Response {
         if let Some(service) = err
             .service
             .as_ref()

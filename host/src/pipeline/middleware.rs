@@ -4,15 +4,21 @@
 
 use super::{Pipeline, RouteTarget};
 use crate::request::Request;
-use crate::runtime::{Frame, Target, WitResponse, not_found_error};
+use crate::response::{Body, RaisedError, Response};
+use crate::runtime::Frame;
 
 impl Pipeline {
     pub(super) fn route_frames(&self, route: &RouteTarget) -> Vec<Frame> {
         let mut frames = self.global_frames();
-        frames.extend(route.middlewares.iter().map(|&m| Frame::Guest {
-            component: route.component,
-            target: Target::Middleware(m),
-        }));
+        frames.extend(
+            route
+                .middlewares
+                .iter()
+                .map(|&middleware| Frame::Middleware {
+                    component: route.component,
+                    middleware,
+                }),
+        );
         frames.push(Frame::Handler {
             component: route.component,
             handler: route.handler,
@@ -26,32 +32,24 @@ impl Pipeline {
         let mut frames = self.global_frames();
         let terminal =
             if self.settings.cors.is_some() && request.method.eq_ignore_ascii_case("OPTIONS") {
-                Frame::Fixed(WitResponse {
-                    status: 204,
-                    headers: vec![(
-                        "Access-Control-Allow-Methods".into(),
-                        self.cors_methods.clone(),
-                    )],
-                    cookies: Vec::new(),
-                    body: crate::runtime::WitBody::Text(String::new()),
-                    compress: None,
-                })
+                let mut preflight = Response::new(204, None, Body::Text(String::new()));
+                preflight
+                    .headers
+                    .set("Access-Control-Allow-Methods", self.cors_methods.clone());
+                Frame::Fixed(preflight)
             } else {
-                let error = not_found_error();
+                let error = RaisedError::not_found();
                 match self.exception_handler_for(&error.type_names) {
-                    Some((component, handler)) => Frame::Guest {
+                    Some((component, handler)) => Frame::ExceptionHandler {
                         component,
-                        target: Target::ExceptionHandler((handler, error)),
+                        handler,
+                        error,
                     },
-                    None => Frame::Fixed(WitResponse {
-                        status: 404,
-                        headers: vec![("Content-Type".into(), "application/json".into())],
-                        cookies: Vec::new(),
-                        body: crate::runtime::WitBody::Text(
-                            r#"{"statusCode":404,"message":"Not found"}"#.into(),
-                        ),
-                        compress: None,
-                    }),
+                    None => Frame::Fixed(Response::new(
+                        404,
+                        Some("application/json"),
+                        Body::Text(r#"{"statusCode":404,"message":"Not found"}"#.into()),
+                    )),
                 }
             };
         frames.push(terminal);
@@ -59,7 +57,7 @@ impl Pipeline {
     }
 
     /// The global middlewares around an answer the host gives itself (Swagger UI).
-    pub(super) fn fixed_frames(&self, answer: WitResponse) -> Vec<Frame> {
+    pub(super) fn fixed_frames(&self, answer: Response) -> Vec<Frame> {
         let mut frames = self.global_frames();
         frames.push(Frame::Fixed(answer));
         frames
@@ -68,9 +66,9 @@ impl Pipeline {
     fn global_frames(&self) -> Vec<Frame> {
         self.global_middlewares
             .iter()
-            .map(|&(component, m)| Frame::Guest {
+            .map(|&(component, middleware)| Frame::Middleware {
                 component,
-                target: Target::Middleware(m),
+                middleware,
             })
             .collect()
     }

@@ -29,7 +29,7 @@ use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::Request;
 use crate::response::{Body, Response};
 use crate::router::{self, RouteEntry, Router, StripPrefix};
-use crate::runtime::{Invocation, InvocationContext, Runtime, request_to_wit, response_from_wit};
+use crate::runtime::{Call, Invocation, InvocationContext, Runtime};
 use crate::validation::{AlbOptions, AppSpec, RouteSchemas, RouteSpec};
 
 /// App-wide settings: from the app component's manifest, some overridden by the bundle.
@@ -273,14 +273,10 @@ impl Pipeline {
         if decode_query {
             event::url_decode_query(&mut request.query);
         }
-        let mut wit_request = request_to_wit(&request, &route_path, params);
-        let rejection = match validated {
-            Some(Ok(values)) => {
-                wit_request.validated = Some(values);
-                None
-            }
-            Some(Err(rejection)) => Some(rejection),
-            None => None,
+        let (validated, rejection) = match validated {
+            Some(Ok(values)) => (Some(values), None),
+            Some(Err(rejection)) => (None, Some(rejection)),
+            None => (None, None),
         };
         let timeout = match route {
             Some(route) => route.timeout,
@@ -296,11 +292,16 @@ impl Pipeline {
         let outermost = deliverable::outermost_component(&frames);
         let invocation = Invocation::new(
             self.runtime.clone(),
-            wit_request,
-            request.raw_event.clone(),
-            context.to_wit(timeout),
-            frames,
-            deadline,
+            Call {
+                request: &request,
+                route_path: &route_path,
+                path_params: params,
+                validated,
+                context,
+                timeout,
+                frames,
+                deadline,
+            },
         );
         // Request validation is the chain's first frame in Powertools: a rejected request
         // reaches no middleware, only the exception handlers.
@@ -311,7 +312,7 @@ impl Pipeline {
         // Who gave the answer, for the log line if it cannot be delivered: the chain's
         // outermost component, or the exception handler's.
         let (response, answered_by) = match outcome {
-            Ok(Ok(response)) => (response_from_wit(response), outermost),
+            Ok(Ok(response)) => (response, outermost),
             Ok(Err(err)) => {
                 let handler = self.exception_handler_for(&err.type_names);
                 let answered_by = handler.map(|(component, _)| component).or(outermost);

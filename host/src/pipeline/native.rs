@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::Pipeline;
-use crate::response::{Body, Response};
-use crate::runtime::{NativeHandler, WitBody, WitResponse};
+use crate::response::Response;
+use crate::runtime::NativeHandler;
 
 impl Pipeline {
     /// Runs `handler` in place of the guest handler of `method rule`; it gets the path
@@ -19,9 +19,7 @@ impl Pipeline {
         rule: &str,
         handler: impl Fn(&[(String, String)]) -> Response + Send + Sync + 'static,
     ) -> bool {
-        let handler = NativeHandler(Arc::new(move |request| {
-            to_wit(handler(&crate::runtime::path_params_of(request)))
-        }));
+        let handler = NativeHandler(Arc::new(handler));
         let mut found = false;
         for (m, r, target) in self.router.values_mut() {
             if m == method && r == rule {
@@ -30,30 +28,5 @@ impl Pipeline {
             }
         }
         found
-    }
-}
-
-fn to_wit(response: Response) -> WitResponse {
-    let mut headers: Vec<(String, String)> = response
-        .headers
-        .iter()
-        .flat_map(|(name, values)| values.iter().map(move |v| (name.to_string(), v.clone())))
-        .collect();
-    headers.extend(
-        response
-            .cookies
-            .into_iter()
-            .map(|c| ("Set-Cookie".to_string(), c)),
-    );
-    WitResponse {
-        status: response.status,
-        headers,
-        cookies: Vec::new(),
-        body: match response.body {
-            Body::None => WitBody::None,
-            Body::Text(text) => WitBody::Text(text),
-            Body::Binary(bytes) => WitBody::Binary(bytes),
-        },
-        compress: response.compress,
     }
 }

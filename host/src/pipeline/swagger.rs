@@ -10,7 +10,7 @@ use super::Pipeline;
 use crate::event::EventSource;
 use crate::openapi::DocumentError;
 use crate::request::Request;
-use crate::runtime::{WitBody, WitResponse};
+use crate::response::{Body, Response};
 
 impl Pipeline {
     /// The Swagger UI answer for `request`, with the page's compression setting, if the app
@@ -19,7 +19,7 @@ impl Pipeline {
         &self,
         request: &Request,
         route_path: &str,
-    ) -> Option<(WitResponse, bool)> {
+    ) -> Option<(Response, bool)> {
         let swagger = self.swagger.as_ref()?;
         let at_path = match request.source.tolerates_trailing_slash() {
             // The REST resolver strips the rule's trailing slash and accepts any number.
@@ -51,13 +51,7 @@ impl Pipeline {
                 }
             }
         };
-        let answer = WitResponse {
-            status: 200,
-            headers: vec![("Content-Type".into(), content_type.into())],
-            cookies: Vec::new(),
-            body: WitBody::Text(body),
-            compress: None,
-        };
+        let answer = Response::new(200, Some(content_type), Body::Text(body));
         Some((answer, swagger.compress))
     }
 }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::{Pipeline, RouteTarget};
 use crate::request::Request;
-use crate::runtime::{Checked, ResponseCheck, WitBody, WitError, WitResponse, WitServiceError};
+use crate::response::{Body, RaisedError, ServiceAnswer};
+use crate::runtime::{Checked, ResponseCheck};
 use crate::validation::{self, CheckedBody, Failure};
 
 impl Pipeline {
@@ -18,7 +19,7 @@ impl Pipeline {
         request: &Request,
         path_params: &[(String, String)],
         decode_query: bool,
-    ) -> Result<String, WitError> {
+    ) -> Result<String, RaisedError> {
         validation::validate_request(
             &route.spec,
             &route.schemas,
@@ -40,29 +41,31 @@ impl Pipeline {
             .spec
             .response_validation_status()
             .or(self.app_spec.validation.response_validation_error_http_code);
-        Some(ResponseCheck(Arc::new(move |mut response: WitResponse| {
-            let body = match &response.body {
-                WitBody::None => None,
-                WitBody::Text(text) => Some(text.as_str()),
+        Some(ResponseCheck(Arc::new(move |body: Body| {
+            let text = match &body {
+                Body::None => None,
+                Body::Text(text) => Some(text.as_str()),
                 // Bytes are not a JSON answer; Pydantic fails them as it would a `str`.
-                WitBody::Binary(_) => Some(""),
+                Body::Binary(_) => Some(""),
             };
-            let checked = validation::validate_response(&schemas, body, custom_status)
+            let checked = validation::validate_response(&schemas, text, custom_status)
                 .map_err(failure_error)?;
             let rewrite = custom_serializer && matches!(checked, CheckedBody::Changed(_));
-            response.body = WitBody::Text(checked.into_text());
-            Ok(Checked { response, rewrite })
+            Ok(Checked {
+                body: Body::Text(checked.into_text()),
+                rewrite,
+            })
         })))
     }
 }
 
 /// A validation failure as the error it raises: its class, the whole errors as its message
 /// (what an exception handler reads), and its status and short `detail` (the default body).
-fn failure_error(failure: Failure) -> WitError {
-    WitError {
+fn failure_error(failure: Failure) -> RaisedError {
+    RaisedError {
         type_names: vec![failure.kind.to_string()],
         message: failure.errors().to_string(),
-        service: Some(WitServiceError {
+        service: Some(ServiceAnswer {
             status: failure.status,
             message_json: failure.detail().to_string(),
         }),

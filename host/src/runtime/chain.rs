@@ -1,7 +1,7 @@
 //! One request's run through the middleware chain: frames, shared context, failures.
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
@@ -9,10 +9,16 @@ use super::bindings::{
     Body as WitBody, Error as WitError, LambdaContext, LocalChain, Request as WitRequest,
     Response as WitResponse, Target,
 };
+use super::convert::{
+    body_from_wit, body_to_wit, error_to_wit, outcome_from_wit, path_params_of, request_to_wit,
+    response_to_wit,
+};
 use super::host_impl::GuestPanic;
 use super::store::{HostLimit, MAX_RESOURCES};
-use super::{Instance, Runtime};
+use super::{Instance, InvocationContext, Runtime};
 use crate::event::RawEvent;
+use crate::request::{Fields, Request};
+use crate::response::{Body, Outcome, RaisedError, Response};
 
 /// The most one request's shared context (`append_context`) may hold, keys and values as
 /// JSON text: it lives in the host, outside every guest's `memory_mb`.
@@ -21,12 +27,12 @@ pub(crate) const MAX_CONTEXT_BYTES: usize = 4 << 20;
 /// One step of the chain.
 #[derive(Debug, Clone)]
 pub(crate) enum Frame {
-    /// A middleware, handler or exception handler in a component.
-    Guest {
+    /// A middleware in a component.
+    Middleware {
         /// The component's index.
         component: usize,
-        /// What to call.
-        target: Target,
+        /// The middleware's index in the component.
+        middleware: u32,
     },
     /// A route handler, whose answer the host may check before the middlewares see it.
     Handler {
@@ -39,32 +45,47 @@ pub(crate) enum Frame {
         /// The handler run in the host instead (benchmarks only: [`NativeHandler`]).
         native: Option<NativeHandler>,
     },
-    /// An answer the host gives itself (the pre-flight, the default 404).
-    Fixed(WitResponse),
+    /// A component's exception handler, answering the error the request raised before
+    /// any guest ran (a custom not-found handler).
+    ExceptionHandler {
+        /// The component's index.
+        component: usize,
+        /// The exception handler's index in the component.
+        handler: u32,
+        /// The error it handles.
+        error: RaisedError,
+    },
+    /// An answer the host gives itself (the pre-flight, the default 404, Swagger UI).
+    Fixed(Response),
 }
 
-/// A check of a handler's answer (response validation): the answer to pass on, or the error
-/// to raise in its place, which travels up through the middlewares like any other.
+/// A check of a handler's answer body (response validation): the body to pass on, or the
+/// error to raise in its place, which travels up through the middlewares like any other.
 #[derive(Clone)]
 pub(crate) struct ResponseCheck(
-    pub Arc<dyn Fn(WitResponse) -> Result<Checked, WitError> + Send + Sync>,
+    pub Arc<dyn Fn(Body) -> Result<Checked, RaisedError> + Send + Sync>,
 );
 
-/// A handler's answer that passed its check.
+/// A handler's answer body that passed its check.
 #[derive(Debug)]
 pub(crate) struct Checked {
-    /// The answer to pass on.
-    pub response: WitResponse,
-    /// Its body is a value the check changed, for the component's own serializer to write
-    /// again (`target.serialize`) before the middlewares see it.
+    /// The body to pass on.
+    pub body: Body,
+    /// It is a value the check changed, for the component's own serializer to write again
+    /// (`target.serialize`) before the middlewares see it.
     pub rewrite: bool,
 }
 
 /// A route handler run in the host instead of its guest, so that a benchmark can price the
-/// sandbox on the same route (`host/benches/resolve.rs`). No bundle can set one.
+/// sandbox on the same route (`host/benches/resolve.rs`); it gets the path parameters. No
+/// bundle can set one.
 #[doc(hidden)]
 #[derive(Clone)]
-pub struct NativeHandler(pub Arc<dyn Fn(&WitRequest) -> WitResponse + Send + Sync>);
+pub struct NativeHandler(pub Arc<NativeFn>);
+
+/// A [`NativeHandler`]'s function: the path parameters in, the answer out.
+#[doc(hidden)]
+pub(crate) type NativeFn = dyn Fn(&[(String, String)]) -> Response + Send + Sync;
 
 impl std::fmt::Debug for NativeHandler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -215,6 +236,26 @@ impl CallFailure {
     }
 }
 
+/// What one request's run through the chain starts from.
+pub(crate) struct Call<'a> {
+    /// The decoded request.
+    pub request: &'a Request,
+    /// Its path after `strip_prefixes`, as routed.
+    pub route_path: &'a str,
+    /// The matched route's path parameters.
+    pub path_params: Fields,
+    /// The request's validated values as JSON, when the route is validated.
+    pub validated: Option<String>,
+    /// The Lambda invocation.
+    pub context: &'a InvocationContext,
+    /// The route's timeout, which the guest sees as its remaining time outside Lambda.
+    pub timeout: Duration,
+    /// The chain.
+    pub frames: Vec<Frame>,
+    /// When the guests' time is up.
+    pub deadline: Instant,
+}
+
 /// A request in flight: what every frame sees and what they share.
 pub(crate) struct Invocation {
     pub(super) runtime: Arc<Runtime>,
@@ -242,24 +283,19 @@ struct Raised {
 }
 
 impl Invocation {
-    /// A request about to run through `frames`.
-    pub(crate) fn new(
-        runtime: Arc<Runtime>,
-        request: WitRequest,
-        raw_event: RawEvent,
-        lambda_context: LambdaContext,
-        frames: Vec<Frame>,
-        deadline: Instant,
-    ) -> Arc<Self> {
+    /// A request about to run through its frames.
+    pub(crate) fn new(runtime: Arc<Runtime>, call: Call<'_>) -> Arc<Self> {
+        let mut request = request_to_wit(call.request, call.route_path, call.path_params);
+        request.validated = call.validated;
         Arc::new(Self {
             runtime,
             request,
-            raw_event,
-            lambda_context,
-            frames,
+            raw_event: call.request.raw_event.clone(),
+            lambda_context: call.context.to_wit(call.timeout),
+            frames: call.frames,
             context: Mutex::new((Map::new(), 0)),
             failure: Mutex::new(None),
-            deadline,
+            deadline: call.deadline,
             raised: Mutex::new(Vec::new()),
         })
     }
@@ -299,12 +335,24 @@ impl Invocation {
     }
 
     /// Runs the chain from its first frame.
-    pub(crate) fn run(self: &Arc<Self>) -> Result<Result<WitResponse, WitError>, CallFailure> {
-        self.call_frame(0)
+    pub(crate) fn run(self: &Arc<Self>) -> Result<Outcome, CallFailure> {
+        self.call_frame(0).map(outcome_from_wit)
     }
 
-    /// Calls one target outside the chain (an exception handler); `next` there is an error.
-    pub(crate) fn call_outside_chain(
+    /// Calls `component`'s exception handler `handler` for `error`, outside the chain.
+    pub(crate) fn call_exception_handler(
+        self: &Arc<Self>,
+        component: usize,
+        handler: u32,
+        error: RaisedError,
+    ) -> Result<Outcome, CallFailure> {
+        let target = Target::ExceptionHandler((handler, error_to_wit(error)));
+        self.call_outside_chain(component, &target)
+            .map(outcome_from_wit)
+    }
+
+    /// Calls one target outside the chain; `next` there is an error.
+    fn call_outside_chain(
         self: &Arc<Self>,
         component: usize,
         target: &Target,
@@ -323,8 +371,19 @@ impl Invocation {
                 .call(component, &Target::Chain(chain), self, last);
         }
         match self.frames.get(index) {
-            Some(Frame::Guest { component, target }) => {
-                self.runtime.call(*component, target, self, index)
+            Some(&Frame::Middleware {
+                component,
+                middleware,
+            }) => self
+                .runtime
+                .call(component, &Target::Middleware(middleware), self, index),
+            Some(Frame::ExceptionHandler {
+                component,
+                handler,
+                error,
+            }) => {
+                let target = Target::ExceptionHandler((*handler, error_to_wit(error.clone())));
+                self.runtime.call(*component, &target, self, index)
             }
             Some(Frame::Handler {
                 component,
@@ -333,23 +392,29 @@ impl Invocation {
                 native,
             }) => {
                 let answer = match native {
-                    Some(native) => Ok((native.0)(&self.request)),
+                    Some(native) => Ok(response_to_wit((native.0)(&path_params_of(&self.request)))),
                     None => self
                         .runtime
                         .call(*component, &Target::Route(*handler), self, index)?,
                 };
                 match (answer, check) {
-                    (Ok(response), Some(check)) => match (check.0)(response) {
-                        Ok(checked) if checked.rewrite => {
-                            self.serialize_in_guest(*component, checked.response)
+                    (Ok(mut response), Some(check)) => {
+                        let body = std::mem::replace(&mut response.body, WitBody::None);
+                        match (check.0)(body_from_wit(body)) {
+                            Ok(checked) => {
+                                response.body = body_to_wit(checked.body);
+                                match checked.rewrite {
+                                    true => self.serialize_in_guest(*component, response),
+                                    false => Ok(Ok(response)),
+                                }
+                            }
+                            Err(error) => Ok(Err(error_to_wit(error))),
                         }
-                        Ok(checked) => Ok(Ok(checked.response)),
-                        Err(error) => Ok(Err(error)),
-                    },
+                    }
                     (answer, _) => Ok(answer),
                 }
             }
-            Some(Frame::Fixed(response)) => Ok(Ok(response.clone())),
+            Some(Frame::Fixed(response)) => Ok(Ok(response_to_wit(response.clone()))),
             None => Ok(Err(WitError {
                 type_names: vec!["SwitchyardError".into()],
                 message: "`next` was called where there is no next middleware or handler".into(),
@@ -435,20 +500,16 @@ impl Invocation {
 /// The host's response limits apply to what crosses back to it: a handler's answer that a
 /// middleware of the same component replaces is never seen by the host.
 fn local_chain(frames: &[Frame], index: usize) -> Option<(usize, LocalChain, usize)> {
-    let Some(&Frame::Guest {
-        component,
-        target: Target::Middleware(_),
-    }) = frames.get(index)
-    else {
+    let Some(&Frame::Middleware { component, .. }) = frames.get(index) else {
         return None;
     };
     let mut middlewares = Vec::new();
     let mut last = index;
     for (position, frame) in frames.iter().enumerate().skip(index) {
         match frame {
-            Frame::Guest {
+            Frame::Middleware {
                 component: c,
-                target: Target::Middleware(m),
+                middleware: m,
             } if *c == component => {
                 middlewares.push(*m);
                 last = position;
@@ -483,9 +544,9 @@ mod tests {
     use super::*;
 
     fn middleware(component: usize, index: u32) -> Frame {
-        Frame::Guest {
+        Frame::Middleware {
             component,
-            target: Target::Middleware(index),
+            middleware: index,
         }
     }
 
@@ -494,9 +555,9 @@ mod tests {
             component,
             handler: 7,
             check: check.then(|| {
-                ResponseCheck(Arc::new(|response| {
+                ResponseCheck(Arc::new(|body| {
                     Ok(Checked {
-                        response,
+                        body,
                         rewrite: false,
                     })
                 }))
@@ -506,13 +567,7 @@ mod tests {
     }
 
     fn fixed() -> Frame {
-        Frame::Fixed(WitResponse {
-            status: 404,
-            headers: Vec::new(),
-            cookies: Vec::new(),
-            body: super::super::bindings::Body::None,
-            compress: None,
-        })
+        Frame::Fixed(Response::new(404, None, Body::None))
     }
 
     #[test]

@@ -5,7 +5,7 @@ use switchyard_packed::{RequestStrings, pack_request, unpack_request};
 use super::bindings::{self as wit, Body as WitBody, Cookie, SameSite};
 use crate::event::EventSource;
 use crate::request::{Fields, Request};
-use crate::response::{Body, Headers, Response};
+use crate::response::{Body, Headers, Outcome, RaisedError, Response, ServiceAnswer};
 
 /// The Lambda invocation's context, as the host knows it.
 #[derive(Debug, Clone, Default)]
@@ -81,7 +81,7 @@ impl InvocationContext {
 
 /// The request as the guest gets it: its strings packed into one text with the offsets where
 /// each ends (`switchyard-packed`).
-pub(crate) fn request_to_wit(
+pub(super) fn request_to_wit(
     request: &Request,
     route_path: &str,
     path_params: Fields,
@@ -128,7 +128,7 @@ pub(crate) fn request_to_wit(
 }
 
 /// The path parameters packed in `request` (for handlers run in the host).
-pub(crate) fn path_params_of(request: &wit::Request) -> Fields {
+pub(super) fn path_params_of(request: &wit::Request) -> Fields {
     let c = &request.pair_counts;
     let counts = [c.path_params, c.headers, c.query, c.cookies];
     unpack_request(&request.text, &request.ends, counts)
@@ -136,7 +136,7 @@ pub(crate) fn path_params_of(request: &wit::Request) -> Fields {
         .to_vec()
 }
 
-pub(crate) fn response_from_wit(r: wit::Response) -> Response {
+pub(super) fn response_from_wit(r: wit::Response) -> Response {
     let mut headers = Headers::default();
     for (name, value) in r.headers {
         headers.append(&name, value);
@@ -145,11 +145,7 @@ pub(crate) fn response_from_wit(r: wit::Response) -> Response {
         status: r.status,
         headers,
         cookies: r.cookies.iter().map(format_cookie).collect(),
-        body: match r.body {
-            WitBody::None => Body::None,
-            WitBody::Text(s) => Body::Text(s),
-            WitBody::Binary(b) => Body::Binary(b),
-        },
+        body: body_from_wit(r.body),
         compress: r.compress,
     }
 }
@@ -189,15 +185,71 @@ fn format_cookie(c: &Cookie) -> String {
     out
 }
 
-/// The error an unmatched route raises, as Powertools' `NotFoundError()`.
-pub(crate) fn not_found_error() -> wit::Error {
+/// A raised error as the guest's exception handler gets it.
+pub(super) fn error_to_wit(error: RaisedError) -> wit::Error {
     wit::Error {
-        type_names: vec!["NotFoundError".into(), "ServiceError".into()],
-        message: "404 Not found".into(),
-        service: Some(wit::ServiceError {
-            status: 404,
-            message_json: "\"Not found\"".into(),
+        type_names: error.type_names,
+        message: error.message,
+        service: error.service.map(|s| wit::ServiceError {
+            status: s.status,
+            message_json: s.message_json,
         }),
+    }
+}
+
+/// A guest's raised error, as the pipeline maps it.
+pub(super) fn error_from_wit(error: wit::Error) -> RaisedError {
+    RaisedError {
+        type_names: error.type_names,
+        message: error.message,
+        service: error.service.map(|s| ServiceAnswer {
+            status: s.status,
+            message_json: s.message_json,
+        }),
+    }
+}
+
+/// A guest's outcome, as the pipeline maps it.
+pub(super) fn outcome_from_wit(outcome: Result<wit::Response, wit::Error>) -> Outcome {
+    outcome.map(response_from_wit).map_err(error_from_wit)
+}
+
+/// An answer the host gives (the pre-flight, the 404, a handler run in the host) as a guest
+/// middleware gets it from `next`: its cookies, already formatted, as `Set-Cookie` headers.
+pub(super) fn response_to_wit(response: Response) -> wit::Response {
+    let mut headers: Vec<(String, String)> = response
+        .headers
+        .iter()
+        .flat_map(|(name, values)| values.iter().map(move |v| (name.to_string(), v.clone())))
+        .collect();
+    headers.extend(
+        response
+            .cookies
+            .into_iter()
+            .map(|c| ("Set-Cookie".to_string(), c)),
+    );
+    wit::Response {
+        status: response.status,
+        headers,
+        cookies: Vec::new(),
+        body: body_to_wit(response.body),
+        compress: response.compress,
+    }
+}
+
+pub(super) fn body_to_wit(body: Body) -> WitBody {
+    match body {
+        Body::None => WitBody::None,
+        Body::Text(text) => WitBody::Text(text),
+        Body::Binary(bytes) => WitBody::Binary(bytes),
+    }
+}
+
+pub(super) fn body_from_wit(body: WitBody) -> Body {
+    match body {
+        WitBody::None => Body::None,
+        WitBody::Text(text) => Body::Text(text),
+        WitBody::Binary(bytes) => Body::Binary(bytes),
     }
 }
 

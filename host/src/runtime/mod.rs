@@ -25,15 +25,12 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Engine, Store};
 
 pub(crate) use bindings::{AppManifest, Prefix as WitPrefix};
-pub(crate) use bindings::{
-    Body as WitBody, Error as WitError, Response as WitResponse, ServiceError as WitServiceError,
-    Target,
+use bindings::{Error as WitError, Response as WitResponse, Target};
+pub(crate) use chain::{
+    Call, CallFailure, Checked, Frame, Invocation, NativeHandler, ResponseCheck,
 };
-pub(crate) use chain::{CallFailure, Checked, Frame, Invocation, NativeHandler, ResponseCheck};
 pub use convert::InvocationContext;
-pub(crate) use convert::{
-    new_request_id, not_found_error, path_params_of, request_to_wit, response_from_wit,
-};
+pub(crate) use convert::new_request_id;
 pub(crate) use engine::{shared_engine, target_engine};
 pub(crate) use guest_output::OutputLimits;
 use host_impl::GuestPanic;
