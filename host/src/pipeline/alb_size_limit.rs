@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use super::{Pipeline, ResponseOptions};
+use super::Pipeline;
+use super::route::ResponseOptions;
 use crate::event::LambdaResponse;
 use crate::request::Request;
 use crate::response::{RaisedError, json_len};

@@ -6,17 +6,94 @@
 //! a route that does not exist, two components declaring one route.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::bail;
 
-use super::{
-    AppSettings, CorsConfig, ExceptionHandlerEntry, Mount, Overrides, RouteTarget, powertools_dev,
-};
+use super::CorsConfig;
 use crate::bundle::SwaggerOverride;
+use crate::event::EventSource;
 use crate::openapi::SwaggerPage;
 use crate::router::{self, RouteEntry, Router, StripPrefix};
 use crate::runtime::{Runtime, WitPrefix};
 use crate::validation::{AlbOptions, AppSpec, RouteSchemas, RouteSpec};
+
+/// App-wide settings: from the app component's manifest, some overridden by the bundle.
+#[derive(Debug, Clone, Default)]
+pub struct AppSettings {
+    /// CORS for routes that do not turn it off; `None` is no CORS and no automatic pre-flight.
+    pub cors: Option<CorsConfig>,
+    /// `strip_prefixes`.
+    pub strip_prefixes: Vec<StripPrefix>,
+    /// Debug mode: unhandled errors answer 500 with their text.
+    pub debug: bool,
+    /// The event source, when detection is not wanted.
+    pub source: Option<EventSource>,
+    /// `ALBResolver`'s options, for ALB events.
+    pub alb: AlbOptions,
+}
+
+/// Where a route's handler lives and its options.
+#[derive(Debug, Clone)]
+pub struct RouteTarget {
+    /// The component's index.
+    pub component: usize,
+    /// The handler's index in the component.
+    pub handler: u32,
+    /// The route's CORS setting; `None` follows the app.
+    pub cors: Option<bool>,
+    /// gzip when accepted.
+    pub compress: bool,
+    /// `Cache-Control` for 200 answers.
+    pub cache_control: Option<String>,
+    /// The component's middlewares for this route, in order.
+    pub middlewares: Vec<u32>,
+    /// What the route declares for validation and OpenAPI.
+    pub spec: Arc<RouteSpec>,
+    /// The route's schemas, compiled for validation.
+    pub schemas: Arc<RouteSchemas>,
+    /// Whether the host validates this route's requests and responses.
+    pub validated: bool,
+    /// Whether the component writes JSON with its own serializer, which then writes a
+    /// validated answer the check changed.
+    pub custom_serializer: bool,
+    /// Registration order across the bundle.
+    pub order: usize,
+    /// The longest a request to this route may spend in guests: the route's own timeout,
+    /// else its component's, else the bundle's.
+    pub timeout: Duration,
+    /// A handler run in the host instead of the guest's (benchmarks only).
+    #[doc(hidden)]
+    pub native: Option<crate::runtime::NativeHandler>,
+}
+
+pub(super) struct ExceptionHandlerEntry {
+    pub(super) type_name: String,
+    pub(super) component: usize,
+    pub(super) handler: u32,
+}
+
+/// A component's place in the API: its optional mount prefix (`include_router(prefix=)`).
+#[derive(Debug, Clone, Default)]
+pub struct Mount {
+    /// Prepended to every rule: `prefix + rule`, or the prefix alone for the rule `/`.
+    pub prefix: Option<String>,
+    /// Timeouts of single routes, keyed `"METHOD RULE"` with the full rule (prefix included).
+    pub route_timeouts: Vec<(String, Duration)>,
+}
+
+/// What the bundle overrides.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Debug mode.
+    pub debug: Option<bool>,
+    /// The event source.
+    pub source: Option<EventSource>,
+    /// The bundle directory, where Swagger UI's assets are read from.
+    pub bundle_dir: Option<std::path::PathBuf>,
+    /// Swagger UI on or off, over the app's `enable_swagger`.
+    pub swagger: Option<SwaggerOverride>,
+}
 
 /// What [`super::Pipeline`] serves with, besides the runtime.
 pub(super) struct Assembly {
@@ -268,6 +345,28 @@ fn app_only_settings(manifest: &crate::runtime::AppManifest, spec: &AppSpec) -> 
     set.into_iter()
         .filter_map(|(is_set, name)| is_set.then_some(name))
         .collect()
+}
+
+/// `POWERTOOLS_DEV`, read as Powertools' `strtobool` does. Where `strtobool` raises on a
+/// value it does not know, debug mode stays off, with a warning (once) that says so.
+fn powertools_dev() -> bool {
+    let value = std::env::var("POWERTOOLS_DEV").unwrap_or_default();
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "y" | "yes" | "t" | "true" | "on" => true,
+        "" | "0" | "n" | "no" | "f" | "false" | "off" => false,
+        _ => {
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                crate::log::warn(&crate::log::invalid_setting(
+                    "POWERTOOLS_DEV",
+                    &value,
+                    "a boolean (true, false, 1, 0, yes, no, on, off)",
+                    "false: debug mode stays off",
+                ))
+            });
+            false
+        }
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::{Pipeline, ResponseOptions};
+use super::Pipeline;
+use super::route::ResponseOptions;
 use crate::event::{Encoded, LambdaResponse};
 use crate::log::Level;
 use crate::request::Request;

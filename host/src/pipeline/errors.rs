@@ -8,11 +8,35 @@ use serde_json::Value;
 
 use super::Pipeline;
 use super::validate::is_validation_error;
+use crate::event::DecodeError;
 use crate::log::Level;
-use crate::response::{Body, RaisedError, Response};
+use crate::response::{Body, Outcome, RaisedError, Response};
 use crate::runtime::{CallFailure, Invocation};
 
 impl Pipeline {
+    /// The errors stage: the chain's outcome as a response, and the component that gave it
+    /// (for the log line if it cannot be delivered): the chain's outermost component
+    /// (`outermost`), or the exception handler's.
+    pub(super) fn respond(
+        &self,
+        outcome: Result<Outcome, CallFailure>,
+        invocation: &Arc<Invocation>,
+        outermost: Option<usize>,
+    ) -> (Response, Option<usize>) {
+        match outcome {
+            Ok(Ok(response)) => (response, outermost),
+            Ok(Err(err)) => {
+                let handler = self.exception_handler_for(&err.type_names);
+                let answered_by = handler.map(|(component, _)| component).or(outermost);
+                (self.error_response(invocation, err), answered_by)
+            }
+            Err(failure) => (
+                self.failure_response(&failure, invocation.request_id()),
+                None,
+            ),
+        }
+    }
+
     /// The response for an error that reached the top of the chain.
     pub(super) fn error_response(
         &self,
@@ -97,4 +121,14 @@ impl Pipeline {
         };
         Response::json_error(failure.status(), Value::String(message.into()))
     }
+}
+
+/// The answer for an event that could not be decoded: a 400 with the reason.
+pub(crate) fn malformed_event_response(err: &DecodeError) -> Value {
+    serde_json::json!({
+        "statusCode": 400,
+        "body": serde_json::json!({"statusCode": 400, "message": err.to_string()}).to_string(),
+        "isBase64Encoded": false,
+        "headers": {"Content-Type": "application/json"},
+    })
 }

@@ -4,16 +4,40 @@
 
 use std::sync::Arc;
 
+use super::route::Selected;
 use super::{Pipeline, RouteTarget};
+use crate::event::EventSource;
 use crate::request::Request;
 use crate::response::{Body, RaisedError, ServiceAnswer};
 use crate::runtime::{Checked, ResponseCheck};
 use crate::validation::{self, CheckedBody, Failure};
 
 impl Pipeline {
+    /// The request validation stage: the validated values for the guest (`None` for a route
+    /// the host does not validate), or the error the request raises in the handler's place.
+    pub(super) fn check_request(
+        &self,
+        selected: &Selected<'_>,
+        request: &Request,
+    ) -> Result<Option<String>, RaisedError> {
+        let decode_query = self.decodes_alb_query(request.source);
+        selected
+            .route
+            .filter(|route| route.validated)
+            .map(|route| self.validate_request(route, request, &selected.params, decode_query))
+            .transpose()
+    }
+
+    /// `ALBResolver(decode_query_parameters=True)` on an ALB event: the query is URL-decoded
+    /// after validation, which reads it split first and decoded after, as Powertools does;
+    /// the guest's accessors read it decoded.
+    pub(super) fn decodes_alb_query(&self, source: EventSource) -> bool {
+        self.settings.alb.decode_query_parameters && source.is_alb()
+    }
+
     /// The validated values for the guest, or the error the request is rejected with;
     /// `decode_query` for an ALB query the app asks to be URL-decoded.
-    pub(super) fn validate_request(
+    fn validate_request(
         &self,
         route: &RouteTarget,
         request: &Request,
