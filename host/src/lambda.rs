@@ -11,8 +11,8 @@ use serde_json::value::RawValue;
 
 use crate::bundle::Bundle;
 use crate::event::LambdaResponse;
+use crate::invocation::InvocationContext;
 use crate::pipeline::{Pipeline, malformed_event_response};
-use crate::runtime::InvocationContext;
 
 /// The environment variable naming the bundle directory.
 pub(crate) const BUNDLE_ENV: &str = "SWITCHYARD_BUNDLE";

@@ -12,6 +12,11 @@
 //!   ──► CORS headers ──► Cache-Control ──► gzip ──► base64 ──► encode             pipeline, response, event
 //! ```
 //!
+//! Beneath the path, the neutral types every stage shares and that depend on nothing above
+//! them: the request with its event source and raw event (`request`), the response and raised
+//! errors (`response`), the Lambda invocation (`invocation`), and the event JSON reader
+//! (`json`). On the request path, WIT types never leave `runtime`.
+//!
 //! Around the path: the bundle on disk and its manifest (`bundle`), OpenAPI and Swagger UI
 //! (`openapi`), how guest projects are built (`project`), the command line (`cli`), the local
 //! dev server (`dev`), the Lambda bootstrap (`lambda`), the log (`log`), and the test harness
@@ -20,24 +25,31 @@
 //! The modules are private: what the binary, the benches, the fuzz target and guest authors'
 //! tests use is re-exported here.
 
+// The neutral types.
+mod invocation;
+mod json;
+mod request;
+mod response;
+
+// The request path, in the order a request meets it.
+mod event;
+mod pipeline;
+mod router;
+mod runtime;
+mod validation;
+
+// Around the path.
 mod bundle;
 pub mod cli;
 mod dev;
-mod event;
 mod lambda;
 mod log;
 mod openapi;
-mod pipeline;
 mod project;
-mod request;
-mod response;
-mod router;
-mod runtime;
 pub mod testing;
-mod validation;
 
 pub use bundle::Bundle;
-pub use event::EventSource;
+pub use invocation::InvocationContext;
 pub use pipeline::Pipeline;
+pub use request::EventSource;
 pub use response::{Body, Response};
-pub use runtime::InvocationContext;

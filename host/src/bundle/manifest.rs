@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::event::EventSource;
+use crate::request::EventSource;
 
 /// What a bundle says of Swagger UI (its manifest's `swagger`), over the app's
 /// `enable_swagger`: a deployment may serve the page where the app does not (a development

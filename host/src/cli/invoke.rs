@@ -7,8 +7,8 @@ use anyhow::Context as _;
 
 use super::{BundleArg, SourceArg};
 use crate::bundle::Bundle;
+use crate::invocation::InvocationContext;
 use crate::pipeline::Pipeline;
-use crate::runtime::InvocationContext;
 
 /// Answer Lambda events with a bundle and print the Lambda responses as JSON.
 ///

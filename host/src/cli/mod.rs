@@ -13,7 +13,7 @@ mod watch;
 
 use clap::{Parser, Subcommand};
 
-use crate::event::EventSource;
+use crate::request::EventSource;
 
 /// A WebAssembly-sandboxed REST handler host for AWS Lambda, with Powertools' semantics.
 ///

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::event::EventSource;
 use crate::event::from_http::{self, HttpRequest};
+use crate::request::EventSource;
 
 /// Create a handler project a team can commit and share.
 ///

@@ -3,7 +3,7 @@
 use super::{BundleArg, SourceArg};
 use crate::bundle::Bundle;
 use crate::dev::{ServeOptions, serve};
-use crate::event::EventSource;
+use crate::request::EventSource;
 
 /// Serve a bundle over HTTP on 127.0.0.1, swapping in changed components with `--watch`.
 ///

@@ -8,8 +8,8 @@ use super::SourceArg;
 use super::build::{DEFAULT_OUT, build_project, tidy_join};
 use crate::bundle::Bundle;
 use crate::dev::{DevServer, ServeOptions, Swapper};
-use crate::event::EventSource;
 use crate::project::Profile;
+use crate::request::EventSource;
 
 /// How often the project's sources are looked at.
 const POLL: Duration = Duration::from_millis(250);

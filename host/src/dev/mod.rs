@@ -27,11 +27,11 @@ use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::Value;
 
 use crate::bundle::Bundle;
-use crate::event::EventSource;
 use crate::event::from_http::{self, HttpRequest};
+use crate::invocation::InvocationContext;
 use crate::log::Level;
 use crate::pipeline::{Pipeline, malformed_event_response};
-use crate::runtime::InvocationContext;
+use crate::request::EventSource;
 use watch::{LivePipeline, Snapshot};
 
 /// The largest request body accepted: Lambda's synchronous invocation payload limit (6 MB).
@@ -278,7 +278,7 @@ async fn handle_request(
     peer: SocketAddr,
 ) -> Result<HttpResponse, Infallible> {
     let started = Instant::now();
-    let request_id = crate::runtime::new_request_id();
+    let request_id = crate::invocation::new_request_id();
     let method = request.method().to_string();
     let target = request
         .uri()

@@ -20,8 +20,8 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::bundle::MANIFEST_FILE;
-use crate::event::EventSource;
 use crate::pipeline::Pipeline;
+use crate::request::EventSource;
 
 /// How often the bundle is looked at.
 const POLL: Duration = Duration::from_millis(200);

@@ -8,12 +8,16 @@
 
 use std::borrow::Cow;
 
-use super::json::Object;
+use serde_json::{Value, json};
 
 use super::body::{Encoded, decode_body};
+use super::from_http::{
+    ACCOUNT_ID, API_ID, HttpRequest, REGION, body_text, forwarded_headers, last_values, value_lists,
+};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, RawEvent, fields_of, required_str};
-use crate::request::{Fields, Request, cookies_in_headers};
+use super::{DecodeError, EventSource, fields_of, required_str};
+use crate::json::Object;
+use crate::request::{Fields, RawEvent, Request, cookies_in_headers};
 
 /// URL-decodes each query name and value in place ([`unquote`]).
 pub(crate) fn url_decode_query(query: &mut Fields) {
@@ -74,6 +78,46 @@ pub(super) fn encode(response: Encoded, source: EventSource) -> LambdaResponse {
         _ => Shape::SingleValue,
     };
     LambdaResponse::new(response, shape, true)
+}
+
+/// Application Load Balancer, single-value or with multi-value headers turned on.
+pub(super) fn build(r: &HttpRequest, multi_value: bool) -> Value {
+    let headers = forwarded_headers(r);
+    // ALB passes query keys and values on still URL-encoded.
+    let query: Vec<(String, String)> = r
+        .query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (pair.to_string(), String::new()),
+        })
+        .collect();
+    let (body, is_base64) = body_text(r);
+    let mut event = json!({
+        "requestContext": {
+            "elb": {
+                "targetGroupArn": format!(
+                    "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT_ID}:targetgroup/{API_ID}/0123456789abcdef"
+                ),
+            },
+        },
+        "httpMethod": r.method,
+        "path": r.path,
+        "body": if body.is_null() { json!("") } else { body },
+        "isBase64Encoded": is_base64,
+    });
+    match multi_value {
+        true => {
+            event["multiValueQueryStringParameters"] = Value::Object(value_lists(&query));
+            event["multiValueHeaders"] = Value::Object(value_lists(&headers));
+        }
+        false => {
+            event["queryStringParameters"] = Value::Object(last_values(&query));
+            event["headers"] = Value::Object(last_values(&headers));
+        }
+    }
+    event
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use super::json::{Json, Object};
 use super::{DecodeError, EventSource};
+use crate::json::{Json, Object};
 use crate::response::Headers;
 
 /// A finished response, ready for a source's shape.

@@ -1,7 +1,7 @@
 //! Telling the event source from the event's own marker fields.
 
-use super::json::{Json, Object};
 use super::{DecodeError, EventSource, has_entries};
+use crate::json::{Json, Object};
 
 /// The source of a Lambda event, from its marker fields:
 ///
@@ -54,7 +54,7 @@ mod tests {
 
     fn source_of(event: Value) -> Result<EventSource, DecodeError> {
         let text = event.to_string();
-        detect(&super::super::json::parse(&text).unwrap().unwrap())
+        detect(&crate::json::parse(&text).unwrap().unwrap())
     }
 
     #[test]

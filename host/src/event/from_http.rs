@@ -1,5 +1,6 @@
 //! An HTTP request turned into the Lambda event a deployed function would get from each
-//! source: one function per source shape, mirroring the decoders beside it. The dev server
+//! source: each source's file builds its own (`build`, beside its `decode`); this module
+//! holds the request they build from and what every source does alike. The dev server
 //! builds each request's event here, `switchyard::testing` each `TestRequest`'s, and
 //! `switchyard new` its sample events.
 //!
@@ -27,11 +28,11 @@ use serde_json::{Map, Value, json};
 use super::EventSource;
 
 /// The account id local events carry (the Powertools docs' sample account).
-const ACCOUNT_ID: &str = "123456789012";
+pub(super) const ACCOUNT_ID: &str = "123456789012";
 /// The region local events claim.
-const REGION: &str = "us-east-1";
+pub(super) const REGION: &str = "us-east-1";
 /// The API id local events carry.
-const API_ID: &str = "switchyard-local";
+pub(super) const API_ID: &str = "switchyard-local";
 
 /// One HTTP request as the dev server received it.
 #[derive(Debug, Clone)]
@@ -88,230 +89,18 @@ impl HttpRequest {
 /// The Lambda event `source` would deliver for `request`.
 pub(crate) fn build(source: EventSource, request: &HttpRequest) -> Value {
     match source {
-        EventSource::RestV1 => rest_v1(request),
-        EventSource::HttpV2 => http_v2(request, false),
-        EventSource::FunctionUrl => http_v2(request, true),
-        EventSource::Alb => alb(request, false),
-        EventSource::AlbMultiValue => alb(request, true),
-        EventSource::LatticeV1 => lattice_v1(request),
-        EventSource::LatticeV2 => lattice_v2(request),
+        EventSource::RestV1 => super::rest_v1::build(request),
+        EventSource::HttpV2 => super::http_v2::build(request),
+        EventSource::FunctionUrl => super::function_url::build(request),
+        EventSource::Alb => super::alb::build(request, false),
+        EventSource::AlbMultiValue => super::alb::build(request, true),
+        EventSource::LatticeV1 => super::lattice_v1::build(request),
+        EventSource::LatticeV2 => super::lattice_v2::build(request),
     }
-}
-
-/// API Gateway REST API, payload 1.0, through a `/{proxy+}` resource on the `local` stage.
-fn rest_v1(r: &HttpRequest) -> Value {
-    let headers = forwarded_headers(r);
-    let query = decoded_query(&r.query);
-    let (body, is_base64) = body_text(r);
-    let path = &r.path;
-    let host = header(r, "host").unwrap_or("localhost");
-    json!({
-        "resource": "/{proxy+}",
-        "path": path,
-        "httpMethod": r.method,
-        "headers": or_null(last_values(&headers)),
-        "multiValueHeaders": or_null(value_lists(&headers)),
-        "queryStringParameters": or_null(last_values(&query)),
-        "multiValueQueryStringParameters": or_null(value_lists(&query)),
-        // Path parameters, unlike the path, arrive decoded.
-        "pathParameters": {
-            "proxy": percent_encoding::percent_decode_str(path.trim_start_matches('/'))
-                .decode_utf8_lossy(),
-        },
-        "stageVariables": null,
-        "requestContext": {
-            "accountId": ACCOUNT_ID,
-            "apiId": API_ID,
-            "domainName": host,
-            "domainPrefix": host.split('.').next().unwrap_or(host),
-            "extendedRequestId": r.request_id,
-            "httpMethod": r.method,
-            "identity": {
-                "accessKey": null,
-                "accountId": null,
-                "caller": null,
-                "cognitoAuthenticationProvider": null,
-                "cognitoAuthenticationType": null,
-                "cognitoIdentityId": null,
-                "cognitoIdentityPoolId": null,
-                "principalOrgId": null,
-                "sourceIp": r.peer.to_string(),
-                "user": null,
-                "userAgent": header(r, "user-agent"),
-                "userArn": null,
-            },
-            "path": format!("/local{path}"),
-            "protocol": "HTTP/1.1",
-            "requestId": r.request_id,
-            "requestTime": clf_time(r.received),
-            "requestTimeEpoch": epoch_millis(r.received),
-            "resourceId": "proxy",
-            "resourcePath": "/{proxy+}",
-            "stage": "local",
-        },
-        "body": body,
-        "isBase64Encoded": is_base64,
-    })
-}
-
-/// API Gateway HTTP API (payload 2.0) on its `$default` stage, or a Function URL.
-fn http_v2(r: &HttpRequest, function_url: bool) -> Value {
-    let headers: Vec<(String, String)> = forwarded_headers(r)
-        .into_iter()
-        .filter(|(name, _)| name != "cookie")
-        .collect();
-    let cookies: Vec<&str> = r
-        .headers
-        .iter()
-        .filter(|(name, _)| name == "cookie")
-        .flat_map(|(_, value)| value.split(';'))
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect();
-    let decoded = percent_encoding::percent_decode_str(&r.path).decode_utf8_lossy();
-    let path = match function_url {
-        true => r.path.as_str(),
-        false => &decoded,
-    };
-    let (domain, account) = match function_url {
-        true => (format!("{API_ID}.lambda-url.{REGION}.on.aws"), "anonymous"),
-        false => (
-            header(r, "host").unwrap_or("localhost").to_string(),
-            ACCOUNT_ID,
-        ),
-    };
-    let mut event = json!({
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": r.query,
-        "headers": joined_values(&headers),
-        "requestContext": {
-            "accountId": account,
-            "apiId": API_ID,
-            "domainName": domain,
-            "domainPrefix": domain.split('.').next().unwrap_or_default(),
-            "http": {
-                "method": r.method,
-                "path": path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": r.peer.to_string(),
-                "userAgent": header(r, "user-agent").unwrap_or_default(),
-            },
-            "requestId": r.request_id,
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": clf_time(r.received),
-            "timeEpoch": epoch_millis(r.received),
-        },
-        "isBase64Encoded": false,
-    });
-    // HTTP APIs leave out what the request did not have.
-    if !cookies.is_empty() {
-        event["cookies"] = json!(cookies);
-    }
-    let query = decoded_query(&r.query);
-    if !query.is_empty() {
-        event["queryStringParameters"] = Value::Object(joined_values(&query));
-    }
-    if !r.body.is_empty() {
-        let (body, is_base64) = body_text(r);
-        event["body"] = body;
-        event["isBase64Encoded"] = json!(is_base64);
-    }
-    event
-}
-
-/// Application Load Balancer, single-value or with multi-value headers turned on.
-fn alb(r: &HttpRequest, multi_value: bool) -> Value {
-    let headers = forwarded_headers(r);
-    // ALB passes query keys and values on still URL-encoded.
-    let query: Vec<(String, String)> = r
-        .query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (pair.to_string(), String::new()),
-        })
-        .collect();
-    let (body, is_base64) = body_text(r);
-    let mut event = json!({
-        "requestContext": {
-            "elb": {
-                "targetGroupArn": format!(
-                    "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT_ID}:targetgroup/{API_ID}/0123456789abcdef"
-                ),
-            },
-        },
-        "httpMethod": r.method,
-        "path": r.path,
-        "body": if body.is_null() { json!("") } else { body },
-        "isBase64Encoded": is_base64,
-    });
-    match multi_value {
-        true => {
-            event["multiValueQueryStringParameters"] = Value::Object(value_lists(&query));
-            event["multiValueHeaders"] = Value::Object(value_lists(&headers));
-        }
-        false => {
-            event["queryStringParameters"] = Value::Object(last_values(&query));
-            event["headers"] = Value::Object(last_values(&headers));
-        }
-    }
-    event
-}
-
-/// VPC Lattice, event version 1: snake_case, the query kept in `raw_path`.
-fn lattice_v1(r: &HttpRequest) -> Value {
-    let headers = forwarded_headers(r);
-    let raw_path = match r.query.is_empty() {
-        true => r.path.clone(),
-        false => format!("{}?{}", r.path, r.query),
-    };
-    let (body, is_base64) = body_text(r);
-    json!({
-        "raw_path": raw_path,
-        "method": r.method,
-        "headers": joined_values(&headers),
-        "query_string_parameters": joined_values(&decoded_query(&r.query)),
-        "body": body,
-        "is_base64_encoded": is_base64,
-    })
-}
-
-/// VPC Lattice, event version 2: headers and query values as lists.
-fn lattice_v2(r: &HttpRequest) -> Value {
-    let headers = forwarded_headers(r);
-    let (body, is_base64) = body_text(r);
-    let micros = r
-        .received
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_micros();
-    let arn =
-        |kind: &str, id: &str| format!("arn:aws:vpc-lattice:{REGION}:{ACCOUNT_ID}:{kind}/{id}");
-    json!({
-        "version": "2.0",
-        "path": r.path,
-        "method": r.method,
-        "headers": value_lists(&headers),
-        "queryStringParameters": value_lists(&decoded_query(&r.query)),
-        "body": body,
-        "isBase64Encoded": is_base64,
-        "requestContext": {
-            "serviceNetworkArn": arn("servicenetwork", "sn-switchyardlocal"),
-            "serviceArn": arn("service", "svc-switchyardlocal"),
-            "targetGroupArn": arn("targetgroup", "tg-switchyardlocal"),
-            "identity": {"type": "NONE"},
-            "region": REGION,
-            "timeEpoch": micros.to_string(),
-        },
-    })
 }
 
 /// The request's headers plus the `x-forwarded-*` ones every AWS front door adds.
-fn forwarded_headers(r: &HttpRequest) -> Vec<(String, String)> {
+pub(super) fn forwarded_headers(r: &HttpRequest) -> Vec<(String, String)> {
     let mut headers = r.headers.clone();
     let mut add = |name: &str, value: String| {
         if !headers.iter().any(|(n, _)| n == name) {
@@ -324,7 +113,7 @@ fn forwarded_headers(r: &HttpRequest) -> Vec<(String, String)> {
     headers
 }
 
-fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
+pub(super) fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
     r.headers
         .iter()
         .find(|(n, _)| n == name)
@@ -332,14 +121,14 @@ fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
 }
 
 /// Query pairs, `+` and `%XX` decoded (API Gateway and Lattice decode them).
-fn decoded_query(raw: &str) -> Vec<(String, String)> {
+pub(super) fn decoded_query(raw: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(raw.as_bytes())
         .into_owned()
         .collect()
 }
 
 /// `{name: last value}`: what single-value fields keep of repeats.
-fn last_values(fields: &[(String, String)]) -> Map<String, Value> {
+pub(super) fn last_values(fields: &[(String, String)]) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, value) in fields {
         out.insert(name.clone(), json!(value));
@@ -348,7 +137,7 @@ fn last_values(fields: &[(String, String)]) -> Map<String, Value> {
 }
 
 /// `{name: [values...]}`, in order.
-fn value_lists(fields: &[(String, String)]) -> Map<String, Value> {
+pub(super) fn value_lists(fields: &[(String, String)]) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, value) in fields {
         if let Value::Array(list) = out.entry(name.clone()).or_insert_with(|| json!([])) {
@@ -359,7 +148,7 @@ fn value_lists(fields: &[(String, String)]) -> Map<String, Value> {
 }
 
 /// `{name: "v1,v2"}`: HTTP APIs and Lattice v1 join repeats with a comma.
-fn joined_values(fields: &[(String, String)]) -> Map<String, Value> {
+pub(super) fn joined_values(fields: &[(String, String)]) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, value) in fields {
         match out.get_mut(name) {
@@ -375,7 +164,7 @@ fn joined_values(fields: &[(String, String)]) -> Map<String, Value> {
     out
 }
 
-fn or_null(map: Map<String, Value>) -> Value {
+pub(super) fn or_null(map: Map<String, Value>) -> Value {
     match map.is_empty() {
         true => Value::Null,
         false => Value::Object(map),
@@ -384,7 +173,7 @@ fn or_null(map: Map<String, Value>) -> Value {
 
 /// The body as the event carries it: `null` when empty, text when it is UTF-8 of a textual
 /// type, else base64 (what API Gateway does with binary media types configured).
-fn body_text(r: &HttpRequest) -> (Value, bool) {
+pub(super) fn body_text(r: &HttpRequest) -> (Value, bool) {
     if r.body.is_empty() {
         return (Value::Null, false);
     }
@@ -403,12 +192,12 @@ fn body_text(r: &HttpRequest) -> (Value, bool) {
     }
 }
 
-fn epoch_millis(t: SystemTime) -> u64 {
+pub(super) fn epoch_millis(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
 }
 
 /// Common Log Format time, as `requestContext.requestTime` has it: `04/Mar/2020:19:15:17 +0000`.
-fn clf_time(t: SystemTime) -> String {
+pub(super) fn clf_time(t: SystemTime) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];

@@ -8,11 +8,17 @@
 //! its repeated values where `rawQueryString`, decoded the same way, shows them: `k=1&k=2`
 //! is two values, `k=a%2Cb` one. docs/powertools-differences.md has the evidence.
 
+use serde_json::{Value, json};
+
 use super::body::{Encoded, decode_body};
-use super::json::{Json, Object};
+use super::from_http::{
+    ACCOUNT_ID, API_ID, HttpRequest, REGION, body_text, clf_time, decoded_query, epoch_millis,
+    forwarded_headers, header, joined_values,
+};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, RawEvent, fields_of};
-use crate::request::{Fields, Request, cookies_in_headers, parse_cookie_headers};
+use super::{DecodeError, EventSource, fields_of};
+use crate::json::{Json, Object};
+use crate::request::{Fields, RawEvent, Request, cookies_in_headers, parse_cookie_headers};
 
 pub(super) fn decode(
     obj: &Object<'_>,
@@ -119,6 +125,79 @@ fn joins_to(values: &[&str], joined: &str) -> bool {
 
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
     LambdaResponse::new(response, Shape::HttpApi, false)
+}
+
+/// API Gateway HTTP API (payload 2.0) on its `$default` stage.
+pub(super) fn build(r: &HttpRequest) -> Value {
+    build_payload_v2(r, false)
+}
+
+/// A payload 2.0 event: an HTTP API's, or a Function URL's (`function_url`).
+pub(super) fn build_payload_v2(r: &HttpRequest, function_url: bool) -> Value {
+    let headers: Vec<(String, String)> = forwarded_headers(r)
+        .into_iter()
+        .filter(|(name, _)| name != "cookie")
+        .collect();
+    let cookies: Vec<&str> = r
+        .headers
+        .iter()
+        .filter(|(name, _)| name == "cookie")
+        .flat_map(|(_, value)| value.split(';'))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let decoded = percent_encoding::percent_decode_str(&r.path).decode_utf8_lossy();
+    let path = match function_url {
+        true => r.path.as_str(),
+        false => &decoded,
+    };
+    let (domain, account) = match function_url {
+        true => (format!("{API_ID}.lambda-url.{REGION}.on.aws"), "anonymous"),
+        false => (
+            header(r, "host").unwrap_or("localhost").to_string(),
+            ACCOUNT_ID,
+        ),
+    };
+    let mut event = json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": r.query,
+        "headers": joined_values(&headers),
+        "requestContext": {
+            "accountId": account,
+            "apiId": API_ID,
+            "domainName": domain,
+            "domainPrefix": domain.split('.').next().unwrap_or_default(),
+            "http": {
+                "method": r.method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": r.peer.to_string(),
+                "userAgent": header(r, "user-agent").unwrap_or_default(),
+            },
+            "requestId": r.request_id,
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": clf_time(r.received),
+            "timeEpoch": epoch_millis(r.received),
+        },
+        "isBase64Encoded": false,
+    });
+    // HTTP APIs leave out what the request did not have.
+    if !cookies.is_empty() {
+        event["cookies"] = json!(cookies);
+    }
+    let query = decoded_query(&r.query);
+    if !query.is_empty() {
+        event["queryStringParameters"] = Value::Object(joined_values(&query));
+    }
+    if !r.body.is_empty() {
+        let (body, is_base64) = body_text(r);
+        event["body"] = body;
+        event["isBase64Encoded"] = json!(is_base64);
+    }
+    event
 }
 
 #[cfg(test)]

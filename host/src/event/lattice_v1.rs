@@ -1,14 +1,14 @@
 //! VPC Lattice, event version 1: snake_case fields, `raw_path` may carry the query, and
 //! repeated query values arrive comma-joined in `query_string_parameters`.
 
-use super::json::Object;
+use serde_json::{Value, json};
 
 use super::body::{Encoded, decode_body};
+use super::from_http::{HttpRequest, body_text, decoded_query, forwarded_headers, joined_values};
 use super::shape::{LambdaResponse, Shape};
-use super::{
-    DecodeError, EventSource, RawEvent, fields_of, required_str, split_commas, without_query,
-};
-use crate::request::{Request, cookies_in_headers};
+use super::{DecodeError, EventSource, fields_of, required_str, split_commas, without_query};
+use crate::json::Object;
+use crate::request::{RawEvent, Request, cookies_in_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV1;
 
@@ -30,6 +30,24 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
 
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
     LambdaResponse::new(response, Shape::HttpApi, false)
+}
+
+/// VPC Lattice, event version 1: snake_case, the query kept in `raw_path`.
+pub(super) fn build(r: &HttpRequest) -> Value {
+    let headers = forwarded_headers(r);
+    let raw_path = match r.query.is_empty() {
+        true => r.path.clone(),
+        false => format!("{}?{}", r.path, r.query),
+    };
+    let (body, is_base64) = body_text(r);
+    json!({
+        "raw_path": raw_path,
+        "method": r.method,
+        "headers": joined_values(&headers),
+        "query_string_parameters": joined_values(&decoded_query(&r.query)),
+        "body": body,
+        "is_base64_encoded": is_base64,
+    })
 }
 
 #[cfg(test)]

@@ -1,11 +1,17 @@
 //! VPC Lattice, event version 2: headers and query values are lists.
 
-use super::json::Object;
+use std::time::UNIX_EPOCH;
+
+use serde_json::{Value, json};
 
 use super::body::{Encoded, decode_body};
+use super::from_http::{
+    ACCOUNT_ID, HttpRequest, REGION, body_text, decoded_query, forwarded_headers, value_lists,
+};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, RawEvent, fields_of, required_str, without_query};
-use crate::request::{Request, cookies_in_headers};
+use super::{DecodeError, EventSource, fields_of, required_str, without_query};
+use crate::json::Object;
+use crate::request::{RawEvent, Request, cookies_in_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV2;
 
@@ -27,4 +33,34 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
 
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
     LambdaResponse::new(response, Shape::HttpApi, false)
+}
+
+/// VPC Lattice, event version 2: headers and query values as lists.
+pub(super) fn build(r: &HttpRequest) -> Value {
+    let headers = forwarded_headers(r);
+    let (body, is_base64) = body_text(r);
+    let micros = r
+        .received
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_micros();
+    let arn =
+        |kind: &str, id: &str| format!("arn:aws:vpc-lattice:{REGION}:{ACCOUNT_ID}:{kind}/{id}");
+    json!({
+        "version": "2.0",
+        "path": r.path,
+        "method": r.method,
+        "headers": value_lists(&headers),
+        "queryStringParameters": value_lists(&decoded_query(&r.query)),
+        "body": body,
+        "isBase64Encoded": is_base64,
+        "requestContext": {
+            "serviceNetworkArn": arn("servicenetwork", "sn-switchyardlocal"),
+            "serviceArn": arn("service", "svc-switchyardlocal"),
+            "targetGroupArn": arn("targetgroup", "tg-switchyardlocal"),
+            "identity": {"type": "NONE"},
+            "region": REGION,
+            "timeEpoch": micros.to_string(),
+        },
+    })
 }

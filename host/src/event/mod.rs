@@ -7,114 +7,22 @@ mod detect;
 pub(crate) mod from_http;
 mod function_url;
 mod http_v2;
-mod json;
 mod lattice_v1;
 mod lattice_v2;
-mod raw;
 pub(crate) mod read_back;
 mod rest_v1;
 mod shape;
 
 use serde_json::Value;
 
-use self::json::{Json, Object};
+use crate::json::{self, Json, Object};
 
 pub(crate) use alb::{unquote, url_decode_query};
 pub(crate) use body::Encoded;
 use detect::detect;
-pub(crate) use raw::RawEvent;
 pub(crate) use shape::LambdaResponse;
 
-use crate::request::{Fields, Request};
-
-/// The Lambda event sources Powertools' resolvers support.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EventSource {
-    /// API Gateway REST API (payload 1.0).
-    RestV1,
-    /// API Gateway HTTP API (payload 2.0).
-    HttpV2,
-    /// ALB with single-value headers.
-    Alb,
-    /// ALB with multi-value headers on.
-    #[serde(rename = "alb-multi", alias = "alb-multi-value")]
-    AlbMultiValue,
-    /// Lambda Function URL.
-    FunctionUrl,
-    /// VPC Lattice, event version 1.
-    LatticeV1,
-    /// VPC Lattice, event version 2.
-    LatticeV2,
-}
-
-impl EventSource {
-    /// Every source, in a fixed order.
-    pub const ALL: [EventSource; 7] = [
-        EventSource::RestV1,
-        EventSource::HttpV2,
-        EventSource::Alb,
-        EventSource::AlbMultiValue,
-        EventSource::FunctionUrl,
-        EventSource::LatticeV1,
-        EventSource::LatticeV2,
-    ];
-
-    /// The name used in bundle manifests and the CLI (`rest-v1`, `alb-multi`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            EventSource::RestV1 => "rest-v1",
-            EventSource::HttpV2 => "http-v2",
-            EventSource::Alb => "alb",
-            EventSource::AlbMultiValue => "alb-multi",
-            EventSource::FunctionUrl => "function-url",
-            EventSource::LatticeV1 => "lattice-v1",
-            EventSource::LatticeV2 => "lattice-v2",
-        }
-    }
-
-    /// An Application Load Balancer, with or without multi-value headers.
-    pub fn is_alb(self) -> bool {
-        matches!(self, EventSource::Alb | EventSource::AlbMultiValue)
-    }
-
-    /// True where repeated headers arrive joined with commas in one value (Powertools splits
-    /// those values for CORS and validation).
-    pub fn joins_repeated_headers(self) -> bool {
-        matches!(
-            self,
-            EventSource::HttpV2 | EventSource::FunctionUrl | EventSource::LatticeV1
-        )
-    }
-
-    /// True where Powertools' REST resolver rules apply: rules lose their trailing slash and
-    /// match any number of trailing slashes.
-    pub fn tolerates_trailing_slash(self) -> bool {
-        self == EventSource::RestV1
-    }
-}
-
-impl std::fmt::Display for EventSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::str::FromStr for EventSource {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        EventSource::ALL
-            .into_iter()
-            .find(|src| src.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = EventSource::ALL.iter().map(|s| s.name()).collect();
-                format!(
-                    "unknown event source `{s}`; expected one of {}",
-                    names.join(", ")
-                )
-            })
-    }
-}
+use crate::request::{EventSource, Fields, RawEvent, Request};
 
 /// Why an event could not be decoded. Each answers 400 in the dev server and an error line
 /// in `invoke`; in Lambda, a 500 response.
@@ -307,6 +215,42 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert_eq!(err, "rest-v1 event: `headers` must be an object");
+    }
+
+    #[test]
+    fn every_source_encodes_a_response_its_client_reads_back() {
+        use base64::Engine as _;
+        let bytes = vec![0u8, 159, 146, 150];
+        let mut headers = crate::response::Headers::default();
+        headers.append("X-Multi", "a".into());
+        headers.append("X-Multi", "b".into());
+        let response = Encoded {
+            status: 201,
+            headers,
+            cookies: vec!["a=1".into(), "b=2".into()],
+            body: Some(base64::engine::general_purpose::STANDARD.encode(&bytes)),
+            is_base64: true,
+        };
+        for source in EventSource::ALL {
+            let json = encode(response.clone(), source).to_value();
+            let client = read_back::read_back(&json).expect("a deliverable response");
+            let name = source.name();
+            assert_eq!(client.status, 201, "{name}");
+            assert_eq!(client.body, bytes, "{name}");
+            let multi: Vec<_> = client.values("x-multi").collect();
+            let cookies: Vec<_> = client.values("set-cookie").collect();
+            // What each shape can carry: every value, joined values, or the last one.
+            let (want_multi, want_cookies): (&[&str], &[&str]) = match source {
+                EventSource::RestV1 | EventSource::AlbMultiValue => (&["a", "b"], &["a=1", "b=2"]),
+                EventSource::Alb => (&["b"], &["b=2"]),
+                EventSource::HttpV2
+                | EventSource::FunctionUrl
+                | EventSource::LatticeV1
+                | EventSource::LatticeV2 => (&["a, b"], &["a=1", "b=2"]),
+            };
+            assert_eq!(multi, want_multi, "{name}");
+            assert_eq!(cookies, want_cookies, "{name}");
+        }
     }
 
     #[test]

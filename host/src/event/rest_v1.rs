@@ -8,12 +8,17 @@
 //! them too. The query takes the single-value keys the multi-value field lacks. The response
 //! uses `multiValueHeaders`.
 
-use super::json::Object;
+use serde_json::{Value, json};
 
 use super::body::{Encoded, decode_body};
+use super::from_http::{
+    ACCOUNT_ID, API_ID, HttpRequest, body_text, clf_time, decoded_query, epoch_millis,
+    forwarded_headers, header, last_values, or_null, value_lists,
+};
 use super::shape::{LambdaResponse, Shape};
-use super::{DecodeError, EventSource, RawEvent, fields_of, has_entries, required_str};
-use crate::request::{Fields, Request, cookies_in_headers};
+use super::{DecodeError, EventSource, fields_of, has_entries, required_str};
+use crate::json::Object;
+use crate::request::{Fields, RawEvent, Request, cookies_in_headers};
 
 const SOURCE: EventSource = EventSource::RestV1;
 
@@ -58,6 +63,62 @@ pub(super) fn merged_query(obj: &Object<'_>, source: EventSource) -> Result<Fiel
 
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
     LambdaResponse::new(response, Shape::MultiValue, false)
+}
+
+/// API Gateway REST API, payload 1.0, through a `/{proxy+}` resource on the `local` stage.
+pub(super) fn build(r: &HttpRequest) -> Value {
+    let headers = forwarded_headers(r);
+    let query = decoded_query(&r.query);
+    let (body, is_base64) = body_text(r);
+    let path = &r.path;
+    let host = header(r, "host").unwrap_or("localhost");
+    json!({
+        "resource": "/{proxy+}",
+        "path": path,
+        "httpMethod": r.method,
+        "headers": or_null(last_values(&headers)),
+        "multiValueHeaders": or_null(value_lists(&headers)),
+        "queryStringParameters": or_null(last_values(&query)),
+        "multiValueQueryStringParameters": or_null(value_lists(&query)),
+        // Path parameters, unlike the path, arrive decoded.
+        "pathParameters": {
+            "proxy": percent_encoding::percent_decode_str(path.trim_start_matches('/'))
+                .decode_utf8_lossy(),
+        },
+        "stageVariables": null,
+        "requestContext": {
+            "accountId": ACCOUNT_ID,
+            "apiId": API_ID,
+            "domainName": host,
+            "domainPrefix": host.split('.').next().unwrap_or(host),
+            "extendedRequestId": r.request_id,
+            "httpMethod": r.method,
+            "identity": {
+                "accessKey": null,
+                "accountId": null,
+                "caller": null,
+                "cognitoAuthenticationProvider": null,
+                "cognitoAuthenticationType": null,
+                "cognitoIdentityId": null,
+                "cognitoIdentityPoolId": null,
+                "principalOrgId": null,
+                "sourceIp": r.peer.to_string(),
+                "user": null,
+                "userAgent": header(r, "user-agent"),
+                "userArn": null,
+            },
+            "path": format!("/local{path}"),
+            "protocol": "HTTP/1.1",
+            "requestId": r.request_id,
+            "requestTime": clf_time(r.received),
+            "requestTimeEpoch": epoch_millis(r.received),
+            "resourceId": "proxy",
+            "resourcePath": "/{proxy+}",
+            "stage": "local",
+        },
+        "body": body,
+        "isBase64Encoded": is_base64,
+    })
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 
 use std::time::Instant;
 
+use crate::invocation::InvocationContext;
 use crate::request::Request;
-use crate::runtime::InvocationContext;
 
 /// One line per request: who asked for what, the route that answered, how, and how fast.
 /// The correlation id is the caller's `X-Correlation-Id`, else the trace id the load balancer

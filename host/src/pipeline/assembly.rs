@@ -12,8 +12,8 @@ use anyhow::bail;
 
 use super::CorsConfig;
 use crate::bundle::SwaggerOverride;
-use crate::event::EventSource;
 use crate::openapi::SwaggerPage;
+use crate::request::EventSource;
 use crate::router::{self, RouteEntry, Router, StripPrefix};
 use crate::runtime::{Runtime, WitPrefix};
 use crate::validation::{AlbOptions, AppSpec, RouteSchemas, RouteSpec};

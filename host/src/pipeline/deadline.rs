@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::runtime::InvocationContext;
+use crate::invocation::InvocationContext;
 
 /// What is kept of Lambda's remaining time to write the answer.
 const ANSWER_MARGIN_MS: u64 = 50;
@@ -59,7 +59,7 @@ mod tests {
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
     use super::{deadline, late_arrival};
-    use crate::runtime::InvocationContext;
+    use crate::invocation::InvocationContext;
 
     fn context_ending_in(ms: u64) -> InvocationContext {
         let now_ms = SystemTime::now()

@@ -248,7 +248,8 @@ fn most_encoded_bytes(encoded: &Encoded) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{self, EventSource};
+    use crate::event;
+    use crate::request::EventSource;
     use crate::response::Headers;
 
     fn encoded(status: u16, headers: &[(&str, &str)], cookies: &[&str], body: &str) -> Encoded {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::Pipeline;
-use crate::event::EventSource;
 use crate::openapi::DocumentError;
+use crate::request::EventSource;
 use crate::request::Request;
 use crate::response::{Body, Response};
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::route::Selected;
 use super::{Pipeline, RouteTarget};
-use crate::event::EventSource;
+use crate::request::EventSource;
 use crate::request::Request;
 use crate::response::{Body, RaisedError, ServiceAnswer};
 use crate::runtime::{Checked, ResponseCheck};

@@ -12,7 +12,7 @@ pub(crate) use rule::{CompiledRule, compile, replace_params};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use crate::event::EventSource;
+use crate::request::EventSource;
 
 /// A route as the router sees it: a method, a compiled rule and the caller's value.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! Table-driven routing tests; rows from Powertools' tests and the conformance ids.
 
 use super::*;
-use crate::event::EventSource::{self, *};
+use crate::request::EventSource::{self, *};
 
 /// One request row: method, path, source, the rule expected to match, and its params.
 type Case = (

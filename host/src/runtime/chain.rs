@@ -10,14 +10,14 @@ use super::bindings::{
     Response as WitResponse, Target,
 };
 use super::convert::{
-    body_from_wit, body_to_wit, error_to_wit, outcome_from_wit, path_params_of, request_to_wit,
-    response_to_wit,
+    body_from_wit, body_to_wit, context_to_wit, error_to_wit, outcome_from_wit, path_params_of,
+    request_to_wit, response_to_wit,
 };
 use super::host_impl::GuestPanic;
 use super::store::{HostLimit, MAX_RESOURCES};
-use super::{Instance, InvocationContext, Runtime};
-use crate::event::RawEvent;
-use crate::request::{Fields, Request};
+use super::{Instance, Runtime};
+use crate::invocation::InvocationContext;
+use crate::request::{Fields, RawEvent, Request};
 use crate::response::{Body, Outcome, RaisedError, Response};
 
 /// The most one request's shared context (`append_context`) may hold, keys and values as
@@ -291,7 +291,7 @@ impl Invocation {
             runtime,
             request,
             raw_event: call.request.raw_event.clone(),
-            lambda_context: call.context.to_wit(call.timeout),
+            lambda_context: context_to_wit(call.context, call.timeout),
             frames: call.frames,
             context: Mutex::new((Map::new(), 0)),
             failure: Mutex::new(None),

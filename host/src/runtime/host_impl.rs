@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use super::bindings::switchyard::handler::{host, manifest, types};
 use super::bindings::{Error as WitError, LambdaContext, LogLevel, Response as WitResponse};
-use super::convert::InvocationContext;
 use super::store::State;
+use crate::invocation::InvocationContext;
 
 impl types::Host for State {}
 impl manifest::Host for State {}
@@ -65,7 +65,12 @@ impl host::Host for State {
             .call
             .as_ref()
             .map(|(invocation, _)| invocation.lambda_context.clone())
-            .unwrap_or_else(|| InvocationContext::default().to_wit(std::time::Duration::ZERO)))
+            .unwrap_or_else(|| {
+                super::convert::context_to_wit(
+                    &InvocationContext::default(),
+                    std::time::Duration::ZERO,
+                )
+            }))
     }
 
     /// The SDK's `log`: a line of the host's log naming the component and the request,

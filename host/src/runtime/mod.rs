@@ -29,8 +29,6 @@ use bindings::{Error as WitError, Response as WitResponse, Target};
 pub(crate) use chain::{
     Call, CallFailure, Checked, Frame, Invocation, NativeHandler, ResponseCheck,
 };
-pub use convert::InvocationContext;
-pub(crate) use convert::new_request_id;
 pub(crate) use engine::{shared_engine, target_engine};
 pub(crate) use guest_output::OutputLimits;
 use host_impl::GuestPanic;

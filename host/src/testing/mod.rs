@@ -31,9 +31,9 @@ pub use request::TestRequest;
 pub use response::TestResponse;
 
 use crate::bundle::{Bundle, BundleManifest, MANIFEST_FILE};
+use crate::invocation::InvocationContext;
 use crate::pipeline::Pipeline;
 use crate::project::{self, Build, Metadata, Profile};
-use crate::runtime::InvocationContext;
 
 /// A component (or a whole bundle) loaded into the real host, ready for events.
 pub struct TestApp {

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use crate::event::EventSource;
 use crate::event::from_http::{self, HttpRequest};
+use crate::request::EventSource;
 
 /// A request for [`super::TestApp::request`].
 ///

@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 pub(crate) use detail::Detail;
 use schema::{Compiler, NodeId, Schemas};
 
-use crate::event::EventSource;
+use crate::request::EventSource;
 use crate::request::Request;
 
 /// Where a parameter is read from.

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::json::{self, Object};
+use crate::json::{self, Object};
 
 /// Events with more top-level members than this are not indexed (REST events have 13).
 const INDEXED_MEMBERS: usize = 24;
@@ -27,7 +27,7 @@ struct NameStarts {
 
 impl RawEvent {
     /// `text`, whose top-level object the decoder parsed as `object`.
-    pub(super) fn indexed(text: &str, object: &Object<'_>) -> Self {
+    pub(crate) fn indexed(text: &str, object: &Object<'_>) -> Self {
         Self {
             names: name_starts(text, object),
             text: Arc::from(text),

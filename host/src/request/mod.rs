@@ -1,6 +1,10 @@
 //! The neutral, lossless request every event source decodes into.
 
-use crate::event::{EventSource, RawEvent};
+mod raw_event;
+mod source;
+
+pub(crate) use raw_event::RawEvent;
+pub use source::EventSource;
 
 /// Ordered name/value pairs that keep repeats (headers, query strings, cookies).
 pub(crate) type Fields = Vec<(String, String)>;
