@@ -15,7 +15,7 @@
 //! Beneath the path, the neutral types every stage shares and that depend on nothing above
 //! them: the request with its event source and raw event (`request`), the response and raised
 //! errors (`response`), the Lambda invocation (`invocation`), and the event JSON reader
-//! (`json`). On the request path, WIT types never leave `runtime`.
+//! (`json`), and what a component declares (`app_manifest`). WIT types never leave `runtime`.
 //!
 //! Around the path: the bundle on disk and its manifest (`bundle`), OpenAPI and Swagger UI
 //! (`openapi`), how guest projects are built (`project`), the command line (`cli`), the local
@@ -26,6 +26,7 @@
 //! tests use is re-exported here.
 
 // The neutral types.
+mod app_manifest;
 mod invocation;
 mod json;
 mod request;

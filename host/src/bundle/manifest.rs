@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
+use crate::app_manifest::SwaggerSettings;
 use crate::request::EventSource;
 
 /// What a bundle says of Swagger UI (its manifest's `swagger`), over the app's
@@ -20,15 +20,15 @@ pub enum SwaggerOverride {
     Switch(bool),
     /// Served with these settings, as `enable_swagger` takes them (`path`, `compress`,
     /// `persist_authorization`, `swagger_base_url`, `oauth2_config`).
-    Settings(Map<String, Value>),
+    Settings(SwaggerSettings),
 }
 
 impl SwaggerOverride {
     /// The Swagger settings in force: `app`'s, unless `bundle` says otherwise.
     pub(crate) fn apply(
         bundle: Option<&Self>,
-        app: Option<&Map<String, Value>>,
-    ) -> Option<Map<String, Value>> {
+        app: Option<&SwaggerSettings>,
+    ) -> Option<SwaggerSettings> {
         match bundle {
             None => app.cloned(),
             Some(Self::Switch(false)) => None,
@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn a_bundle_turns_swagger_ui_on_or_off_over_the_app() {
-        let settings = |v: Value| v.as_object().cloned();
+        let settings = |v: serde_json::Value| serde_json::from_value::<SwaggerSettings>(v).ok();
         let app = settings(json!({"path": "/docs"}));
         // The bundle's setting as its manifest spells it, the app's, and what is in force.
         let table = [
@@ -316,5 +316,7 @@ mod tests {
             );
         }
         assert!(serde_json::from_value::<SwaggerOverride>(json!("yes")).is_err());
+        // A misspelt setting is refused, not ignored.
+        assert!(serde_json::from_value::<SwaggerOverride>(json!({"pth": "/docs"})).is_err());
     }
 }

@@ -42,10 +42,10 @@ impl RoutesCommand {
                     .filter_map(|&m| {
                         components[target.component]
                             .manifest
-                            .middlewares
+                            .middleware_names
                             .get(m as usize)
                     })
-                    .map(|m| m.name.clone())
+                    .cloned()
                     .collect();
                 options.push(format!("middlewares={}", names.join(",")));
             }

@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 
 pub(crate) use swagger::SwaggerPage;
 
+use crate::app_manifest::{AppSpec, Location, RouteSpec};
 use crate::router::replace_params;
-use crate::validation::{AppSpec, Location, RouteSpec};
 
 /// Powertools' default `info.title` (3.37).
 const DEFAULT_TITLE: &str = "Powertools for AWS Lambda (Python) API";
@@ -127,39 +127,39 @@ pub(crate) fn document(
     base_path: &str,
 ) -> Result<Value, DocumentError> {
     let settings = &app.openapi;
-    let text = |key: &str| settings.get(key).and_then(Value::as_str);
-    let schemes = settings
-        .get("security_schemes")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let schemes = settings.security_schemes.clone().unwrap_or_default();
 
     let mut info = Map::new();
     info.insert(
         "title".into(),
-        json!(text("title").unwrap_or(DEFAULT_TITLE)),
+        json!(settings.title.as_deref().unwrap_or(DEFAULT_TITLE)),
     );
-    info.insert("version".into(), json!(text("version").unwrap_or("1.0.0")));
-    for (key, name) in [
-        ("summary", "summary"),
-        ("description", "description"),
-        ("terms_of_service", "termsOfService"),
-        ("contact", "contact"),
-        ("license_info", "license"),
+    info.insert(
+        "version".into(),
+        json!(settings.version.as_deref().unwrap_or("1.0.0")),
+    );
+    for (value, name) in [
+        (&settings.summary, "summary"),
+        (&settings.description, "description"),
+        (&settings.terms_of_service, "termsOfService"),
+        (&settings.contact, "contact"),
+        (&settings.license_info, "license"),
     ] {
-        if let Some(value) = settings.get(key).filter(|v| truthy(v)) {
+        if let Some(value) = value.as_ref().filter(|v| truthy(v)) {
             info.insert(name.into(), value.clone());
         }
     }
 
     let mut doc = Map::new();
     // Pydantic v2 only speaks 3.1; Powertools forces any other version to 3.1.0.
-    let version = text("openapi_version")
+    let version = settings
+        .openapi_version
+        .as_deref()
         .filter(|v| v.starts_with("3.1"))
         .unwrap_or("3.1.0");
     doc.insert("openapi".into(), json!(version));
     doc.insert("info".into(), Value::Object(info));
-    let servers = match settings.get("servers") {
+    let servers = match &settings.servers {
         Some(Value::Array(servers)) if !servers.is_empty() => Value::Array(servers.clone()),
         _ => json!([{"url": if base_path.is_empty() { "/" } else { base_path }}]),
     };
@@ -169,13 +169,7 @@ pub(crate) fn document(
     // Powertools lists dynamic routes, then static ones, each in registration order.
     let (dynamic, fixed): (Vec<&Operation<'_>>, Vec<_>) = operations
         .iter()
-        .filter(|op| {
-            op.spec
-                .openapi
-                .get("include_in_schema")
-                .and_then(Value::as_bool)
-                .unwrap_or(true)
-        })
+        .filter(|op| op.spec.openapi.include_in_schema)
         .partition(|op| op.rule.contains('<') || op.rule.contains('('));
     for op in dynamic.into_iter().chain(fixed) {
         let path = openapi_path(op.rule);
@@ -212,17 +206,17 @@ pub(crate) fn document(
         components.insert("securitySchemes".into(), Value::Object(schemes.clone()));
     }
     doc.insert("components".into(), Value::Object(components));
-    if let Some(security) = settings.get("security") {
+    if let Some(security) = &settings.security {
         check_security(security, &schemes)?;
         doc.insert("security".into(), security.clone());
     }
-    if let Some(tags) = settings.get("tags") {
+    if let Some(tags) = &settings.tags {
         doc.insert("tags".into(), tags.clone());
     }
-    if let Some(docs) = settings.get("external_documentation") {
+    if let Some(docs) = &settings.external_documentation {
         doc.insert("externalDocs".into(), docs.clone());
     }
-    if let Some(Value::Object(extensions)) = settings.get("openapi_extensions") {
+    if let Some(Value::Object(extensions)) = &settings.openapi_extensions {
         doc.extend(extensions.clone());
     }
     Ok(Value::Object(doc))
@@ -258,22 +252,22 @@ fn build_operation(
 ) -> Result<Value, DocumentError> {
     let meta = &op.spec.openapi;
     let mut operation = Map::new();
-    if let Some(tags) = meta.get("tags") {
+    if let Some(tags) = &meta.tags {
         operation.insert("tags".into(), tags.clone());
     }
-    let summary = meta
-        .get("summary")
-        .cloned()
-        .unwrap_or_else(|| json!(format!("{} {path}", op.method)));
-    operation.insert("summary".into(), summary);
-    if let Some(description) = meta.get("description") {
-        operation.insert("description".into(), description.clone());
+    let summary = match &meta.summary {
+        Some(summary) => summary.clone(),
+        None => format!("{} {path}", op.method),
+    };
+    operation.insert("summary".into(), json!(summary));
+    if let Some(description) = &meta.description {
+        operation.insert("description".into(), json!(description));
     }
-    let id = meta
-        .get("operation_id")
-        .cloned()
-        .unwrap_or_else(|| json!(operation_id(&op.spec.name, path, op.method)));
-    operation.insert("operationId".into(), id);
+    let id = match &meta.operation_id {
+        Some(id) => id.clone(),
+        None => operation_id(&op.spec.name, path, op.method),
+    };
+    operation.insert("operationId".into(), json!(id));
 
     let parameters = parameters(op.spec);
     if !parameters.is_empty() {
@@ -291,14 +285,14 @@ fn build_operation(
         operation.insert("requestBody".into(), Value::Object(request_body));
     }
     operation.insert("responses".into(), responses(app, op.spec));
-    if meta.get("deprecated").and_then(Value::as_bool) == Some(true) {
+    if meta.deprecated {
         operation.insert("deprecated".into(), json!(true));
     }
-    if let Some(security) = meta.get("security") {
+    if let Some(security) = &meta.security {
         check_security(security, schemes)?;
         operation.insert("security".into(), security.clone());
     }
-    if let Some(Value::Object(extensions)) = meta.get("openapi_extensions") {
+    if let Some(Value::Object(extensions)) = &meta.openapi_extensions {
         operation.extend(extensions.clone());
     }
     Ok(Value::Object(operation))
@@ -365,7 +359,7 @@ fn responses(app: &AppSpec, spec: &RouteSpec) -> Value {
         out.insert(code.to_string(), response_error.clone());
     }
     let returns = return_schema(spec);
-    match spec.openapi.get("responses").and_then(Value::as_object) {
+    match &spec.openapi.responses {
         Some(custom) => {
             for (code, response) in custom {
                 let mut response = response.clone();
@@ -381,9 +375,9 @@ fn responses(app: &AppSpec, spec: &RouteSpec) -> Value {
             let status = spec.status_code.unwrap_or(200).to_string();
             let description = spec
                 .openapi
-                .get("response_description")
-                .cloned()
-                .unwrap_or_else(|| json!("Successful Response"));
+                .response_description
+                .as_deref()
+                .unwrap_or("Successful Response");
             out.insert(
                 status,
                 json!({"description": description, "content": json_content(returns)}),
@@ -422,16 +416,15 @@ mod tests {
     #[test]
     fn an_undeclared_security_scheme_is_an_error() {
         let mut app = AppSpec::default();
-        app.openapi
-            .insert("security".into(), json!([{"apiKey": []}]));
+        app.openapi.security = Some(json!([{"apiKey": []}]));
         assert_eq!(
             document(&app, &[], ""),
             Err(DocumentError::UnknownSecurityScheme("apiKey".into()))
         );
-        app.openapi.insert(
-            "security_schemes".into(),
+        app.openapi.security_schemes = serde_json::from_value(
             json!({"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"}}),
-        );
+        )
+        .ok();
         let doc = document(&app, &[], "").unwrap();
         assert_eq!(
             doc["components"]["securitySchemes"]["apiKey"]["type"],

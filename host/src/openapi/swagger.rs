@@ -6,8 +6,9 @@
 
 use std::path::Path;
 
+use crate::app_manifest::SwaggerSettings;
 use anyhow::Context as _;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The files of `swagger-ui-dist` the page needs.
 #[derive(Debug, Clone, Default)]
@@ -57,12 +58,12 @@ impl SwaggerPage {
     /// The page for `settings` (from the app's metadata), with assets from the bundle unless
     /// a base URL is given.
     pub(crate) fn new(
-        settings: &Map<String, Value>,
+        settings: &SwaggerSettings,
         bundle_dir: Option<&Path>,
     ) -> anyhow::Result<Self> {
         let base_url = settings
-            .get("swagger_base_url")
-            .and_then(Value::as_str)
+            .swagger_base_url
+            .as_deref()
             .map(|u| u.trim_end_matches('/').to_string());
         let assets = match (&base_url, bundle_dir) {
             (Some(_), _) => SwaggerAssets::default(),
@@ -72,18 +73,11 @@ impl SwaggerPage {
             ),
         };
         Ok(Self {
-            path: settings
-                .get("path")
-                .and_then(Value::as_str)
-                .unwrap_or("/swagger")
-                .to_string(),
-            compress: settings.get("compress").and_then(Value::as_bool) == Some(true),
+            path: settings.path.as_deref().unwrap_or("/swagger").to_string(),
+            compress: settings.compress,
             base_url,
-            persist_authorization: settings
-                .get("persist_authorization")
-                .and_then(Value::as_bool)
-                == Some(true),
-            oauth2_config: settings.get("oauth2_config").cloned(),
+            persist_authorization: settings.persist_authorization,
+            oauth2_config: settings.oauth2_config.clone(),
             assets,
         })
     }

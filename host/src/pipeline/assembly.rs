@@ -11,12 +11,13 @@ use std::time::Duration;
 use anyhow::bail;
 
 use super::CorsConfig;
+use crate::app_manifest::{AlbOptions, AppManifest, AppSpec, Prefix, RouteSpec};
 use crate::bundle::SwaggerOverride;
 use crate::openapi::SwaggerPage;
 use crate::request::EventSource;
 use crate::router::{self, RouteEntry, Router, StripPrefix};
-use crate::runtime::{Runtime, WitPrefix};
-use crate::validation::{AlbOptions, AppSpec, RouteSchemas, RouteSpec};
+use crate::runtime::Runtime;
+use crate::validation::RouteSchemas;
 
 /// App-wide settings: from the app component's manifest, some overridden by the bundle.
 #[derive(Debug, Clone, Default)]
@@ -127,8 +128,8 @@ impl Assembly {
         let mut strip_prefixes = Vec::new();
         for prefix in app.map(|m| m.strip_prefixes.as_slice()).unwrap_or_default() {
             strip_prefixes.push(match prefix {
-                WitPrefix::Exact(p) => StripPrefix::Exact(p.clone()),
-                WitPrefix::Regex(r) => StripPrefix::Regex(
+                Prefix::Exact(p) => StripPrefix::Exact(p.clone()),
+                Prefix::Regex(r) => StripPrefix::Regex(
                     regex::Regex::new(r)
                         .map_err(|e| anyhow::anyhow!("strip prefix regex `{r}` is invalid: {e}"))?,
                 ),
@@ -322,7 +323,7 @@ fn key_is_route(key: &str, method: &str, rule: &str) -> bool {
 /// `Router` in Powertools cannot set them: CORS, prefixes, debug, validation, OpenAPI,
 /// Swagger UI and `ALBResolver`'s options. A router that sets one is refused at load, so a
 /// setting is never silently dropped.
-fn app_only_settings(manifest: &crate::runtime::AppManifest, spec: &AppSpec) -> Vec<&'static str> {
+fn app_only_settings(manifest: &AppManifest, spec: &AppSpec) -> Vec<&'static str> {
     let set = [
         (manifest.cors.is_some(), "cors"),
         (!manifest.strip_prefixes.is_empty(), "strip_prefixes"),
@@ -334,7 +335,7 @@ fn app_only_settings(manifest: &crate::runtime::AppManifest, spec: &AppSpec) -> 
                 .is_some(),
             "response_validation_error_http_code",
         ),
-        (!spec.openapi.is_empty(), "openapi"),
+        (spec.openapi != Default::default(), "openapi"),
         (spec.swagger.is_some(), "enable_swagger"),
         (spec.alb.decode_query_parameters, "decode_query_parameters"),
         (

@@ -44,8 +44,8 @@ impl Pipeline {
                     middleware,
                 } => components
                     .get(*component)
-                    .and_then(|c| c.manifest.middlewares.get(*middleware as usize))
-                    .map_or_else(|| format!("middleware #{middleware}"), |m| m.name.clone()),
+                    .and_then(|c| c.manifest.middleware_names.get(*middleware as usize))
+                    .map_or_else(|| format!("middleware #{middleware}"), Clone::clone),
                 Frame::Handler { .. } => "handler".to_string(),
                 Frame::ExceptionHandler { .. } => "not_found handler".to_string(),
                 Frame::Fixed(answer) => format!("host answer {}", answer.status),

@@ -41,13 +41,13 @@ use assembly::{Assembly, ExceptionHandlerEntry};
 pub(crate) use cors::CorsConfig;
 pub(crate) use errors::malformed_event_response;
 
+use crate::app_manifest::AppSpec;
 use crate::event::{self, DecodeError, LambdaResponse};
 use crate::invocation::InvocationContext;
 use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::EventSource;
 use crate::router::{self, RouteEntry, Router};
 use crate::runtime::{Call, Invocation, Runtime};
-use crate::validation::AppSpec;
 
 /// One API: its components, route table and settings, ready for events.
 pub struct Pipeline {

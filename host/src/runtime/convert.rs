@@ -3,6 +3,7 @@
 use switchyard_packed::{RequestStrings, pack_request, unpack_request};
 
 use super::bindings::{self as wit, Body as WitBody, Cookie, SameSite};
+use crate::app_manifest::{self, AppManifest};
 use crate::invocation::InvocationContext;
 use crate::request::EventSource;
 use crate::request::{Fields, Request};
@@ -140,6 +141,54 @@ fn format_cookie(c: &Cookie) -> String {
         out.push_str(attribute);
     }
     out
+}
+
+/// A component's manifest, as the host reads it.
+pub(super) fn manifest_from_wit(m: wit::AppManifest) -> AppManifest {
+    AppManifest {
+        routes: m
+            .routes
+            .into_iter()
+            .map(|r| app_manifest::Route {
+                handler: r.handler,
+                methods: r.methods,
+                rule: r.rule,
+                cors: r.cors,
+                compress: r.compress,
+                cache_control: r.cache_control,
+                middlewares: r.middlewares,
+                metadata_json: r.metadata_json,
+            })
+            .collect(),
+        middleware_names: m.middlewares.into_iter().map(|m| m.name).collect(),
+        global_middlewares: m.global_middlewares,
+        exception_handlers: m
+            .exception_handlers
+            .into_iter()
+            .map(|h| app_manifest::ExceptionHandler {
+                type_name: h.type_name,
+                handler: h.handler,
+            })
+            .collect(),
+        cors: m.cors.map(|c| app_manifest::Cors {
+            allow_origin: c.allow_origin,
+            extra_origins: c.extra_origins,
+            allow_headers: c.allow_headers,
+            expose_headers: c.expose_headers,
+            max_age: c.max_age,
+            allow_credentials: c.allow_credentials,
+        }),
+        strip_prefixes: m
+            .strip_prefixes
+            .into_iter()
+            .map(|p| match p {
+                wit::Prefix::Exact(prefix) => app_manifest::Prefix::Exact(prefix),
+                wit::Prefix::Regex(regex) => app_manifest::Prefix::Regex(regex),
+            })
+            .collect(),
+        debug: m.debug,
+        metadata_json: m.metadata_json,
+    }
 }
 
 /// A raised error as the guest's exception handler gets it.

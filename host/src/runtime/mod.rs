@@ -24,7 +24,6 @@ use anyhow::Context as _;
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Engine, Store};
 
-pub(crate) use bindings::{AppManifest, Prefix as WitPrefix};
 use bindings::{Error as WitError, Response as WitResponse, Target};
 pub(crate) use chain::{
     Call, CallFailure, Checked, Frame, Invocation, NativeHandler, ResponseCheck,
@@ -35,6 +34,8 @@ use host_impl::GuestPanic;
 pub(crate) use preinit::{PreinitLimits, preinitialize};
 pub(crate) use sandbox::{AllowedHosts, Sandbox, env_grants};
 use store::{State, StoreSpec, new_store};
+
+use crate::app_manifest::AppManifest;
 
 /// How instances are created and what each call may use.
 #[derive(Debug, Clone)]
@@ -92,7 +93,7 @@ pub struct LoadedComponent {
     /// The component's name in the bundle.
     pub name: String,
     /// What it declared.
-    pub manifest: AppManifest,
+    pub(crate) manifest: AppManifest,
     /// What it may use, and its own limits.
     pub sandbox: Sandbox,
     label: Arc<str>,
@@ -186,7 +187,7 @@ impl Runtime {
                 })?;
             components.push(LoadedComponent {
                 name: source.name.clone(),
-                manifest,
+                manifest: convert::manifest_from_wit(manifest),
                 sandbox: source.sandbox.clone(),
                 label,
                 pre,

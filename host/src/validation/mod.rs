@@ -2,190 +2,24 @@
 //! JSON Schemas guests declare: parameters are read from the request the way Powertools reads
 //! them for each source, coerced and checked; failures answer 422 with Pydantic-style details.
 //!
-//! Contents: [`RouteSpec`] and [`AppSpec`] (what the manifest declares), [`validate_request`]
-//! (path, query, header, cookie and body, before any middleware runs) and [`validate_response`]
-//! (the handler's answer, before the middlewares see it). `schema.rs` is the validator itself.
+//! Contents: [`RouteSchemas`] (a route's schemas, compiled from what its manifest declares:
+//! `app_manifest::RouteSpec`), [`validate_request`] (path, query, header, cookie and body,
+//! before any middleware runs) and [`validate_response`] (the handler's answer, before the
+//! middlewares see it). `schema.rs` is the validator itself.
 
 mod detail;
 mod json_position;
 mod multipart;
 mod schema;
 
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 pub(crate) use detail::Detail;
 use schema::{Compiler, NodeId, Schemas};
 
+use crate::app_manifest::{Location, ParamSpec, RouteSpec};
 use crate::request::EventSource;
 use crate::request::Request;
-
-/// Where a parameter is read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Location {
-    /// A `<name>` of the rule.
-    Path,
-    /// The query string.
-    Query,
-    /// A header, by case-insensitive name.
-    Header,
-    /// A request cookie.
-    Cookie,
-}
-
-impl Location {
-    /// Every location, in the order the validated values list them (and of `as usize`).
-    const ALL: [Location; 4] = [
-        Location::Path,
-        Location::Query,
-        Location::Header,
-        Location::Cookie,
-    ];
-
-    /// The name Pydantic's `loc` and the validated values use.
-    pub fn key(self) -> &'static str {
-        match self {
-            Location::Path => "path",
-            Location::Query => "query",
-            Location::Header => "header",
-            Location::Cookie => "cookie",
-        }
-    }
-}
-
-/// A declared parameter.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ParamSpec {
-    /// The name on the wire.
-    pub name: String,
-    /// The field of the guest's type it is delivered as.
-    pub field: String,
-    /// Where it is read from.
-    #[serde(rename = "in")]
-    pub location: Location,
-    /// Whether a request without it fails with `missing`.
-    pub required: bool,
-    /// Its JSON Schema.
-    pub schema: Value,
-}
-
-/// A declared request body.
-#[derive(Debug, Clone, Deserialize)]
-pub struct BodySpec {
-    /// Whether an empty body fails with `missing`.
-    pub required: bool,
-    /// Its JSON Schema.
-    pub schema: Value,
-    /// Its media type in the OpenAPI document.
-    #[serde(default = "json_media_type")]
-    pub media_type: String,
-}
-
-fn json_media_type() -> String {
-    "application/json".into()
-}
-
-/// What a route declares (`route.metadata-json`).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RouteSpec {
-    /// The handler's function name.
-    #[serde(default)]
-    pub name: String,
-    /// Validation on or off for this route, over the app's setting.
-    #[serde(default)]
-    pub validation: Option<bool>,
-    /// The status of plain return values.
-    #[serde(default)]
-    pub status_code: Option<u16>,
-    /// Declared parameters.
-    #[serde(default)]
-    pub params: Vec<ParamSpec>,
-    /// The declared body.
-    #[serde(default)]
-    pub body: Option<BodySpec>,
-    /// The declared response body.
-    #[serde(default)]
-    pub response_schema: Option<Value>,
-    /// OpenAPI metadata (`summary`, `tags`, `operation_id`, `responses`, ...).
-    #[serde(flatten)]
-    pub openapi: Map<String, Value>,
-}
-
-impl RouteSpec {
-    /// Parses a route's metadata; empty metadata declares nothing.
-    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
-        match json.trim() {
-            "" => Ok(Self::default()),
-            text => serde_json::from_str(text),
-        }
-    }
-
-    /// `custom_response_validation_http_code` of the route.
-    pub fn response_validation_status(&self) -> Option<u16> {
-        self.openapi
-            .get("custom_response_validation_http_code")
-            .and_then(Value::as_u64)
-            .and_then(|s| u16::try_from(s).ok())
-    }
-}
-
-/// App-level validation settings.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(crate) struct ValidationSettings {
-    /// `enable_validation=True`.
-    #[serde(default)]
-    pub enabled: bool,
-    /// `response_validation_error_http_code=`.
-    #[serde(default)]
-    pub response_validation_error_http_code: Option<u16>,
-}
-
-/// What an app component declares (`app-manifest.metadata-json`).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(crate) struct AppSpec {
-    /// Validation settings.
-    #[serde(default)]
-    pub validation: ValidationSettings,
-    /// Document-level OpenAPI settings.
-    #[serde(default)]
-    pub openapi: Map<String, Value>,
-    /// Swagger UI settings, when enabled.
-    #[serde(default)]
-    pub swagger: Option<Map<String, Value>>,
-    /// Named schemas (`components.schemas`).
-    #[serde(default)]
-    pub schemas: Map<String, Value>,
-    /// Whether this component writes JSON with its own serializer (`serializer=`). A
-    /// component's own setting, not the app's: routes carry it as
-    /// `RouteTarget::custom_serializer`.
-    #[serde(default)]
-    pub custom_serializer: bool,
-    /// `ALBResolver`'s own options.
-    #[serde(default)]
-    pub alb: AlbOptions,
-}
-
-/// `ALBResolver(decode_query_parameters=..., enable_response_size_validation=...)`.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-pub struct AlbOptions {
-    /// URL-decode query names and values.
-    #[serde(default)]
-    pub decode_query_parameters: bool,
-    /// Check each answer against ALB's 1 MiB limit.
-    #[serde(default)]
-    pub response_size_validation: bool,
-}
-
-impl AppSpec {
-    /// Parses an app's metadata; empty metadata declares nothing.
-    pub(crate) fn parse(json: &str) -> Result<Self, serde_json::Error> {
-        match json.trim() {
-            "" => Ok(Self::default()),
-            text => serde_json::from_str(text),
-        }
-    }
-}
 
 /// A route's schemas, compiled when the bundle loads: its parameters' (in declaration
 /// order), its body's and its response's, with the `components.schemas` they refer to.
