@@ -4,11 +4,17 @@
 //! `swagger-ui-dist` npm package by `make bundles`), so it works offline, or linked from
 //! `swagger_base_url` when one is set.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-use crate::app_manifest::SwaggerSettings;
 use anyhow::Context as _;
 use serde_json::{Value, json};
+
+use super::DocumentError;
+use crate::app_manifest::SwaggerSettings;
+use crate::request::{EventSource, Request};
+use crate::response::{Body, Response};
 
 /// The files of `swagger-ui-dist` the page needs.
 #[derive(Debug, Clone, Default)]
@@ -42,7 +48,7 @@ impl SwaggerAssets {
 }
 
 /// The app's `enable_swagger` settings with the assets to serve.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct SwaggerPage {
     /// Where the page is served.
     pub path: String,
@@ -52,6 +58,9 @@ pub(crate) struct SwaggerPage {
     persist_authorization: bool,
     oauth2_config: Option<Value>,
     assets: SwaggerAssets,
+    /// The document as served, per base path (the API Gateway stage): built on the first
+    /// request for it, not on every one.
+    documents: Mutex<HashMap<String, Arc<str>>>,
 }
 
 impl SwaggerPage {
@@ -79,6 +88,7 @@ impl SwaggerPage {
             persist_authorization: settings.persist_authorization,
             oauth2_config: settings.oauth2_config.clone(),
             assets,
+            documents: Mutex::default(),
         })
     }
 
@@ -158,5 +168,99 @@ impl SwaggerPage {
 </html>
 "#
         )
+    }
+}
+
+impl SwaggerPage {
+    /// The answer to `request` (whose path after `strip_prefixes` is `route_path`), with the
+    /// page's compression setting, when it asks for this page: `GET` at its path. `document`
+    /// builds the OpenAPI document for a base path.
+    pub(crate) fn answer(
+        &self,
+        request: &Request,
+        route_path: &str,
+        document: impl FnOnce(&str) -> Result<Value, DocumentError>,
+    ) -> Option<(Response, bool)> {
+        let at_path = match request.source.tolerates_trailing_slash() {
+            // The REST resolver strips the rule's trailing slash and accepts any number.
+            true => route_path.trim_end_matches('/') == self.path.trim_end_matches('/'),
+            false => route_path == self.path,
+        };
+        if !request.method.eq_ignore_ascii_case("GET") || !at_path {
+            return None;
+        }
+        let format = request
+            .query
+            .iter()
+            .rev()
+            .find(|(name, _)| name == "format")
+            .map(|(_, v)| v.as_str());
+        let (content_type, body) = match format {
+            Some("oauth2-redirect") => ("text/html", self.oauth2_redirect()),
+            other => {
+                let json = match self.document_json(&base_path(request), document) {
+                    Ok(json) => json,
+                    Err(err) => {
+                        crate::log::error(&format!("cannot build the OpenAPI document: {err}"));
+                        return None;
+                    }
+                };
+                match other {
+                    Some("json") => ("application/json", json.to_string()),
+                    _ => ("text/html", self.html(&json)),
+                }
+            }
+        };
+        let answer = Response::new(200, Some(content_type), Body::Text(body));
+        Some((answer, self.compress))
+    }
+
+    /// The OpenAPI document for `base_path` as the page serves it (pretty, with `</` escaped
+    /// so the page can embed it), built once per base path. Stages are few; past a handful of
+    /// them, documents are built per request rather than kept.
+    fn document_json(
+        &self,
+        base_path: &str,
+        document: impl FnOnce(&str) -> Result<Value, DocumentError>,
+    ) -> Result<Arc<str>, DocumentError> {
+        const MAX_KEPT: usize = 16;
+        let mut kept = self.documents.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(json) = kept.get(base_path) {
+            return Ok(json.clone());
+        }
+        let json: Arc<str> = serde_json::to_string_pretty(&document(base_path)?)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
+            .into();
+        if kept.len() < MAX_KEPT {
+            kept.insert(base_path.to_string(), json.clone());
+        }
+        Ok(json)
+    }
+}
+
+/// The API's base path as Powertools' `_get_base_path` finds it: `/<stage>` on API Gateway when
+/// the stage is named and the request's path starts with it, else nothing.
+fn base_path(request: &Request) -> String {
+    // Only `requestContext` is read: that member's text is parsed, not the whole event.
+    let Some(context) = request
+        .raw_event
+        .member("requestContext")
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+    else {
+        return String::new();
+    };
+    let path = match request.source {
+        EventSource::RestV1 => context["path"].as_str(),
+        EventSource::HttpV2 => context["http"]["path"].as_str(),
+        _ => None,
+    };
+    match (context["stage"].as_str(), path) {
+        (Some(stage), Some(path))
+            if stage != "$default" && path.starts_with(&format!("/{stage}")) =>
+        {
+            format!("/{stage}")
+        }
+        _ => String::new(),
     }
 }

@@ -4,7 +4,7 @@
 //! | stage | file |
 //! | --- | --- |
 //! | decode the event | `event` |
-//! | strip prefixes, route: a route, Swagger UI or not found, and its chain | `route.rs`, `middleware.rs`, `swagger.rs` |
+//! | strip prefixes, route: a route, Swagger UI or not found, and its chain | `route.rs`, `middleware.rs`, `openapi/swagger.rs` |
 //! | validate the request | `validate.rs` |
 //! | the deadline | `deadline.rs` |
 //! | run the chain in the guests | `runtime` |
@@ -28,7 +28,6 @@ mod finish;
 mod middleware;
 mod native;
 mod route;
-mod swagger;
 mod validate;
 
 use std::sync::Arc;
@@ -62,9 +61,6 @@ pub struct Pipeline {
     app_spec: Arc<AppSpec>,
     /// Swagger UI, when the app enables it.
     swagger: Option<SwaggerPage>,
-    /// The Swagger route's document, as served, per base path (the API Gateway stage):
-    /// built on the first request for it, not on every one.
-    swagger_documents: std::sync::Mutex<std::collections::HashMap<String, Arc<str>>>,
 }
 
 impl Pipeline {
@@ -93,7 +89,6 @@ impl Pipeline {
             cors_methods,
             app_spec: Arc::new(app_spec),
             swagger,
-            swagger_documents: Default::default(),
         };
         // An undeclared security scheme is a configuration error: refuse it at load.
         pipeline.openapi_document("")?;

@@ -39,7 +39,9 @@ impl Pipeline {
         // static routes and before every dynamic one.
         let swagger = match &matched {
             Some(m) if !m.dynamic => None,
-            _ => self.swagger_answer(request, route_path),
+            _ => self.swagger.as_ref().and_then(|page| {
+                page.answer(request, route_path, |base| self.openapi_document(base))
+            }),
         };
         let app_cors = self.settings.cors.is_some();
         match (matched, swagger) {
