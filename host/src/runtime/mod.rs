@@ -10,6 +10,7 @@ mod bindings;
 mod chain;
 mod convert;
 mod engine;
+mod failure;
 mod guest_output;
 mod host_impl;
 mod preinit;
@@ -25,10 +26,9 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Engine, Store};
 
 use bindings::{Error as WitError, Response as WitResponse, Target};
-pub(crate) use chain::{
-    Call, CallFailure, Checked, Frame, Invocation, NativeHandler, ResponseCheck,
-};
+pub(crate) use chain::{Call, Checked, Frame, Invocation, NativeHandler, ResponseCheck};
 pub(crate) use engine::{shared_engine, target_engine};
+pub(crate) use failure::CallFailure;
 pub(crate) use guest_output::OutputLimits;
 use host_impl::GuestPanic;
 pub(crate) use preinit::{PreinitLimits, preinitialize};
