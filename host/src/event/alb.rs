@@ -57,9 +57,9 @@ pub(super) fn decode(
             fields_of(obj, "queryStringParameters", source)?,
         ),
     };
-    let cookies = cookies_in_headers(&headers);
+    let cookies = cookies_in_headers(&headers).map_err(DecodeError::too_many(source, "cookies"))?;
     Ok(Request {
-        handler_only_headers: Vec::new(),
+        handler_only_headers: Fields::new(),
         source,
         method: required_str(obj, "httpMethod", source)?.to_string(),
         path: required_str(obj, "path", source)?.to_string(),
@@ -163,7 +163,7 @@ mod tests {
             ("plain", "plain"),
         ];
         for (raw, decoded) in rows {
-            let mut query = vec![(raw.to_string(), raw.to_string())];
+            let mut query: Fields = [(raw.to_string(), raw.to_string())].into_iter().collect();
             url_decode_query(&mut query);
             assert_eq!(query, [(decoded.to_string(), decoded.to_string())], "{raw}");
         }

@@ -8,6 +8,8 @@
 //! its repeated values where `rawQueryString`, decoded the same way, shows them: `k=1&k=2`
 //! is two values, `k=a%2Cb` one. docs/powertools-differences.md has the evidence.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use super::body::{Encoded, decode_body};
@@ -18,7 +20,9 @@ use super::from_http::{
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, fields_of};
 use crate::json::{Json, Object};
-use crate::request::{Fields, RawEvent, Request, cookies_in_headers, parse_cookie_headers};
+use crate::request::{
+    Fields, RawEvent, Request, TooManyFields, cookies_in_headers, parse_cookie_headers,
+};
 
 pub(super) fn decode(
     obj: &Object<'_>,
@@ -61,14 +65,16 @@ pub(super) fn decode(
     let query = query(
         fields_of(obj, "queryStringParameters", source)?,
         obj.get("rawQueryString").and_then(Json::as_str),
-    );
+    )
+    .map_err(DecodeError::too_many(source, "rawQueryString"))?;
     let headers = fields_of(obj, "headers", source)?;
     let cookies = match obj.get("cookies").and_then(Json::as_array) {
         Some(list) => parse_cookie_headers(list.iter().filter_map(Json::as_str)),
         None => cookies_in_headers(&headers),
-    };
+    }
+    .map_err(DecodeError::too_many(source, "cookies"))?;
     Ok(Request {
-        handler_only_headers: Vec::new(),
+        handler_only_headers: Fields::new(),
         source,
         method: method.to_string(),
         path: path.to_string(),
@@ -83,26 +89,36 @@ pub(super) fn decode(
 /// Each `queryStringParameters` value, as the values `raw` gives its name when they join to
 /// it (a repeated key), else as it is: where the two fields disagree (events AWS did not
 /// send), the handler reads what Powertools reads.
-fn query(parameters: Fields, raw: Option<&str>) -> Fields {
+fn query(parameters: Fields, raw: Option<&str>) -> Result<Fields, TooManyFields> {
     let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
-        return parameters;
+        return Ok(parameters);
     };
-    let raw: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
-        .into_owned()
-        .collect();
-    let mut query = Fields::with_capacity(raw.len().max(parameters.len()));
+    let raw = Fields::bounded(form_urlencoded::parse(raw.as_bytes()).into_owned())?;
+    // Each name's values: found by a scan for the few a request has, from a map past that,
+    // so that a query of thousands of names costs linear time, not quadratic.
+    let by_name = (raw.len() > 32).then(|| {
+        let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (name, value) in raw.iter() {
+            by_name.entry(name).or_default().push(value);
+        }
+        by_name
+    });
+    let mut query = Fields::new();
     for (name, joined) in parameters {
-        let values: Vec<&str> = raw
-            .iter()
-            .filter(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-            .collect();
+        let values: Vec<&str> = match &by_name {
+            Some(by_name) => by_name.get(name.as_str()).cloned().unwrap_or_default(),
+            None => raw
+                .iter()
+                .filter(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_str())
+                .collect(),
+        };
         match values.len() > 1 && joins_to(&values, &joined) {
             true => query.extend(values.into_iter().map(|v| (name.clone(), v.to_string()))),
-            false => query.push((name, joined)),
+            false => query.push(name, joined),
         }
     }
-    query
+    Ok(query)
 }
 
 /// Whether `values` joined with `,` are `joined`, without building the joined text.

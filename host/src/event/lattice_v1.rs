@@ -8,20 +8,21 @@ use super::from_http::{HttpRequest, body_text, decoded_query, forwarded_headers,
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, fields_of, required_str, split_commas, without_query};
 use crate::json::Object;
-use crate::request::{RawEvent, Request, cookies_in_headers};
+use crate::request::{Fields, RawEvent, Request, cookies_in_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV1;
 
 pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, DecodeError> {
     let headers = fields_of(obj, "headers", SOURCE)?;
-    let cookies = cookies_in_headers(&headers);
+    let cookies = cookies_in_headers(&headers).map_err(DecodeError::too_many(SOURCE, "cookies"))?;
     Ok(Request {
-        handler_only_headers: Vec::new(),
+        handler_only_headers: Fields::new(),
         source: SOURCE,
         method: required_str(obj, "method", SOURCE)?.to_string(),
         path: without_query(required_str(obj, "raw_path", SOURCE)?).to_string(),
         body: decode_body(obj, "body", "is_base64_encoded", SOURCE)?,
-        query: split_commas(fields_of(obj, "query_string_parameters", SOURCE)?),
+        query: split_commas(fields_of(obj, "query_string_parameters", SOURCE)?)
+            .map_err(DecodeError::too_many(SOURCE, "query_string_parameters"))?,
         headers,
         cookies,
         raw_event,

@@ -11,15 +11,15 @@ use super::from_http::{
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, fields_of, required_str, without_query};
 use crate::json::Object;
-use crate::request::{RawEvent, Request, cookies_in_headers};
+use crate::request::{Fields, RawEvent, Request, cookies_in_headers};
 
 const SOURCE: EventSource = EventSource::LatticeV2;
 
 pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, DecodeError> {
     let headers = fields_of(obj, "headers", SOURCE)?;
-    let cookies = cookies_in_headers(&headers);
+    let cookies = cookies_in_headers(&headers).map_err(DecodeError::too_many(SOURCE, "cookies"))?;
     Ok(Request {
-        handler_only_headers: Vec::new(),
+        handler_only_headers: Fields::new(),
         source: SOURCE,
         method: required_str(obj, "method", SOURCE)?.to_string(),
         path: without_query(required_str(obj, "path", SOURCE)?).to_string(),

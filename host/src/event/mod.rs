@@ -22,7 +22,7 @@ pub(crate) use body::Encoded;
 use detect::detect;
 pub(crate) use shape::LambdaResponse;
 
-use crate::request::{EventSource, Fields, RawEvent, Request};
+use crate::request::{EventSource, Fields, RawEvent, Request, TooManyFields};
 
 /// Why an event could not be decoded. Each answers 400 in the dev server and an error line
 /// in `invoke`; in Lambda, a 500 response.
@@ -52,6 +52,30 @@ pub enum DecodeError {
         /// What it must be.
         expected: &'static str,
     },
+    /// A field holds more name/value pairs than any front door sends ([`Fields::MAX`]).
+    #[error(
+        "{event_source} event: `{field}` holds more than {} pairs",
+        Fields::MAX
+    )]
+    TooManyFields {
+        /// The source being decoded.
+        event_source: EventSource,
+        /// The field.
+        field: &'static str,
+    },
+}
+
+impl DecodeError {
+    /// The error for `field` of `source` holding too many pairs.
+    fn too_many(
+        event_source: EventSource,
+        field: &'static str,
+    ) -> impl FnOnce(TooManyFields) -> Self {
+        move |_| DecodeError::TooManyFields {
+            event_source,
+            field,
+        }
+    }
 }
 
 /// Decodes a Lambda event, detecting its source unless `source` names it.
@@ -123,7 +147,15 @@ fn fields_of(
         None | Some(Json::Null) => {}
         Some(Json::Object(map)) => {
             for (name, value) in map.iter() {
-                value_texts(value, &mut |text| out.push((name.to_string(), text)));
+                // One past the limit is enough to refuse the field.
+                value_texts(value, &mut |text| {
+                    if out.len() <= Fields::MAX {
+                        out.push((name.to_string(), text));
+                    }
+                });
+                if out.len() > Fields::MAX {
+                    break;
+                }
             }
         }
         Some(_) => {
@@ -134,7 +166,7 @@ fn fields_of(
             });
         }
     }
-    Ok(out)
+    Fields::from_vec(out).map_err(DecodeError::too_many(source, key))
 }
 
 /// The values a header or query value holds: a string as it is, each item of a list, a
@@ -160,15 +192,17 @@ fn has_entries(obj: &Object<'_>, key: &str) -> bool {
 }
 
 /// Splits each value on `,` (API Gateway and Lattice v1 join repeated query values so).
-fn split_commas(fields: Fields) -> Fields {
-    fields
-        .into_iter()
-        .flat_map(|(k, v)| {
-            v.split(',')
-                .map(|part| (k.clone(), part.to_string()))
-                .collect::<Vec<_>>()
-        })
-        .collect()
+fn split_commas(fields: Fields) -> Result<Fields, TooManyFields> {
+    let mut split = Vec::with_capacity(fields.len());
+    for (name, value) in fields {
+        for part in value.split(',') {
+            if split.len() == Fields::MAX {
+                return Err(TooManyFields);
+            }
+            split.push((name.clone(), part.to_string()));
+        }
+    }
+    Fields::from_vec(split)
 }
 
 /// The part of a path before `?` (VPC Lattice paths may carry the query).
@@ -250,6 +284,100 @@ mod tests {
             };
             assert_eq!(multi, want_multi, "{name}");
             assert_eq!(cookies, want_cookies, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_field_with_more_pairs_than_any_front_door_sends_is_refused_by_name() {
+        use serde_json::json;
+        let max = Fields::MAX;
+        let names = |n: usize| -> serde_json::Map<String, Value> {
+            (0..n).map(|i| (format!("h{i}"), json!("v"))).collect()
+        };
+        let pairs = |n: usize, sep: &str| vec!["a=1"; n].join(sep);
+        let rest = |headers: Value| json!({"httpMethod": "GET", "path": "/", "requestContext": {}, "headers": headers});
+        let http = |query: String, cookies: String| {
+            json!({"version": "2.0", "rawPath": "/", "rawQueryString": query,
+                "headers": {"cookie": cookies}, "requestContext": {"http": {"method": "GET"}}})
+        };
+        let lattice_v1 = |query: String| {
+            json!({"raw_path": "/", "method": "GET", "headers": {},
+                "query_string_parameters": {"a": query}})
+        };
+        // The event, and the field refused (`None`: it decodes).
+        let table = [
+            (rest(Value::Object(names(max))), None),
+            (
+                rest(Value::Object(names(max + 1))),
+                Some("rest-v1 event: `headers`"),
+            ),
+            // One header holding a list of values.
+            (
+                rest(json!({"x": vec!["v"; max + 1]})),
+                Some("rest-v1 event: `headers`"),
+            ),
+            (
+                rest(json!({"cookie": pairs(max + 1, "; ")})),
+                Some("rest-v1 event: `cookies`"),
+            ),
+            (http(pairs(max, "&"), String::new()), None),
+            (
+                http(pairs(max + 1, "&"), String::new()),
+                Some("http-v2 event: `rawQueryString`"),
+            ),
+            (
+                http(String::new(), pairs(max + 1, ";")),
+                Some("http-v2 event: `cookies`"),
+            ),
+            (
+                lattice_v1(vec!["1"; max + 1].join(",")),
+                Some("lattice-v1 event: `query_string_parameters`"),
+            ),
+        ];
+        for (event, refused) in table {
+            let result = decode(event.to_string().as_bytes(), None);
+            match refused {
+                None => assert!(result.is_ok(), "{:?}", result.err()),
+                Some(field) => {
+                    let err = result.err().map(|e| e.to_string()).unwrap_or_default();
+                    assert_eq!(err, format!("{field} holds more than {max} pairs"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_of_query_names_decode_as_a_few_do() {
+        use serde_json::json;
+        // Repeated names in both query fields of each shape, past the size where names are
+        // hashed rather than scanned: what they decode to must not change.
+        for n in [3, 500] {
+            let multi: serde_json::Map<String, Value> = (0..n)
+                .map(|i| (format!("q{i}"), json!(["a", "b"])))
+                .collect();
+            let single: serde_json::Map<String, Value> =
+                (0..n + 2).map(|i| (format!("q{i}"), json!("b"))).collect();
+            let event = json!({"httpMethod": "GET", "path": "/", "requestContext": {},
+                "multiValueQueryStringParameters": multi, "queryStringParameters": single});
+            let request = decode(event.to_string().as_bytes(), None).expect("decodes");
+            assert_eq!(request.query.len(), 2 * n + 2, "{n}");
+            assert_eq!(
+                request.query[2 * n],
+                (format!("q{n}"), "b".to_string()),
+                "{n}"
+            );
+            let raw: Vec<String> = (0..n).map(|i| format!("q{i}=a&q{i}=b")).collect();
+            let joined: serde_json::Map<String, Value> =
+                (0..n).map(|i| (format!("q{i}"), json!("a,b"))).collect();
+            let event = json!({"version": "2.0", "rawPath": "/", "rawQueryString": raw.join("&"),
+                "queryStringParameters": joined, "requestContext": {"http": {"method": "GET"}}});
+            let request = decode(event.to_string().as_bytes(), None).expect("decodes");
+            assert_eq!(request.query.len(), 2 * n, "{n}");
+            assert_eq!(
+                request.query[2 * n - 1],
+                (format!("q{}", n - 1), "b".to_string()),
+                "{n}"
+            );
         }
     }
 

@@ -26,17 +26,17 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
     let (headers, handler_only_headers) = match has_entries(obj, "multiValueHeaders") {
         true => {
             let headers = fields_of(obj, "multiValueHeaders", SOURCE)?;
-            let listed = |name: &str| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+            let listed = headers.names(true);
             let only_single = fields_of(obj, "headers", SOURCE)?
                 .into_iter()
-                .filter(|(name, _)| !listed(name))
+                .filter(|(name, _)| !listed.contains(name))
                 .collect();
             (headers, only_single)
         }
         false => (fields_of(obj, "headers", SOURCE)?, Fields::new()),
     };
     let query = merged_query(obj, SOURCE)?;
-    let cookies = cookies_in_headers(&headers);
+    let cookies = cookies_in_headers(&headers).map_err(DecodeError::too_many(SOURCE, "cookies"))?;
     Ok(Request {
         handler_only_headers,
         source: SOURCE,
@@ -53,11 +53,12 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
 /// Every value of `multiValueQueryStringParameters`, then the single-value keys it lacks.
 pub(super) fn merged_query(obj: &Object<'_>, source: EventSource) -> Result<Fields, DecodeError> {
     let mut query = fields_of(obj, "multiValueQueryStringParameters", source)?;
-    for (k, v) in fields_of(obj, "queryStringParameters", source)? {
-        if !query.iter().any(|(n, _)| *n == k) {
-            query.push((k, v));
-        }
-    }
+    let listed = query.names(false);
+    let missing: Vec<(String, String)> = fields_of(obj, "queryStringParameters", source)?
+        .into_iter()
+        .filter(|(name, _)| !listed.contains(name))
+        .collect();
+    query.extend(missing);
     Ok(query)
 }
 

@@ -48,7 +48,7 @@ impl Pipeline {
             (Some(m), None) => Selected {
                 rule: m.rule,
                 route: Some(m.value),
-                params: m.params,
+                params: m.params.into_iter().collect(),
                 frames: self.route_frames(m.value),
                 options: ResponseOptions {
                     cors: m.value.cors.unwrap_or(app_cors),

@@ -1,13 +1,12 @@
 //! The neutral, lossless request every event source decodes into.
 
+mod fields;
 mod raw_event;
 mod source;
 
+pub(crate) use fields::{Fields, TooManyFields};
 pub(crate) use raw_event::RawEvent;
 pub use source::EventSource;
-
-/// Ordered name/value pairs that keep repeats (headers, query strings, cookies).
-pub(crate) type Fields = Vec<(String, String)>;
 
 /// A decoded Lambda request: what routing, the pipeline and the guests see.
 #[derive(Debug, Clone)]
@@ -65,19 +64,18 @@ impl Request {
 }
 
 /// Parses `Cookie` header values into name/value pairs (RFC 6265 §5.4: `; `-separated).
-pub(crate) fn parse_cookie_headers<'a>(values: impl Iterator<Item = &'a str>) -> Fields {
-    values
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            Some((name.trim().to_string(), value.trim().to_string()))
-        })
-        .collect()
+pub(crate) fn parse_cookie_headers<'a>(
+    values: impl Iterator<Item = &'a str>,
+) -> Result<Fields, TooManyFields> {
+    Fields::bounded(values.flat_map(|v| v.split(';')).filter_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        Some((name.trim().to_string(), value.trim().to_string()))
+    }))
 }
 
 /// The request cookies of the `Cookie` headers among `headers`, for the sources whose cookies
 /// come in headers.
-pub(crate) fn cookies_in_headers(headers: &Fields) -> Fields {
+pub(crate) fn cookies_in_headers(headers: &Fields) -> Result<Fields, TooManyFields> {
     parse_cookie_headers(
         headers
             .iter()
@@ -98,9 +96,9 @@ impl Request {
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
-            handler_only_headers: Vec::new(),
-            query: Vec::new(),
-            cookies: Vec::new(),
+            handler_only_headers: Fields::new(),
+            query: Fields::new(),
+            cookies: Fields::new(),
             body: body.to_vec(),
             raw_event: RawEvent::from("{}"),
         }

@@ -46,12 +46,13 @@ pub(super) fn request_to_wit(
 ) -> wit::Request {
     // Names a REST event has only in its single-value `headers`: Powertools' handlers read
     // them, so the guest gets them after the others.
-    let headers = match request.handler_only_headers.is_empty() {
-        true => std::borrow::Cow::Borrowed(&request.headers),
-        false => std::borrow::Cow::Owned(
-            [&request.headers[..], &request.handler_only_headers[..]].concat(),
-        ),
-    };
+    let headers: std::borrow::Cow<'_, [(String, String)]> =
+        match request.handler_only_headers.is_empty() {
+            true => std::borrow::Cow::Borrowed(&request.headers),
+            false => std::borrow::Cow::Owned(
+                [&request.headers[..], &request.handler_only_headers[..]].concat(),
+            ),
+        };
     let packed = pack_request(&RequestStrings {
         method: &request.method,
         path: &request.path,
@@ -91,7 +92,9 @@ pub(super) fn path_params_of(request: &wit::Request) -> Fields {
     let counts = [c.path_params, c.headers, c.query, c.cookies];
     unpack_request(&request.text, &request.ends, counts)
         .path_params
-        .to_vec()
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect()
 }
 
 pub(super) fn response_from_wit(r: wit::Response) -> Response {

@@ -328,7 +328,9 @@ mod tests {
         .unwrap();
         let compiled = RouteSchemas::compile(&spec, &Map::new()).unwrap();
         let request = |body: &[u8]| Request {
-            query: vec![("limit".into(), "5".into()), ("q".into(), "a\"b".into())],
+            query: [("limit".into(), "5".into()), ("q".into(), "a\"b".into())]
+                .into_iter()
+                .collect(),
             ..Request::for_test(
                 EventSource::RestV1,
                 &[("Content-Type", "application/json")],
