@@ -48,7 +48,7 @@ impl CorsConfig {
             max_age: None,
             allow_credentials: false,
         };
-        defaults.with_allow_headers(DEFAULT_ALLOW_HEADERS.map(str::to_string).to_vec())
+        defaults.with_allow_headers(DEFAULT_ALLOW_HEADERS.map(str::to_string).into())
     }
 
     /// `extra_origins=`: more allowed origins, after `allow_origin`.

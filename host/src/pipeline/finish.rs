@@ -28,8 +28,11 @@ impl Pipeline {
         request: &Request,
     ) -> Encoded {
         if options.cors {
-            let default = CorsConfig::default();
-            let cors = self.settings.cors.as_ref().unwrap_or(&default);
+            // A route with `cors=True` in an app without CORS gets `CORSConfig()`: built
+            // once, not per request.
+            static DEFAULT: std::sync::LazyLock<CorsConfig> =
+                std::sync::LazyLock::new(CorsConfig::default);
+            let cors = self.settings.cors.as_ref().unwrap_or(&DEFAULT);
             cors.apply(request.first_header_item("origin"), &mut response.headers);
         }
         if let Some(value) = &options.cache_control {
