@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::error::{Error, NotFoundError, type_key};
-use crate::handler::{Handler, Middleware, short_name};
-use crate::openapi::{Declare, OpenApi, RouteDoc, Swagger, new_generator, response_schema};
+use crate::error::Error;
+use crate::openapi::{OpenApi, RouteDoc, Swagger};
 use crate::request::Request;
-use crate::response::{IntoResponse, Response};
+use crate::response::Response;
+use crate::router::{Router, Routes, registration_methods};
 
 pub(crate) type HandlerFn = Box<dyn Fn(&Request) -> Result<Response, Error>>;
 pub(crate) type ExceptionFn = Box<dyn Fn(&Request, &Error) -> Result<Response, Error>>;
@@ -129,12 +129,10 @@ pub(crate) struct RouteEntry {
 ///     .get("/compressed", || json!({"big": "body"})).compress(true);
 /// # let _: App = app;
 /// ```
+#[derive(Default)]
 pub struct App {
-    pub(crate) handlers: Vec<HandlerFn>,
-    pub(crate) routes: Vec<RouteEntry>,
-    pub(crate) middlewares: Vec<(String, Box<dyn Middleware>)>,
-    pub(crate) global_middlewares: Vec<u32>,
-    pub(crate) exception_handlers: Vec<(String, ExceptionFn)>,
+    /// Routes, middlewares and exception handlers, the included routers' too.
+    pub(crate) routes: Routes,
     pub(crate) cors: Option<CorsConfig>,
     pub(crate) strip_prefixes: Vec<Prefix>,
     pub(crate) debug: Option<bool>,
@@ -149,34 +147,6 @@ pub struct App {
     pub(crate) alb_decode_query: bool,
     /// ALB: `enable_response_size_validation=True`.
     pub(crate) alb_response_size_validation: bool,
-    /// Collects the named types of every route's schemas (`components.schemas`).
-    pub(crate) schemas: schemars::SchemaGenerator,
-    /// Routes added by the last registration call, which the route options apply to.
-    last_registration: std::ops::Range<usize>,
-}
-
-impl Default for App {
-    fn default() -> Self {
-        Self {
-            handlers: Vec::new(),
-            routes: Vec::new(),
-            middlewares: Vec::new(),
-            global_middlewares: Vec::new(),
-            exception_handlers: Vec::new(),
-            cors: None,
-            strip_prefixes: Vec::new(),
-            debug: None,
-            serializer: None,
-            validation: false,
-            response_validation_error_http_code: None,
-            openapi: OpenApi::default(),
-            swagger: None,
-            alb_decode_query: false,
-            alb_response_size_validation: false,
-            schemas: new_generator(),
-            last_registration: 0..0,
-        }
-    }
 }
 
 impl App {
@@ -262,262 +232,16 @@ impl App {
         self
     }
 
-    /// Registers `handler` for `rule` and each of `methods` (`@app.route(rule, method=[...])`).
-    #[track_caller]
-    pub fn route<H: Handler<Args>, Args>(
-        mut self,
-        rule: &str,
-        methods: &[&str],
-        handler: H,
-    ) -> Self {
-        assert!(
-            !methods.is_empty(),
-            "route `{rule}` needs at least one method"
-        );
-        let index = self.handlers.len() as u32;
-        let mut doc = RouteDoc {
-            name: short_name(std::any::type_name::<H>()),
-            ..RouteDoc::default()
-        };
-        H::declare(&mut Declare {
-            rule,
-            generator: &mut self.schemas,
-            doc: &mut doc,
-        });
-        self.handlers.push(Box::new(move |req| handler.call(req)));
-        let start = self.routes.len();
-        for (i, method) in methods.iter().enumerate() {
-            self.routes.push(RouteEntry {
-                handler: index,
-                method: method.to_ascii_uppercase(),
-                rule: rule.to_string(),
-                cors: None,
-                compress: false,
-                cache_control: None,
-                middlewares: Vec::new(),
-                // The last method takes the doc itself: most routes have one method.
-                doc: match i + 1 == methods.len() {
-                    true => std::mem::take(&mut doc),
-                    false => doc.clone(),
-                },
-            });
-        }
-        self.last_registration = start..self.routes.len();
+    /// Mounts `router`'s routes under `prefix` (`app.include_router(router, prefix=...)`):
+    /// plain concatenation, and a router's `/` is the prefix itself. Its middlewares and
+    /// exception handlers join the app's: its `use` middlewares wrap every route after the
+    /// app's registered so far, and its exception handlers win over the app's for the same
+    /// type, as in Powertools.
+    pub fn include_router(mut self, router: Router, prefix: &str) -> Self {
+        let prefix = Some(prefix).filter(|p| !p.is_empty());
+        self.routes.include(router.routes, prefix);
         self
     }
 
-    /// `@app.get(rule)`
-    #[track_caller]
-    pub fn get<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
-        self.route(rule, &["GET"], handler)
-    }
-    /// `@app.post(rule)`
-    #[track_caller]
-    pub fn post<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
-        self.route(rule, &["POST"], handler)
-    }
-    /// `@app.put(rule)`
-    #[track_caller]
-    pub fn put<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
-        self.route(rule, &["PUT"], handler)
-    }
-    /// `@app.patch(rule)`
-    #[track_caller]
-    pub fn patch<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
-        self.route(rule, &["PATCH"], handler)
-    }
-    /// `@app.delete(rule)`
-    #[track_caller]
-    pub fn delete<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
-        self.route(rule, &["DELETE"], handler)
-    }
-    /// `@app.head(rule)`
-    #[track_caller]
-    pub fn head<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
-        self.route(rule, &["HEAD"], handler)
-    }
-    /// `@app.route(rule, method="OPTIONS")`: an explicit OPTIONS route wins over the automatic pre-flight.
-    #[track_caller]
-    pub fn options<H: Handler<Args>, Args>(self, rule: &str, handler: H) -> Self {
-        self.route(rule, &["OPTIONS"], handler)
-    }
-
-    #[track_caller]
-    fn last_routes(&mut self) -> &mut [RouteEntry] {
-        assert!(
-            !self.last_registration.is_empty(),
-            "route options must follow a route registration"
-        );
-        &mut self.routes[self.last_registration.clone()]
-    }
-
-    /// Route option: gzip the response when the client accepts it (`compress=True`).
-    #[track_caller]
-    pub fn compress(mut self, on: bool) -> Self {
-        self.last_routes().iter_mut().for_each(|r| r.compress = on);
-        self
-    }
-    /// Route option: CORS on or off for this route (`cors=False`).
-    #[track_caller]
-    pub fn with_cors(mut self, on: bool) -> Self {
-        self.last_routes()
-            .iter_mut()
-            .for_each(|r| r.cors = Some(on));
-        self
-    }
-    /// Route option: `Cache-Control` for 200 answers (`no-cache` otherwise).
-    #[track_caller]
-    pub fn cache_control(mut self, value: &str) -> Self {
-        self.last_routes()
-            .iter_mut()
-            .for_each(|r| r.cache_control = Some(value.to_string()));
-        self
-    }
-    /// Route option: the status for returned values that are not a `Response` (`status_code=201`).
-    #[track_caller]
-    pub fn status_code(mut self, status: u16) -> Self {
-        self.last_routes()
-            .iter_mut()
-            .for_each(|r| r.doc.status_code = Some(status));
-        self
-    }
-
-    /// Route option: validation on or off for this route, over the app's setting
-    /// (`enable_validation=` on the route).
-    #[track_caller]
-    pub fn validation(mut self, on: bool) -> Self {
-        self.last_routes()
-            .iter_mut()
-            .for_each(|r| r.doc.validation = Some(on));
-        self
-    }
-
-    /// Route option: the handler's response body is a `T`; with validation on the host checks
-    /// it (422, or the configured status, when it is not) and the OpenAPI document shows it.
-    #[track_caller]
-    pub fn returns<T: schemars::JsonSchema>(mut self) -> Self {
-        let schema = response_schema::<T>(&mut self.schemas);
-        self.last_routes()
-            .iter_mut()
-            .for_each(|r| r.doc.response_schema = Some(schema.clone()));
-        self
-    }
-
-    #[track_caller]
-    fn set_openapi(mut self, key: &str, value: Value) -> Self {
-        self.last_routes().iter_mut().for_each(|r| {
-            r.doc.openapi.insert(key.to_string(), value.clone());
-        });
-        self
-    }
-
-    /// Route option: the operation's `summary` (default `"METHOD /path"`).
-    #[track_caller]
-    pub fn summary(self, summary: &str) -> Self {
-        self.set_openapi("summary", Value::from(summary))
-    }
-    /// Route option: the operation's `description`.
-    #[track_caller]
-    pub fn description(self, description: &str) -> Self {
-        self.set_openapi("description", Value::from(description))
-    }
-    /// Route option: the operation's `tags`.
-    #[track_caller]
-    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(self, tags: I) -> Self {
-        let tags: Vec<Value> = tags.into_iter().map(|t| Value::String(t.into())).collect();
-        self.set_openapi("tags", Value::Array(tags))
-    }
-    /// Route option: the `operationId` (default `<function>_<path>_<method>`).
-    #[track_caller]
-    pub fn operation_id(self, operation_id: &str) -> Self {
-        self.set_openapi("operation_id", Value::from(operation_id))
-    }
-    /// Route option: leave the route out of the OpenAPI document.
-    #[track_caller]
-    pub fn include_in_schema(self, include: bool) -> Self {
-        self.set_openapi("include_in_schema", Value::from(include))
-    }
-    /// Route option: mark the operation `deprecated`.
-    #[track_caller]
-    pub fn deprecated(self) -> Self {
-        self.set_openapi("deprecated", Value::from(true))
-    }
-    /// Route option: the description of the success response (default `Successful Response`).
-    #[track_caller]
-    pub fn response_description(self, description: &str) -> Self {
-        self.set_openapi("response_description", Value::from(description))
-    }
-    /// Route option: the operation's `responses`, as OpenAPI JSON keyed by status; an entry
-    /// without `content` gets the declared return type's schema.
-    #[track_caller]
-    pub fn responses(self, responses: Value) -> Self {
-        self.set_openapi("responses", responses)
-    }
-    /// Route option: the status of a response that fails validation on this route.
-    #[track_caller]
-    pub fn custom_response_validation_http_code(self, status: u16) -> Self {
-        self.set_openapi("custom_response_validation_http_code", Value::from(status))
-    }
-    /// Route option: the operation's security requirements (`[{"scheme": []}]`).
-    #[track_caller]
-    pub fn security(self, security: Value) -> Self {
-        self.set_openapi("security", security)
-    }
-    /// Route option: `x-` extensions merged into the operation.
-    #[track_caller]
-    pub fn openapi_extensions(self, extensions: Value) -> Self {
-        self.set_openapi("openapi_extensions", extensions)
-    }
-    /// Route option: a middleware for this route; several run in the order given.
-    #[track_caller]
-    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
-        let index = self.add_middleware(middleware);
-        self.last_routes()
-            .iter_mut()
-            .for_each(|r| r.middlewares.push(index));
-        self
-    }
-
-    /// A middleware for every route, the not-found answer and the pre-flight (`app.use`).
-    pub fn use_middleware(mut self, middleware: impl Middleware) -> Self {
-        let index = self.add_middleware(middleware);
-        self.global_middlewares.push(index);
-        self
-    }
-
-    fn add_middleware(&mut self, middleware: impl Middleware) -> u32 {
-        self.middlewares
-            .push((middleware.name(), Box::new(middleware)));
-        (self.middlewares.len() - 1) as u32
-    }
-
-    /// Handles errors of type `E` (`@app.exception_handler(E)`); `ServiceError` catches
-    /// every named HTTP error.
-    pub fn exception_handler<E: 'static, R: IntoResponse>(
-        self,
-        handler: impl Fn(&Request, &Error) -> R + 'static,
-    ) -> Self {
-        self.exception_handler_named(&type_key::<E>(), handler)
-    }
-
-    /// Handles errors by type name; `*` catches every error (Python's `Exception`).
-    pub fn exception_handler_named<R: IntoResponse>(
-        mut self,
-        type_name: &str,
-        handler: impl Fn(&Request, &Error) -> R + 'static,
-    ) -> Self {
-        self.exception_handlers.push((
-            type_name.to_string(),
-            Box::new(move |req, err| handler(req, err).into_response()),
-        ));
-        self
-    }
-
-    /// Answers unmatched routes and raised `NotFoundError`s (`@app.not_found`).
-    pub fn not_found<R: IntoResponse>(
-        self,
-        handler: impl Fn(&Request, &Error) -> R + 'static,
-    ) -> Self {
-        self.exception_handler::<NotFoundError, R>(handler)
-    }
+    registration_methods!();
 }

@@ -47,6 +47,7 @@ pub fn manifest(factory: fn() -> App) -> m::AppManifest {
     with_app(factory, |app| m::AppManifest {
         routes: app
             .routes
+            .entries
             .iter()
             .map(|r| m::Route {
                 handler: r.handler,
@@ -60,12 +61,14 @@ pub fn manifest(factory: fn() -> App) -> m::AppManifest {
             })
             .collect(),
         middlewares: app
+            .routes
             .middlewares
             .iter()
             .map(|(name, _)| m::Middleware { name: name.clone() })
             .collect(),
-        global_middlewares: app.global_middlewares.clone(),
+        global_middlewares: app.routes.global_middlewares.clone(),
         exception_handlers: app
+            .routes
             .exception_handlers
             .iter()
             .enumerate()
@@ -104,7 +107,7 @@ fn app_metadata(app: &App) -> serde_json::Value {
         },
         "openapi": app.openapi.0,
         "swagger": app.swagger.as_ref().map(|s| &s.0),
-        "schemas": crate::openapi::definitions(&app.schemas),
+        "schemas": crate::openapi::definitions(&app.routes.schemas),
         "custom_serializer": app.serializer.is_some(),
         "alb": {
             "decode_query_parameters": app.alb_decode_query,
@@ -131,7 +134,7 @@ pub fn handle(
             w::Target::Middleware(i) => run_chain(app, &req, &[i], None),
             w::Target::Chain(chain) => run_chain(app, &req, &chain.middlewares, chain.handler),
             w::Target::ExceptionHandler((i, err)) => {
-                let result = match app.exception_handlers.get(i as usize) {
+                let result = match app.routes.exception_handlers.get(i as usize) {
                     Some((_, handler)) => handler(&req, &error_from_wit(err)),
                     None => Err(missing("exception handler", i)),
                 };
@@ -168,7 +171,7 @@ fn run_chain(
 ) -> Result<w::Response, w::Error> {
     match (middlewares.split_first(), handler) {
         (Some((&first, rest)), _) => {
-            let result = match app.middlewares.get(first as usize) {
+            let result = match app.routes.middlewares.get(first as usize) {
                 Some((_, mw)) => mw.handle(req, Next::new(req.clone(), rest.to_vec(), handler)),
                 None => Err(missing("middleware", first)),
             };
@@ -198,6 +201,7 @@ pub(crate) fn run_local_chain(
 fn run_route(app: &App, index: u32, req: &Request) -> Result<w::Response, w::Error> {
     let status = app
         .routes
+        .entries
         .iter()
         .find(|r| r.handler == index)
         .and_then(|r| r.doc.status_code);
@@ -220,7 +224,7 @@ fn to_wit(
 }
 
 fn call_handler(app: &App, index: u32, req: &Request) -> Result<Response, Error> {
-    match app.handlers.get(index as usize) {
+    match app.routes.handlers.get(index as usize) {
         Some(handler) => handler(req),
         None => Err(missing("handler", index)),
     }

@@ -63,6 +63,7 @@ pub mod outbound;
 mod params;
 mod request;
 mod response;
+mod router;
 #[doc(hidden)]
 pub mod wit;
 
@@ -81,6 +82,7 @@ pub use request::{
     Cookies, EventSource, FromRequest, Header, LambdaContext, Path, Query, Request, RequestBuilder,
 };
 pub use response::{Body, Cookie, IntoResponse, Json, Response, SameSite, content_types};
+pub use router::Router;
 /// Derive `JsonSchema` on the types your handlers take and return.
 pub use schemars::{self, JsonSchema};
 

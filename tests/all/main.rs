@@ -13,6 +13,7 @@ mod mutated_events;
 mod openapi;
 mod project_cli;
 mod route_options;
+mod routers;
 mod routes50;
 mod sandbox;
 mod sdk_features;

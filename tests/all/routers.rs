@@ -1,0 +1,60 @@
+//! Routers in one crate (`examples/routers`): `App::include_router` as Powertools'
+//! `include_router(router, prefix=)`, checked against what Powertools 3.37 answered the same
+//! app (`tests/conformance/routers/record.py`) on REST, HTTP API and ALB events: prefixes
+//! (a router's `/` is its prefix), the order middlewares wrap each route in (the app's `use`
+//! before `include_router`, the router's, which wraps every route once included, then the
+//! app's after it, then the route's own), and which exception handler answers an error both
+//! the app and the router handle (the router's, registered later).
+
+use serde_json::Value;
+
+use crate::support::{TestHost, workspace};
+
+/// A response header's value, by any case, the last one when it has several.
+fn header(response: &Value, name: &str) -> Value {
+    for field in ["multiValueHeaders", "headers"] {
+        if let Some(headers) = response[field].as_object() {
+            for (key, value) in headers {
+                if key.eq_ignore_ascii_case(name) {
+                    return match value {
+                        Value::Array(values) => values.last().cloned().unwrap_or_default(),
+                        value => value.clone(),
+                    };
+                }
+            }
+        }
+    }
+    Value::Null
+}
+
+#[test]
+fn routers_in_one_crate_answer_as_powertools_routers_do() {
+    let host = TestHost::shared("routers");
+    let path = workspace().join("tests/conformance/routers/cases.json");
+    let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(cases.len(), 27);
+    let mut differ = Vec::new();
+    for case in &cases {
+        let answer = host.invoke(&case["event"]);
+        let body: Value = answer["body"]
+            .as_str()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_default();
+        let got = (
+            &answer["statusCode"],
+            header(&answer, "X-Middlewares"),
+            body,
+        );
+        let want = (
+            &case["status"],
+            case["middlewares"].clone(),
+            case["body"].clone(),
+        );
+        if got != want {
+            let event = &case["event"];
+            let path = event["path"].as_str().or(event["rawPath"].as_str());
+            differ.push(format!("{path:?}: {got:?}, Powertools {want:?}"));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
