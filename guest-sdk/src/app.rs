@@ -10,7 +10,8 @@ use crate::response::Response;
 use crate::router::{Router, Routes, registration_methods};
 
 pub(crate) type HandlerFn = Box<dyn Fn(&Request) -> Result<Response, Error>>;
-pub(crate) type ExceptionFn = Box<dyn Fn(&Request, &Error) -> Result<Response, Error>>;
+/// Shared: a handler registered for several error names is one function.
+pub(crate) type ExceptionFn = std::rc::Rc<dyn Fn(&Request, &Error) -> Result<Response, Error>>;
 pub(crate) type Serializer = Box<dyn Fn(&Value) -> String>;
 
 /// Powertools' `CORSConfig`.

@@ -300,8 +300,9 @@ impl Error {
 
     /// True when this error answers to `E` (its own type, or `ServiceError` for a named error).
     pub fn is<E: 'static>(&self) -> bool {
-        let wanted = type_key::<E>();
-        self.0.type_names.contains(&wanted)
+        type_keys::<E>()
+            .iter()
+            .any(|key| self.0.type_names.contains(key))
     }
 
     /// The error value this was made from, if it is an `E`: what an exception handler reads
@@ -351,7 +352,7 @@ impl<E: std::error::Error + 'static> From<E> for Error {
         } else if let Some(service) = any.downcast_ref::<ServiceError>() {
             (vec![SERVICE_ERROR.to_string()], Some(service.clone()))
         } else {
-            (vec![type_name::<E>().to_string()], None)
+            (type_keys::<E>(), None)
         };
         Self::from_parts(ErrorParts {
             type_names,
@@ -362,8 +363,8 @@ impl<E: std::error::Error + 'static> From<E> for Error {
     }
 }
 
-/// The name an exception handler for `E` is registered under: the plain name for the SDK's
-/// HTTP errors (so every guest language can raise them), the Rust type path otherwise.
+/// The name an exception handler for `E` is registered under first: the plain name for the
+/// SDK's HTTP errors (so every guest language can raise them), the Rust type path otherwise.
 pub(crate) fn type_key<E: 'static>() -> String {
     let full = type_name::<E>();
     match full.strip_prefix("switchyard_sdk::error::") {
@@ -372,9 +373,90 @@ pub(crate) fn type_key<E: 'static>() -> String {
     }
 }
 
+/// Every name an error of type `E` answers to, most specific first: [`type_key`], then for a
+/// Rust type its stable name, the crate and the type's own name (`core::ParseIntError` for
+/// `core::num::error::ParseIntError`). `std::any::type_name` is not promised to stay the same
+/// between compilers (the standard library moves types between modules), so a router built
+/// with another rustc than the app's still reaches the app's handler, through the stable
+/// name; within one build the full path is matched first. Two types of one crate with one
+/// name share the stable name.
+pub(crate) fn type_keys<E: 'static>() -> Vec<String> {
+    let key = type_key::<E>();
+    match stable_name(&key) {
+        Some(stable) => vec![key, stable],
+        None => vec![key],
+    }
+}
+
+/// `crate::Name` for a type path of more segments, without generic arguments.
+fn stable_name(path: &str) -> Option<String> {
+    let path = path.split('<').next().unwrap_or(path);
+    let segments: Vec<&str> = path.split("::").collect();
+    match segments.as_slice() {
+        // Two segments or fewer are stable already.
+        [krate, _, .., name] if segments.len() > 2 => Some(format!("{krate}::{name}")),
+        _ => None,
+    }
+}
+
+/// The error types an exception handler is registered for at once
+/// (`@app.exception_handler([ValueError, KeyError])`): a tuple of up to six of them.
+pub trait ErrorTypes {
+    /// The names each of them answers to.
+    fn keys() -> Vec<String>;
+}
+
+macro_rules! error_type_tuples {
+    ($($first:ident $(, $rest:ident)*);+) => {$(
+        impl<$first: 'static $(, $rest: 'static)*> ErrorTypes for ($first, $($rest,)*) {
+            fn keys() -> Vec<String> {
+                type_keys::<$first>()
+                    .into_iter()
+                    $(.chain(type_keys::<$rest>()))*
+                    .collect()
+            }
+        }
+    )+};
+}
+
+error_type_tuples! {
+    A; A, B; A, B, C; A, B, C, D; A, B, C, D, E; A, B, C, D, E, F
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rust_error_answers_to_its_path_then_its_stable_name() {
+        let err: Error = "x".parse::<u32>().unwrap_err().into();
+        let names = err.type_names();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names[0].ends_with("::ParseIntError") && names[0].starts_with("core::"));
+        assert_eq!(names[1], "core::ParseIntError");
+        assert!(err.is::<std::num::ParseIntError>());
+        // The same error raised by a component another rustc built, whose path differs:
+        // the stable name still matches.
+        let elsewhere = Error::from_parts(ErrorParts {
+            type_names: vec![
+                "core::num::moved::ParseIntError".into(),
+                "core::ParseIntError".into(),
+            ],
+            message: "invalid digit".into(),
+            service: None,
+            value: None,
+        });
+        assert!(elsewhere.is::<std::num::ParseIntError>());
+        assert!(!elsewhere.is::<std::num::ParseFloatError>());
+        // Short paths, the SDK's own errors and generic arguments.
+        assert_eq!(stable_name("myapp::Locked"), None);
+        assert_eq!(
+            stable_name("myapp::errors::Wrap<core::num::error::ParseIntError>"),
+            Some("myapp::Wrap".into())
+        );
+        assert_eq!(type_keys::<NotFoundError>(), ["NotFoundError"]);
+        assert_eq!(<(NotFoundError, std::num::ParseIntError)>::keys().len(), 3);
+    }
 
     #[test]
     fn named_errors_answer_to_their_name_then_service_error() {

@@ -70,7 +70,7 @@ pub mod wit;
 pub use app::{App, CorsConfig, Prefix};
 pub use compat::CurrentEvent;
 pub use error::{
-    BadGatewayError, BadRequestError, Error, ForbiddenError, GatewayTimeoutError,
+    BadGatewayError, BadRequestError, Error, ErrorTypes, ForbiddenError, GatewayTimeoutError,
     InternalServerError, NotFoundError, RequestEntityTooLargeError, RequestTimeoutError,
     RequestValidationError, ResponseSizeExceededError, ServiceError, ServiceUnavailableError,
     UnauthorizedError,

@@ -98,6 +98,13 @@ impl Routes {
         });
     }
 
+    /// Registers `handler` for each of `type_names`.
+    pub(crate) fn add_exception_handler(&mut self, type_names: Vec<String>, handler: ExceptionFn) {
+        for name in type_names {
+            self.exception_handlers.push((name, handler.clone()));
+        }
+    }
+
     /// Adds a middleware; its index.
     pub(crate) fn add_middleware(&mut self, middleware: impl Middleware) -> u32 {
         self.middlewares
@@ -390,10 +397,27 @@ macro_rules! registration_methods {
         /// Handles errors of type `E` (`@app.exception_handler(E)`); `ServiceError` catches
         /// every named HTTP error.
         pub fn exception_handler<E: 'static, R: $crate::IntoResponse>(
-            self,
+            mut self,
             handler: impl Fn(&$crate::Request, &$crate::Error) -> R + 'static,
         ) -> Self {
-            self.exception_handler_named(&$crate::error::type_key::<E>(), handler)
+            self.routes.add_exception_handler(
+                $crate::error::type_keys::<E>(),
+                std::rc::Rc::new(move |req, err| handler(req, err).into_response()),
+            );
+            self
+        }
+
+        /// Handles errors of each of the types `Es`, a tuple, with one handler
+        /// (`@app.exception_handler([ValueError, KeyError])`).
+        pub fn exception_handlers<Es: $crate::ErrorTypes, R: $crate::IntoResponse>(
+            mut self,
+            handler: impl Fn(&$crate::Request, &$crate::Error) -> R + 'static,
+        ) -> Self {
+            self.routes.add_exception_handler(
+                Es::keys(),
+                std::rc::Rc::new(move |req, err| handler(req, err).into_response()),
+            );
+            self
         }
 
         /// Handles errors by type name; `*` catches every error (Python's `Exception`).
@@ -402,10 +426,10 @@ macro_rules! registration_methods {
             type_name: &str,
             handler: impl Fn(&$crate::Request, &$crate::Error) -> R + 'static,
         ) -> Self {
-            self.routes.exception_handlers.push((
-                type_name.to_string(),
-                Box::new(move |req, err| handler(req, err).into_response()),
-            ));
+            self.routes.add_exception_handler(
+                vec![type_name.to_string()],
+                std::rc::Rc::new(move |req, err| handler(req, err).into_response()),
+            );
             self
         }
 

@@ -45,6 +45,33 @@ fn broken() -> Result<Value, Error> {
     Err(Error::custom("InvalidTodoId", "raised by the app"))
 }
 
+/// A key with no entry in `GET /lookup/<key>`'s table.
+#[derive(Debug)]
+struct Missing(u32);
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no entry {}", self.0)
+    }
+}
+
+impl std::error::Error for Missing {}
+
+/// `GET /lookup/<key>`: an entry of a small table; `ParseIntError` for a key that is not a
+/// number and `Missing` for one past the table, both answered by one handler.
+fn lookup(req: &Request) -> Result<Value, Error> {
+    let key: u32 = req.path_param("key").unwrap_or_default().parse()?;
+    match key {
+        0..=2 => Ok(json!({"value": key * 10})),
+        _ => Err(Missing(key).into()),
+    }
+}
+
+/// `ParseIntError` and `Missing` alike (`@app.exception_handler([ValueError, KeyError])`).
+fn bad_lookup(_req: &Request, _err: &Error) -> Response {
+    Response::json(422, json!({"handled_by": "lookup"}))
+}
+
 /// The app's own handler for `InvalidTodoId`, registered before the router's, which wins.
 fn app_invalid_todo_id(_req: &Request, err: &Error) -> Response {
     Response::json(418, json!({"handled_by": "app", "message": err.message()}))
@@ -56,6 +83,8 @@ pub fn app() -> App {
         .use_middleware(app_first)
         .get("/", index)
         .get("/broken", broken)
+        .get("/lookup/<key>", lookup)
+        .exception_handlers::<(std::num::ParseIntError, Missing), _>(bad_lookup)
         .exception_handler_named("InvalidTodoId", app_invalid_todo_id)
         .include_router(routers::todos::router(), "/todos")
         .include_router(routers::health::router(), "/health")

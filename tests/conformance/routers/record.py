@@ -1,7 +1,7 @@
 """Records Powertools 3.37's answers for `tests/all/routers.rs`: routers in one app.
 
 The app is `examples/routers` written for Powertools: a todos router with a `use` middleware,
-a route middleware and an exception handler, a health router whose `/` is its prefix, and an
+a route middleware and an exception handler, one handler for two error types, a health router whose `/` is its prefix, and an
 app with a middleware before and after `include_router` and its own handler for the error the
 todos router also handles. Each middleware adds its name to `X-Middlewares` on the way out.
 Every path goes through the REST, HTTP API and ALB resolvers. Run with the bench venv's
@@ -100,6 +100,17 @@ def build(resolver):
     def broken():
         raise InvalidTodoId("raised by the app")
 
+    @app.get("/lookup/<key>")
+    def lookup(key: str):
+        number = int(key)
+        if number > 2:
+            raise KeyError(number)
+        return {"value": number * 10}
+
+    @app.exception_handler([ValueError, KeyError])
+    def bad_lookup(ex):
+        return json_response(422, {"handled_by": "lookup"})
+
     @app.exception_handler(InvalidTodoId)
     def app_invalid_todo_id(ex):
         return json_response(418, {"handled_by": "app", "message": str(ex)})
@@ -146,7 +157,7 @@ class Context:
     aws_request_id = "00000000-0000-0000-0000-000000000000"
 
 
-PATHS = ["/", "/broken", "/todos", "/todos/1", "/todos/9", "/todos/abc", "/health", "/health/ready", "/nope"]
+PATHS = ["/", "/broken", "/lookup/1", "/lookup/abc", "/lookup/7", "/todos", "/todos/1", "/todos/9", "/todos/abc", "/health", "/health/ready", "/nope"]
 SOURCES = [(APIGatewayRestResolver, rest_event), (APIGatewayHttpResolver, http_event), (ALBResolver, alb_event)]
 
 
