@@ -114,8 +114,8 @@ impl RouteSpec {
 
 /// A route's OpenAPI options, as the route decorator takes them. Text options are typed;
 /// those that are OpenAPI fragments (tags, security, responses, extensions) stay JSON, copied
-/// into the document as given.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+/// into the document as given. By default a route is in the document.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct OperationDoc {
     /// `summary=`; default `"METHOD /path"`.
     #[serde(default)]
@@ -154,6 +154,26 @@ pub struct OperationDoc {
 
 fn yes() -> bool {
     true
+}
+
+impl Default for OperationDoc {
+    /// What a route without OpenAPI options declares: `include_in_schema=True`, as metadata
+    /// without the key reads.
+    fn default() -> Self {
+        Self {
+            summary: None,
+            description: None,
+            tags: None,
+            operation_id: None,
+            deprecated: false,
+            include_in_schema: true,
+            responses: None,
+            response_description: None,
+            security: None,
+            openapi_extensions: None,
+            custom_response_validation_http_code: None,
+        }
+    }
 }
 
 /// The document-level OpenAPI settings (`configure_openapi(...)`, `enable_swagger(...)`).
@@ -280,5 +300,20 @@ impl AppSpec {
             "" => Ok(Self::default()),
             text => serde_json::from_str(text),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_without_openapi_options_is_in_the_document() {
+        let empty = RouteSpec::parse("").unwrap();
+        let braces = RouteSpec::parse("{}").unwrap();
+        assert!(empty.openapi.include_in_schema && braces.openapi.include_in_schema);
+        assert_eq!(empty.openapi, braces.openapi);
+        let hidden = RouteSpec::parse(r#"{"include_in_schema": false}"#).unwrap();
+        assert!(!hidden.openapi.include_in_schema);
     }
 }

@@ -32,9 +32,14 @@ pub enum DocumentError {
     /// A security requirement names a scheme that is not declared (Powertools'
     /// `SchemaValidationError`).
     #[error(
-        "security requirement `{0}` is not among the declared security schemes; declare it with `OpenApi::security_scheme`"
+        "security requirement `{scheme}` of {required_by} is not among the declared security schemes; declare it with `OpenApi::security_scheme`"
     )]
-    UnknownSecurityScheme(String),
+    UnknownSecurityScheme {
+        /// The scheme's name.
+        scheme: String,
+        /// Who requires it: the app's `security`, or a route.
+        required_by: String,
+    },
 }
 
 /// `<name>` to `{name}`.
@@ -207,7 +212,7 @@ pub(crate) fn document(
     }
     doc.insert("components".into(), Value::Object(components));
     if let Some(security) = &settings.security {
-        check_security(security, &schemes)?;
+        check_security(security, &schemes, || "the app's `security`".to_string())?;
         doc.insert("security".into(), security.clone());
     }
     if let Some(tags) = &settings.tags {
@@ -233,15 +238,21 @@ fn truthy(value: &Value) -> bool {
     }
 }
 
-fn check_security(security: &Value, schemes: &Map<String, Value>) -> Result<(), DocumentError> {
-    for requirement in security.as_array().into_iter().flatten() {
-        for name in requirement.as_object().into_iter().flat_map(Map::keys) {
-            if !schemes.contains_key(name) {
-                return Err(DocumentError::UnknownSecurityScheme(name.clone()));
-            }
-        }
+/// Each scheme `security` (of `required_by`) names is declared.
+fn check_security(
+    security: &Value,
+    schemes: &Map<String, Value>,
+    required_by: impl FnOnce() -> String,
+) -> Result<(), DocumentError> {
+    let requirements = security.as_array().into_iter().flatten();
+    let mut names = requirements.flat_map(|r| r.as_object().into_iter().flat_map(Map::keys));
+    match names.find(|name| !schemes.contains_key(*name)) {
+        Some(name) => Err(DocumentError::UnknownSecurityScheme {
+            scheme: name.clone(),
+            required_by: required_by(),
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn build_operation(
@@ -289,7 +300,9 @@ fn build_operation(
         operation.insert("deprecated".into(), json!(true));
     }
     if let Some(security) = &meta.security {
-        check_security(security, schemes)?;
+        check_security(security, schemes, || {
+            format!("route `{} {}`", op.method, op.rule)
+        })?;
         operation.insert("security".into(), security.clone());
     }
     if let Some(Value::Object(extensions)) = &meta.openapi_extensions {
@@ -419,7 +432,23 @@ mod tests {
         app.openapi.security = Some(json!([{"apiKey": []}]));
         assert_eq!(
             document(&app, &[], ""),
-            Err(DocumentError::UnknownSecurityScheme("apiKey".into()))
+            Err(DocumentError::UnknownSecurityScheme {
+                scheme: "apiKey".into(),
+                required_by: "the app's `security`".into()
+            })
+        );
+        // A route's requirement names the route.
+        let mut spec = RouteSpec::default();
+        spec.openapi.security = Some(json!([{"oauth": ["read"]}]));
+        let operation = Operation {
+            method: "GET",
+            rule: "/todos",
+            spec: &spec,
+        };
+        let err = document(&AppSpec::default(), &[operation], "").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "security requirement `oauth` of route `GET /todos` is not among the declared security schemes; declare it with `OpenApi::security_scheme`"
         );
         app.openapi.security_schemes = serde_json::from_value(
             json!({"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"}}),
