@@ -116,49 +116,35 @@ impl RouteSpec {
 /// those that are OpenAPI fragments (tags, security, responses, extensions) stay JSON, copied
 /// into the document as given. By default a route is in the document.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct OperationDoc {
     /// `summary=`; default `"METHOD /path"`.
-    #[serde(default)]
     pub summary: Option<String>,
     /// `description=`.
-    #[serde(default)]
     pub description: Option<String>,
     /// `tags=`.
-    #[serde(default)]
     pub tags: Option<Value>,
     /// `operation_id=`; default from the handler's name, path and method.
-    #[serde(default)]
     pub operation_id: Option<String>,
     /// `deprecated=True`.
-    #[serde(default)]
     pub deprecated: bool,
     /// `include_in_schema=False` leaves the route out of the document.
-    #[serde(default = "yes")]
     pub include_in_schema: bool,
     /// `responses=`: the document's responses, by status.
-    #[serde(default)]
     pub responses: Option<Map<String, Value>>,
     /// `response_description=`, for the default response.
-    #[serde(default)]
     pub response_description: Option<String>,
     /// `security=`: requirements, each naming declared schemes.
-    #[serde(default)]
     pub security: Option<Value>,
     /// `openapi_extensions=`: `x-` keys added to the operation.
-    #[serde(default)]
     pub openapi_extensions: Option<Value>,
     /// `custom_response_validation_http_code=`.
-    #[serde(default)]
     pub custom_response_validation_http_code: Option<u16>,
 }
 
-fn yes() -> bool {
-    true
-}
-
 impl Default for OperationDoc {
-    /// What a route without OpenAPI options declares: `include_in_schema=True`, as metadata
-    /// without the key reads.
+    /// What a route without OpenAPI options declares, and what a missing option reads as:
+    /// `include_in_schema=True`, nothing else set.
     fn default() -> Self {
         Self {
             summary: None,
@@ -180,69 +166,55 @@ impl Default for OperationDoc {
 /// Text options are typed; fragments (contact, license, servers, tags, security, external
 /// docs, extensions) stay JSON, copied into the document as given.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
 pub(crate) struct DocumentSettings {
     /// `title=`.
-    #[serde(default)]
     pub title: Option<String>,
     /// `version=`: the API's version.
-    #[serde(default)]
     pub version: Option<String>,
     /// `openapi_version=`: 3.1 only, as in Powertools.
-    #[serde(default)]
     pub openapi_version: Option<String>,
     /// `summary=`.
-    #[serde(default)]
     pub summary: Option<Value>,
     /// `description=`.
-    #[serde(default)]
     pub description: Option<Value>,
     /// `terms_of_service=`.
-    #[serde(default)]
     pub terms_of_service: Option<Value>,
     /// `contact=`.
-    #[serde(default)]
     pub contact: Option<Value>,
     /// `license_info=`.
-    #[serde(default)]
     pub license_info: Option<Value>,
     /// `servers=`; default one server, the stage's base path.
-    #[serde(default)]
     pub servers: Option<Value>,
     /// `security_schemes=`, by name.
-    #[serde(default)]
     pub security_schemes: Option<Map<String, Value>>,
     /// `security=`: requirements every operation gets.
-    #[serde(default)]
     pub security: Option<Value>,
     /// `tags=`.
-    #[serde(default)]
     pub tags: Option<Value>,
     /// `external_documentation=`.
-    #[serde(default)]
     pub external_documentation: Option<Value>,
     /// `openapi_extensions=`: `x-` keys added to the document's root.
-    #[serde(default)]
     pub openapi_extensions: Option<Value>,
 }
 
 /// `enable_swagger(...)`'s page settings, from the app or the bundle manifest.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(default)]
 pub struct SwaggerSettings {
     /// `path=`; default `/swagger`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// `compress=True`: gzip the page when accepted.
-    #[serde(default)]
     pub compress: bool,
     /// `persist_authorization=True`.
-    #[serde(default)]
     pub persist_authorization: bool,
     /// `swagger_base_url=`: the assets' base URL instead of the bundle's copies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub swagger_base_url: Option<String>,
     /// `oauth2_config=`: Swagger UI's `initOAuth` settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_config: Option<Value>,
 }
 

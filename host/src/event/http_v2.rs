@@ -96,7 +96,7 @@ fn query(parameters: Fields, raw: Option<&str>) -> Result<Fields, TooManyFields>
     let raw = Fields::bounded(form_urlencoded::parse(raw.as_bytes()).into_owned())?;
     // Each name's values: found by a scan for the few a request has, from a map past that,
     // so that a query of thousands of names costs linear time, not quadratic.
-    let by_name = (raw.len() > 32).then(|| {
+    let by_name = (raw.len() > Fields::SCANNED).then(|| {
         let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
         for (name, value) in raw.iter() {
             by_name.entry(name).or_default().push(value);

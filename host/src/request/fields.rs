@@ -19,6 +19,10 @@ impl Fields {
     /// The most pairs one field of an event may hold.
     pub(crate) const MAX: usize = 10_000;
 
+    /// Up to this many pairs, a lookup by name scans them; past it, a lookup per name of
+    /// another field would make decoding quadratic, so names are hashed.
+    pub(crate) const SCANNED: usize = 32;
+
     /// No pairs.
     pub(crate) fn new() -> Self {
         Self(Vec::new())
@@ -55,8 +59,7 @@ impl Fields {
     /// `ignore_case`): a scan over the few pairs a request has, a set past a few dozen, so
     /// that asking for each of another field's names stays linear, not quadratic.
     pub(crate) fn names(&self, ignore_case: bool) -> Names<'_> {
-        const SCANNED: usize = 32;
-        let set = (self.0.len() > SCANNED).then(|| {
+        let set = (self.0.len() > Self::SCANNED).then(|| {
             self.0
                 .iter()
                 .map(|(name, _)| fold(name, ignore_case))
