@@ -33,11 +33,12 @@ enum Field {
     /// VPC Lattice v1's snake-case query field.
     LatticeQueryStringParameters,
     MultiValueQueryStringParameters,
+    RequestContext,
 }
 
 impl Field {
     /// How many there are: the last one's index, plus one.
-    const COUNT: usize = Field::MultiValueQueryStringParameters as usize + 1;
+    const COUNT: usize = Field::RequestContext as usize + 1;
 
     /// Its name in the event.
     fn key(self) -> &'static str {
@@ -46,6 +47,7 @@ impl Field {
             Field::QueryStringParameters => "queryStringParameters",
             Field::LatticeQueryStringParameters => "query_string_parameters",
             Field::MultiValueQueryStringParameters => "multiValueQueryStringParameters",
+            Field::RequestContext => "requestContext",
         }
     }
 }
@@ -86,6 +88,11 @@ impl EventView {
             };
             parsed.unwrap_or(Value::Null)
         })
+    }
+
+    /// The event's `requestContext`, read alone.
+    pub(crate) fn request_context(&self) -> Option<&Value> {
+        self.field(Field::RequestContext)
     }
 
     /// A top-level field; `null` reads as absent, as the lookups treat it.

@@ -53,6 +53,7 @@ mod alloc;
 mod app;
 mod compat;
 mod error;
+pub mod events;
 #[doc(hidden)]
 pub mod export;
 mod fields;

@@ -238,27 +238,19 @@ impl Request {
     }
     /// The Lambda event exactly as received (`current_event.raw_event`).
     pub fn raw_event(&self) -> Value {
-        self.parsed_event().full().clone()
+        self.event_view().full().clone()
     }
 
-    fn parsed_event(&self) -> std::rc::Rc<crate::compat::EventView> {
+    /// The request's raw event, read as far as asked and shared by its middlewares and
+    /// handler.
+    pub(crate) fn event_view(&self) -> &std::rc::Rc<crate::compat::EventView> {
         self.parsed_event
             .0
             .get_or_init(|| std::rc::Rc::new(crate::compat::EventView::from_host()))
-            .clone()
-    }
-    /// The `requestContext` of the event (`requestContext` or `request_context`), or `null`.
-    pub fn request_context(&self) -> Value {
-        // One member cloned out of the request's parsed event, not the whole event.
-        self.parsed_event()
-            .full()
-            .get("requestContext")
-            .cloned()
-            .unwrap_or(Value::Null)
     }
     /// A view of the raw event with Powertools' own per-source lookups, quirks included.
     pub fn current_event(&self) -> crate::compat::CurrentEvent {
-        crate::compat::CurrentEvent::new(self.source, self.parsed_event())
+        crate::compat::CurrentEvent::new(self.source, self.event_view().clone())
     }
 }
 

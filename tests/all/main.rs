@@ -21,3 +21,4 @@ mod serve;
 mod split_router;
 mod support;
 mod testing;
+mod typed_events;

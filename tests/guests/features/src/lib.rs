@@ -8,8 +8,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use switchyard_sdk::{
-    App, Error, Json, JsonSchema, Middleware, Next, NotFoundError, OpenApi, Path, Query, Request,
-    RequestValidationError, Response, Swagger,
+    App, Error, EventSource, Json, JsonSchema, Middleware, Next, NotFoundError, OpenApi, Path,
+    Query, Request, RequestValidationError, Response, Swagger, events::RequestContext,
 };
 
 /// A middleware that carries its settings, as a `BaseMiddlewareHandler` subclass would.
@@ -52,6 +52,113 @@ pub fn sorted_serializer(value: &Value) -> String {
         .replace(",\"", ", \"")
 }
 
+/// `GET /aws-event`: the whole event as `aws_lambda_events`' type for its source.
+pub fn aws_event(req: &Request) -> Result<Value, Error> {
+    use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayV2httpRequest};
+    Ok(match req.source() {
+        EventSource::RestV1 => {
+            let event: ApiGatewayProxyRequest = req.event()?;
+            json!({"method": event.http_method.as_str(), "request_id": event.request_context.request_id})
+        }
+        EventSource::HttpV2 => {
+            let event: ApiGatewayV2httpRequest = req.event()?;
+            json!({"method": event.request_context.http.method.as_str(), "request_id": event.request_context.request_id})
+        }
+        other => json!({"source": format!("{other:?}")}),
+    })
+}
+
+/// `/typed-context`, any method: the request context typed per source and the accessors every
+/// source answers, in the shape `tests/conformance/typed-events/record.py` writes what
+/// Powertools' data classes read.
+pub fn typed_context(req: &Request) -> Result<Value, Error> {
+    let context = match req.request_context()? {
+        RequestContext::Rest(rest) => json!({
+            "account_id": rest.account_id, "api_id": rest.api_id,
+            "domain_name": rest.domain_name, "domain_prefix": rest.domain_prefix,
+            "extended_request_id": rest.extended_request_id, "http_method": rest.http_method,
+            "path": rest.path, "protocol": rest.protocol, "request_id": rest.request_id,
+            "request_time": rest.request_time, "request_time_epoch": rest.request_time_epoch,
+            "resource_id": rest.resource_id, "resource_path": rest.resource_path,
+            "stage": rest.stage, "operation_name": rest.operation_name,
+            "identity": {
+                "access_key": rest.identity.access_key, "account_id": rest.identity.account_id,
+                "api_key": rest.identity.api_key, "api_key_id": rest.identity.api_key_id,
+                "caller": rest.identity.caller,
+                "cognito_authentication_provider": rest.identity.cognito_authentication_provider,
+                "cognito_authentication_type": rest.identity.cognito_authentication_type,
+                "cognito_identity_id": rest.identity.cognito_identity_id,
+                "cognito_identity_pool_id": rest.identity.cognito_identity_pool_id,
+                "principal_org_id": rest.identity.principal_org_id,
+                "source_ip": rest.identity.source_ip, "user": rest.identity.user,
+                "user_agent": rest.identity.user_agent, "user_arn": rest.identity.user_arn,
+            },
+            "authorizer": {
+                "claims": rest.authorizer.claims(),
+                "scopes": rest.authorizer.scopes(),
+                "principal_id": rest.authorizer.principal_id(),
+                "integration_latency": rest.authorizer.integration_latency(),
+                "tenant": rest.authorizer.get("tenant"),
+            },
+        }),
+        RequestContext::HttpApi(http) | RequestContext::FunctionUrl(http) => json!({
+            "account_id": http.account_id, "api_id": http.api_id,
+            "domain_name": http.domain_name, "domain_prefix": http.domain_prefix,
+            "request_id": http.request_id, "route_key": http.route_key, "stage": http.stage,
+            "time": http.time, "time_epoch": http.time_epoch,
+            "http": {
+                "method": http.http.method, "path": http.http.path,
+                "protocol": http.http.protocol, "source_ip": http.http.source_ip,
+                "user_agent": http.http.user_agent,
+            },
+            "authorizer": {
+                "jwt_claims": http.authorizer.jwt_claims(),
+                "jwt_scopes": http.authorizer.jwt_scopes(),
+                "lambda": http.authorizer.lambda(),
+                "iam": http.authorizer.iam.as_ref().map(|iam| {
+                    let cognito = iam.cognito_identity.clone().unwrap_or_default();
+                    json!({
+                        "access_key": iam.access_key, "account_id": iam.account_id,
+                        "caller_id": iam.caller_id, "principal_org_id": iam.principal_org_id,
+                        "user_arn": iam.user_arn, "user_id": iam.user_id,
+                        "cognito_identity_id": cognito.identity_id,
+                        "cognito_identity_pool_id": cognito.identity_pool_id,
+                        "cognito_amr": cognito.amr,
+                    })
+                }),
+            },
+        }),
+        RequestContext::Alb(alb) => json!({"target_group_arn": alb.elb.target_group_arn}),
+        RequestContext::Lattice(lattice) => json!({
+            "service_network_arn": lattice.service_network_arn,
+            "service_arn": lattice.service_arn,
+            "target_group_arn": lattice.target_group_arn,
+            "region": lattice.region, "time_epoch": lattice.time_epoch,
+            "identity": {
+                "source_vpc_arn": lattice.identity.source_vpc_arn,
+                "type": lattice.identity.identity_type,
+                "principal": lattice.identity.principal,
+                "principal_org_id": lattice.identity.principal_org_id,
+                "session_name": lattice.identity.session_name,
+                "x509_subject_cn": lattice.identity.x509_subject_cn,
+                "x509_issuer_ou": lattice.identity.x509_issuer_ou,
+                "x509_san_dns": lattice.identity.x509_san_dns,
+                "x509_san_uri": lattice.identity.x509_san_uri,
+                "x509_san_name_cn": lattice.identity.x509_san_name_cn,
+            },
+        }),
+        RequestContext::None => Value::Null,
+    };
+    Ok(json!({
+        "source": format!("{:?}", req.source()),
+        "request_id": req.request_id(),
+        "source_ip": req.source_ip(),
+        "user_agent": req.user_agent(),
+        "claims": req.authorizer_claims(),
+        "context": context,
+    }))
+}
+
 /// `GET /values`: a JSON body the serializer reorders.
 pub fn values() -> Value {
     json!({"zeta": 1, "alpha": [3, 2], "mid": {"b": true, "a": null}})
@@ -64,7 +171,7 @@ pub fn context(req: &Request) -> Value {
     let accept = req.current_event().header("accept");
     let lambda = req.lambda_context();
     json!({
-        "context": req.request_context(),
+        "context": req.raw_event().get("requestContext"),
         "accept": accept,
         "lambda": [
             lambda.request_id,
@@ -312,6 +419,12 @@ pub fn app() -> App {
         .get("/doc(s?)", || json!({"route": "dynamic"}))
         .include_in_schema(false)
         .get("/context", context)
+        .get("/aws-event", aws_event)
+        .route(
+            "/typed-context",
+            &["GET", "POST", "PUT", "PATCH", "DELETE"],
+            typed_context,
+        )
         .include_in_schema(false)
         .get("/parse/<n>", parse)
         .get("/typed/<n>", typed)
