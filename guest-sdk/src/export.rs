@@ -37,9 +37,17 @@ fn with_app<R>(factory: fn() -> App, f: impl FnOnce(&App) -> R) -> R {
         f(cell.get_or_init(|| {
             // Before the app is built: a route string that panics there is reported too.
             crate::host::report_panics_to_host();
-            factory()
+            let mut app = factory();
+            app.routes.declare_dependencies();
+            app
         }))
     })
+}
+
+/// Runs `f` with the app this instance built, `None` before it is built (or outside a
+/// component, in a native test).
+pub(crate) fn with_current_app<R>(f: impl FnOnce(Option<&App>) -> R) -> R {
+    APP.with(|cell| f(cell.get()))
 }
 
 /// The `manifest` export.
@@ -264,6 +272,7 @@ fn request_from_wit(r: w::Request) -> Request {
         body: r.body,
         validated: r.validated,
         parsed_event: Default::default(),
+        dependencies: Default::default(),
         lambda_context: Default::default(),
     }
 }

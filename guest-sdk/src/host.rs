@@ -68,6 +68,14 @@ pub(crate) fn raw_event_member(name: &str) -> Option<String> {
     imports::raw_event_member(name)
 }
 
+pub(crate) fn current_route() -> Option<String> {
+    imports::current_route()
+}
+
+pub(crate) fn dependency_override(name: &str) -> Option<String> {
+    imports::dependency_override(name)
+}
+
 pub(crate) fn lambda_context() -> crate::LambdaContext {
     let c = imports::current_lambda_context();
     crate::LambdaContext {

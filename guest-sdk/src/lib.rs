@@ -52,6 +52,7 @@ static ALLOCATOR: alloc::Recycling<talc::wasm::WasmDynamicTalc> =
 mod alloc;
 mod app;
 mod compat;
+mod depends;
 mod error;
 pub mod events;
 #[doc(hidden)]
@@ -70,6 +71,7 @@ pub mod wit;
 
 pub use app::{App, CorsConfig, Prefix};
 pub use compat::CurrentEvent;
+pub use depends::{Depends, Provider};
 pub use error::{
     BadGatewayError, BadRequestError, Error, ErrorTypes, ForbiddenError, GatewayTimeoutError,
     InternalServerError, NotFoundError, RequestEntityTooLargeError, RequestTimeoutError,

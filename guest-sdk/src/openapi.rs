@@ -58,6 +58,10 @@ pub(crate) struct RouteDoc {
     /// OpenAPI metadata set by route options (`summary`, `tags`, `responses`, ...).
     #[serde(flatten)]
     pub(crate) openapi: Map<String, Value>,
+    /// The dependencies its arguments ask for, whose own arguments are declared on the
+    /// route once the app is complete.
+    #[serde(skip)]
+    pub(crate) dependencies: Vec<std::any::TypeId>,
 }
 
 /// The declaration context extractors write into; see [`crate::FromRequest::declare`].

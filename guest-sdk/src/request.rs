@@ -102,6 +102,8 @@ pub struct Request {
     /// The raw event, parsed on first use: middlewares and the handler of one call share it,
     /// as Powertools' `current_event` is built once per request.
     pub(crate) parsed_event: ParsedEvent,
+    /// The dependencies built for this request (`Depends`).
+    pub(crate) dependencies: crate::depends::RequestDependencies,
 }
 
 /// The request's raw event once parsed. Two requests are equal whether or not either has
@@ -143,6 +145,7 @@ impl Request {
             lambda_context: HostContext(LambdaContext::default().into()),
             validated: None,
             parsed_event: ParsedEvent::default(),
+            dependencies: Default::default(),
         })
     }
 
@@ -229,6 +232,11 @@ impl Request {
             return Ok(T::deserialize(Value::Null)?);
         }
         Ok(serde_json::from_slice(&self.body)?)
+    }
+    /// The matched route's rule as an OpenAPI path, `/todos/{todo_id}` (Powertools'
+    /// `request.route`); `None` when no route matched (a `not_found` handler).
+    pub fn route(&self) -> Option<String> {
+        crate::host::current_route()
     }
     /// The Lambda context.
     pub fn lambda_context(&self) -> &LambdaContext {

@@ -10,6 +10,7 @@ use schemars::SchemaGenerator;
 use serde_json::Value;
 
 use crate::app::{ExceptionFn, HandlerFn, RouteEntry};
+use crate::depends::Dependencies;
 use crate::handler::{Handler, Middleware, short_name};
 use crate::openapi::{Declare, RouteDoc, new_generator};
 
@@ -21,6 +22,8 @@ pub(crate) struct Routes {
     /// Middlewares (by index) that wrap every route (`use`), in the order they run.
     pub(crate) global_middlewares: Vec<u32>,
     pub(crate) exception_handlers: Vec<(String, ExceptionFn)>,
+    /// Dependencies by the type they provide (`Depends`).
+    pub(crate) dependencies: Dependencies,
     /// Collects the named types of every route's schemas (`components.schemas`).
     pub(crate) schemas: SchemaGenerator,
     /// Routes added by the last registration call, which the route options apply to.
@@ -35,6 +38,7 @@ impl Default for Routes {
             middlewares: Vec::new(),
             global_middlewares: Vec::new(),
             exception_handlers: Vec::new(),
+            dependencies: Dependencies::default(),
             schemas: new_generator(),
             last_registration: 0..0,
         }
@@ -112,6 +116,17 @@ impl Routes {
         (self.middlewares.len() - 1) as u32
     }
 
+    /// Declares on each route what its dependencies read, now that every one is registered.
+    pub(crate) fn declare_dependencies(&mut self) {
+        for entry in &mut self.entries {
+            self.dependencies.declare_on(&mut Declare {
+                rule: &entry.rule,
+                generator: &mut self.schemas,
+                doc: &mut entry.doc,
+            });
+        }
+    }
+
     /// Mounts `router` (Powertools' `include_router`): its routes after these, under
     /// `prefix` (plain concatenation; the router's `/` becomes the prefix itself), its `use`
     /// middlewares after the ones registered so far (they wrap every route, the app's too, as
@@ -124,9 +139,11 @@ impl Routes {
             middlewares,
             global_middlewares,
             exception_handlers,
+            dependencies,
             mut schemas,
             last_registration: _,
         } = router;
+        self.dependencies.extend(dependencies);
         let handler_base = self.handlers.len() as u32;
         let middleware_base = self.middlewares.len() as u32;
         self.handlers.extend(handlers);
@@ -204,6 +221,14 @@ macro_rules! registration_methods {
             handler: H,
         ) -> Self {
             self.routes.add(rule, methods, handler);
+            self
+        }
+        /// Registers a dependency: `provider` builds the value of its return type for any
+        /// handler, middleware or dependency that asks for it with
+        /// [`Depends`]($crate::Depends) (Powertools' `Depends(provider)`).
+        #[track_caller]
+        pub fn dependency<P: $crate::Provider<Args>, Args>(mut self, provider: P) -> Self {
+            self.routes.dependencies.add(provider);
             self
         }
         /// `@app.get(rule)`

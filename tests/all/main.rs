@@ -5,6 +5,7 @@ mod alb_options;
 mod capabilities;
 mod conformance;
 mod debug_mode;
+mod dependencies;
 mod events;
 mod instances;
 mod invoke_cli;

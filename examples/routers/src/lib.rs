@@ -37,7 +37,7 @@ fn app_last(_req: &Request, next: Next) -> Result<Response, Error> {
 
 /// `GET /`: what this API is made of.
 fn index() -> Value {
-    json!({"service": "routers", "routers": ["/todos", "/health"]})
+    json!({"service": "routers", "routers": ["/todos", "/health", "/orders"]})
 }
 
 /// `GET /broken`: raises the todos router's error, which its exception handler answers.
@@ -88,6 +88,7 @@ pub fn app() -> App {
         .exception_handler_named("InvalidTodoId", app_invalid_todo_id)
         .include_router(routers::todos::router(), "/todos")
         .include_router(routers::health::router(), "/health")
+        .include_router(routers::orders::router(), "/orders")
         .use_middleware(app_last)
 }
 

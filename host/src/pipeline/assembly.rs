@@ -60,6 +60,8 @@ pub struct RouteTarget {
     pub custom_serializer: bool,
     /// Registration order across the bundle.
     pub order: usize,
+    /// The rule as an OpenAPI path, which a guest asks for as Powertools' `request.route`.
+    pub openapi_path: Arc<str>,
     /// The longest a request to this route may spend in guests: the route's own timeout,
     /// else its component's, else the bundle's.
     pub timeout: Duration,
@@ -251,6 +253,7 @@ impl Assembly {
                             validated,
                             custom_serializer: custom_serializers[index],
                             order: entries.len(),
+                            openapi_path: crate::openapi::openapi_path(&route.rule).into(),
                             timeout,
                             native: None,
                         },

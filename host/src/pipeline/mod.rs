@@ -33,7 +33,7 @@ mod validate;
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(crate) use assembly::{AppSettings, Mount, Overrides, RouteTarget};
 use assembly::{Assembly, ExceptionHandlerEntry};
@@ -61,6 +61,8 @@ pub struct Pipeline {
     app_spec: Arc<AppSpec>,
     /// Swagger UI, when the app enables it.
     swagger: Option<SwaggerPage>,
+    /// Stand-ins for guests' dependencies by name, set by tests (`switchyard::testing`).
+    dependency_overrides: Arc<Map<String, Value>>,
 }
 
 impl Pipeline {
@@ -89,6 +91,7 @@ impl Pipeline {
             cors_methods,
             app_spec: Arc::new(app_spec),
             swagger,
+            dependency_overrides: Arc::default(),
         };
         // An undeclared security scheme is a configuration error: refuse it at load.
         pipeline.openapi_document("")?;
@@ -127,6 +130,8 @@ impl Pipeline {
                 request: &request,
                 route_path: &route_path,
                 path_params: selected.params,
+                route: selected.route.map(|route| route.openapi_path.clone()),
+                dependency_overrides: self.dependency_overrides.clone(),
                 validated,
                 context,
                 timeout: selected.timeout,
@@ -175,6 +180,13 @@ impl Pipeline {
     /// The same API with the event source named instead of detected (the bundle's `source`).
     pub fn with_source(mut self, source: EventSource) -> Self {
         self.settings.source = Some(source);
+        self
+    }
+
+    /// Answers the guests' dependency `name` (its function's name) with `value` instead of
+    /// running it, for tests (Powertools' `app.dependency_overrides[fn] = ...`).
+    pub fn with_dependency_override(mut self, name: &str, value: Value) -> Self {
+        Arc::make_mut(&mut self.dependency_overrides).insert(name.to_string(), value);
         self
     }
 

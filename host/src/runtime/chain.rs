@@ -107,6 +107,10 @@ pub(crate) struct Call<'a> {
     pub route_path: &'a str,
     /// The matched route's path parameters.
     pub path_params: Fields,
+    /// The matched route's rule as an OpenAPI path; `None` when no route matched.
+    pub route: Option<Arc<str>>,
+    /// Stand-ins for the guests' dependencies, by name (tests only).
+    pub dependency_overrides: Arc<Map<String, Value>>,
     /// The request's validated values as JSON, when the route is validated.
     pub validated: Option<String>,
     /// The Lambda invocation.
@@ -125,6 +129,9 @@ pub(crate) struct Invocation {
     pub(super) request: WitRequest,
     pub(super) raw_event: RawEvent,
     pub(super) lambda_context: LambdaContext,
+    /// The matched route's rule as an OpenAPI path (`request.route`).
+    pub(super) route: Option<Arc<str>>,
+    pub(super) dependency_overrides: Arc<Map<String, Value>>,
     frames: Vec<Frame>,
     /// The shared context, and the bytes of its keys and values as JSON text.
     context: Mutex<(Map<String, Value>, usize)>,
@@ -155,6 +162,8 @@ impl Invocation {
             request,
             raw_event: call.request.raw_event.clone(),
             lambda_context: context_to_wit(call.context, call.timeout),
+            route: call.route,
+            dependency_overrides: call.dependency_overrides,
             frames: call.frames,
             context: Mutex::new((Map::new(), 0)),
             failure: Mutex::new(None),

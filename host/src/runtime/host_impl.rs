@@ -60,6 +60,22 @@ impl host::Host for State {
             .and_then(|(invocation, _)| invocation.raw_event.member(&name).map(str::to_string)))
     }
 
+    fn current_route(&mut self) -> wasmtime::Result<Option<String>> {
+        Ok(self
+            .call
+            .as_ref()
+            .and_then(|(invocation, _)| invocation.route.as_deref().map(str::to_string)))
+    }
+
+    fn dependency_override(&mut self, name: String) -> wasmtime::Result<Option<String>> {
+        Ok(self.call.as_ref().and_then(|(invocation, _)| {
+            invocation
+                .dependency_overrides
+                .get(&name)
+                .map(Value::to_string)
+        }))
+    }
+
     fn current_lambda_context(&mut self) -> wasmtime::Result<LambdaContext> {
         Ok(self
             .call

@@ -108,6 +108,15 @@ impl TestApp {
         self
     }
 
+    /// Answers the dependency `name` (its function's name, `App::dependency(name)` in the
+    /// guest) with `value` instead of running it, as Powertools tests set
+    /// `app.dependency_overrides[get_user] = lambda: {...}`. The dependency's type reads the
+    /// value as it reads JSON.
+    pub fn dependency_override(mut self, name: &str, value: Value) -> Self {
+        self.pipeline = self.pipeline.with_dependency_override(name, value);
+        self
+    }
+
     /// Replaces the fake Lambda context (the docs' defaults: function `test`, 128 MB).
     pub fn with_context(mut self, context: InvocationContext) -> Self {
         self.context = context;

@@ -3,8 +3,11 @@
 The app is `examples/routers` written for Powertools: a todos router with a `use` middleware,
 a route middleware and an exception handler, one handler for two error types, a health router whose `/` is its prefix, and an
 app with a middleware before and after `include_router` and its own handler for the error the
-todos router also handles. Each middleware adds its name to `X-Middlewares` on the way out.
-Every path goes through the REST, HTTP API and ALB resolvers. Run with the bench venv's
+todos router also handles, and an orders router with dependencies (`Depends`): a tenant from a
+header, a user that depends on it and on `request.route`, a build counter a `use` middleware and
+the handler share, one argument with `use_cache=False`, and a test's override of the tenant
+(`app.dependency_overrides`). Each middleware adds its name to `X-Middlewares` on the way out.
+Every request goes through the REST, HTTP API and ALB resolvers. Run with the bench venv's
 Python (`make bench` makes it):
 
     target/venv-bench/bin/python tests/conformance/routers/record.py tests/conformance/routers/cases.json
@@ -20,7 +23,10 @@ from aws_lambda_powertools.event_handler import (
     Response,
     content_types,
 )
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends, Request
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, UnauthorizedError
 from aws_lambda_powertools.event_handler.router import Router
 
 TODOS = [
@@ -88,13 +94,59 @@ def health_router():
     return router
 
 
+def get_tenant(request: Request) -> str:
+    tenant = request.headers.get("x-tenant")
+    if not tenant:
+        raise UnauthorizedError("no tenant")
+    return tenant
+
+
+def get_user(tenant: Annotated[str, Depends(get_tenant)], request: Request) -> dict:
+    return {"tenant": tenant, "route": request.route}
+
+
+def count_builds(request: Request) -> int:
+    builds = request.context.get("builds", 0) + 1
+    request.context["builds"] = builds
+    return builds
+
+
+def orders_router():
+    router = Router()
+
+    def builds_header(app, next_middleware, seen: Annotated[int, Depends(count_builds)]):
+        response = next_middleware(app)
+        response.headers["X-Builds-Seen-By-Middleware"] = str(seen)
+        return response
+
+    router.use(middlewares=[builds_header])
+
+    @router.get("/")
+    def list_orders(user: Annotated[dict, Depends(get_user)], tenant: Annotated[str, Depends(get_tenant)]):
+        return {"user": user, "tenant": tenant}
+
+    @router.get("/builds")
+    def builds(
+        first: Annotated[int, Depends(count_builds)],
+        second: Annotated[int, Depends(count_builds)],
+        fresh: Annotated[int, Depends(count_builds, use_cache=False)],
+    ):
+        return {"first": first, "second": second, "fresh": fresh}
+
+    @router.get("/<order_id>")
+    def get_order(order_id: str, user: Annotated[dict, Depends(get_user)]):
+        return {"order_id": order_id, "user": user}
+
+    return router
+
+
 def build(resolver):
     app = resolver()
     app.use(middlewares=[tag("app_first")])
 
     @app.get("/")
     def index():
-        return {"service": "routers", "routers": ["/todos", "/health"]}
+        return {"service": "routers", "routers": ["/todos", "/health", "/orders"]}
 
     @app.get("/broken")
     def broken():
@@ -117,14 +169,16 @@ def build(resolver):
 
     app.include_router(todos_router(), prefix="/todos")
     app.include_router(health_router(), prefix="/health")
+    app.include_router(orders_router(), prefix="/orders")
     app.use(middlewares=[tag("app_last")])
     return app
 
 
-def rest_event(path):
+def rest_event(path, headers):
+    headers = {"Host": "api.example.com", **headers}
     return {
         "resource": "/{proxy+}", "path": path, "httpMethod": "GET",
-        "headers": {"Host": "api.example.com"}, "multiValueHeaders": {"Host": ["api.example.com"]},
+        "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
         "queryStringParameters": None, "multiValueQueryStringParameters": None,
         "pathParameters": None, "stageVariables": None,
         "requestContext": {"stage": "prod", "requestId": "r-1", "path": f"/prod{path}", "httpMethod": "GET"},
@@ -132,20 +186,20 @@ def rest_event(path):
     }
 
 
-def http_event(path):
+def http_event(path, headers):
     return {
         "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": "",
-        "headers": {"host": "api.example.com"},
+        "headers": {"host": "api.example.com", **headers},
         "requestContext": {"http": {"method": "GET", "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.7", "userAgent": "test"},
                            "requestId": "r-1", "routeKey": "$default", "stage": "$default"},
         "isBase64Encoded": False,
     }
 
 
-def alb_event(path):
+def alb_event(path, headers):
     return {
         "requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/t/1"}},
-        "httpMethod": "GET", "path": path, "queryStringParameters": {}, "headers": {"host": "api.example.com"},
+        "httpMethod": "GET", "path": path, "queryStringParameters": {}, "headers": {"host": "api.example.com", **headers},
         "body": "", "isBase64Encoded": False,
     }
 
@@ -157,7 +211,19 @@ class Context:
     aws_request_id = "00000000-0000-0000-0000-000000000000"
 
 
-PATHS = ["/", "/broken", "/lookup/1", "/lookup/abc", "/lookup/7", "/todos", "/todos/1", "/todos/9", "/todos/abc", "/health", "/health/ready", "/nope"]
+TENANT = {"x-tenant": "acme"}
+# (path, headers, dependency overrides by function name)
+REQUESTS = [(path, {}, {}) for path in [
+    "/", "/broken", "/lookup/1", "/lookup/abc", "/lookup/7", "/todos", "/todos/1", "/todos/9",
+    "/todos/abc", "/health", "/health/ready", "/nope"]] + [
+    ("/orders", TENANT, {}),
+    ("/orders", {}, {}),
+    ("/orders/builds", TENANT, {}),
+    ("/orders/42", TENANT, {}),
+    ("/orders/42", {}, {}),
+    ("/orders", {}, {"get_tenant": "test-tenant"}),
+]
+OVERRIDABLE = {"get_tenant": get_tenant}
 SOURCES = [(APIGatewayRestResolver, rest_event), (APIGatewayHttpResolver, http_event), (ALBResolver, alb_event)]
 
 
@@ -172,12 +238,16 @@ def header(response, name):
 def main(out):
     cases = []
     for resolver, make_event in SOURCES:
-        app = build(resolver)
-        for path in PATHS:
-            event = make_event(path)
+        for path, headers, overrides in REQUESTS:
+            app = build(resolver)
+            for name, value in overrides.items():
+                app.dependency_overrides[OVERRIDABLE[name]] = lambda value=value: value
+            event = make_event(path, headers)
             response = app.resolve(json.loads(json.dumps(event)), Context())
             cases.append({
                 "event": event,
+                "overrides": overrides,
+                "builds_seen_by_middleware": header(response, "X-Builds-Seen-By-Middleware"),
                 "status": response["statusCode"],
                 "middlewares": header(response, "X-Middlewares"),
                 "body": json.loads(response["body"]) if response.get("body") else None,

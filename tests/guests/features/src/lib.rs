@@ -8,8 +8,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use switchyard_sdk::{
-    App, Error, EventSource, Json, JsonSchema, Middleware, Next, NotFoundError, OpenApi, Path,
-    Query, Request, RequestValidationError, Response, Swagger, events::RequestContext,
+    App, Depends, Error, EventSource, Header, Json, JsonSchema, Middleware, Next, NotFoundError,
+    OpenApi, Path, Query, Request, RequestValidationError, Response, Swagger,
+    events::RequestContext,
 };
 
 /// A middleware that carries its settings, as a `BaseMiddlewareHandler` subclass would.
@@ -51,6 +52,50 @@ pub fn sorted_serializer(value: &Value) -> String {
         .replace("\":", "\": ")
         .replace(",\"", ", \"")
 }
+
+/// The `X-Api-Key` header, as a dependency reads it.
+#[derive(Deserialize, JsonSchema)]
+pub struct ApiKeyHeader {
+    /// `x-api-key`.
+    pub x_api_key: String,
+}
+
+/// The caller's API key.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct ApiKey(String);
+
+/// A dependency whose extractor is declared on every route that uses it: validated by the
+/// host and in the OpenAPI document.
+pub fn api_key(Header(header): Header<ApiKeyHeader>) -> Result<ApiKey, Error> {
+    Ok(ApiKey(header.x_api_key))
+}
+
+/// `GET /whose-key`, validated.
+pub fn whose_key(Depends(key): Depends<ApiKey>) -> Value {
+    json!({"key": key.0})
+}
+
+/// Two dependencies that need each other.
+#[derive(Clone, Deserialize)]
+pub struct Chicken;
+/// See [`Chicken`].
+#[derive(Clone, Deserialize)]
+pub struct Egg;
+
+/// Needs an egg.
+pub fn chicken(Depends(_): Depends<Egg>) -> Result<Chicken, Error> {
+    Ok(Chicken)
+}
+
+/// Needs a chicken.
+pub fn egg(Depends(_): Depends<Chicken>) -> Result<Egg, Error> {
+    Ok(Egg)
+}
+
+/// A dependency no function provides.
+#[derive(Clone)]
+pub struct Unregistered;
 
 /// `GET /aws-event`: the whole event as `aws_lambda_events`' type for its source.
 pub fn aws_event(req: &Request) -> Result<Value, Error> {
@@ -420,6 +465,16 @@ pub fn app() -> App {
         .include_in_schema(false)
         .get("/context", context)
         .get("/aws-event", aws_event)
+        .dependency(api_key)
+        .dependency(chicken)
+        .dependency(egg)
+        .get("/whose-key", whose_key)
+        .validation(true)
+        .get("/cycle", |Depends(_): Depends<Chicken>| "never answered")
+        .get(
+            "/unregistered",
+            |Depends(_): Depends<Unregistered>| "never answered",
+        )
         .route(
             "/typed-context",
             &["GET", "POST", "PUT", "PATCH", "DELETE"],
