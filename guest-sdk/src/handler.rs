@@ -11,6 +11,11 @@ use crate::response::{IntoResponse, Response};
 /// A function that answers a route. Implemented for functions taking `&Request`, or up to
 /// four extractors (`Path<T>`, `Query<T>`, `Json<T>`, `Request`), and returning anything
 /// that is `IntoResponse`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a route handler",
+    note = "a handler takes `&Request`, nothing, or up to four extractors (`Path<T>`, `Query<T>`, `Header<T>`, `Cookies<T>`, `Json<T>`, `Depends<T>`, `Request`), each of whose `T` derives `Deserialize` and `JsonSchema`",
+    note = "and returns what `IntoResponse` takes: `Json<T>` needs `T: Serialize + JsonSchema` (its schema documents the route)"
+)]
 pub trait Handler<Args>: 'static {
     /// Runs the handler.
     fn call(&self, req: &Request) -> Result<Response, Error>;
@@ -32,6 +37,10 @@ where
     fn call(&self, req: &Request) -> Result<Response, Error> {
         self(req).into_response()
     }
+
+    fn declare(declare: &mut Declare<'_>) {
+        declare.returns::<R>();
+    }
 }
 
 impl<F, R> Handler<()> for F
@@ -41,6 +50,10 @@ where
 {
     fn call(&self, _req: &Request) -> Result<Response, Error> {
         self().into_response()
+    }
+
+    fn declare(declare: &mut Declare<'_>) {
+        declare.returns::<R>();
     }
 }
 
@@ -60,6 +73,7 @@ macro_rules! handler_with_extractors {
 
             fn declare(declare: &mut Declare<'_>) {
                 $($arg::declare(declare);)+
+                declare.returns::<R>();
             }
         }
     };

@@ -129,6 +129,13 @@ impl Declare<'_> {
         }
     }
 
+    /// Declares the response body as what `R`'s type says, if it says (`Json<T>`).
+    pub(crate) fn returns<R: crate::IntoResponse>(&mut self) {
+        if let Some(schema) = R::response_schema(self.generator) {
+            self.doc.response_schema = Some(schema);
+        }
+    }
+
     /// Declares the JSON body as `T`.
     pub(crate) fn body<T: JsonSchema>(&mut self) {
         let schema = self.generator.subschema_for::<T>().to_value();

@@ -1,5 +1,6 @@
 //! `Response`, cookies, and `IntoResponse`: everything a handler may return.
 
+use schemars::{JsonSchema, SchemaGenerator};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -314,6 +315,14 @@ impl Response {
 pub trait IntoResponse {
     /// Turns the value into a response, or the error the handler raised.
     fn into_response(self) -> Result<Response, Error>;
+
+    /// The JSON Schema of the body this type answers with, when its type says it (`Json<T>`,
+    /// and `Result` and `(body, status)` around it): a handler's return type documents and,
+    /// with validation on, checks its answers (Powertools reads the return annotation).
+    #[doc(hidden)]
+    fn response_schema(_generator: &mut SchemaGenerator) -> Option<Value> {
+        None
+    }
 }
 
 impl IntoResponse for Response {
@@ -360,11 +369,15 @@ impl IntoResponse for () {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
-impl<T: Serialize> IntoResponse for Json<T> {
+impl<T: Serialize + JsonSchema> IntoResponse for Json<T> {
     fn into_response(self) -> Result<Response, Error> {
         let value = serde_json::to_value(self.0)
             .map_err(|e| Error::custom("SerializationError", e.to_string()))?;
         value.into_response()
+    }
+
+    fn response_schema(generator: &mut SchemaGenerator) -> Option<Value> {
+        Some(crate::openapi::response_schema::<T>(generator))
     }
 }
 
@@ -376,11 +389,19 @@ impl<T: IntoResponse> IntoResponse for (T, u16) {
         r.default_status = false;
         Ok(r)
     }
+
+    fn response_schema(generator: &mut SchemaGenerator) -> Option<Value> {
+        T::response_schema(generator)
+    }
 }
 
 impl<T: IntoResponse, E: Into<Error>> IntoResponse for Result<T, E> {
     fn into_response(self) -> Result<Response, Error> {
         self.map_err(Into::into)?.into_response()
+    }
+
+    fn response_schema(generator: &mut SchemaGenerator) -> Option<Value> {
+        T::response_schema(generator)
     }
 }
 

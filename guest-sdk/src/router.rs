@@ -102,6 +102,26 @@ impl Routes {
         });
     }
 
+    /// Adds `responses` (OpenAPI JSON keyed by status) to the last registration's, a status
+    /// given again replacing the earlier entry.
+    #[track_caller]
+    pub(crate) fn merge_responses(&mut self, responses: Value) {
+        let Value::Object(added) = responses else {
+            return self.set_openapi("responses", responses);
+        };
+        self.last().iter_mut().for_each(|r| {
+            let entry = r
+                .doc
+                .openapi
+                .entry("responses")
+                .or_insert_with(|| Value::Object(Default::default()));
+            match entry {
+                Value::Object(existing) => existing.extend(added.clone()),
+                other => *other = Value::Object(added.clone()),
+            }
+        });
+    }
+
     /// Registers `handler` for each of `type_names`.
     pub(crate) fn add_exception_handler(&mut self, type_names: Vec<String>, handler: ExceptionFn) {
         for name in type_names {
@@ -373,10 +393,29 @@ macro_rules! registration_methods {
             self
         }
         /// Route option: the operation's `responses`, as OpenAPI JSON keyed by status; an
-        /// entry without `content` gets the declared return type's schema.
+        /// entry without `content` gets the declared return type's schema. Statuses given by
+        /// [`response_model`](Self::response_model) stay unless this names them too.
         #[track_caller]
         pub fn responses(mut self, responses: serde_json::Value) -> Self {
-            self.routes.set_openapi("responses", responses);
+            self.routes.merge_responses(responses);
+            self
+        }
+        /// Route option: a response whose JSON body is a `T`, added to `responses` and
+        /// `components.schemas` (Powertools' `responses={404: {"description": ..., "content":
+        /// {"application/json": {"model": T}}}}`).
+        #[track_caller]
+        pub fn response_model<T: schemars::JsonSchema>(
+            mut self,
+            status: u16,
+            description: &str,
+        ) -> Self {
+            let schema = $crate::openapi::response_schema::<T>(&mut self.routes.schemas);
+            self.routes.merge_responses(serde_json::json!({
+                status.to_string(): {
+                    "description": description,
+                    "content": {"application/json": {"schema": schema}},
+                }
+            }));
             self
         }
         /// Route option: the status of a response that fails validation on this route.

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use switchyard::EventSource;
 use switchyard::testing::TestRequest;
 
-use crate::support::TestHost;
+use crate::support::{TestHost, rest_event, status_and_body};
 
 fn get(path: &str, query: Option<Value>, extra: Value) -> Value {
     let mut event = json!({
@@ -209,4 +209,48 @@ fn swagger_ui_comes_before_a_dynamic_route_that_matches_its_path() {
             "{source:?}: not the Swagger UI page"
         );
     }
+}
+
+#[test]
+fn a_handlers_return_type_is_its_documented_and_validated_response() {
+    let host = TestHost::shared("features");
+    let document = host.pipeline().openapi_document("").unwrap();
+    let responses = &document["paths"]["/answer/{n}"]["get"]["responses"];
+    let schema = |status: &str| responses[status]["content"]["application/json"]["schema"].clone();
+    assert_eq!(
+        schema("200"),
+        json!({"$ref": "#/components/schemas/Answer"}),
+        "{responses}"
+    );
+    assert_eq!(
+        schema("404"),
+        json!({"$ref": "#/components/schemas/Problem"}),
+        "{responses}"
+    );
+    assert_eq!(responses["200"]["description"], "The answer");
+    assert_eq!(responses["404"]["description"], "No answer");
+    let schemas = &document["components"]["schemas"];
+    assert_eq!(
+        schemas["Answer"]["required"],
+        json!(["n", "double"]),
+        "{schemas}"
+    );
+    assert_eq!(
+        schemas["Problem"]["required"],
+        json!(["problem"]),
+        "{schemas}"
+    );
+
+    let answer = rest_event("GET", "/answer/21", &[]);
+    assert_eq!(
+        status_and_body(&host.invoke(&answer)),
+        (200, json!({"n": 21, "double": 42}))
+    );
+    // Its body breaks the schema its type declares: response validation sees it, raising
+    // RequestValidationError as Powertools does without a custom code, which the features
+    // app answers with its own handler (400, the first failure).
+    let (status, body) = status_and_body(&host.invoke(&rest_event("GET", "/lying-answer", &[])));
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["first"]["loc"], json!(["response", "id"]), "{body}");
+    assert_eq!(body["first"]["type"], "missing", "{body}");
 }

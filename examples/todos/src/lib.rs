@@ -12,7 +12,7 @@ use switchyard_sdk::{
 };
 
 /// One todo.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Todo {
     /// The owner.
     #[serde(rename = "userId")]

@@ -53,6 +53,41 @@ pub fn sorted_serializer(value: &Value) -> String {
         .replace(",\"", ", \"")
 }
 
+/// What `GET /answer/<n>` answers: its schema comes from the handler's return type.
+#[derive(Serialize, JsonSchema)]
+pub struct Answer {
+    /// The number asked for.
+    pub n: u32,
+    /// Its double.
+    pub double: u32,
+}
+
+/// The 404 body of `GET /answer/<n>`, declared with `response_model`.
+#[derive(Serialize, JsonSchema)]
+pub struct Problem {
+    /// What went wrong.
+    pub problem: String,
+}
+
+/// `GET /answer/<n>`: `Json<Answer>` (and `201` for 0), without `.returns::<Answer>()`.
+pub fn answer(Path(n): Path<u32>) -> Result<(Json<Answer>, u16), Error> {
+    let status = if n == 0 { 201 } else { 200 };
+    Ok((Json(Answer { n, double: n * 2 }), status))
+}
+
+/// A body whose serialization leaves out what its schema requires.
+#[derive(Serialize, JsonSchema)]
+pub struct Lying {
+    /// Required by the schema, never written.
+    #[serde(skip_serializing)]
+    pub id: u32,
+}
+
+/// `GET /lying-answer`: response validation, from the return type alone, catches it.
+pub fn lying_answer() -> Json<Lying> {
+    Json(Lying { id: 1 })
+}
+
 /// The `X-Api-Key` header, as a dependency reads it.
 #[derive(Deserialize, JsonSchema)]
 pub struct ApiKeyHeader {
@@ -469,6 +504,14 @@ pub fn app() -> App {
         .dependency(chicken)
         .dependency(egg)
         .get("/whose-key", whose_key)
+        .validation(true)
+        .get("/answer/<n>", answer)
+        .validation(true)
+        // As in Powertools, custom responses list every status; one without `content` gets
+        // the return type's schema.
+        .responses(json!({"200": {"description": "The answer"}}))
+        .response_model::<Problem>(404, "No answer")
+        .get("/lying-answer", lying_answer)
         .validation(true)
         .get("/cycle", |Depends(_): Depends<Chicken>| "never answered")
         .get(
