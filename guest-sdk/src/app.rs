@@ -148,12 +148,22 @@ pub struct App {
     pub(crate) alb_decode_query: bool,
     /// ALB: `enable_response_size_validation=True`.
     pub(crate) alb_response_size_validation: bool,
+    /// What `State<T>` arguments read.
+    pub(crate) states: crate::state::States,
 }
 
 impl App {
     /// An app with no routes.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Keeps `value` for the instance's life: handlers, middlewares and dependencies read it
+    /// with a [`State<T>`](crate::State) argument (or `State::<T>::from_request`). One value
+    /// per type; a second replaces the first.
+    pub fn state<T: 'static>(mut self, value: T) -> Self {
+        self.states.insert(value);
+        self
     }
 
     /// Validates every route's declared parameters, body and response in the host

@@ -73,8 +73,9 @@ impl Request {
     }
 }
 
-/// A function that provides a dependency: it takes `&Request`, nothing, or up to four
-/// extractors (other [`Depends`] among them) and returns `Result<T, E>`.
+/// A function that provides a dependency: it takes `&Request`, nothing, up to four
+/// extractors (other [`Depends`] among them), or `&Request` then up to four extractors, and
+/// returns `Result<T, E>`.
 pub trait Provider<Args>: 'static {
     /// The value it provides.
     type Output: Clone + DeserializeOwned + 'static;
@@ -126,6 +127,26 @@ macro_rules! provider_with_extractors {
             fn provide(&self, req: &Request) -> Result<T, Error> {
                 $(let $arg = $arg::from_request(req)?;)+
                 self($($arg),+).map_err(Into::into)
+            }
+
+            fn declare(declare: &mut Declare<'_>) {
+                $($arg::declare(declare);)+
+            }
+        }
+
+        impl<F, T, E, $($arg),+> Provider<(ByRef, $($arg,)+)> for F
+        where
+            F: Fn(&Request, $($arg),+) -> Result<T, E> + 'static,
+            T: Clone + DeserializeOwned + 'static,
+            E: Into<Error>,
+            $($arg: FromRequest,)+
+        {
+            type Output = T;
+
+            #[expect(non_snake_case, reason = "one binding per extractor type")]
+            fn provide(&self, req: &Request) -> Result<T, Error> {
+                $(let $arg = $arg::from_request(req)?;)+
+                self(req, $($arg),+).map_err(Into::into)
             }
 
             fn declare(declare: &mut Declare<'_>) {

@@ -8,9 +8,10 @@ use crate::openapi::Declare;
 use crate::request::{FromRequest, Request};
 use crate::response::{IntoResponse, Response};
 
-/// A function that answers a route. Implemented for functions taking `&Request`, or up to
-/// four extractors (`Path<T>`, `Query<T>`, `Json<T>`, `Request`), and returning anything
-/// that is `IntoResponse`.
+/// A function that answers a route. Implemented for functions taking `&Request`, up to four
+/// extractors (`Path<T>`, `Query<T>`, `Json<T>`, `Depends<T>`, `State<T>`, `Request`...), or
+/// `&Request` followed by up to four extractors, and returning anything that is
+/// `IntoResponse`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a route handler",
     note = "a handler takes `&Request`, nothing, or up to four extractors (`Path<T>`, `Query<T>`, `Header<T>`, `Cookies<T>`, `Json<T>`, `Depends<T>`, `Request`), each of whose `T` derives `Deserialize` and `JsonSchema`",
@@ -69,6 +70,25 @@ macro_rules! handler_with_extractors {
             fn call(&self, req: &Request) -> Result<Response, Error> {
                 $(let $arg = $arg::from_request(req)?;)+
                 self($($arg),+).into_response()
+            }
+
+            fn declare(declare: &mut Declare<'_>) {
+                $($arg::declare(declare);)+
+                declare.returns::<R>();
+            }
+        }
+
+        /// `&Request` first, then the extractors: the request is lent, not cloned.
+        impl<F, R, $($arg),+> Handler<(ByRef, $($arg,)+)> for F
+        where
+            F: Fn(&Request, $($arg),+) -> R + 'static,
+            R: IntoResponse,
+            $($arg: FromRequest,)+
+        {
+            #[expect(non_snake_case, reason = "one binding per extractor type")]
+            fn call(&self, req: &Request) -> Result<Response, Error> {
+                $(let $arg = $arg::from_request(req)?;)+
+                self(req, $($arg),+).into_response()
             }
 
             fn declare(declare: &mut Declare<'_>) {

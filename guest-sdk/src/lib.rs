@@ -66,6 +66,7 @@ mod params;
 mod request;
 mod response;
 mod router;
+mod state;
 #[doc(hidden)]
 pub mod wit;
 
@@ -88,6 +89,7 @@ pub use response::{Body, Cookie, IntoResponse, Json, Response, SameSite, content
 pub use router::Router;
 /// Derive `JsonSchema` on the types your handlers take and return.
 pub use schemars::{self, JsonSchema};
+pub use state::State;
 
 #[doc(hidden)]
 pub mod __private {

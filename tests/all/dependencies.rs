@@ -1,7 +1,8 @@
 //! Dependencies (`Depends`) beyond the routers example's Powertools-recorded cases
 //! (`routers.rs`): what a dependency's own extractors read is validated by the host and in
-//! the OpenAPI document on every route that depends on it, and a dependency cycle or a
-//! dependency no function provides is a 500 naming it, never a trapped guest.
+//! the OpenAPI document on every route that depends on it, and a dependency cycle, a
+//! dependency no function provides or app state never given is a 500 naming it, never a
+//! trapped guest.
 
 use serde_json::{Value, json};
 
@@ -39,11 +40,12 @@ fn a_dependencys_extractors_are_validated_and_documented_on_the_route() {
 }
 
 #[test]
-fn a_dependency_cycle_or_a_missing_provider_is_a_500_that_names_it() {
+fn a_dependency_cycle_a_missing_provider_or_missing_state_is_a_500_that_names_it() {
     let host = switchyard::testing::TestApp::from_bundle(bundle_dir("features-debug")).unwrap();
     for (path, says) in [
         ("/cycle", "depends on itself"),
         ("/unregistered", "no dependency provides"),
+        ("/no-state", "no state of type"),
     ] {
         let response = host.invoke(&rest_event("GET", path, &[]));
         assert_eq!(response.status(), 500, "{path}");

@@ -8,7 +8,8 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use switchyard_sdk::{
-    App, CorsConfig, Error, Json, JsonSchema, NotFoundError, Path, Request, Response, content_types,
+    App, CorsConfig, Error, Json, JsonSchema, NotFoundError, Path, Request, Response, State,
+    content_types,
 };
 
 /// One todo.
@@ -42,20 +43,34 @@ fn default_user() -> u32 {
     1
 }
 
-thread_local! {
-    static TODOS: RefCell<Vec<Todo>> = RefCell::new(
-        (0..20)
-            .map(|i| Todo { user_id: 1 + i / 5, id: i + 1, title: format!("todo number {}", i + 1), completed: i % 3 == 0 })
-            .collect(),
-    );
+/// The todos, kept by the instance (`App::state`) and read with a `State<Todos>` argument.
+pub struct Todos {
+    items: RefCell<Vec<Todo>>,
 }
 
-fn find(id: &str) -> Result<Todo, Error> {
-    let found = id
-        .parse::<u32>()
-        .ok()
-        .and_then(|id| TODOS.with_borrow(|t| t.iter().find(|t| t.id == id).cloned()));
-    found.ok_or_else(|| NotFoundError::new(format!("todo {id} not found")).into())
+impl Todos {
+    /// The twenty sample todos every instance starts with.
+    pub fn sample() -> Self {
+        let items = RefCell::new(
+            (0..20)
+                .map(|i| Todo {
+                    user_id: 1 + i / 5,
+                    id: i + 1,
+                    title: format!("todo number {}", i + 1),
+                    completed: i % 3 == 0,
+                })
+                .collect(),
+        );
+        Self { items }
+    }
+
+    fn find(&self, id: &str) -> Result<Todo, Error> {
+        let found = id
+            .parse::<u32>()
+            .ok()
+            .and_then(|id| self.items.borrow().iter().find(|t| t.id == id).cloned());
+        found.ok_or_else(|| NotFoundError::new(format!("todo {id} not found")).into())
+    }
 }
 
 /// Every route, as `GET /` lists them.
@@ -80,29 +95,28 @@ pub fn index() -> Value {
 }
 
 /// `GET /todos?limit=N`: the first N todos (10 by default).
-pub fn list_todos(req: &Request) -> Result<Value, Error> {
+pub fn list_todos(req: &Request, todos: State<Todos>) -> Result<Value, Error> {
     let limit: usize = req.query("limit").unwrap_or("10").parse()?;
-    Ok(TODOS.with_borrow(|t| json!({"todos": t.iter().take(limit).collect::<Vec<_>>()})))
+    let todos = todos.items.borrow();
+    Ok(json!({"todos": todos.iter().take(limit).collect::<Vec<_>>()}))
 }
 
 /// `GET /todos/<todo_id>`.
-pub fn get_todo(Path(todo_id): Path<String>) -> Result<Value, Error> {
-    Ok(json!({"todo": find(&todo_id)?}))
+pub fn get_todo(Path(todo_id): Path<String>, todos: State<Todos>) -> Result<Value, Error> {
+    Ok(json!({"todo": todos.find(&todo_id)?}))
 }
 
 /// `POST /todos`: creates a todo and answers 201.
-pub fn create_todo(Json(input): Json<TodoInput>) -> (Json<Todo>, u16) {
-    let todo = TODOS.with_borrow_mut(|todos| {
-        let id = todos.iter().map(|t| t.id).max().unwrap_or(0) + 1;
-        let todo = Todo {
-            user_id: input.user_id,
-            id,
-            title: input.title,
-            completed: input.completed,
-        };
-        todos.push(todo.clone());
-        todo
-    });
+pub fn create_todo(Json(input): Json<TodoInput>, todos: State<Todos>) -> (Json<Todo>, u16) {
+    let mut todos = todos.items.borrow_mut();
+    let id = todos.iter().map(|t| t.id).max().unwrap_or(0) + 1;
+    let todo = Todo {
+        user_id: input.user_id,
+        id,
+        title: input.title,
+        completed: input.completed,
+    };
+    todos.push(todo.clone());
     (Json(todo), 201)
 }
 
@@ -110,22 +124,26 @@ pub fn create_todo(Json(input): Json<TodoInput>) -> (Json<Todo>, u16) {
 pub fn update_todo(
     Path(todo_id): Path<String>,
     Json(input): Json<TodoInput>,
+    todos: State<Todos>,
 ) -> Result<Json<Todo>, Error> {
-    let mut todo = find(&todo_id)?;
+    let mut todo = todos.find(&todo_id)?;
     todo.title = input.title;
     todo.completed = input.completed;
-    TODOS.with_borrow_mut(|todos| {
-        if let Some(slot) = todos.iter_mut().find(|t| t.id == todo.id) {
-            *slot = todo.clone();
-        }
-    });
+    if let Some(slot) = todos
+        .items
+        .borrow_mut()
+        .iter_mut()
+        .find(|t| t.id == todo.id)
+    {
+        *slot = todo.clone();
+    }
     Ok(Json(todo))
 }
 
 /// `DELETE /todos/<todo_id>`: 204, no body.
-pub fn delete_todo(Path(todo_id): Path<String>) -> Result<Response, Error> {
-    let todo = find(&todo_id)?;
-    TODOS.with_borrow_mut(|todos| todos.retain(|t| t.id != todo.id));
+pub fn delete_todo(Path(todo_id): Path<String>, todos: State<Todos>) -> Result<Response, Error> {
+    let todo = todos.find(&todo_id)?;
+    todos.items.borrow_mut().retain(|t| t.id != todo.id);
     Ok(Response::new(204)
         .content_type(content_types::TEXT_PLAIN)
         .body(""))
@@ -140,6 +158,7 @@ pub fn panic_route() -> Value {
 pub fn app() -> App {
     App::new()
         .cors(CorsConfig::new("https://www.example.com"))
+        .state(Todos::sample())
         .get("/", index)
         .get("/todos", list_todos)
         .get("/todos/<todo_id>", get_todo)

@@ -192,6 +192,7 @@ fn handlers_are_plain_functions() {
     let request = switchyard_sdk::Request::builder("GET", "/todos")
         .query("limit", "3")
         .build();
-    let body = todos::list_todos(&request).unwrap();
+    let state = switchyard_sdk::State(std::rc::Rc::new(todos::Todos::sample()));
+    let body = todos::list_todos(&request, state).unwrap();
     assert_eq!(body["todos"].as_array().unwrap().len(), 3);
 }

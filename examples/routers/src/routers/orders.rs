@@ -32,7 +32,7 @@ pub(crate) struct User {
 }
 
 /// `get_user`: depends on the tenant, and reads the route (Powertools' `request.route`).
-fn get_user(Depends(tenant): Depends<Tenant>, req: Request) -> Result<User, Error> {
+fn get_user(req: &Request, Depends(tenant): Depends<Tenant>) -> Result<User, Error> {
     Ok(User {
         tenant: tenant.0,
         route: req.route(),

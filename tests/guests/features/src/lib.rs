@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use switchyard_sdk::{
     App, Depends, Error, EventSource, Header, Json, JsonSchema, Middleware, Next, NotFoundError,
-    OpenApi, Path, Query, Request, RequestValidationError, Response, Swagger,
+    OpenApi, Path, Query, Request, RequestValidationError, Response, State, Swagger,
     events::RequestContext,
 };
 
@@ -518,6 +518,7 @@ pub fn app() -> App {
             "/unregistered",
             |Depends(_): Depends<Unregistered>| "never answered",
         )
+        .get("/no-state", |_: State<Unregistered>| "never answered")
         .route(
             "/typed-context",
             &["GET", "POST", "PUT", "PATCH", "DELETE"],
