@@ -184,10 +184,10 @@ pub(crate) struct Registered {
 pub(crate) struct Dependencies(HashMap<TypeId, Registered>);
 
 impl Dependencies {
-    /// Registers `provider` for its output type; a second provider of one type is refused
-    /// with both places named.
+    /// Registers `provider` for its output type; a second provider of one type is an error
+    /// naming both places.
     #[track_caller]
-    pub(crate) fn add<P: Provider<Args>, Args>(&mut self, provider: P) {
+    pub(crate) fn add<P: Provider<Args>, Args>(&mut self, provider: P) -> Result<(), String> {
         let registered = Registered {
             name: short_name(type_name::<P>()),
             registered_at: std::panic::Location::caller(),
@@ -203,26 +203,32 @@ impl Dependencies {
             TypeId::of::<P::Output>(),
             type_name::<P::Output>(),
             registered,
-        );
+        )
     }
 
-    #[track_caller]
-    fn insert(&mut self, id: TypeId, type_name: &str, registered: Registered) {
+    fn insert(
+        &mut self,
+        id: TypeId,
+        type_name: &str,
+        registered: Registered,
+    ) -> Result<(), String> {
         if let Some(first) = self.0.get(&id) {
-            panic!(
+            return Err(format!(
                 "`{}` and `{}` both provide the dependency `{type_name}` (registered at {} and {}): give each its own type",
                 first.name, registered.name, first.registered_at, registered.registered_at,
-            );
+            ));
         }
         self.0.insert(id, registered);
+        Ok(())
     }
 
-    /// Takes in a router's dependencies (`include_router`).
-    #[track_caller]
-    pub(crate) fn extend(&mut self, other: Dependencies) {
-        for (id, registered) in other.0 {
-            self.insert(id, "(a router's)", registered);
-        }
+    /// Takes in a router's dependencies (`include_router`); a type the app already provides
+    /// is the error.
+    pub(crate) fn extend(&mut self, other: Dependencies) -> Result<(), String> {
+        other
+            .0
+            .into_iter()
+            .try_for_each(|(id, registered)| self.insert(id, "(a router's)", registered))
     }
 
     /// Declares on a route what the dependencies it names (and theirs, down the tree) read.

@@ -117,6 +117,7 @@ fn app_metadata(app: &App) -> serde_json::Value {
         "swagger": app.swagger.as_ref().map(|s| &s.0),
         "schemas": crate::openapi::definitions(&app.routes.schemas),
         "custom_serializer": app.serializer.is_some(),
+        "build_errors": app.routes.build_errors,
         "alb": {
             "decode_query_parameters": app.alb_decode_query,
             "response_size_validation": app.alb_response_size_validation,

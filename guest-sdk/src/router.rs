@@ -28,6 +28,9 @@ pub(crate) struct Routes {
     pub(crate) schemas: SchemaGenerator,
     /// Routes added by the last registration call, which the route options apply to.
     last_registration: Range<usize>,
+    /// Mistakes made while registering, with where: the host refuses the component at load
+    /// naming them (app metadata `build_errors`), rather than the guest trapping.
+    pub(crate) build_errors: Vec<String>,
 }
 
 impl Default for Routes {
@@ -41,6 +44,7 @@ impl Default for Routes {
             dependencies: Dependencies::default(),
             schemas: new_generator(),
             last_registration: 0..0,
+            build_errors: Vec::new(),
         }
     }
 }
@@ -49,10 +53,11 @@ impl Routes {
     /// Registers `handler` for `rule` and each of `methods`.
     #[track_caller]
     pub(crate) fn add<H: Handler<Args>, Args>(&mut self, rule: &str, methods: &[&str], handler: H) {
-        assert!(
-            !methods.is_empty(),
-            "route `{rule}` needs at least one method"
-        );
+        if methods.is_empty() {
+            let at = std::panic::Location::caller();
+            self.build_errors
+                .push(format!("{at}: route `{rule}` needs at least one method"));
+        }
         let index = self.handlers.len() as u32;
         let mut doc = RouteDoc {
             name: short_name(std::any::type_name::<H>()),
@@ -84,13 +89,16 @@ impl Routes {
         self.last_registration = start..self.entries.len();
     }
 
-    /// The routes of the last registration, which a route option applies to.
+    /// The routes of the last registration, which a route option applies to: none, and a
+    /// build error naming the caller's line, when no registration comes before it.
     #[track_caller]
     pub(crate) fn last(&mut self) -> &mut [RouteEntry] {
-        assert!(
-            !self.last_registration.is_empty(),
-            "route options must follow a route registration"
-        );
+        if self.last_registration.is_empty() {
+            let at = std::panic::Location::caller();
+            self.build_errors.push(format!(
+                "{at}: a route option must follow a route registration (`get`, `post`, `route`...)"
+            ));
+        }
         &mut self.entries[self.last_registration.clone()]
     }
 
@@ -162,8 +170,12 @@ impl Routes {
             dependencies,
             mut schemas,
             last_registration: _,
+            build_errors,
         } = router;
-        self.dependencies.extend(dependencies);
+        self.build_errors.extend(build_errors);
+        if let Err(error) = self.dependencies.extend(dependencies) {
+            self.build_errors.push(error);
+        }
         let handler_base = self.handlers.len() as u32;
         let middleware_base = self.middlewares.len() as u32;
         self.handlers.extend(handlers);
@@ -248,7 +260,9 @@ macro_rules! registration_methods {
         /// [`Depends`]($crate::Depends) (Powertools' `Depends(provider)`).
         #[track_caller]
         pub fn dependency<P: $crate::Provider<Args>, Args>(mut self, provider: P) -> Self {
-            self.routes.dependencies.add(provider);
+            if let Err(error) = self.routes.dependencies.add(provider) {
+                self.routes.build_errors.push(error);
+            }
             self
         }
         /// `@app.get(rule)`

@@ -8,15 +8,17 @@
 //! use serde_json::{json, Value};
 //! use switchyard_sdk::{App, State};
 //!
-//! struct Visits(RefCell<u64>);
+//! struct Visits {
+//!     count: RefCell<u64>,
+//! }
 //!
 //! fn visit(visits: State<Visits>) -> Value {
-//!     *visits.0.borrow_mut() += 1;
-//!     json!({"visits": *visits.0.borrow()})
+//!     *visits.count.borrow_mut() += 1;
+//!     json!({"visits": *visits.count.borrow()})
 //! }
 //!
 //! fn app() -> App {
-//!     App::new().state(Visits(RefCell::new(0))).get("/visit", visit)
+//!     App::new().state(Visits { count: RefCell::new(0) }).get("/visit", visit)
 //! }
 //! # let _ = app;
 //! ```

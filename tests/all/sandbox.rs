@@ -905,3 +905,31 @@ fn blocking_sleep() {
     assert_eq!(get_from(&host, "/bad/ok"), (200, json!({"ok": true})));
     assert_eq!(get_from(&host, "/neighbour/ok"), (200, json!({"ok": true})));
 }
+
+/// An app built wrong is refused at load, naming each mistake and its line, with no trap.
+#[test]
+fn misbuilt() {
+    let bundle = ScratchBundle::new(
+        "misbuilt",
+        &json!({"components": [{"name": "misbuilt", "file": "sandbox_misbuilt.wasm"}]}),
+        &[guest_wasm("sandbox_misbuilt.wasm")],
+    );
+    let err = format!("{:#}", bundle.load().err().expect("refused"));
+    assert!(
+        err.contains("component `misbuilt` was built wrong"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "tests/guests/sandbox/misbuilt/src/lib.rs:31:10: a route option must follow a route registration"
+        ),
+        "the option's own line: {err}"
+    );
+    assert!(
+        err.contains("`from_header` and `from_path` both provide the dependency")
+            && err.contains("misbuilt/src/lib.rs:32:10")
+            && err.contains("misbuilt/src/lib.rs:33:10"),
+        "both registrations named: {err}"
+    );
+    assert!(!err.contains("panicked"), "no trap: {err}");
+}

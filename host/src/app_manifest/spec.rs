@@ -252,6 +252,11 @@ pub(crate) struct AppSpec {
     /// `ALBResolver`'s own options.
     #[serde(default)]
     pub alb: AlbOptions,
+    /// Mistakes the guest's SDK found while the app was built (a route option before any
+    /// route, two dependencies of one type), each with the caller's location: the component
+    /// is refused at load with them rather than trapping where they were made.
+    #[serde(default)]
+    pub build_errors: Vec<String>,
 }
 
 /// `ALBResolver(decode_query_parameters=..., enable_response_size_validation=...)`.

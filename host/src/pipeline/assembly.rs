@@ -157,6 +157,13 @@ impl Assembly {
                     component.name
                 )
             })?;
+            if !spec.build_errors.is_empty() {
+                bail!(
+                    "component `{}` was built wrong: {}",
+                    component.name,
+                    spec.build_errors.join("; ")
+                );
+            }
             let index = component_specs.len();
             if index > 0 {
                 let settings = app_only_settings(&component.manifest, &spec);
