@@ -349,6 +349,11 @@ impl<E: std::error::Error + 'static> From<E> for Error {
                 vec![name.to_string(), SERVICE_ERROR.to_string()],
                 Some(service),
             )
+        } else if any.is::<crate::rejection::Rejection>() {
+            // An extractor's refusal is a `BadRequestError` too (`rejection.rs`).
+            let mut names = type_keys::<E>();
+            names.extend(["BadRequestError".to_string(), SERVICE_ERROR.to_string()]);
+            (names, Some(ServiceError::new(400, message.clone())))
         } else if let Some(service) = any.downcast_ref::<ServiceError>() {
             (vec![SERVICE_ERROR.to_string()], Some(service.clone()))
         } else {

@@ -63,6 +63,7 @@ mod host;
 mod openapi;
 pub mod outbound;
 mod params;
+mod rejection;
 mod request;
 mod response;
 mod router;
@@ -82,6 +83,7 @@ pub use error::{
 pub use handler::{ByRef, Handler, Middleware};
 pub use host::{Level, Next, append_context, context, log};
 pub use openapi::{Declare, OpenApi, Swagger};
+pub use rejection::{Part, Rejection};
 pub use request::{
     Cookies, EventSource, FromRequest, Header, LambdaContext, Path, Query, Request, RequestBuilder,
 };

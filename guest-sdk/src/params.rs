@@ -16,10 +16,11 @@ use serde::forward_to_deserialize_any;
 
 /// Reads `T` from named text values in order: a struct or map by name (a field takes its
 /// parameter's last value, or every value when it is a sequence), a tuple or sequence by
-/// position, and anything else from the first value.
+/// position, and anything else from the first value. The error says which parameter failed
+/// (its path, `.` for the whole value).
 pub(crate) fn from_texts<'a, T: DeserializeOwned>(
     pairs: impl IntoIterator<Item = (Cow<'a, str>, &'a str)>,
-) -> Result<T, Error> {
+) -> Result<T, serde_path_to_error::Error<Error>> {
     /// Names past which they are looked up by hash: a request may carry any number, and
     /// scanning is cheaper for the few most carry.
     const SCANNED: usize = 16;
@@ -43,7 +44,7 @@ pub(crate) fn from_texts<'a, T: DeserializeOwned>(
             }
         }
     }
-    T::deserialize(Params(named))
+    serde_path_to_error::deserialize(Params(named))
 }
 
 /// Parameters by name, each with its values in the request's order.
@@ -326,7 +327,8 @@ mod tests {
     use super::*;
 
     fn read<'a, T: DeserializeOwned>(pairs: &[(&'a str, &'a str)]) -> Result<T, String> {
-        from_texts(pairs.iter().map(|&(n, v)| (Cow::Borrowed(n), v))).map_err(|e| e.to_string())
+        from_texts(pairs.iter().map(|&(n, v)| (Cow::Borrowed(n), v)))
+            .map_err(|e| e.inner().to_string())
     }
 
     #[derive(Debug, Deserialize, PartialEq)]

@@ -12,6 +12,7 @@ use crate::error::{BadRequestError, Error};
 use crate::fields::Fields;
 use crate::openapi::{Declare, Location};
 use crate::params;
+use crate::rejection::{Part, Rejection};
 
 /// The Lambda event source the request came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,19 +353,21 @@ fn from_params<T: DeserializeOwned>(object: serde_json::Map<String, Value>) -> R
 }
 
 /// `T` from the host's validated parameters at `key` (read by `validated`), else from the
-/// request's own `texts`; a 400 naming `what` when they do not read as `T`.
+/// request's own `texts`; a [`Rejection`] of `part`, naming the parameter, when they do not
+/// read as `T`.
 fn params_or_texts<'a, T: DeserializeOwned>(
     req: &Request,
     key: &str,
     validated: fn(serde_json::Map<String, Value>) -> Result<T, String>,
     texts: impl IntoIterator<Item = (Cow<'a, str>, &'a str)>,
-    what: &str,
+    part: Part,
 ) -> Result<T, Error> {
     let read = match req.validated_params(key) {
-        Some(params) => validated(params),
-        None => params::from_texts(texts).map_err(|e| e.to_string()),
+        Some(params) => validated(params).map_err(|e| Rejection::new(part, String::new(), e)),
+        None => params::from_texts(texts)
+            .map_err(|e| Rejection::new(part, e.path().to_string(), e.inner())),
     };
-    read.map_err(|e| BadRequestError::new(format!("invalid {what}: {e}")).into())
+    read.map_err(Error::from)
 }
 
 /// A validated struct of parameters.
@@ -384,7 +387,7 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
             .path_params
             .iter()
             .map(|(k, v)| (Cow::Borrowed(k.as_str()), v.as_str()));
-        params_or_texts(req, "path", from_params, texts, "path parameters").map(Path)
+        params_or_texts(req, "path", from_params, texts, Part::Path).map(Path)
     }
 
     fn declare(declare: &mut Declare<'_>) {
@@ -396,13 +399,18 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
 /// the host has already checked it against `T`'s schema and filled in defaults.
 impl<T: DeserializeOwned + JsonSchema> FromRequest for crate::Json<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let parsed = match req.validated("body") {
-            Some(validated) => serde_json::from_str(validated.get()),
-            None => serde_json::from_slice(&req.body),
+        let text = match req.validated("body") {
+            Some(validated) => validated.get().as_bytes(),
+            None => &req.body,
         };
-        parsed
-            .map(crate::Json)
-            .map_err(|e| BadRequestError::new(format!("invalid JSON body: {e}")).into())
+        let mut deserializer = serde_json::Deserializer::from_slice(text);
+        let value = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| Rejection::new(Part::Body, e.path().to_string(), e.inner()))?;
+        // Nothing but whitespace after the value, as `serde_json::from_slice` checks.
+        deserializer
+            .end()
+            .map_err(|e| Rejection::new(Part::Body, String::new(), e))?;
+        Ok(crate::Json(value))
     }
 
     fn declare(declare: &mut Declare<'_>) {
@@ -421,7 +429,7 @@ pub struct Query<T>(pub T);
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Query<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let texts = req.query.iter().map(|(k, v)| (Cow::Borrowed(k), v));
-        params_or_texts(req, "query", from_object, texts, "query parameters").map(Query)
+        params_or_texts(req, "query", from_object, texts, Part::Query).map(Query)
     }
 
     fn declare(declare: &mut Declare<'_>) {
@@ -440,7 +448,7 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Header<T> {
             .headers
             .iter()
             .map(|(k, v)| (Cow::Owned(k.to_ascii_lowercase().replace('-', "_")), v));
-        params_or_texts(req, "header", from_object, texts, "headers").map(Header)
+        params_or_texts(req, "header", from_object, texts, Part::Header).map(Header)
     }
 
     fn declare(declare: &mut Declare<'_>) {
@@ -455,7 +463,7 @@ pub struct Cookies<T>(pub T);
 impl<T: DeserializeOwned + JsonSchema> FromRequest for Cookies<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let texts = req.cookies.iter().map(|(k, v)| (Cow::Borrowed(k), v));
-        params_or_texts(req, "cookie", from_object, texts, "cookies").map(Cookies)
+        params_or_texts(req, "cookie", from_object, texts, Part::Cookie).map(Cookies)
     }
 
     fn declare(declare: &mut Declare<'_>) {

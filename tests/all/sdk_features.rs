@@ -419,7 +419,7 @@ fn typed_parameters_without_validation_are_parsed_from_their_text() {
         (
             "/search/5",
             json!({"limit": ["many"]}),
-            "invalid query parameters: `many` is not a valid i64",
+            "invalid query parameters (`limit`): `many` is not a valid i64",
         ),
         (
             "/search/5",
@@ -430,7 +430,48 @@ fn typed_parameters_without_validation_are_parsed_from_their_text() {
         let bad = search(path, query);
         assert_eq!(bad["statusCode"], 400, "{bad}");
         assert_eq!(json_body(&bad)["message"], message, "{bad}");
+        // The app's handler for `Rejection` read which part and parameter.
+        let part = if path == "/search/five" {
+            "Path"
+        } else {
+            "Query"
+        };
+        assert_eq!(json_body(&bad)["part"], part, "{bad}");
+        let parameter = message.contains("(`limit`)").then_some("limit");
+        assert_eq!(json_body(&bad)["parameter"], json!(parameter), "{bad}");
     }
+    // A JSON body's field, by its path.
+    let host = TestHost::shared("features");
+    let post = |body: &str| {
+        json!({
+            "httpMethod": "POST", "path": "/raw-note", "requestContext": {"requestId": "r-1", "stage": "$default"},
+            "multiValueHeaders": {"Content-Type": ["application/json"]}, "body": body,
+        })
+    };
+    let bad = host.invoke(&post(r#"{"text": "hi", "urgency": "high"}"#));
+    assert_eq!(bad["statusCode"], 400, "{bad}");
+    let body = json_body(&bad);
+    assert_eq!(
+        (body["part"].as_str(), body["parameter"].as_str()),
+        (Some("Body"), Some("urgency")),
+        "{bad}"
+    );
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("invalid JSON body (`urgency`): invalid type: string"),
+        "{message}"
+    );
+    let trailing = host.invoke(&post(r#"{"text": "hi"} x"#));
+    assert_eq!(
+        (
+            trailing["statusCode"].clone(),
+            json_body(&trailing)["parameter"].clone()
+        ),
+        (json!(400), Value::Null),
+        "{trailing}"
+    );
+    let fine = host.invoke(&post(r#"{"text": "hi", "urgency": 2}"#));
+    assert_eq!(json_body(&fine), json!({"text": "hi", "urgency": 2}));
 }
 
 #[test]

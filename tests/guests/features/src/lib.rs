@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use switchyard_sdk::{
     App, Depends, Error, EventSource, Header, Json, JsonSchema, Middleware, Next, NotFoundError,
-    OpenApi, Path, Query, Request, RequestValidationError, Response, State, Swagger,
+    OpenApi, Path, Query, Rejection, Request, RequestValidationError, Response, State, Swagger,
     events::RequestContext,
 };
 
@@ -409,6 +409,20 @@ pub fn invalid_request(_req: &Request, err: &Error) -> Response {
     )
 }
 
+/// An extractor's refusal, answered as the default 400 with what the `Rejection` says.
+pub fn rejected(_req: &Request, err: &Error) -> Response {
+    let rejection = err.downcast_ref::<Rejection>();
+    Response::json(
+        400,
+        json!({
+            "statusCode": 400,
+            "message": err.message(),
+            "part": rejection.map(|r| format!("{:?}", r.part)),
+            "parameter": rejection.and_then(|r| r.parameter.clone()),
+        }),
+    )
+}
+
 /// `GET /bounded/<n>?small=`: a `u32` and a `u8`, validated by the host with their types'
 /// bounds.
 pub fn bounded(Path(n): Path<u32>, Query(query): Query<Bounded>) -> Value {
@@ -534,6 +548,7 @@ pub fn app() -> App {
         .get("/prints", prints)
         .post("/notes", create_note)
         .validation(true)
+        .post("/raw-note", create_note)
         .post("/echo", echo)
         .post("/wide", wide)
         .validation(true)
@@ -564,6 +579,7 @@ pub fn app() -> App {
         .head("/resource", head_resource)
         .options("/resource", options_resource)
         .exception_handler::<RequestValidationError, _>(invalid_request)
+        .exception_handler::<Rejection, _>(rejected)
         .exception_handler::<TodoLocked, _>(todo_locked)
 }
 
