@@ -405,14 +405,7 @@ impl Request {
     /// The client's IP address: what API Gateway or the Function URL saw, or the first
     /// `X-Forwarded-For` address that ALB and VPC Lattice add.
     pub fn source_ip(&self) -> Option<String> {
-        let from_context = match self.source {
-            EventSource::RestV1 => self.context_str(&["identity", "sourceIp"]),
-            EventSource::HttpV2 | EventSource::FunctionUrl => {
-                self.context_str(&["http", "sourceIp"])
-            }
-            _ => None,
-        };
-        from_context.or_else(|| {
+        self.client_field("sourceIp").or_else(|| {
             let forwarded = self.header("x-forwarded-for")?;
             let first = forwarded.split(',').next()?.trim();
             (!first.is_empty()).then(|| first.to_string())
@@ -421,14 +414,19 @@ impl Request {
 
     /// The client's `User-Agent`, as the request context or the headers carry it.
     pub fn user_agent(&self) -> Option<String> {
-        let from_context = match self.source {
-            EventSource::RestV1 => self.context_str(&["identity", "userAgent"]),
-            EventSource::HttpV2 | EventSource::FunctionUrl => {
-                self.context_str(&["http", "userAgent"])
-            }
-            _ => None,
+        self.client_field("userAgent")
+            .or_else(|| self.header("user-agent").map(str::to_string))
+    }
+
+    /// `key` of what the front door saw of the client: REST's `identity`, HTTP API's and
+    /// Function URLs' `http`; `None` on sources whose context has neither.
+    fn client_field(&self, key: &str) -> Option<String> {
+        let place = match self.source {
+            EventSource::RestV1 => "identity",
+            EventSource::HttpV2 | EventSource::FunctionUrl => "http",
+            _ => return None,
         };
-        from_context.or_else(|| self.header("user-agent").map(str::to_string))
+        self.context_str(&[place, key])
     }
 
     /// The verified token's claims: a Cognito user pool authorizer's on a REST API, a JWT

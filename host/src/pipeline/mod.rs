@@ -61,8 +61,9 @@ pub struct Pipeline {
     app_spec: Arc<AppSpec>,
     /// Swagger UI, when the app enables it.
     swagger: Option<SwaggerPage>,
-    /// Stand-ins for guests' dependencies by name, set by tests (`switchyard::testing`).
-    dependency_overrides: Arc<Map<String, Value>>,
+    /// Stand-ins for guests' dependencies by name, set by tests (`switchyard::testing`);
+    /// `None` otherwise, so a request in production clones nothing for them.
+    dependency_overrides: Option<Arc<Map<String, Value>>>,
 }
 
 impl Pipeline {
@@ -91,7 +92,7 @@ impl Pipeline {
             cors_methods,
             app_spec: Arc::new(app_spec),
             swagger,
-            dependency_overrides: Arc::default(),
+            dependency_overrides: None,
         };
         // An undeclared security scheme is a configuration error: refuse it at load.
         pipeline.openapi_document("")?;
@@ -186,7 +187,8 @@ impl Pipeline {
     /// Answers the guests' dependency `name` (its function's name) with `value` instead of
     /// running it, for tests (Powertools' `app.dependency_overrides[fn] = ...`).
     pub fn with_dependency_override(mut self, name: &str, value: Value) -> Self {
-        Arc::make_mut(&mut self.dependency_overrides).insert(name.to_string(), value);
+        let overrides = self.dependency_overrides.get_or_insert_with(Arc::default);
+        Arc::make_mut(overrides).insert(name.to_string(), value);
         self
     }
 

@@ -110,7 +110,7 @@ pub(crate) struct Call<'a> {
     /// The matched route's rule as an OpenAPI path; `None` when no route matched.
     pub route: Option<Arc<str>>,
     /// Stand-ins for the guests' dependencies, by name (tests only).
-    pub dependency_overrides: Arc<Map<String, Value>>,
+    pub dependency_overrides: Option<Arc<Map<String, Value>>>,
     /// The request's validated values as JSON, when the route is validated.
     pub validated: Option<String>,
     /// The Lambda invocation.
@@ -131,7 +131,7 @@ pub(crate) struct Invocation {
     pub(super) lambda_context: LambdaContext,
     /// The matched route's rule as an OpenAPI path (`request.route`).
     pub(super) route: Option<Arc<str>>,
-    pub(super) dependency_overrides: Arc<Map<String, Value>>,
+    pub(super) dependency_overrides: Option<Arc<Map<String, Value>>>,
     frames: Vec<Frame>,
     /// The shared context, and the bytes of its keys and values as JSON text.
     context: Mutex<(Map<String, Value>, usize)>,

@@ -69,10 +69,8 @@ impl host::Host for State {
 
     fn dependency_override(&mut self, name: String) -> wasmtime::Result<Option<String>> {
         Ok(self.call.as_ref().and_then(|(invocation, _)| {
-            invocation
-                .dependency_overrides
-                .get(&name)
-                .map(Value::to_string)
+            let overrides = invocation.dependency_overrides.as_ref()?;
+            overrides.get(&name).map(Value::to_string)
         }))
     }
 
