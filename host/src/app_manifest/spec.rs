@@ -65,6 +65,11 @@ pub struct BodySpec {
     /// Its media type in the OpenAPI document.
     #[serde(default = "json_media_type")]
     pub media_type: String,
+    /// Whether its schema's properties are form fields (Powertools' `Form()` and `File()`
+    /// parameters, each an embedded body field) rather than one model: each is read from
+    /// the body by name and checked on its own.
+    #[serde(default)]
+    pub form: bool,
 }
 
 fn json_media_type() -> String {

@@ -129,6 +129,7 @@ impl Detail {
             "none_required" => "Input should be None".into(),
             "recursion_loop" => "Recursion error - cyclic reference detected".into(),
             "json_invalid" => "JSON decode error".into(),
+            "value_error" => format!("Value error, {}", text("error")),
             "unsupported_content_type" => {
                 format!("Unsupported content type: {}", text("content_type"))
             }

@@ -7,11 +7,11 @@
 //! `request.rs` ([`validate_request`]: path, query, header, cookie and body, before any
 //! middleware runs); `response.rs` ([`validate_response`]: the handler's answer, before the
 //! middlewares see it); `schema.rs`, the validator itself; `detail.rs`, Pydantic's error
-//! details; `multipart.rs` and `json_position.rs`, body reading.
+//! details; `json_position.rs`, where a JSON body stops parsing (multipart bodies are read by
+//! `switchyard_multipart`, which the guest SDK shares).
 
 mod detail;
 mod json_position;
-mod multipart;
 mod request;
 mod response;
 mod schema;
@@ -32,7 +32,17 @@ pub struct RouteSchemas {
     schemas: Schemas,
     params: Vec<NodeId>,
     body: Option<NodeId>,
+    /// The body's fields, checked one by one, when it is a form (`BodySpec::form`).
+    form_fields: Option<Vec<FormField>>,
     response: Option<NodeId>,
+}
+
+/// A field of a form body.
+#[derive(Debug)]
+struct FormField {
+    name: String,
+    node: NodeId,
+    required: bool,
 }
 
 impl RouteSchemas {
@@ -51,6 +61,10 @@ impl RouteSchemas {
             })?),
             None => None,
         };
+        let form_fields = match &spec.body {
+            Some(b) if b.form => Some(form_fields(&mut compiler, &b.schema, definitions)?),
+            _ => None,
+        };
         let response = match &spec.response_schema {
             Some(r) => Some(compile_field(&mut compiler, r, || {
                 "the response body".into()
@@ -61,6 +75,7 @@ impl RouteSchemas {
             schemas: compiler.finish(),
             params,
             body,
+            form_fields,
             response,
         })
     }
@@ -71,6 +86,7 @@ impl RouteSchemas {
             schemas: Compiler::new(&Map::new()).finish(),
             params: Vec::new(),
             body: None,
+            form_fields: None,
             response: None,
         }
     }
@@ -93,6 +109,39 @@ fn compile_field<'a>(
         None => Ok(id),
         Some(err) => Err(anyhow::anyhow!("{}: {err}", field())),
     }
+}
+
+/// The fields of a form body whose schema is `schema` (a model, or a `$ref` to one in
+/// `definitions`): its properties, in order.
+fn form_fields<'a>(
+    compiler: &mut Compiler<'a>,
+    schema: &'a Value,
+    definitions: &'a Map<String, Value>,
+) -> anyhow::Result<Vec<FormField>> {
+    let model = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let name = reference.rsplit('/').next().unwrap_or(reference);
+            definitions.get(name).ok_or_else(|| {
+                anyhow::anyhow!("the request body's form `{reference}` is not among the schemas")
+            })?
+        }
+        None => schema,
+    };
+    let Some(properties) = model.get("properties").and_then(Value::as_object) else {
+        anyhow::bail!("the request body is a form, but its schema names no fields");
+    };
+    let required = model.get("required").and_then(Value::as_array);
+    let is_required = |name: &str| required.is_some_and(|r| r.iter().any(|n| n == name));
+    properties
+        .iter()
+        .map(|(name, property)| {
+            Ok(FormField {
+                name: name.clone(),
+                node: compile_field(compiler, property, || format!("form field `{name}`"))?,
+                required: is_required(name),
+            })
+        })
+        .collect()
 }
 
 /// Why a request or response failed validation: the status and the `detail` list.

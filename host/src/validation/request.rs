@@ -3,10 +3,13 @@
 //! runs; the validated values go to the guest as JSON.
 
 use serde_json::{Map, Value, json};
+use switchyard_multipart::{FilePart, MultipartError};
 
 use super::json_position;
-use super::multipart;
-use super::{Detail, Failure, REQUEST_VALIDATION_ERROR, RouteSchemas, UNSUPPORTED_CONTENT_TYPE};
+use super::schema::Schemas;
+use super::{
+    Detail, Failure, FormField, REQUEST_VALIDATION_ERROR, RouteSchemas, UNSUPPORTED_CONTENT_TYPE,
+};
 use crate::app_manifest::{Location, ParamSpec, RouteSpec};
 use crate::request::{EventSource, Request};
 
@@ -57,6 +60,12 @@ pub(crate) fn validate_request(
                             .with("content_type", json!(content_type.unwrap_or_default())),
                     ];
                 return Err(Failure::new(415, UNSUPPORTED_CONTENT_TYPE, &detail));
+            }
+            Ok(BodyInput::Missing) if let Some(fields) = &compiled.form_fields => {
+                body_out = check_form(schemas, fields, None, &mut errors)
+            }
+            Ok(BodyInput::Value(value)) if let Some(fields) = &compiled.form_fields => {
+                body_out = check_form(schemas, fields, Some(&value), &mut errors)
             }
             Ok(BodyInput::Missing) if body.required => {
                 errors.push(Detail::new(vec![json!("body")], "missing", Value::Null))
@@ -227,6 +236,64 @@ fn decoded_alb_query_input(
     }
 }
 
+/// A form body's fields (Powertools' `_request_body_to_args` for `Form()` and `File()`
+/// parameters), each read by name and checked on its own: a list counts as its first value
+/// unless the field takes a list, a file is kept as it is (Powertools hands `UploadFile`s over
+/// unchecked), and a field not sent is `missing` at its own location (one more for each
+/// field, required or not, when the body is not an object: Powertools' `.get` fails on it).
+/// `received` is `None` for an empty body. The fields, or `None` when one failed.
+fn check_form(
+    schemas: &Schemas,
+    fields: &[FormField],
+    received: Option<&Value>,
+    errors: &mut Vec<Detail>,
+) -> Option<Value> {
+    let mut out = Map::new();
+    let mut ok = true;
+    for field in fields {
+        let loc = [json!("body"), json!(field.name)];
+        let value = match received {
+            None => None,
+            Some(Value::Object(sent)) => sent.get(&field.name),
+            Some(_) => {
+                errors.push(Detail::new(loc.to_vec(), "missing", Value::Null));
+                ok = false;
+                None
+            }
+        };
+        let Some(value) = value else {
+            match field.required {
+                true => {
+                    errors.push(Detail::new(loc.to_vec(), "missing", Value::Null));
+                    ok = false;
+                }
+                false => {
+                    let default = schemas.default_of(field.node).cloned();
+                    out.insert(field.name.clone(), default.unwrap_or(Value::Null));
+                }
+            }
+            continue;
+        };
+        let value = match value {
+            Value::Array(items) if !items.is_empty() && !schemas.expects_array(field.node) => {
+                &items[0]
+            }
+            value => value,
+        };
+        if FilePart::from_json(value).is_some() {
+            out.insert(field.name.clone(), value.clone());
+            continue;
+        }
+        match schemas.check(field.node, value, &loc, errors) {
+            Some(value) => {
+                out.insert(field.name.clone(), value);
+            }
+            None => ok = false,
+        }
+    }
+    ok.then_some(Value::Object(out))
+}
+
 enum BodyInput {
     Missing,
     /// Not JSON: where Python's parser stops, and why (serde_json's words).
@@ -282,11 +349,11 @@ fn read_body(request: &Request) -> Result<BodyInput, ()> {
         return Ok(BodyInput::Value(Value::Object(fields)));
     }
     if content_type.starts_with("multipart/form-data") {
-        return match multipart::parse(&request.body, content_type) {
+        return match switchyard_multipart::fields(&request.body, content_type) {
             Ok(fields) => Ok(BodyInput::Value(Value::Object(fields))),
-            Err(multipart::MultipartError::Invalid) => Ok(BodyInput::MultipartInvalid),
+            Err(MultipartError::Invalid) => Ok(BodyInput::MultipartInvalid),
             // Powertools raises; the content type is as good as unsupported.
-            Err(multipart::MultipartError::NoBoundary) => Err(()),
+            Err(MultipartError::NoBoundary) => Err(()),
         };
     }
     Err(())
@@ -492,6 +559,97 @@ mod tests {
         for (req, want) in cases {
             assert_eq!(outcome(&req), want, "{:?} {:?}", req.headers, req.body);
         }
+    }
+
+    #[test]
+    fn form_fields_are_read_one_by_one_as_powertools_reads_form_parameters() {
+        let form = json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "minLength": 2},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "count": {"type": "integer", "default": 1},
+                "doc": {"anyOf": [{"type": "string", "format": "binary"}, {"type": "null"}]},
+            },
+            "required": ["name"],
+        });
+        let spec: RouteSpec = serde_json::from_value(json!({"params": [], "body": {
+            "required": true, "schema": {"$ref": "#/components/schemas/Upload"}, "form": true,
+        }}))
+        .unwrap();
+        let definitions = Map::from_iter([("Upload".to_string(), form)]);
+        let compiled = RouteSchemas::compile(&spec, &definitions).unwrap();
+        let outcome = |content_type: &str, body: &str| {
+            let headers = [("Content-Type", content_type)];
+            let request = Request::for_test(EventSource::HttpV2, &headers, body.as_bytes());
+            match validate_request(&spec, &compiled, &request, &[], false) {
+                Ok(text) => Ok(serde_json::from_str::<Value>(&text).unwrap()["body"].clone()),
+                Err(failure) => Err((failure.status, failure.errors())),
+            }
+        };
+        let urlencoded = "application/x-www-form-urlencoded";
+        // A repeated field counts as its first value unless it takes a list; defaults fill in.
+        assert_eq!(
+            outcome(urlencoded, "name=lamp&name=desk&tags=a&tags=b&count=3"),
+            Ok(json!({"name": "lamp", "tags": ["a", "b"], "count": 3, "doc": null}))
+        );
+        assert_eq!(
+            outcome(urlencoded, "name=lamp&tags=a"),
+            Ok(json!({"name": "lamp", "tags": ["a"], "count": 1, "doc": null}))
+        );
+        // Each field fails at its own location; one not sent is `missing`, with no input.
+        let failed = outcome(urlencoded, "count=x").unwrap_err();
+        assert_eq!(failed.0, 422);
+        let got: Vec<_> = failed
+            .1
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["loc"].clone(), e["type"].clone(), e["input"].clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (json!(["body", "name"]), json!("missing"), Value::Null),
+                (json!(["body", "count"]), json!("int_parsing"), json!("x")),
+            ]
+        );
+        // A JSON body that is not an object misses every field, a required one twice.
+        let failed = outcome("application/json", "[1]").unwrap_err();
+        let types: Vec<_> = failed
+            .1
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["loc"][1].clone())
+            .collect();
+        assert_eq!(
+            types,
+            [
+                json!("name"),
+                json!("name"),
+                json!("tags"),
+                json!("count"),
+                json!("doc")
+            ]
+        );
+        // A file part: kept as it is, where it lies in the body; text is not a file.
+        let multipart = "multipart/form-data; boundary=XX";
+        let body = "--XX\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nlamp\r\n\
+            --XX\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n\r\nhello\r\n--XX--";
+        let read = outcome(multipart, body).unwrap();
+        let file = FilePart::from_json(&read["doc"]).unwrap();
+        assert_eq!(file.content(body.as_bytes()), Some(&b"hello"[..]));
+        assert_eq!(file.filename, "a.txt");
+        let body = "--XX\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nlamp\r\n\
+            --XX\r\nContent-Disposition: form-data; name=\"doc\"\r\n\r\nhello\r\n--XX--";
+        let failed = outcome(multipart, body).unwrap_err();
+        assert_eq!(failed.1[0]["loc"], json!(["body", "doc"]));
+        assert_eq!(failed.1[0]["type"], json!("value_error"));
+        assert_eq!(
+            failed.1[0]["msg"],
+            json!("Value error, Expected UploadFile, got str")
+        );
     }
 
     #[test]

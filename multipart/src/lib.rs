@@ -4,26 +4,89 @@
 //! UTF-8; non-ASCII text in a body not sent as base64, which it encodes as Latin-1 first), the
 //! host answers 422 `multipart_invalid`, or reads the UTF-8 text, respectively.
 //!
+//! One reader for both sides of the sandbox: the host reads a body to validate it, and the
+//! guest SDK reads the same bytes to hand a handler its uploaded files, found by the
+//! [`FilePart`] the host's validated values describe them with.
+//!
 //! Written by hand to keep Powertools' reading of the format, which the multipart crates do
 //! not share: it splits on the delimiter without looking for line starts, takes the first
 //! `name="` of `Content-Disposition` (even inside `filename="`), and skips a part without a
-//! blank line. A file part (one with a `filename`) becomes an object describing it, so a
-//! model's scalar field given a file fails with that field's type error, as Pydantic fails
-//! on Powertools' `UploadFile`.
+//! blank line.
+//!
+//! ```
+//! use serde_json::json;
+//! use switchyard_multipart::{FilePart, fields};
+//!
+//! let body = b"--XX\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nlamp\r\n\
+//!     --XX\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n\r\nhello\r\n--XX--";
+//! let read = fields(body, "multipart/form-data; boundary=XX").unwrap();
+//! assert_eq!(read["title"], json!("lamp"));
+//! let file = FilePart::from_json(&read["doc"]).unwrap();
+//! assert_eq!((file.filename.as_str(), file.content(body)), ("a.txt", Some(&b"hello"[..])));
+//! ```
 
 use serde_json::{Map, Value, json};
 
 /// Why a body could not be read as multipart.
 #[derive(Debug, PartialEq)]
-pub(super) enum MultipartError {
+pub enum MultipartError {
     /// The content type names no boundary (Powertools raises, so no answer of its exists).
     NoBoundary,
     /// A part's headers or a text part are not UTF-8 (`multipart_invalid`).
     Invalid,
 }
 
-/// The fields of `body`, sent with `content_type` (`multipart/form-data; boundary=...`).
-pub(super) fn parse(body: &[u8], content_type: &str) -> Result<Map<String, Value>, MultipartError> {
+/// A file part (one with a `filename`), as a field's value describes it: where its content
+/// lies in the body rather than the content, so a file crosses into the guest once, as the
+/// body, however many times its fields are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePart {
+    /// The `filename` the client sent.
+    pub filename: String,
+    /// The part's `Content-Type`, if it has one.
+    pub content_type: Option<String>,
+    /// Where its content starts in the body.
+    pub offset: usize,
+    /// Its length in bytes.
+    pub size: usize,
+}
+
+impl FilePart {
+    /// The field value describing it.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "offset": self.offset,
+        })
+    }
+
+    /// The file a field value describes; `None` for any other value (a text part's string).
+    pub fn from_json(value: &Value) -> Option<Self> {
+        let object = value.as_object()?;
+        let count = |key: &str| object.get(key)?.as_u64()?.try_into().ok();
+        Some(Self {
+            filename: object.get("filename")?.as_str()?.to_string(),
+            content_type: object
+                .get("content_type")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            offset: count("offset")?,
+            size: count("size")?,
+        })
+    }
+
+    /// Its content in `body`, the body it was read from; `None` when it does not lie there.
+    pub fn content<'a>(&self, body: &'a [u8]) -> Option<&'a [u8]> {
+        body.get(self.offset..self.offset.checked_add(self.size)?)
+    }
+}
+
+/// The fields of `body`, sent with `content_type` (`multipart/form-data; boundary=...`): a
+/// text part as its string, a file part as its [`FilePart`], a name sent more than once as
+/// the list of its values.
+pub fn fields(body: &[u8], content_type: &str) -> Result<Map<String, Value>, MultipartError> {
     let boundary = boundary(content_type).ok_or(MultipartError::NoBoundary)?;
     let delimiter = format!("--{boundary}");
     let end_delimiter = format!("--{boundary}--");
@@ -58,9 +121,14 @@ pub(super) fn parse(body: &[u8], content_type: &str) -> Result<Map<String, Value
             continue;
         };
         let value = match filename {
-            Some(filename) => {
-                json!({"filename": filename, "content_type": part_type, "size": content.len()})
+            Some(filename) => FilePart {
+                filename: filename.to_string(),
+                content_type: part_type.map(str::to_string),
+                // `content` is a slice of `body`.
+                offset: content.as_ptr() as usize - body.as_ptr() as usize,
+                size: content.len(),
             }
+            .to_json(),
             None => Value::from(std::str::from_utf8(content).map_err(|_| MultipartError::Invalid)?),
         };
         match fields.get_mut(name) {
@@ -137,7 +205,7 @@ mod tests {
             ("Content-Disposition: form-data; name=\"empty\"", ""),
         ]);
         assert_eq!(
-            Value::Object(parse(&sent, TYPE).unwrap()),
+            Value::Object(fields(&sent, TYPE).unwrap()),
             json!({"name": "lamp", "tags": ["a", "b\r\nc"], "empty": ""})
         );
     }
@@ -148,10 +216,21 @@ mod tests {
             "Content-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\nContent-Type: text/plain",
             "hello",
         )]);
+        let read = fields(&sent, TYPE).unwrap();
+        let offset = memchr::memmem::find(&sent, b"hello").unwrap();
         assert_eq!(
-            Value::Object(parse(&sent, TYPE).unwrap()),
-            json!({"doc": {"filename": "a.txt", "content_type": "text/plain", "size": 5}})
+            Value::Object(read.clone()),
+            json!({"doc": {"filename": "a.txt", "content_type": "text/plain", "size": 5, "offset": offset}})
         );
+        let file = FilePart::from_json(&read["doc"]).unwrap();
+        assert_eq!(file.content(&sent), Some(&b"hello"[..]));
+        // A description that does not lie in the body finds nothing.
+        let beyond = FilePart {
+            offset: sent.len(),
+            ..file
+        };
+        assert_eq!(beyond.content(&sent), None);
+        assert_eq!(FilePart::from_json(&json!("text")), None);
     }
 
     #[test]
@@ -162,17 +241,17 @@ mod tests {
             "x",
         )]);
         assert_eq!(
-            parse(&sent, TYPE).unwrap().keys().collect::<Vec<_>>(),
+            fields(&sent, TYPE).unwrap().keys().collect::<Vec<_>>(),
             ["f"]
         );
         // A part without a blank line after its headers, or without a name, is skipped.
         let sent = b"--XX\r\nContent-Disposition: form-data; name=\"a\"\r\n--XX\r\nX: y\r\n\r\nz\r\n--XX--";
-        assert_eq!(parse(sent, TYPE).unwrap(), Map::new());
+        assert_eq!(fields(sent, TYPE).unwrap(), Map::new());
         // A text part that is not UTF-8 is invalid.
         let mut sent = body(&[("Content-Disposition: form-data; name=\"a\"", "@")]);
         let at = sent.iter().position(|&b| b == b'@').unwrap();
         sent[at] = 0xff;
-        assert_eq!(parse(&sent, TYPE), Err(MultipartError::Invalid));
+        assert_eq!(fields(&sent, TYPE), Err(MultipartError::Invalid));
     }
 
     #[test]
