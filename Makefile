@@ -11,7 +11,7 @@ WASM_TARGET := wasm32-wasip2
 # manifest names (`"file"`). A directory without a Cargo.toml holds one crate per component,
 # DIR/PART, whose package is NAME-PART (examples/split-router/todos is `split-router-todos`,
 # built as split_router_todos.wasm), built by the workspace above it.
-EXAMPLES := todos conformance-todos conformance-validated split-router outbound-http routers
+EXAMPLES := todos conformance-todos conformance-validated split-router outbound-http routers uploads
 TEST_GUESTS := features debug-app sandbox routes50 alb-options serializer-router
 GUEST_DIRS := $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS))
 BUNDLES := target/bundles

@@ -58,6 +58,7 @@ pub mod events;
 #[doc(hidden)]
 pub mod export;
 mod fields;
+mod form;
 mod handler;
 mod host;
 mod openapi;
@@ -80,6 +81,7 @@ pub use error::{
     RequestValidationError, ResponseSizeExceededError, ServiceError, ServiceUnavailableError,
     UnauthorizedError,
 };
+pub use form::{Form, UploadFile};
 pub use handler::{ByRef, Handler, Middleware};
 pub use host::{Level, Next, append_context, context, log};
 pub use openapi::{Declare, OpenApi, Swagger};

@@ -39,6 +39,9 @@ pub(crate) struct BodySpec {
     required: bool,
     schema: Value,
     media_type: &'static str,
+    /// Its properties are form fields, each checked on its own (`Form<T>`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    form: bool,
 }
 
 /// Everything a route declares: filled by its extractors, then by its route options.
@@ -144,7 +147,45 @@ impl Declare<'_> {
             required: !nullable,
             schema,
             media_type: "application/json",
+            form: false,
         });
+    }
+
+    /// Declares the body as a form whose fields are `T`'s: multipart when one of them is a
+    /// file (`format: binary`), else urlencoded; required when a field is.
+    pub(crate) fn form<T: JsonSchema>(&mut self) {
+        let schema = self.generator.subschema_for::<T>().to_value();
+        let model = self.resolve(schema.clone());
+        let has_file = model
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|fields| fields.values().any(|field| self.is_file(field)));
+        let required = model
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|fields| !fields.is_empty());
+        self.doc.body = Some(BodySpec {
+            required,
+            schema,
+            media_type: match has_file {
+                true => "multipart/form-data",
+                false => "application/x-www-form-urlencoded",
+            },
+            form: true,
+        });
+    }
+
+    /// Whether a field's schema is a file, a list of files, or an optional one.
+    fn is_file(&self, schema: &Value) -> bool {
+        let schema = self.resolve(schema.clone());
+        schema.get("format") == Some(&json!("binary"))
+            || schema.get("items").is_some_and(|items| self.is_file(items))
+            || ["anyOf", "oneOf"].iter().any(|k| {
+                schema
+                    .get(*k)
+                    .and_then(Value::as_array)
+                    .is_some_and(|alternatives| alternatives.iter().any(|a| self.is_file(a)))
+            })
     }
 
     fn push_param(

@@ -23,6 +23,8 @@ pub enum Part {
     Cookie,
     /// `Json<T>`.
     Body,
+    /// `Form<T>`.
+    Form,
 }
 
 impl Part {
@@ -34,6 +36,7 @@ impl Part {
             Part::Header => "headers",
             Part::Cookie => "cookies",
             Part::Body => "JSON body",
+            Part::Form => "form",
         }
     }
 }

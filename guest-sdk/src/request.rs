@@ -319,7 +319,7 @@ pub trait FromRequest: Sized {
 impl Request {
     /// The host's validated JSON at `key` (`path`, `query`, `body`...), found without
     /// parsing the other parts.
-    fn validated(&self, key: &str) -> Option<&RawValue> {
+    pub(crate) fn validated(&self, key: &str) -> Option<&RawValue> {
         let parts: BTreeMap<&str, &RawValue> =
             serde_json::from_str(self.validated.as_deref()?).ok()?;
         parts.get(key).copied()

@@ -7,6 +7,7 @@ mod conformance;
 mod debug_mode;
 mod dependencies;
 mod events;
+mod forms;
 mod instances;
 mod invoke_cli;
 mod lambda_bootstrap;

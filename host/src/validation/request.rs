@@ -239,7 +239,7 @@ fn decoded_alb_query_input(
 /// A form body's fields (Powertools' `_request_body_to_args` for `Form()` and `File()`
 /// parameters), each read by name and checked on its own: a list counts as its first value
 /// unless the field takes a list, a file is kept as it is (Powertools hands `UploadFile`s over
-/// unchecked), and a field not sent is `missing` at its own location (one more for each
+/// unchecked; one sent for a list of files is a list of one), and a field not sent is `missing` at its own location (one more for each
 /// field, required or not, when the body is not an object: Powertools' `.get` fails on it).
 /// `received` is `None` for an empty body. The fields, or `None` when one failed.
 fn check_form(
@@ -274,14 +274,19 @@ fn check_form(
             }
             continue;
         };
+        let takes_list = schemas.expects_array(field.node);
         let value = match value {
-            Value::Array(items) if !items.is_empty() && !schemas.expects_array(field.node) => {
-                &items[0]
-            }
+            Value::Array(items) if !items.is_empty() && !takes_list => &items[0],
             value => value,
         };
         if FilePart::from_json(value).is_some() {
-            out.insert(field.name.clone(), value.clone());
+            // One file for a list of them is a list of one (Powertools hands the handler
+            // the file itself, and the handler fails iterating it).
+            let value = match takes_list {
+                true => Value::Array(vec![value.clone()]),
+                false => value.clone(),
+            };
+            out.insert(field.name.clone(), value);
             continue;
         }
         match schemas.check(field.node, value, &loc, errors) {

@@ -183,6 +183,13 @@ impl<'a> Compiler<'a> {
             let node = self.node(schema);
             return self.push(node);
         }
+        // A `$ref` beside its own `default` (a field whose type is a named model or enum)
+        // is the target with that default: a node of its own, as the target's is shared.
+        if let Some(default) = keyword(schema, "default") {
+            let mut node = self.node(target);
+            node.default = Some(default.clone());
+            return self.push(node);
+        }
         if let Some(&id) = self.targets.get(&(target as *const Value)) {
             return id;
         }
@@ -1032,6 +1039,7 @@ mod tests {
                     "quantity": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1},
                     "color": {"anyOf": [{"$ref": "#/components/schemas/Color"}, {"type": "null"}]},
                     "tags": {"type": "array", "items": {"type": "string"}},
+                    "finish": {"$ref": "#/components/schemas/Color", "default": "green"},
                 },
                 "required": ["name", "price", "tags"],
             },
@@ -1387,7 +1395,7 @@ mod tests {
                 json!({"name": "lamp", "price": 9.5, "tags": ["home"], "extra": 1})
             ),
             Ok(
-                json!({"name": "lamp", "price": 9.5, "quantity": 1, "color": null, "tags": ["home"]})
+                json!({"name": "lamp", "price": 9.5, "quantity": 1, "color": null, "tags": ["home"], "finish": "green"})
             )
         );
         let errors = run(
