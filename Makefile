@@ -95,6 +95,7 @@ openapi-check: bundles $(OPENAPI_VENV)/.ready chromium
 	  $(SHARED)/conformance/openapi-validated.json
 	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/conformance-validated-swagger
 	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/features /docs
+	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/uploads /swagger 2
 
 # The fuzz crate is a workspace of its own (`make fuzz`): linted here too, so it keeps compiling.
 lint:
