@@ -130,6 +130,19 @@ impl Detail {
             "recursion_loop" => "Recursion error - cyclic reference detected".into(),
             "json_invalid" => "JSON decode error".into(),
             "value_error" => format!("Value error, {}", text("error")),
+            "finite_number" => "Input should be a finite number".into(),
+            "decimal_max_digits" => format!(
+                "Decimal input should have no more than {} in total",
+                plural("max_digits", "digit")
+            ),
+            "decimal_max_places" => format!(
+                "Decimal input should have no more than {}",
+                plural("decimal_places", "decimal place")
+            ),
+            "decimal_whole_digits" => format!(
+                "Decimal input should have no more than {} before the decimal point",
+                plural("whole_digits", "digit")
+            ),
             "unsupported_content_type" => {
                 format!("Unsupported content type: {}", text("content_type"))
             }
@@ -171,6 +184,29 @@ mod tests {
     fn messages_are_pydantics() {
         // Each row as Pydantic 2 writes it (`TypeAdapter(...).validate_python(...)`).
         let rows = [
+            (
+                Detail::new(vec![], "decimal_max_digits", json!("12")).with("max_digits", json!(1)),
+                "Decimal input should have no more than 1 digit in total",
+            ),
+            (
+                Detail::new(vec![], "decimal_max_places", json!("1.234"))
+                    .with("decimal_places", json!(2)),
+                "Decimal input should have no more than 2 decimal places",
+            ),
+            (
+                Detail::new(vec![], "decimal_whole_digits", json!("123"))
+                    .with("whole_digits", json!(2)),
+                "Decimal input should have no more than 2 digits before the decimal point",
+            ),
+            (
+                Detail::new(vec![], "finite_number", json!("inf")),
+                "Input should be a finite number",
+            ),
+            (
+                Detail::new(vec![], "value_error", json!("x"))
+                    .with("error", json!("Expected UploadFile, got str")),
+                "Value error, Expected UploadFile, got str",
+            ),
             (
                 Detail::new(vec![], "string_too_short", json!("a")).with("min_length", json!(3)),
                 "String should have at least 3 characters",

@@ -66,6 +66,14 @@ struct Node {
     /// A string of `format: binary`: an uploaded file (Powertools' `UploadFile`), which only
     /// a multipart file part ([`FilePart`]) satisfies.
     file: bool,
+    /// Pydantic's `strict=True` ([`STRICT`]): the input must already be of the type.
+    strict: bool,
+    /// `allow_inf_nan=False` ([`ALLOW_INF_NAN`]): `"inf"` and `"nan"` fail `finite_number`.
+    refuse_inf_nan: bool,
+    /// `max_digits` and `decimal_places` ([`MAX_DIGITS`], [`DECIMAL_PLACES`]), checked on
+    /// the number's digits as sent, as Pydantic checks a `Decimal`.
+    max_digits: Option<u64>,
+    decimal_places: Option<u64>,
     /// The `pattern`, in Python `re` syntax (look-around and back-references included, as
     /// Pydantic's `python-re` engine takes them). A pattern that cannot be compiled is a
     /// [`Compiler::finish`] error, never a node without the check.
@@ -108,6 +116,13 @@ struct Property {
     node: NodeId,
     required: bool,
 }
+
+/// The keywords that carry Pydantic's field options JSON Schema has no word for, as guests
+/// declare them (`#[schemars(extend("x-strict" = true))]`) and the OpenAPI document shows them.
+pub(crate) const STRICT: &str = "x-strict";
+pub(crate) const ALLOW_INF_NAN: &str = "x-allow-inf-nan";
+pub(crate) const MAX_DIGITS: &str = "x-max-digits";
+pub(crate) const DECIMAL_PLACES: &str = "x-decimal-places";
 
 /// The most memory one compiled `pattern` may take (the `regex` crate's default is 10 MiB).
 const PATTERN_SIZE_LIMIT: usize = 2 << 20;
@@ -322,6 +337,10 @@ impl<'a> Compiler<'a> {
             },
             file: kind == Some(Kind::String)
                 && keyword(schema, "format").and_then(Value::as_str) == Some("binary"),
+            strict: keyword(schema, STRICT) == Some(&Value::Bool(true)),
+            refuse_inf_nan: keyword(schema, ALLOW_INF_NAN) == Some(&Value::Bool(false)),
+            max_digits: keyword(schema, MAX_DIGITS).and_then(Value::as_u64),
+            decimal_places: keyword(schema, DECIMAL_PLACES).and_then(Value::as_u64),
             pattern: keyword(schema, "pattern")
                 .and_then(Value::as_str)
                 .and_then(|p| self.pattern(p)),
@@ -509,13 +528,21 @@ impl Schemas {
         if input.is_null() && node.types.iter().any(|t| t == "null") {
             return Some(Value::Null);
         }
+        if node.strict
+            && let Some(kind) = strict_failure(node.kind, input)
+        {
+            errors.push(fail(loc, kind, input));
+            return None;
+        }
         let coerced = match node.kind {
             Some(Kind::Integer) => coerce_int(input),
             Some(Kind::Number) => match coerce_float(input) {
-                // Pydantic takes `"nan"` and `"inf"` and checks them against the field's
-                // bounds; one it lets through cannot cross as JSON, so it stays a parse error.
-                Err(kind) => {
-                    match non_finite(input).and_then(|x| number_limit_failure(&node.limits, x)) {
+                // Pydantic takes `"nan"` and `"inf"` (unless told not to) and checks them
+                // against the field's bounds; one it lets through cannot cross as JSON, so it
+                // stays a parse error.
+                Err(kind) => match non_finite(input) {
+                    Some(_) if node.refuse_inf_nan => Err("finite_number"),
+                    Some(x) => match number_limit_failure(&node.limits, x) {
                         Some((bound, ctx)) => {
                             let mut detail = fail(loc, bound, input);
                             detail.ctx = Some(ctx);
@@ -523,8 +550,9 @@ impl Schemas {
                             return None;
                         }
                         None => Err(kind),
-                    }
-                }
+                    },
+                    None => Err(kind),
+                },
                 ok => ok,
             },
             Some(Kind::Boolean) => coerce_bool(input),
@@ -836,6 +864,69 @@ fn coerce_float(input: &Value) -> Result<Value, &'static str> {
         .ok_or("float_parsing")
 }
 
+/// Pydantic's strict mode: the error for an input not already of the node's type (a JSON
+/// integer for an integer, any number for a number), if it is not.
+fn strict_failure(kind: Option<Kind>, input: &Value) -> Option<&'static str> {
+    match (kind?, input) {
+        (Kind::Integer, Value::Number(n)) if is_integer_text(n.as_str()) => None,
+        (Kind::Integer, _) => Some("int_type"),
+        (Kind::Number, Value::Number(_)) => None,
+        (Kind::Number, _) => Some("float_type"),
+        (Kind::Boolean, Value::Bool(_)) => None,
+        (Kind::Boolean, _) => Some("bool_type"),
+        _ => None,
+    }
+}
+
+/// `max_digits` and `decimal_places` on a decimal's `text`, as Pydantic checks a `Decimal`:
+/// on its normalized digits (`1.50` has 2, one of them a decimal place; `100` has 3), the
+/// total first, then the places, then the digits left before the point. Text that is not a
+/// decimal number is left to the type check.
+fn decimal_failure(text: &str, node: &Node) -> Option<Broken> {
+    let (digits, decimals) = decimal_digits(text)?;
+    if let Some(max) = node.max_digits.filter(|&max| digits > max) {
+        return Some(broken("decimal_max_digits", &[("max_digits", max.into())]));
+    }
+    let places = node.decimal_places?;
+    if decimals > places {
+        return Some(broken(
+            "decimal_max_places",
+            &[("decimal_places", places.into())],
+        ));
+    }
+    let whole = node.max_digits?.saturating_sub(places);
+    (digits - decimals > whole)
+        .then(|| broken("decimal_whole_digits", &[("whole_digits", whole.into())]))
+}
+
+/// The digits and decimal places of a decimal number's text once normalized (Python's
+/// `Decimal(text).normalize().as_tuple()`): trailing zeros dropped, an exponent applied.
+fn decimal_digits(text: &str) -> Option<(u64, u64)> {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let coefficient = format!("{whole}{fraction}");
+    let significant = coefficient.trim_start_matches('0');
+    if significant.is_empty() {
+        // Zero normalizes to `0`: one digit, no places.
+        return Some((1, 0));
+    }
+    let trimmed = significant.trim_end_matches('0');
+    let exponent = exponent - fraction.len() as i64 + (significant.len() - trimmed.len()) as i64;
+    let length = trimmed.len() as u64;
+    Some(match exponent {
+        e if e >= 0 => (length + e as u64, 0),
+        e => (length.max(e.unsigned_abs()), e.unsigned_abs()),
+    })
+}
+
 /// A string Python's `float()` reads as NaN or an infinity (`"nan"`, `"-inf"`, `"Infinity"`).
 fn non_finite(input: &Value) -> Option<f64> {
     let text = input.as_str()?.trim();
@@ -972,6 +1063,16 @@ fn integer_range_failure(range: Option<(i128, i128)>, n: &Number) -> Option<Brok
 /// The first constraint `value` breaks, as Pydantic's error type and `ctx`.
 fn constraint_failure(node: &Node, value: &Value) -> Option<Broken> {
     let limits = &node.limits;
+    if node.max_digits.is_some() || node.decimal_places.is_some() {
+        let text = match value {
+            Value::Number(n) => Some(n.as_str()),
+            Value::String(s) => Some(s.trim()),
+            _ => None,
+        };
+        if let Some(broken) = text.and_then(|t| decimal_failure(t, node)) {
+            return Some(broken);
+        }
+    }
     match value {
         Value::Number(n) => number_limit_failure(limits, n.as_f64()?)
             .or_else(|| integer_range_failure(node.integer_range, n)),
@@ -1195,6 +1296,122 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    /// The field options JSON Schema has no keyword for, as Powertools 3.37 answered them
+    /// (`Field(strict=True)`, `allow_inf_nan=False`, `max_digits`/`decimal_places`).
+    #[test]
+    fn strict_finite_and_decimal_options_fail_as_pydantic_fails_them() {
+        let none = json!({});
+        let table = [
+            (
+                json!({"type": "integer", STRICT: true}),
+                json!(2),
+                Ok(json!(2)),
+            ),
+            (
+                json!({"type": "integer", STRICT: true}),
+                json!("2"),
+                Err("int_type"),
+            ),
+            (
+                json!({"type": "integer", STRICT: true}),
+                json!(2.0),
+                Err("int_type"),
+            ),
+            (
+                json!({"type": "integer", STRICT: true}),
+                json!(true),
+                Err("int_type"),
+            ),
+            (
+                json!({"type": "number", STRICT: true}),
+                json!(2),
+                Ok(json!(2.0)),
+            ),
+            (
+                json!({"type": "number", STRICT: true}),
+                json!("2.5"),
+                Err("float_type"),
+            ),
+            (
+                json!({"type": "boolean", STRICT: true}),
+                json!("true"),
+                Err("bool_type"),
+            ),
+            (
+                json!({"type": ["integer", "null"], STRICT: true}),
+                Value::Null,
+                Ok(Value::Null),
+            ),
+            (
+                json!({"type": "number", ALLOW_INF_NAN: false}),
+                json!("inf"),
+                Err("finite_number"),
+            ),
+            (
+                json!({"type": "number", ALLOW_INF_NAN: false}),
+                json!("nan"),
+                Err("finite_number"),
+            ),
+            (
+                json!({"type": "number", ALLOW_INF_NAN: false}),
+                json!("1.5"),
+                Ok(json!(1.5)),
+            ),
+            (
+                json!({"type": "number", MAX_DIGITS: 4, DECIMAL_PLACES: 1}),
+                json!("123.45"),
+                Err("decimal_max_digits"),
+            ),
+            (
+                json!({"type": "number", MAX_DIGITS: 4, DECIMAL_PLACES: 1}),
+                json!("12.34"),
+                Err("decimal_max_places"),
+            ),
+            (
+                json!({"type": "number", MAX_DIGITS: 4, DECIMAL_PLACES: 1}),
+                json!("1.5"),
+                Ok(json!(1.5)),
+            ),
+            (
+                json!({"type": "number", MAX_DIGITS: 5, DECIMAL_PLACES: 2}),
+                json!(1234.5),
+                Err("decimal_whole_digits"),
+            ),
+            (
+                json!({"type": "number", MAX_DIGITS: 5, DECIMAL_PLACES: 2}),
+                json!(1.234),
+                Err("decimal_max_places"),
+            ),
+            (
+                json!({"type": "string", MAX_DIGITS: 5, DECIMAL_PLACES: 2}),
+                json!("123.45"),
+                Ok(json!("123.45")),
+            ),
+            (
+                json!({"type": "number", DECIMAL_PLACES: 2}),
+                json!(1.50),
+                Ok(json!(1.5)),
+            ),
+        ];
+        for (schema, input, want) in table {
+            let got = run_with(&none, schema.clone(), input.clone()).map_err(|errors| errors[0].1);
+            assert_eq!(got, want, "{schema} {input}");
+        }
+        let decimals = [
+            ("123.45", (5, 2)),
+            ("100", (3, 0)),
+            ("1.50", (2, 1)),
+            ("0.00", (1, 0)),
+            ("-0.5", (1, 1)),
+            ("1e2", (3, 0)),
+            ("1.5e-3", (4, 4)),
+        ];
+        for (text, want) in decimals {
+            assert_eq!(decimal_digits(text), Some(want), "{text}");
+        }
+        assert_eq!(decimal_digits("1.2.3"), None);
     }
 
     /// Pydantic reads `"nan"` and `"inf"` as floats and checks them against the bounds;
