@@ -11,7 +11,7 @@ WASM_TARGET := wasm32-wasip2
 # manifest names (`"file"`). A directory without a Cargo.toml holds one crate per component,
 # DIR/PART, whose package is NAME-PART (examples/split-router/todos is `split-router-todos`,
 # built as split_router_todos.wasm), built by the workspace above it.
-EXAMPLES := todos conformance-todos conformance-validated split-router outbound-http routers uploads
+EXAMPLES := todos conformance-todos conformance-validated split-router outbound-http routers parameters
 TEST_GUESTS := features debug-app sandbox routes50 alb-options serializer-router
 GUEST_DIRS := $(addprefix examples/,$(EXAMPLES)) $(addprefix tests/guests/,$(TEST_GUESTS))
 BUNDLES := target/bundles
@@ -95,7 +95,7 @@ openapi-check: bundles $(OPENAPI_VENV)/.ready chromium
 	  $(SHARED)/conformance/openapi-validated.json
 	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/conformance-validated-swagger
 	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/features /docs
-	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/uploads /swagger 2
+	python3 tests/openapi/swagger_browser.py $(HOST) $(BUNDLES)/parameters /swagger 2
 
 # The fuzz crate is a workspace of its own (`make fuzz`): linted here too, so it keeps compiling.
 lint:

@@ -115,7 +115,7 @@ fn app_metadata(app: &App) -> serde_json::Value {
         },
         "openapi": app.openapi.0,
         "swagger": app.swagger.as_ref().map(|s| &s.0),
-        "schemas": crate::openapi::definitions(&app.routes.schemas),
+        "schemas": app.routes.schemas.components(),
         "custom_serializer": app.serializer.is_some(),
         "build_errors": app.routes.build_errors,
         "alb": {

@@ -52,6 +52,7 @@ static ALLOCATOR: alloc::Recycling<talc::wasm::WasmDynamicTalc> =
 mod alloc;
 mod app;
 mod compat;
+mod decimal;
 mod depends;
 mod error;
 pub mod events;
@@ -74,6 +75,7 @@ pub mod wit;
 
 pub use app::{App, CorsConfig, Prefix};
 pub use compat::CurrentEvent;
+pub use decimal::{Decimal, InvalidDecimal};
 pub use depends::{Depends, Provider};
 pub use error::{
     BadGatewayError, BadRequestError, Error, ErrorTypes, ForbiddenError, GatewayTimeoutError,

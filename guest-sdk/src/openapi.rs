@@ -6,7 +6,10 @@
 //! The manifest carries them as JSON (`route.metadata-json`, `app-manifest.metadata-json`);
 //! `docs/validation.md` describes that format.
 
-use schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
+use std::collections::BTreeSet;
+
+use schemars::generate::{Contract, SchemaSettings};
+use schemars::{JsonSchema, SchemaGenerator};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -70,16 +73,161 @@ pub(crate) struct RouteDoc {
 /// The declaration context extractors write into; see [`crate::FromRequest::declare`].
 pub struct Declare<'a> {
     pub(crate) rule: &'a str,
+    /// What requests are read as (serde's deserialize contract).
     pub(crate) generator: &'a mut SchemaGenerator,
+    /// What responses are written as (the serialize contract).
+    pub(crate) output: &'a mut SchemaGenerator,
     pub(crate) doc: &'a mut RouteDoc,
 }
 
-/// The generator every route of an app shares, so that named types become one entry of
-/// `components.schemas`, referenced as OpenAPI does (`#/components/schemas/Name`).
-pub(crate) fn new_generator() -> SchemaGenerator {
-    SchemaSettings::draft2020_12()
-        .with(|s| s.definitions_path = "/components/schemas".into())
-        .into_generator()
+/// The named types of every route of an app, each one entry of `components.schemas`
+/// referenced as OpenAPI does (`#/components/schemas/Name`): as requests read them and as
+/// responses write them, which differ where serde renames a field one way only
+/// (`#[serde(rename(serialize = ".."))]`, Pydantic's `serialization_alias`) or skips it.
+pub(crate) struct Schemas {
+    pub(crate) input: SchemaGenerator,
+    pub(crate) output: SchemaGenerator,
+}
+
+impl Default for Schemas {
+    fn default() -> Self {
+        let generator = |contract: Contract| {
+            SchemaSettings::draft2020_12()
+                .with(|s| {
+                    s.definitions_path = "/components/schemas".into();
+                    s.contract = contract;
+                })
+                .into_generator()
+        };
+        Self {
+            input: generator(Contract::Deserialize),
+            output: generator(Contract::Serialize),
+        }
+    }
+}
+
+impl Schemas {
+    /// Takes in another set's types (a router's): a type both declare is one schema.
+    pub(crate) fn absorb(&mut self, mut other: Schemas) {
+        let input = std::mem::take(other.input.definitions_mut());
+        self.input.definitions_mut().extend(input);
+        let output = std::mem::take(other.output.definitions_mut());
+        self.output.definitions_mut().extend(output);
+    }
+
+    /// The names whose two schemas differ in more than which fields are required: each
+    /// becomes `Name-Input` and `Name-Output`, as Pydantic names a model whose validation and
+    /// serialization schemas differ.
+    fn split(&self) -> BTreeSet<String> {
+        let output = self.output.definitions();
+        let without_required = |schema: &Value| {
+            let mut schema = schema.clone();
+            if let Some(members) = schema.as_object_mut() {
+                members.remove("required");
+            }
+            schema
+        };
+        self.input
+            .definitions()
+            .iter()
+            .filter(|(name, schema)| {
+                output
+                    .get(*name)
+                    .is_some_and(|out| without_required(out) != without_required(schema))
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// Settles every route's references once the app is complete: a split type is
+    /// referred to as its `-Input` from parameters and bodies and as its `-Output` from
+    /// responses.
+    pub(crate) fn settle<'a>(&self, docs: impl Iterator<Item = &'a mut RouteDoc>) {
+        let split = self.split();
+        if split.is_empty() {
+            return;
+        }
+        for doc in docs {
+            for param in &mut doc.params {
+                rename_refs(&mut param.schema, &split, "Input");
+            }
+            if let Some(body) = &mut doc.body {
+                rename_refs(&mut body.schema, &split, "Input");
+            }
+            if let Some(schema) = &mut doc.response_schema {
+                rename_refs(schema, &split, "Output");
+            }
+            if let Some(responses) = doc.openapi.get_mut("responses") {
+                rename_refs(responses, &split, "Output");
+            }
+        }
+    }
+
+    /// `components.schemas`: each type once, a split one as its `-Input` and `-Output`,
+    /// with enums in the `{"type", "enum"}` form Pydantic writes, and a field required only
+    /// where a reader must send it ([`require_as_read`]).
+    pub(crate) fn components(&self) -> Map<String, Value> {
+        let split = self.split();
+        let mut out = Map::new();
+        for (generator, side) in [(&self.input, "Input"), (&self.output, "Output")] {
+            for (name, schema) in generator.definitions() {
+                let mut schema = enum_form(schema.clone());
+                if side == "Output" {
+                    require_as_read(&mut schema);
+                }
+                rename_refs(&mut schema, &split, side);
+                let name = match split.contains(name) {
+                    true => format!("{name}-{side}"),
+                    false => name.clone(),
+                };
+                out.entry(name).or_insert(schema);
+            }
+        }
+        out
+    }
+}
+
+/// Requires in a serialize schema only the fields a reader must send, as Pydantic's
+/// serialization schema requires fields without a default: serde's write contract requires
+/// every field it always writes, an `Option` (which reads as `None` when missing) and a
+/// `#[serde(default)]` one (whose schema carries its `default`) too.
+fn require_as_read(written: &mut Value) {
+    let Some(properties) = written.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    let optional: Vec<String> = properties
+        .iter()
+        .filter(|(_, field)| field.get("default").is_some() || accepts_null(field))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let Some(Value::Array(required)) = written.get_mut("required") else {
+        return;
+    };
+    required.retain(|name| !optional.iter().any(|o| name.as_str() == Some(o)));
+    if required.is_empty()
+        && let Some(members) = written.as_object_mut()
+    {
+        members.remove("required");
+    }
+}
+
+/// Points each `$ref` to a `split` name at its `-{side}` schema.
+fn rename_refs(value: &mut Value, split: &BTreeSet<String>, side: &str) {
+    match value {
+        Value::Object(members) => {
+            if let Some(Value::String(reference)) = members.get_mut("$ref")
+                && let Some(name) = reference.strip_prefix("#/components/schemas/")
+                && split.contains(name)
+            {
+                *reference = format!("{reference}-{side}");
+            }
+            members
+                .values_mut()
+                .for_each(|v| rename_refs(v, split, side));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_refs(v, split, side)),
+        _ => {}
+    }
 }
 
 impl Declare<'_> {
@@ -87,6 +235,16 @@ impl Declare<'_> {
     /// field (Powertools expands a model used as `Query()` the same way); for path parameters a
     /// scalar or a tuple is matched to the rule's `<name>`s in order.
     pub(crate) fn params<T: JsonSchema>(&mut self, location: Location) {
+        self.params_named::<T>(location, false);
+    }
+
+    /// Declares `T`'s fields as headers, each named by its field with `_` as `-` when
+    /// `convert_underscores` (Powertools' `Header(convert_underscores=True)`, the default).
+    pub(crate) fn header_params<T: JsonSchema>(&mut self, convert_underscores: bool) {
+        self.params_named::<T>(Location::Header, convert_underscores);
+    }
+
+    fn params_named<T: JsonSchema>(&mut self, location: Location, convert_underscores: bool) {
         let schema = T::json_schema(self.generator).to_value();
         let schema = self.resolve(schema);
         if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
@@ -96,10 +254,9 @@ impl Declare<'_> {
                 .map(|r| r.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
             for (field, property) in properties {
-                let name = match location {
-                    // Powertools' `Header(convert_underscores=True)`.
-                    Location::Header => field.replace('_', "-"),
-                    _ => field.clone(),
+                let name = match convert_underscores {
+                    true => field.replace('_', "-"),
+                    false => field.clone(),
                 };
                 self.push_param(
                     name,
@@ -134,7 +291,7 @@ impl Declare<'_> {
 
     /// Declares the response body as what `R`'s type says, if it says (`Json<T>`).
     pub(crate) fn returns<R: crate::IntoResponse>(&mut self) {
-        if let Some(schema) = R::response_schema(self.generator) {
+        if let Some(schema) = R::response_schema(self.output) {
             self.doc.response_schema = Some(schema);
         }
     }
@@ -239,16 +396,8 @@ fn accepts_null(schema: &Value) -> bool {
         })
 }
 
-/// The app's named schemas, with enums in the `{"type", "enum"}` form Pydantic writes: a Rust
-/// enum whose variants carry doc comments derives as a `oneOf` of documented `const`s.
-pub(crate) fn definitions(generator: &SchemaGenerator) -> Map<String, Value> {
-    generator
-        .definitions()
-        .iter()
-        .map(|(name, schema)| (name.clone(), enum_form(schema.clone())))
-        .collect()
-}
-
+/// An enum in the `{"type", "enum"}` form Pydantic writes: a Rust enum whose variants carry
+/// doc comments derives as a `oneOf` of documented `const`s.
 fn enum_form(schema: Value) -> Value {
     let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else {
         return schema;

@@ -438,21 +438,29 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Query<T> {
 }
 
 /// Headers as a struct with one field per header (Powertools' `Header()` parameters); a
-/// field `x_api_key` reads the header `x-api-key`, case-insensitively.
+/// field `x_api_key` reads the header `x-api-key`, case-insensitively. `Header<T, false>`
+/// keeps the underscores (`Header(convert_underscores=False)`): `x_api_key` reads the header
+/// `x_api_key`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Header<T>(pub T);
+pub struct Header<T, const CONVERT_UNDERSCORES: bool = true>(pub T);
 
-impl<T: DeserializeOwned + JsonSchema> FromRequest for Header<T> {
+impl<T: DeserializeOwned + JsonSchema, const CONVERT_UNDERSCORES: bool> FromRequest
+    for Header<T, CONVERT_UNDERSCORES>
+{
     fn from_request(req: &Request) -> Result<Self, Error> {
-        let texts = req
-            .headers
-            .iter()
-            .map(|(k, v)| (Cow::Owned(k.to_ascii_lowercase().replace('-', "_")), v));
+        let texts = req.headers.iter().map(|(k, v)| {
+            let name = k.to_ascii_lowercase();
+            let name = match CONVERT_UNDERSCORES {
+                true => name.replace('-', "_"),
+                false => name,
+            };
+            (Cow::Owned(name), v)
+        });
         params_or_texts(req, "header", from_object, texts, Part::Header).map(Header)
     }
 
     fn declare(declare: &mut Declare<'_>) {
-        declare.params::<T>(Location::Header);
+        declare.header_params::<T>(CONVERT_UNDERSCORES);
     }
 }
 

@@ -6,13 +6,12 @@
 
 use std::ops::Range;
 
-use schemars::SchemaGenerator;
 use serde_json::Value;
 
 use crate::app::{ExceptionFn, HandlerFn, RouteEntry};
 use crate::depends::Dependencies;
 use crate::handler::{Handler, Middleware, short_name};
-use crate::openapi::{Declare, RouteDoc, new_generator};
+use crate::openapi::{Declare, RouteDoc, Schemas};
 
 /// Routes, middlewares and exception handlers, indexed as the manifest lists them.
 pub(crate) struct Routes {
@@ -25,7 +24,7 @@ pub(crate) struct Routes {
     /// Dependencies by the type they provide (`Depends`).
     pub(crate) dependencies: Dependencies,
     /// Collects the named types of every route's schemas (`components.schemas`).
-    pub(crate) schemas: SchemaGenerator,
+    pub(crate) schemas: Schemas,
     /// Routes added by the last registration call, which the route options apply to.
     last_registration: Range<usize>,
     /// Mistakes made while registering, with where: the host refuses the component at load
@@ -42,7 +41,7 @@ impl Default for Routes {
             global_middlewares: Vec::new(),
             exception_handlers: Vec::new(),
             dependencies: Dependencies::default(),
-            schemas: new_generator(),
+            schemas: Schemas::default(),
             last_registration: 0..0,
             build_errors: Vec::new(),
         }
@@ -65,7 +64,8 @@ impl Routes {
         };
         H::declare(&mut Declare {
             rule,
-            generator: &mut self.schemas,
+            generator: &mut self.schemas.input,
+            output: &mut self.schemas.output,
             doc: &mut doc,
         });
         self.handlers.push(Box::new(move |req| handler.call(req)));
@@ -149,10 +149,13 @@ impl Routes {
         for entry in &mut self.entries {
             self.dependencies.declare_on(&mut Declare {
                 rule: &entry.rule,
-                generator: &mut self.schemas,
+                generator: &mut self.schemas.input,
+                output: &mut self.schemas.output,
                 doc: &mut entry.doc,
             });
         }
+        self.schemas
+            .settle(self.entries.iter_mut().map(|entry| &mut entry.doc));
     }
 
     /// Mounts `router` (Powertools' `include_router`): its routes after these, under
@@ -168,7 +171,7 @@ impl Routes {
             global_middlewares,
             exception_handlers,
             dependencies,
-            mut schemas,
+            schemas,
             last_registration: _,
             build_errors,
         } = router;
@@ -197,9 +200,7 @@ impl Routes {
             }
             self.entries.push(entry);
         }
-        // A type both declare is one schema under one name.
-        let definitions = std::mem::take(schemas.definitions_mut());
-        self.schemas.definitions_mut().extend(definitions);
+        self.schemas.absorb(schemas);
         // A route option after `include_router` has no route of its own to apply to.
         self.last_registration = 0..0;
     }
@@ -351,7 +352,7 @@ macro_rules! registration_methods {
         /// shows it.
         #[track_caller]
         pub fn returns<T: schemars::JsonSchema>(mut self) -> Self {
-            let schema = $crate::openapi::response_schema::<T>(&mut self.routes.schemas);
+            let schema = $crate::openapi::response_schema::<T>(&mut self.routes.schemas.output);
             self.routes
                 .last()
                 .iter_mut()
@@ -423,7 +424,7 @@ macro_rules! registration_methods {
             status: u16,
             description: &str,
         ) -> Self {
-            let schema = $crate::openapi::response_schema::<T>(&mut self.routes.schemas);
+            let schema = $crate::openapi::response_schema::<T>(&mut self.routes.schemas.output);
             self.routes.merge_responses(serde_json::json!({
                 status.to_string(): {
                     "description": description,

@@ -131,6 +131,10 @@ impl Detail {
             "json_invalid" => "JSON decode error".into(),
             "value_error" => format!("Value error, {}", text("error")),
             "finite_number" => "Input should be a finite number".into(),
+            "decimal_parsing" => "Input should be a valid decimal".into(),
+            "decimal_type" => {
+                "Decimal input should be an integer, float, string or Decimal object".into()
+            }
             "decimal_max_digits" => format!(
                 "Decimal input should have no more than {} in total",
                 plural("max_digits", "digit")

@@ -66,6 +66,9 @@ struct Node {
     /// A string of `format: binary`: an uploaded file (Powertools' `UploadFile`), which only
     /// a multipart file part ([`FilePart`]) satisfies.
     file: bool,
+    /// A string of `format: decimal` (Pydantic's `Decimal`): a number or a numeric string,
+    /// kept as its text.
+    decimal: bool,
     /// Pydantic's `strict=True` ([`STRICT`]): the input must already be of the type.
     strict: bool,
     /// `allow_inf_nan=False` ([`ALLOW_INF_NAN`]): `"inf"` and `"nan"` fail `finite_number`.
@@ -337,6 +340,8 @@ impl<'a> Compiler<'a> {
             },
             file: kind == Some(Kind::String)
                 && keyword(schema, "format").and_then(Value::as_str) == Some("binary"),
+            decimal: kind == Some(Kind::String)
+                && keyword(schema, "format").and_then(Value::as_str) == Some("decimal"),
             strict: keyword(schema, STRICT) == Some(&Value::Bool(true)),
             refuse_inf_nan: keyword(schema, ALLOW_INF_NAN) == Some(&Value::Bool(false)),
             max_digits: keyword(schema, MAX_DIGITS).and_then(Value::as_u64),
@@ -564,6 +569,16 @@ impl Schemas {
                     errors.push(fail(loc, "value_error", input).with("error", json!(reason)));
                     return None;
                 }
+            },
+            // What Pydantic's `Decimal` takes: a number, as its digits were sent, or a string
+            // that reads as one.
+            Some(Kind::String) if node.decimal => match input {
+                Value::Number(n) => Ok(Value::String(n.as_str().to_string())),
+                Value::String(s) if decimal_digits(s.trim()).is_some() => {
+                    Ok(Value::String(s.trim().to_string()))
+                }
+                Value::String(_) => Err("decimal_parsing"),
+                _ => Err("decimal_type"),
             },
             Some(Kind::String) => match input {
                 Value::String(_) => Ok(input.clone()),
@@ -1301,7 +1316,7 @@ mod tests {
     /// The field options JSON Schema has no keyword for, as Powertools 3.37 answered them
     /// (`Field(strict=True)`, `allow_inf_nan=False`, `max_digits`/`decimal_places`).
     #[test]
-    fn strict_finite_and_decimal_options_fail_as_pydantic_fails_them() {
+    fn strict_finite_and_decimal_fields_fail_as_pydantic_fails_them() {
         let none = json!({});
         let table = [
             (
@@ -1393,6 +1408,31 @@ mod tests {
                 json!({"type": "number", DECIMAL_PLACES: 2}),
                 json!(1.50),
                 Ok(json!(1.5)),
+            ),
+            (
+                json!({"type": "string", "format": "decimal"}),
+                json!(10),
+                Ok(json!("10")),
+            ),
+            (
+                json!({"type": "string", "format": "decimal"}),
+                json!(" 1.50 "),
+                Ok(json!("1.50")),
+            ),
+            (
+                json!({"type": "string", "format": "decimal"}),
+                json!("ten"),
+                Err("decimal_parsing"),
+            ),
+            (
+                json!({"type": "string", "format": "decimal"}),
+                json!(true),
+                Err("decimal_type"),
+            ),
+            (
+                json!({"type": "string", "format": "decimal", MAX_DIGITS: 5, DECIMAL_PLACES: 2}),
+                json!(1234.5),
+                Err("decimal_whole_digits"),
             ),
         ];
         for (schema, input, want) in table {

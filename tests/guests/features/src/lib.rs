@@ -75,12 +75,21 @@ pub fn answer(Path(n): Path<u32>) -> Result<(Json<Answer>, u16), Error> {
     Ok((Json(Answer { n, double: n * 2 }), status))
 }
 
-/// A body whose serialization leaves out what its schema requires.
-#[derive(Serialize, JsonSchema)]
+/// A body whose serialization leaves out what its schema requires: its `Serialize` is
+/// written by hand and does not say what its derived schema says.
+#[derive(JsonSchema)]
 pub struct Lying {
-    /// Required by the schema, never written.
-    #[serde(skip_serializing)]
+    /// Required by the schema, written as `identifier`.
     pub id: u32,
+}
+
+impl Serialize for Lying {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("identifier", &self.id)?;
+        map.end()
+    }
 }
 
 /// `GET /lying-answer`: response validation, from the return type alone, catches it.

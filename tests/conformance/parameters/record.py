@@ -1,32 +1,46 @@
-"""Records Powertools 3.37's answers for `tests/all/forms.rs`: form fields, file uploads and
-cookies on a validated app (`enable_validation=True`).
+"""Records Powertools 3.37's answers for `tests/all/parameters.rs`: form fields, file uploads,
+cookies and field options on a validated app (`enable_validation=True`).
 
-The app is `examples/uploads` written for Powertools, after the docs' "Handling form data",
+The app is `examples/parameters` written for Powertools, after the docs' "Handling form data",
 "File uploads" and cookie parameter samples: a contact form (`Form()` fields with
 constraints, a list, an optional number), a file upload (`UploadFile` with `File()` beside a
 `Form()` description), a gallery (`list[UploadFile]`) and preferences read from cookies
-(`Cookie()`, an `Enum` and a length). Each request goes through the REST, HTTP API and ALB
+(`Cookie()`, an `Enum` and a length); and the field options: a model with
+`validation_alias` and `serialization_alias`, a `Decimal` with `max_digits` and
+`decimal_places`, `allow_inf_nan=False` and `strict=True`, and a search with a query
+parameter's `validation_alias`, a strict one, a `Decimal` one and a header read with
+`convert_underscores=False`. Each request goes through the REST, HTTP API and ALB
 resolvers, multipart bodies base64-encoded as API Gateway sends them with binary media types
 (and once as plain text, which Powertools reads as Latin-1). Also writes the app's OpenAPI
-document, for `tests/all/forms.rs` to compare the request bodies and parameters with. Run with
-the bench venv's Python (`make bench` makes it):
+document, for `tests/all/parameters.rs` to compare the request bodies and parameters with. Run
+with the bench venv's Python (`make bench` makes it):
 
-    target/venv-bench/bin/python tests/conformance/forms/record.py tests/conformance/forms
+    target/venv-bench/bin/python tests/conformance/parameters/record.py tests/conformance/parameters
 """
 
 import base64
 import json
 import sys
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Optional
+from urllib.parse import parse_qsl, urlsplit
 
 from aws_lambda_powertools.event_handler import ALBResolver, APIGatewayHttpResolver, APIGatewayRestResolver
-from aws_lambda_powertools.event_handler.openapi.params import Cookie, File, Form, UploadFile
+from aws_lambda_powertools.event_handler.openapi.params import Cookie, File, Form, Header, Query, UploadFile
+from pydantic import BaseModel, Field
 
 
 class Theme(str, Enum):
     light = "light"
     dark = "dark"
+
+
+class Item(BaseModel):
+    item_id: int = Field(validation_alias="itemId", serialization_alias="id")
+    price: Decimal = Field(max_digits=5, decimal_places=2)
+    ratio: float = Field(allow_inf_nan=False)
+    count: int = Field(strict=True)
 
 
 def build(resolver):
@@ -64,6 +78,19 @@ def build(resolver):
         theme: Annotated[Theme, Cookie()] = Theme.light,
     ):
         return {"session": session, "theme": theme}
+
+    @app.post("/items")
+    def create_item(item: Item) -> Item:
+        return item
+
+    @app.get("/search")
+    def search(
+        search: Annotated[str, Query(validation_alias="s")],
+        limit: Annotated[int, Query(strict=True)] = 1,
+        amount: Annotated[Decimal, Query(max_digits=4, decimal_places=1)] = Decimal("1"),
+        x_token: Annotated[str, Header(convert_underscores=False)] = "",
+    ):
+        return {"search": search, "limit": limit, "amount": str(amount), "x_token": x_token}
 
     return app
 
@@ -115,6 +142,20 @@ REQUESTS = [
     ("GET", "/preferences", {"cookie": "session=0123456789"}, b"", False),
     ("GET", "/preferences", {"cookie": "session=short; theme=blue"}, b"", False),
     ("GET", "/preferences", {}, b"", False),
+    ("POST", "/items", {"content-type": "application/json"}, b'{"itemId": 1, "price": "123.45", "ratio": 1.5, "count": 2}', False),
+    ("POST", "/items", {"content-type": "application/json"}, b'{"itemId": 7, "price": 10, "ratio": 0.5, "count": 3}', False),
+    ("POST", "/items", {"content-type": "application/json"}, b'{"item_id": 1, "price": 1234.5, "ratio": 1.5, "count": "2"}', False),
+    ("POST", "/items", {"content-type": "application/json"}, b'{"itemId": 1, "price": 1.234, "ratio": "inf", "count": 2.0}', False),
+    ("POST", "/items", {"content-type": "application/json"}, b'{"itemId": 1, "price": "ten", "ratio": "nan", "count": true}', False),
+    ("GET", "/search?s=lamp", {}, b"", False),
+    ("GET", "/search?s=lamp&limit=5", {}, b"", False),
+    ("GET", "/search?search=lamp", {}, b"", False),
+    ("GET", "/search?s=lamp&amount=123.45", {}, b"", False),
+    ("GET", "/search?s=lamp&amount=12.34", {}, b"", False),
+    ("GET", "/search?s=lamp&amount=1.50", {}, b"", False),
+    ("GET", "/search?s=lamp&amount=abc", {}, b"", False),
+    ("GET", "/search?s=lamp", {"x_token": "underscored", "x-token": "dashed"}, b"", False),
+    ("GET", "/search?s=lamp", {"x-token": "dashed"}, b"", False),
 ]
 
 
@@ -124,38 +165,54 @@ def body_fields(body, encoded):
     return body.decode("utf-8"), False
 
 
-def rest_event(method, path, headers, body, encoded):
+def split_query(target):
+    """The path of `target` and its query as a dict of lists."""
+    parts = urlsplit(target)
+    query = {}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        query.setdefault(name, []).append(value)
+    return parts.path, query, parts.query
+
+
+def rest_event(method, target, headers, body, encoded):
     text, is_base64 = body_fields(body, encoded)
+    path, query, _ = split_query(target)
     return {
         "resource": path, "path": path, "httpMethod": method,
         "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": None,
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+        "multiValueQueryStringParameters": query or None, "pathParameters": None,
         "requestContext": {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "stage": "prod", "path": f"/prod{path}",
                            "httpMethod": method, "resourcePath": path, "identity": {"sourceIp": "192.0.2.1"}},
         "body": text, "isBase64Encoded": is_base64,
     }
 
 
-def http_event(method, path, headers, body, encoded):
+def http_event(method, target, headers, body, encoded):
     text, is_base64 = body_fields(body, encoded)
+    path, query, raw_query = split_query(target)
     cookies = [c.strip() for c in headers.get("cookie", "").split(";") if c.strip()]
     plain = {k: v for k, v in headers.items() if k != "cookie"}
     event = {
-        "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": "", "headers": plain,
+        "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": raw_query, "headers": plain,
         "requestContext": {"http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "192.0.2.1"},
                            "requestId": "JKJaXmPLvHcESHA=", "stage": "$default"},
         "body": text, "isBase64Encoded": is_base64,
     }
     if cookies:
         event["cookies"] = cookies
+    if query:
+        event["queryStringParameters"] = {k: ",".join(v) for k, v in query.items()}
     return event
 
 
-def alb_event(method, path, headers, body, encoded):
+def alb_event(method, target, headers, body, encoded):
     text, is_base64 = body_fields(body, encoded)
+    path, query, _ = split_query(target)
     return {
         "requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/t/1"}},
-        "httpMethod": method, "path": path, "queryStringParameters": {}, "headers": headers,
+        "httpMethod": method, "path": path, "queryStringParameters": {k: v[-1] for k, v in query.items()},
+        "headers": headers,
         "body": text, "isBase64Encoded": is_base64,
     }
 

@@ -1,7 +1,9 @@
-//! Form fields, file uploads and cookies (`examples/uploads`): `Form<T>`, `UploadFile` and
-//! `Cookies<T>` on a validated app, checked against what Powertools 3.37 answered the same app
-//! (`tests/conformance/forms/record.py`) on REST, HTTP API and ALB events, multipart bodies
-//! base64-encoded or not, and against the OpenAPI document it wrote for it.
+//! Parameters as Powertools declares them (`examples/parameters`): `Form<T>`, `UploadFile` and
+//! `Cookies<T>`, and the field options (`validation_alias` and `serialization_alias` as serde
+//! renames, `strict`, `allow_inf_nan`, `max_digits` and `decimal_places` as schema keywords,
+//! `Decimal`, `Header<T, false>`) on a validated app, checked against what Powertools 3.37
+//! answered the same app (`tests/conformance/parameters/record.py`) on REST, HTTP API and ALB
+//! events, multipart bodies base64-encoded or not, and against the OpenAPI document it wrote.
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -9,24 +11,28 @@ use serde_json::{Value, json};
 use crate::support::{TestHost, status_and_body, workspace};
 
 fn recorded(file: &str) -> Value {
-    let path = workspace().join("tests/conformance/forms").join(file);
+    let path = workspace().join("tests/conformance/parameters").join(file);
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[test]
-fn forms_files_and_cookies_answer_as_powertools_does() {
-    let host = TestHost::shared("uploads");
+fn parameters_answer_as_powertools_does() {
+    let host = TestHost::shared("parameters");
     let cases = recorded("cases.json");
     let cases = cases.as_array().unwrap();
-    assert_eq!(cases.len(), 69);
+    assert_eq!(cases.len(), 111);
     let mut differ = Vec::new();
     for case in cases {
         let (status, body) = status_and_body(&host.invoke(&case["event"]));
         let want = (case["status"].as_u64().unwrap(), case["body"].clone());
         if (status, &body) != (want.0, &want.1) {
             differ.push(format!(
-                "{} {}: got {status} {body}, Powertools {} {}",
-                case["event"]["httpMethod"], case["event"]["body"], want.0, want.1
+                "{} {} {}: got {status} {body}, Powertools {} {}",
+                case["event"]["httpMethod"],
+                case["event"]["path"],
+                case["event"]["body"],
+                want.0,
+                want.1
             ));
         }
     }
@@ -37,7 +43,7 @@ fn forms_files_and_cookies_answer_as_powertools_does() {
 /// fails iterating it; here it is a list of one.
 #[test]
 fn one_file_for_a_list_of_files_is_a_list_of_one() {
-    let host = TestHost::shared("uploads");
+    let host = TestHost::shared("parameters");
     let body = "--B\r\nContent-Disposition: form-data; name=\"images\"; filename=\"a.png\"\r\n\
                 Content-Type: image/png\r\n\r\n\x01\x02\r\n--B--\r\n";
     let event = json!({
@@ -58,7 +64,7 @@ fn one_file_for_a_list_of_files_is_a_list_of_one() {
 /// `format: binary` field of a multipart body).
 #[test]
 fn openapi_documents_forms_files_and_cookies_as_powertools_does() {
-    let host = TestHost::shared("uploads");
+    let host = TestHost::shared("parameters");
     let ours = host.pipeline().openapi_document("").unwrap();
     let theirs = recorded("openapi.json");
     let resolve = |doc: &Value, schema: &Value| -> Value {
@@ -103,13 +109,34 @@ fn openapi_documents_forms_files_and_cookies_as_powertools_does() {
         };
         assert_eq!(body(&ours), body(&theirs), "{path}");
     }
-    let cookies = |doc: &Value| -> Vec<(Value, Value, Value)> {
-        doc["paths"]["/preferences"]["get"]["parameters"]
+    let parameters = |doc: &Value, path: &str| -> Vec<(Value, Value, Value)> {
+        let mut parameters: Vec<_> = doc["paths"][path]["get"]["parameters"]
             .as_array()
             .unwrap()
             .iter()
             .map(|p| (p["name"].clone(), p["in"].clone(), p["required"].clone()))
-            .collect()
+            .collect();
+        parameters.sort_by_key(|p| p.0.to_string());
+        parameters
     };
-    assert_eq!(cookies(&ours), cookies(&theirs));
+    for path in ["/preferences", "/search"] {
+        assert_eq!(parameters(&ours, path), parameters(&theirs, path), "{path}");
+    }
+    // A model read and written under different names is two schemas, `-Input` for the body
+    // and `-Output` for the answer, as Pydantic splits it.
+    let model = |doc: &Value, pointer: &str| -> (String, Vec<String>) {
+        let reference = doc.pointer(pointer).and_then(Value::as_str).unwrap();
+        let name = reference.rsplit('/').next().unwrap().to_string();
+        let fields = doc["components"]["schemas"][&name]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        (name, fields)
+    };
+    let body = "/paths/~1items/post/requestBody/content/application~1json/schema/$ref";
+    let answer = "/paths/~1items/post/responses/200/content/application~1json/schema/$ref";
+    assert_eq!(model(&ours, body), model(&theirs, body));
+    assert_eq!(model(&ours, answer), model(&theirs, answer));
 }
