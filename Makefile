@@ -61,7 +61,8 @@ unit: bundles
 
 # The shared suite's comparer over four sets of todos and validated cases: the shared suite's
 # own, then three that Powertools answered (tests/conformance/differential/): differential
-# runs, their mutated events, and the events of an audit of queries and headers.
+# runs, their mutated events, and the events of an audit of queries and headers; then the
+# example apps whose Powertools twins recorded their answers (tests/conformance/*/record.py).
 CONFORMANCE_SUITES := shared:$(SHARED)/conformance/cases.json recorded:tests/conformance/differential/cases.json \
   mutations:tests/conformance/differential/mutations.json audit:tests/conformance/differential/audit.json
 conformance: bundles
@@ -76,6 +77,8 @@ conformance: bundles
 	  done; \
 	done; \
 	[ -z "$$failed" ]
+	@echo "apps recorded from their Powertools twins (routers, parameters, typed events):"
+	$(CARGO) test -p switchyard-tests --test all -- routers:: parameters:: typed_events::
 
 # The generated OpenAPI document: valid 3.1 (openapi-spec-validator, in a venv made here) and
 # the same API as Powertools'; Swagger UI rendered by headless Chromium (Debian's package).
