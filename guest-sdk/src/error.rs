@@ -262,6 +262,37 @@ impl Error {
         })
     }
 
+    /// An error from a boxed one (what many libraries return, and what an `anyhow::Error`
+    /// converts into), for `.map_err(Error::from_boxed)?`: `?` cannot take one directly, as
+    /// Rust does not allow both that and `?` on every `std::error::Error` (anyhow has the same
+    /// limit). It answers as an unhandled error with the boxed error's message; an exception
+    /// handler registered for `Box<dyn std::error::Error + Send + Sync>` answers it instead
+    /// and reads it back with `err.downcast_ref::<Box<dyn std::error::Error + Send + Sync>>()`.
+    ///
+    /// ```
+    /// use switchyard_sdk::Error;
+    ///
+    /// fn parse(text: &str) -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+    ///     Ok(text.parse()?)
+    /// }
+    /// fn handler() -> Result<String, Error> {
+    ///     let n = parse("x").map_err(Error::from_boxed)?;
+    ///     Ok(n.to_string())
+    /// }
+    /// let err = handler().unwrap_err();
+    /// assert_eq!(err.message(), "invalid digit found in string");
+    /// type Boxed = Box<dyn std::error::Error + Send + Sync>;
+    /// assert!(err.downcast_ref::<Boxed>().is_some());
+    /// ```
+    pub fn from_boxed(err: Box<dyn std::error::Error + Send + Sync>) -> Self {
+        Self::from_parts(ErrorParts {
+            type_names: type_keys::<Box<dyn std::error::Error + Send + Sync>>(),
+            message: err.to_string(),
+            service: None,
+            value: Some(ErrorValue(Rc::new(err))),
+        })
+    }
+
     /// The most specific type name this error answers to.
     pub fn type_name(&self) -> &str {
         self.0
