@@ -56,8 +56,10 @@ bundles: setup host $(SWAGGER_UI)/.version-$(SWAGGER_UI_VERSION)
 
 test: lint bundles unit conformance openapi-check deploy-test
 
+# The SDK again without its `schemas` feature (extractors taking types with no JsonSchema).
 unit: bundles
 	$(CARGO) test --workspace
+	$(CARGO) test -p switchyard-sdk --no-default-features --features talc --lib
 
 # The shared suite's comparer over four sets of todos and validated cases: the shared suite's
 # own, then three that Powertools answered (tests/conformance/differential/): differential
@@ -105,6 +107,7 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p switchyard-sdk --no-default-features --features talc --all-targets -- -D warnings
 	$(CARGO) clippy --manifest-path fuzz/Cargo.toml --target-dir target -- -D warnings
 
 # `make fuzz`: coverage-guided fuzzing (libFuzzer, through cargo-fuzz, installed here) of the

@@ -39,6 +39,7 @@ fn with_app<R>(factory: fn() -> App, f: impl FnOnce(&App) -> R) -> R {
             crate::host::report_panics_to_host();
             let mut app = factory();
             app.routes.declare_dependencies();
+            app.routes.refuse_validation_without_schemas(app.validation);
             app
         }))
     })

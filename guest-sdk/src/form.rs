@@ -48,7 +48,7 @@ use crate::request::{FromRequest, Request};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form<T>(pub T);
 
-impl<T: DeserializeOwned + JsonSchema> FromRequest for Form<T> {
+impl<T: DeserializeOwned + crate::Documented> FromRequest for Form<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let rejection = |path: String, reason: String| Rejection::new(Part::Form, path, reason);
         let fields: Value = match req.validated("body") {

@@ -86,7 +86,7 @@ pub use error::{
 pub use form::{Form, UploadFile};
 pub use handler::{ByRef, Handler, Middleware};
 pub use host::{Level, Next, append_context, context, log};
-pub use openapi::{Declare, OpenApi, Swagger};
+pub use openapi::{Declare, Documented, OpenApi, Swagger};
 pub use rejection::{Part, Rejection};
 pub use request::{
     Cookies, EventSource, FromRequest, Header, LambdaContext, Path, Query, Request, RequestBuilder,

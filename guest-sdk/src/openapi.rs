@@ -8,10 +8,56 @@
 
 use std::collections::BTreeSet;
 
+#[cfg(feature = "schemas")]
+use schemars::JsonSchema;
+use schemars::SchemaGenerator;
 use schemars::generate::{Contract, SchemaSettings};
-use schemars::{JsonSchema, SchemaGenerator};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+
+/// A type whose JSON Schema documents and validates a route: any `JsonSchema` type, or,
+/// with the crate's `schemas` feature off, any type at all (its routes then declare no
+/// schemas, and turning validation on is a build error rather than a check of nothing).
+/// Extractors and `Json<T>` ask for it, so a crate that neither validates nor writes an
+/// OpenAPI document need not derive `JsonSchema`.
+#[cfg(feature = "schemas")]
+pub trait Documented: JsonSchema {
+    /// `T`'s schema, a `$ref` for a named type.
+    #[doc(hidden)]
+    fn referenced_schema(generator: &mut SchemaGenerator) -> Option<Value>;
+    /// `T`'s own schema, never a `$ref`.
+    #[doc(hidden)]
+    fn own_schema(generator: &mut SchemaGenerator) -> Option<Value>;
+}
+
+#[cfg(feature = "schemas")]
+impl<T: JsonSchema + ?Sized> Documented for T {
+    fn referenced_schema(generator: &mut SchemaGenerator) -> Option<Value> {
+        Some(generator.subschema_for::<T>().to_value())
+    }
+    fn own_schema(generator: &mut SchemaGenerator) -> Option<Value> {
+        Some(T::json_schema(generator).to_value())
+    }
+}
+
+/// A type whose JSON Schema documents and validates a route: with the `schemas` feature off,
+/// any type, which declares nothing.
+#[cfg(not(feature = "schemas"))]
+pub trait Documented {
+    /// Nothing: no schemas without the `schemas` feature.
+    #[doc(hidden)]
+    fn referenced_schema(_generator: &mut SchemaGenerator) -> Option<Value> {
+        None
+    }
+    /// Nothing: no schemas without the `schemas` feature.
+    #[doc(hidden)]
+    fn own_schema(_generator: &mut SchemaGenerator) -> Option<Value> {
+        None
+    }
+}
+
+#[cfg(not(feature = "schemas"))]
+impl<T: ?Sized> Documented for T {}
 
 /// Where a parameter is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -234,18 +280,20 @@ impl Declare<'_> {
     /// Declares `T`'s fields as parameters at `location`. A struct gives one parameter per
     /// field (Powertools expands a model used as `Query()` the same way); for path parameters a
     /// scalar or a tuple is matched to the rule's `<name>`s in order.
-    pub(crate) fn params<T: JsonSchema>(&mut self, location: Location) {
+    pub(crate) fn params<T: Documented>(&mut self, location: Location) {
         self.params_named::<T>(location, false);
     }
 
     /// Declares `T`'s fields as headers, each named by its field with `_` as `-` when
     /// `convert_underscores` (Powertools' `Header(convert_underscores=True)`, the default).
-    pub(crate) fn header_params<T: JsonSchema>(&mut self, convert_underscores: bool) {
+    pub(crate) fn header_params<T: Documented>(&mut self, convert_underscores: bool) {
         self.params_named::<T>(Location::Header, convert_underscores);
     }
 
-    fn params_named<T: JsonSchema>(&mut self, location: Location, convert_underscores: bool) {
-        let schema = T::json_schema(self.generator).to_value();
+    fn params_named<T: Documented>(&mut self, location: Location, convert_underscores: bool) {
+        let Some(schema) = T::own_schema(self.generator) else {
+            return;
+        };
         let schema = self.resolve(schema);
         if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
             let required: Vec<&str> = schema
@@ -297,8 +345,10 @@ impl Declare<'_> {
     }
 
     /// Declares the JSON body as `T`.
-    pub(crate) fn body<T: JsonSchema>(&mut self) {
-        let schema = self.generator.subschema_for::<T>().to_value();
+    pub(crate) fn body<T: Documented>(&mut self) {
+        let Some(schema) = T::referenced_schema(self.generator) else {
+            return;
+        };
         let nullable = accepts_null(&self.resolve(schema.clone()));
         self.doc.body = Some(BodySpec {
             required: !nullable,
@@ -310,8 +360,10 @@ impl Declare<'_> {
 
     /// Declares the body as a form whose fields are `T`'s: multipart when one of them is a
     /// file (`format: binary`), else urlencoded; required when a field is.
-    pub(crate) fn form<T: JsonSchema>(&mut self) {
-        let schema = self.generator.subschema_for::<T>().to_value();
+    pub(crate) fn form<T: Documented>(&mut self) {
+        let Some(schema) = T::referenced_schema(self.generator) else {
+            return;
+        };
         let model = self.resolve(schema.clone());
         let has_file = model
             .get("properties")
@@ -420,8 +472,8 @@ fn enum_form(schema: Value) -> Value {
 }
 
 /// The schema of a handler's declared return type.
-pub(crate) fn response_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
-    generator.subschema_for::<T>().to_value()
+pub(crate) fn response_schema<T: Documented>(generator: &mut SchemaGenerator) -> Option<Value> {
+    T::referenced_schema(generator)
 }
 
 /// The document-level settings of `enable_swagger` / `configure_openapi`.
@@ -614,5 +666,48 @@ mod tests {
         );
         let tagged = json!({"oneOf": [{"type": "object"}, {"const": "x"}]});
         assert_eq!(enum_form(tagged.clone()), tagged);
+    }
+
+    /// A type that derives no `JsonSchema`: extractors and `Json<T>` take it only without
+    /// the `schemas` feature (`cargo test -p switchyard-sdk --no-default-features`).
+    #[cfg(not(feature = "schemas"))]
+    #[derive(serde::Deserialize, serde::Serialize)]
+    struct Plain {
+        n: u32,
+    }
+
+    #[cfg(not(feature = "schemas"))]
+    fn echo(crate::Query(q): crate::Query<Plain>) -> crate::Json<Plain> {
+        crate::Json(q)
+    }
+
+    #[cfg(not(feature = "schemas"))]
+    #[test]
+    fn without_schemas_any_type_is_taken_and_validation_is_refused() {
+        let mut app = crate::App::new().get("/echo", echo);
+        let doc = &app.routes.entries[0].doc;
+        assert!(doc.params.is_empty() && doc.response_schema.is_none());
+        app.routes.refuse_validation_without_schemas(false);
+        assert!(app.routes.build_errors.is_empty());
+        app.routes.refuse_validation_without_schemas(true);
+        assert!(app.routes.build_errors[0].contains("`schemas` feature"));
+    }
+
+    #[cfg(feature = "schemas")]
+    #[test]
+    fn with_schemas_routes_declare_them_and_validation_is_allowed() {
+        #[derive(serde::Deserialize, serde::Serialize, JsonSchema)]
+        struct Documented {
+            n: u32,
+        }
+        fn echo(crate::Query(q): crate::Query<Documented>) -> crate::Json<Documented> {
+            crate::Json(q)
+        }
+        let mut app = crate::App::new().get("/echo", echo);
+        let doc = &app.routes.entries[0].doc;
+        assert_eq!(doc.params.len(), 1);
+        assert!(doc.response_schema.is_some());
+        app.routes.refuse_validation_without_schemas(true);
+        assert!(app.routes.build_errors.is_empty());
     }
 }

@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -381,7 +380,7 @@ fn from_object<T: DeserializeOwned>(object: serde_json::Map<String, Value>) -> R
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path<T>(pub T);
 
-impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
+impl<T: DeserializeOwned + crate::Documented> FromRequest for Path<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let texts = req
             .path_params
@@ -397,7 +396,7 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Path<T> {
 
 /// The JSON body, deserialized; also a return type (see `IntoResponse`). With validation on,
 /// the host has already checked it against `T`'s schema and filled in defaults.
-impl<T: DeserializeOwned + JsonSchema> FromRequest for crate::Json<T> {
+impl<T: DeserializeOwned + crate::Documented> FromRequest for crate::Json<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let text = match req.validated("body") {
             Some(validated) => validated.get().as_bytes(),
@@ -426,7 +425,7 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for crate::Json<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query<T>(pub T);
 
-impl<T: DeserializeOwned + JsonSchema> FromRequest for Query<T> {
+impl<T: DeserializeOwned + crate::Documented> FromRequest for Query<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let texts = req.query.iter().map(|(k, v)| (Cow::Borrowed(k), v));
         params_or_texts(req, "query", from_object, texts, Part::Query).map(Query)
@@ -444,7 +443,7 @@ impl<T: DeserializeOwned + JsonSchema> FromRequest for Query<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header<T, const CONVERT_UNDERSCORES: bool = true>(pub T);
 
-impl<T: DeserializeOwned + JsonSchema, const CONVERT_UNDERSCORES: bool> FromRequest
+impl<T: DeserializeOwned + crate::Documented, const CONVERT_UNDERSCORES: bool> FromRequest
     for Header<T, CONVERT_UNDERSCORES>
 {
     fn from_request(req: &Request) -> Result<Self, Error> {
@@ -468,7 +467,7 @@ impl<T: DeserializeOwned + JsonSchema, const CONVERT_UNDERSCORES: bool> FromRequ
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cookies<T>(pub T);
 
-impl<T: DeserializeOwned + JsonSchema> FromRequest for Cookies<T> {
+impl<T: DeserializeOwned + crate::Documented> FromRequest for Cookies<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let texts = req.cookies.iter().map(|(k, v)| (Cow::Borrowed(k), v));
         params_or_texts(req, "cookie", from_object, texts, Part::Cookie).map(Cookies)

@@ -1,6 +1,6 @@
 //! `Response`, cookies, and `IntoResponse`: everything a handler may return.
 
-use schemars::{JsonSchema, SchemaGenerator};
+use schemars::SchemaGenerator;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -369,7 +369,7 @@ impl IntoResponse for () {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
-impl<T: Serialize + JsonSchema> IntoResponse for Json<T> {
+impl<T: Serialize + crate::Documented> IntoResponse for Json<T> {
     fn into_response(self) -> Result<Response, Error> {
         let value = serde_json::to_value(self.0)
             .map_err(|e| Error::custom("SerializationError", e.to_string()))?;
@@ -377,7 +377,7 @@ impl<T: Serialize + JsonSchema> IntoResponse for Json<T> {
     }
 
     fn response_schema(generator: &mut SchemaGenerator) -> Option<Value> {
-        Some(crate::openapi::response_schema::<T>(generator))
+        crate::openapi::response_schema::<T>(generator)
     }
 }
 

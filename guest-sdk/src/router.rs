@@ -158,6 +158,20 @@ impl Routes {
             .settle(self.entries.iter_mut().map(|entry| &mut entry.doc));
     }
 
+    /// Refuses validation without the `schemas` feature: no route declares what it would
+    /// check, so it would pass everything; a build error names it instead.
+    pub(crate) fn refuse_validation_without_schemas(&mut self, app_validation: bool) {
+        let validated =
+            app_validation || self.entries.iter().any(|e| e.doc.validation == Some(true));
+        if validated && !cfg!(feature = "schemas") {
+            self.build_errors.push(
+                "validation is on, but switchyard-sdk is built without its `schemas` feature, \
+                 so no route declares what to check"
+                    .into(),
+            );
+        }
+    }
+
     /// Mounts `router` (Powertools' `include_router`): its routes after these, under
     /// `prefix` (plain concatenation; the router's `/` becomes the prefix itself), its `use`
     /// middlewares after the ones registered so far (they wrap every route, the app's too, as
@@ -351,12 +365,12 @@ macro_rules! registration_methods {
         /// checks it (422, or the configured status, when it is not) and the OpenAPI document
         /// shows it.
         #[track_caller]
-        pub fn returns<T: schemars::JsonSchema>(mut self) -> Self {
+        pub fn returns<T: $crate::Documented>(mut self) -> Self {
             let schema = $crate::openapi::response_schema::<T>(&mut self.routes.schemas.output);
             self.routes
                 .last()
                 .iter_mut()
-                .for_each(|r| r.doc.response_schema = Some(schema.clone()));
+                .for_each(|r| r.doc.response_schema = schema.clone());
             self
         }
         /// Route option: the operation's `summary` (default `"METHOD /path"`).
@@ -419,16 +433,20 @@ macro_rules! registration_methods {
         /// `components.schemas` (Powertools' `responses={404: {"description": ..., "content":
         /// {"application/json": {"model": T}}}}`).
         #[track_caller]
-        pub fn response_model<T: schemars::JsonSchema>(
+        pub fn response_model<T: $crate::Documented>(
             mut self,
             status: u16,
             description: &str,
         ) -> Self {
             let schema = $crate::openapi::response_schema::<T>(&mut self.routes.schemas.output);
+            let media = match schema {
+                Some(schema) => serde_json::json!({ "schema": schema }),
+                None => serde_json::json!({}),
+            };
             self.routes.merge_responses(serde_json::json!({
                 status.to_string(): {
                     "description": description,
-                    "content": {"application/json": {"schema": schema}},
+                    "content": {"application/json": media},
                 }
             }));
             self
