@@ -11,7 +11,8 @@ use serde_json::Value;
 
 /// A decimal number as its digits (`"123.45"`), never rounded through a float: what a
 /// Powertools model declares as `Decimal`. It reads from a JSON number or a numeric string
-/// and writes as a string, as Pydantic writes a `Decimal`. Its schema is
+/// and writes as a string, as Pydantic writes a `Decimal`; two are equal when their text is
+/// (`1.50` is not `1.5`, unlike Python's). Its schema is
 /// `{"type": "string", "format": "decimal"}`; with validation on, the host takes a number or
 /// a numeric string for it (`decimal_parsing` otherwise) and checks `max_digits` and
 /// `decimal_places` given as `#[schemars(extend("x-max-digits" = 5, "x-decimal-places" = 2))]`.
@@ -54,28 +55,13 @@ impl std::error::Error for InvalidDecimal {}
 impl FromStr for Decimal {
     type Err = InvalidDecimal;
 
-    /// Digits with an optional sign, point and exponent (`-1.5`, `2e3`), as Python's
-    /// `Decimal` reads finite numbers.
+    /// A finite number as Python's `Decimal` reads one (`-1.5`, `2e3`, `1_000`), by the
+    /// grammar the host checks `Decimal` fields with (`switchyard_pyjson::decimal`).
     fn from_str(text: &str) -> Result<Self, InvalidDecimal> {
         let text = text.trim();
-        let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-        let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-            Some((m, e)) => (m, Some(e)),
-            None => (unsigned, None),
-        };
-        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-        let exponent_ok = exponent.is_none_or(|e| {
-            let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-            !e.is_empty() && digits(e)
-        });
-        match !(whole.is_empty() && fraction.is_empty())
-            && digits(whole)
-            && digits(fraction)
-            && exponent_ok
-        {
-            true => Ok(Decimal(text.to_string())),
-            false => Err(InvalidDecimal(text.to_string())),
+        match switchyard_pyjson::decimal::digits(text) {
+            Some(_) => Ok(Decimal(text.to_string())),
+            None => Err(InvalidDecimal(text.to_string())),
         }
     }
 }

@@ -59,7 +59,14 @@ impl<T: DeserializeOwned + crate::Documented> FromRequest for Form<T> {
                 Unvalidated::Fields(fields) => fields,
             },
         };
-        let body = Rc::<[u8]>::from(req.body());
+        // Only a multipart body holds files to read from it.
+        let multipart = req
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("multipart/form-data"));
+        let body = match multipart {
+            true => Rc::<[u8]>::from(req.body()),
+            false => Rc::from([]),
+        };
         let read = with_body(body, || serde_path_to_error::deserialize(fields));
         read.map(Form)
             .map_err(|e| rejection(e.path().to_string(), e.inner().to_string()).into())
@@ -82,7 +89,7 @@ fn unvalidated_fields<T: DeserializeOwned>(req: &Request) -> Result<Unvalidated<
     if content_type.starts_with("multipart/form-data") {
         return switchyard_multipart::fields(req.body(), content_type)
             .map(|fields| Unvalidated::Fields(Value::Object(fields)))
-            .map_err(|e| Rejection::new(Part::Form, String::new(), format!("{e:?}")).into());
+            .map_err(|e| Rejection::new(Part::Form, String::new(), e).into());
     }
     if content_type.is_empty() || content_type.starts_with("application/x-www-form-urlencoded") {
         let pairs: Vec<(String, String)> =
@@ -128,12 +135,17 @@ thread_local! {
     static FORM_BODY: RefCell<Option<Rc<[u8]>>> = const { RefCell::new(None) };
 }
 
-/// Runs `read` with `body` as the body files are read from.
+/// Runs `read` with `body` as the body files are read from; the one before is back
+/// afterwards, also when `read` panics (a user's `Deserialize`).
 fn with_body<R>(body: Rc<[u8]>, read: impl FnOnce() -> R) -> R {
-    let previous = FORM_BODY.replace(Some(body));
-    let out = read();
-    FORM_BODY.set(previous);
-    out
+    struct Restore(Option<Rc<[u8]>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FORM_BODY.set(self.0.take());
+        }
+    }
+    let _restore = Restore(FORM_BODY.replace(Some(body)));
+    read()
 }
 
 impl<'de> Deserialize<'de> for UploadFile {

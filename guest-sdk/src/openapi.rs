@@ -161,11 +161,12 @@ impl Schemas {
         self.output.definitions_mut().extend(output);
     }
 
-    /// The names whose two schemas differ in more than which fields are required: each
-    /// becomes `Name-Input` and `Name-Output`, as Pydantic names a model whose validation and
-    /// serialization schemas differ.
+    /// The names whose two schemas differ in more than which fields are required, or that
+    /// refer to such a name (an `Order` holding an `Item` read as `itemId` and written as
+    /// `id` differs too): each becomes `Name-Input` and `Name-Output`, as Pydantic names a
+    /// model whose validation and serialization schemas differ.
     fn split(&self) -> BTreeSet<String> {
-        let output = self.output.definitions();
+        let (input, output) = (self.input.definitions(), self.output.definitions());
         let without_required = |schema: &Value| {
             let mut schema = schema.clone();
             if let Some(members) = schema.as_object_mut() {
@@ -173,16 +174,27 @@ impl Schemas {
             }
             schema
         };
-        self.input
-            .definitions()
+        let both: Vec<(&String, &Value)> = input
             .iter()
-            .filter(|(name, schema)| {
-                output
-                    .get(*name)
-                    .is_some_and(|out| without_required(out) != without_required(schema))
-            })
-            .map(|(name, _)| name.clone())
-            .collect()
+            .filter(|(name, _)| output.contains_key(*name))
+            .collect();
+        let mut split: BTreeSet<String> = both
+            .iter()
+            .filter(|(name, schema)| without_required(&output[*name]) != without_required(schema))
+            .map(|(name, _)| (*name).clone())
+            .collect();
+        // Until no more: a type referring to a split one splits too.
+        loop {
+            let more: Vec<String> = both
+                .iter()
+                .filter(|(name, schema)| !split.contains(*name) && refers_to(schema, &split))
+                .map(|(name, _)| (*name).clone())
+                .collect();
+            if more.is_empty() {
+                return split;
+            }
+            split.extend(more);
+        }
     }
 
     /// Settles every route's references once the app is complete: a split type is
@@ -254,6 +266,22 @@ fn require_as_read(written: &mut Value) {
         && let Some(members) = written.as_object_mut()
     {
         members.remove("required");
+    }
+}
+
+/// Whether `schema` has a `$ref` to one of `names`.
+fn refers_to(schema: &Value, names: &BTreeSet<String>) -> bool {
+    match schema {
+        Value::Object(members) => members
+            .iter()
+            .any(|(key, value)| match (key.as_str(), value) {
+                ("$ref", Value::String(reference)) => reference
+                    .strip_prefix("#/components/schemas/")
+                    .is_some_and(|name| names.contains(name)),
+                _ => refers_to(value, names),
+            }),
+        Value::Array(items) => items.iter().any(|item| refers_to(item, names)),
+        _ => false,
     }
 }
 
@@ -691,6 +719,68 @@ mod tests {
         assert!(app.routes.build_errors.is_empty());
         app.routes.refuse_validation_without_schemas(true);
         assert!(app.routes.build_errors[0].contains("`schemas` feature"));
+    }
+
+    #[cfg(feature = "schemas")]
+    #[test]
+    fn a_type_read_and_written_differently_splits_and_so_does_what_holds_it() {
+        #[derive(serde::Deserialize, serde::Serialize, JsonSchema)]
+        struct Item {
+            #[serde(rename(deserialize = "itemId", serialize = "id"))]
+            item_id: u32,
+        }
+        #[derive(serde::Deserialize, serde::Serialize, JsonSchema)]
+        struct Order {
+            item: Item,
+            note: Option<String>,
+        }
+        #[derive(serde::Serialize, JsonSchema)]
+        struct Receipt {
+            total: u32,
+            note: Option<String>,
+        }
+        fn place(crate::Json(order): crate::Json<Order>) -> crate::Json<Order> {
+            crate::Json(order)
+        }
+        fn receipt() -> crate::Json<Receipt> {
+            crate::Json(Receipt {
+                total: 1,
+                note: None,
+            })
+        }
+        let mut app = crate::App::new()
+            .post("/orders", place)
+            .get("/receipt", receipt);
+        app.routes.declare_dependencies();
+        let doc = &app.routes.entries[0].doc;
+        let body = serde_json::to_value(doc.body.as_ref().unwrap()).unwrap();
+        assert_eq!(body["schema"]["$ref"], "#/components/schemas/Order-Input");
+        assert_eq!(
+            doc.response_schema.as_ref().unwrap()["$ref"],
+            "#/components/schemas/Order-Output"
+        );
+        let components = app.routes.schemas.components();
+        let mut names: Vec<&String> = components.keys().collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "Item-Input",
+                "Item-Output",
+                "Order-Input",
+                "Order-Output",
+                "Receipt"
+            ]
+        );
+        let item_ref = |order: &str| components[order]["properties"]["item"]["$ref"].clone();
+        assert_eq!(item_ref("Order-Input"), "#/components/schemas/Item-Input");
+        assert_eq!(item_ref("Order-Output"), "#/components/schemas/Item-Output");
+        assert_eq!(
+            components["Item-Output"]["properties"]["id"]["type"],
+            "integer"
+        );
+        // Written, an `Option` is required only where a reader must send it.
+        assert_eq!(components["Receipt"]["required"], json!(["total"]));
     }
 
     #[cfg(feature = "schemas")]

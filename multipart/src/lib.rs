@@ -36,6 +36,17 @@ pub enum MultipartError {
     Invalid,
 }
 
+impl std::fmt::Display for MultipartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MultipartError::NoBoundary => "the multipart content type names no boundary",
+            MultipartError::Invalid => "a part's headers or text are not UTF-8",
+        })
+    }
+}
+
+impl std::error::Error for MultipartError {}
+
 /// A file part (one with a `filename`), as a field's value describes it: where its content
 /// lies in the body rather than the content, so a file crosses into the guest once, as the
 /// body, however many times its fields are read.

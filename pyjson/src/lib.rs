@@ -15,6 +15,8 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+pub mod decimal;
+
 use std::fmt::Write as _;
 use std::io::{self, Write};
 

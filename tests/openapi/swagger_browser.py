@@ -15,6 +15,7 @@ pressed, over the DevTools protocol on a pipe): each file field must be a file p
 import json
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -33,6 +34,14 @@ def invoke(switchyard, bundle, path, query):
     return response["body"]
 
 
+def is_file(schema, resolve):
+    """A file, a list of files, or an optional one (as the SDK declares a form's files)."""
+    alternatives = schema.get("anyOf", []) + schema.get("oneOf", [])
+    return (schema.get("format") == "binary"
+            or ("items" in schema and is_file(resolve(schema["items"]), resolve))
+            or any(is_file(resolve(alt), resolve) for alt in alternatives))
+
+
 def file_fields(document):
     """The number of file fields (`format: binary`, or a list of them) in multipart bodies."""
     schemas = document.get("components", {}).get("schemas", {})
@@ -48,8 +57,7 @@ def file_fields(document):
             if not media:
                 continue
             for field in resolve(media.get("schema", {})).get("properties", {}).values():
-                field = resolve(field)
-                if "binary" in (field.get("format"), field.get("items", {}).get("format")):
+                if is_file(resolve(field), resolve):
                     count += 1
     return count
 
@@ -76,7 +84,7 @@ class DevTools:
         self._buffer = b""
         self._next_id = 0
 
-    def send(self, method, params=None, session=None):
+    def send(self, method, params=None, session=None, timeout=30):
         self._next_id += 1
         message = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
@@ -84,6 +92,8 @@ class DevTools:
         os.write(self._commands, json.dumps(message).encode() + b"\0")
         while True:
             while b"\0" not in self._buffer:
+                if not select.select([self._replies], [], [], timeout)[0]:
+                    raise RuntimeError(f"chromium did not answer {method} in {timeout} s")
                 chunk = os.read(self._replies, 65536)
                 if not chunk:
                     raise RuntimeError("chromium exited")
@@ -99,9 +109,9 @@ class DevTools:
         self.process.wait()
 
 
-def served_file_pickers(switchyard, bundle, path):
+def served_file_pickers(switchyard, bundle, path, wanted):
     """How many file pickers the served page shows once every operation is opened and in
-    "Try it out"."""
+    "Try it out" (waiting up to ten seconds for `wanted` of them)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -125,22 +135,23 @@ def served_file_pickers(switchyard, bundle, path):
                     reply = chromium.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session)
                     return reply.get("result", {}).get("result", {}).get("value")
 
-                steps = [
-                    "document.querySelectorAll('[data-path]').length",
-                    "document.querySelectorAll('.opblock-summary-control').forEach(e => e.click()); 1",
-                    "document.querySelectorAll('button.try-out__btn').forEach(b => b.click()); 1",
-                    "document.querySelectorAll('input[type=file]').length",
-                ]
-                pickers = 0
-                for step in steps:
-                    # Each step once the UI has rendered what the last one opened.
+                def wait_for(expression, done):
+                    """`expression`'s value once `done` holds for it, or its last in 10 s."""
                     for _ in range(50):
-                        value = evaluate(step)
-                        if value:
+                        value = evaluate(expression)
+                        if done(value):
                             break
                         time.sleep(0.2)
-                    pickers = value or 0
-                return pickers
+                    return value
+
+                operations = wait_for("document.querySelectorAll('.opblock').length", bool)
+                evaluate("document.querySelectorAll('.opblock-summary-control').forEach(e => e.click())")
+                # Each opened operation shows its "Try it out" button once rendered.
+                wait_for("document.querySelectorAll('button.try-out__btn').length",
+                         lambda n: n is not None and n >= operations)
+                evaluate("document.querySelectorAll('button.try-out__btn').forEach(b => b.click())")
+                return wait_for("document.querySelectorAll('input[type=file]').length",
+                                lambda n: n is not None and n >= wanted) or 0
             finally:
                 chromium.close()
     finally:
@@ -172,7 +183,7 @@ def main(argv):
     if len(argv) > 4:
         checks.append((f"{argv[4]} file field(s) documented, found {wanted}", wanted == int(argv[4])))
     if wanted:
-        pickers = served_file_pickers(switchyard, bundle, path)
+        pickers = served_file_pickers(switchyard, bundle, path, wanted)
         checks.append((f"{wanted} file picker(s) in Try it out, found {pickers}", pickers == wanted))
     failed = [name for name, ok in checks if not ok]
     for name in failed:

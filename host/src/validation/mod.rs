@@ -62,7 +62,7 @@ impl RouteSchemas {
             None => None,
         };
         let form_fields = match &spec.body {
-            Some(b) if b.form => Some(form_fields(&mut compiler, &b.schema, definitions)?),
+            Some(b) if b.form => Some(form_fields(&mut compiler, &b.schema)?),
             _ => None,
         };
         let response = match &spec.response_schema {
@@ -111,22 +111,13 @@ fn compile_field<'a>(
     }
 }
 
-/// The fields of a form body whose schema is `schema` (a model, or a `$ref` to one in
-/// `definitions`): its properties, in order.
+/// The fields of a form body whose schema is `schema` (a model, or a `$ref` to one): its
+/// properties, in order.
 fn form_fields<'a>(
     compiler: &mut Compiler<'a>,
     schema: &'a Value,
-    definitions: &'a Map<String, Value>,
 ) -> anyhow::Result<Vec<FormField>> {
-    let model = match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let name = reference.rsplit('/').next().unwrap_or(reference);
-            definitions.get(name).ok_or_else(|| {
-                anyhow::anyhow!("the request body's form `{reference}` is not among the schemas")
-            })?
-        }
-        None => schema,
-    };
+    let model = compiler.resolve(schema);
     let Some(properties) = model.get("properties").and_then(Value::as_object) else {
         anyhow::bail!("the request body is a form, but its schema names no fields");
     };

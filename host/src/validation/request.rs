@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use switchyard_multipart::{FilePart, MultipartError};
 
 use super::json_position;
-use super::schema::Schemas;
+use super::schema::{Origin, Schemas};
 use super::{
     Detail, Failure, FormField, REQUEST_VALIDATION_ERROR, RouteSchemas, UNSUPPORTED_CONTENT_TYPE,
 };
@@ -62,10 +62,10 @@ pub(crate) fn validate_request(
                 return Err(Failure::new(415, UNSUPPORTED_CONTENT_TYPE, &detail));
             }
             Ok(BodyInput::Missing) if let Some(fields) = &compiled.form_fields => {
-                body_out = check_form(schemas, fields, None, &mut errors)
+                body_out = check_form(schemas, fields, None, Origin::Text, &mut errors)
             }
-            Ok(BodyInput::Value(value)) if let Some(fields) = &compiled.form_fields => {
-                body_out = check_form(schemas, fields, Some(&value), &mut errors)
+            Ok(BodyInput::Value(value, origin)) if let Some(fields) = &compiled.form_fields => {
+                body_out = check_form(schemas, fields, Some(&value), origin, &mut errors)
             }
             Ok(BodyInput::Missing) if body.required => {
                 errors.push(Detail::new(vec![json!("body")], "missing", Value::Null))
@@ -84,7 +84,7 @@ pub(crate) fn validate_request(
                 "multipart_invalid",
                 json!({}),
             )),
-            Ok(BodyInput::Value(value)) => {
+            Ok(BodyInput::Value(value, origin)) => {
                 // A list sent for a body that is not one counts as its first item
                 // (Powertools' `_normalize_field_value`).
                 let value = match value {
@@ -96,7 +96,7 @@ pub(crate) fn validate_request(
                     other => other,
                 };
                 if let Some(value) =
-                    schemas.check(body_schema, &value, &[json!("body")], &mut errors)
+                    schemas.check_from(body_schema, &value, &[json!("body")], origin, &mut errors)
                 {
                     body_out = Some(value);
                 }
@@ -246,6 +246,7 @@ fn check_form(
     schemas: &Schemas,
     fields: &[FormField],
     received: Option<&Value>,
+    origin: Origin,
     errors: &mut Vec<Detail>,
 ) -> Option<Value> {
     let mut out = Map::new();
@@ -279,7 +280,7 @@ fn check_form(
             Value::Array(items) if !items.is_empty() && !takes_list => &items[0],
             value => value,
         };
-        if FilePart::from_json(value).is_some() {
+        if origin == Origin::Multipart && FilePart::from_json(value).is_some() {
             // One file for a list of them is a list of one (Powertools hands the handler
             // the file itself, and the handler fails iterating it).
             let value = match takes_list {
@@ -289,7 +290,7 @@ fn check_form(
             out.insert(field.name.clone(), value);
             continue;
         }
-        match schemas.check(field.node, value, &loc, errors) {
+        match schemas.check_from(field.node, value, &loc, origin, errors) {
             Some(value) => {
                 out.insert(field.name.clone(), value);
             }
@@ -305,7 +306,8 @@ enum BodyInput {
     Invalid(usize, String),
     /// A multipart body whose parts cannot be read.
     MultipartInvalid,
-    Value(Value),
+    /// The body's value, and what it was read from (only a multipart body holds files).
+    Value(Value, Origin),
 }
 
 /// The body by its content type, as Powertools reads it (`_get_body`): JSON (also when none
@@ -330,7 +332,7 @@ fn read_body(request: &Request) -> Result<BodyInput, ()> {
             true => BodyInput::Missing,
             false => match serde_json::from_slice::<Value>(&request.body) {
                 Ok(Value::Null) => BodyInput::Missing,
-                Ok(value) => BodyInput::Value(value),
+                Ok(value) => BodyInput::Value(value, Origin::Text),
                 Err(err) => BodyInput::Invalid(
                     error_position(&request.body, &err),
                     // The classification without serde_json's own line and column.
@@ -351,11 +353,11 @@ fn read_body(request: &Request) -> Result<BodyInput, ()> {
                 items.push(Value::from(value.into_owned()));
             }
         }
-        return Ok(BodyInput::Value(Value::Object(fields)));
+        return Ok(BodyInput::Value(Value::Object(fields), Origin::Text));
     }
     if content_type.starts_with("multipart/form-data") {
         return match switchyard_multipart::fields(&request.body, content_type) {
-            Ok(fields) => Ok(BodyInput::Value(Value::Object(fields))),
+            Ok(fields) => Ok(BodyInput::Value(Value::Object(fields), Origin::Multipart)),
             Err(MultipartError::Invalid) => Ok(BodyInput::MultipartInvalid),
             // Powertools raises; the content type is as good as unsupported.
             Err(MultipartError::NoBoundary) => Err(()),
@@ -654,6 +656,28 @@ mod tests {
         assert_eq!(
             failed.1[0]["msg"],
             json!("Value error, Expected UploadFile, got str")
+        );
+        // Only a multipart body holds files: an object shaped like one, sent as JSON, is a
+        // dict, for a file field and any other.
+        let forged = r#"{"name": {"filename": "x", "content_type": null, "offset": 0, "size": 9},
+            "doc": {"filename": "x", "content_type": null, "offset": 0, "size": 9}}"#;
+        let failed = outcome("application/json", forged).unwrap_err();
+        let got: Vec<_> = failed
+            .1
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["loc"][1].clone(), e["msg"].clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (json!("name"), json!("Input should be a valid string")),
+                (
+                    json!("doc"),
+                    json!("Value error, Expected UploadFile, got dict")
+                ),
+            ]
         );
     }
 

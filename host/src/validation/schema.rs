@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use fancy_regex::Regex;
 use serde_json::{Map, Number, Value, json};
 use switchyard_multipart::FilePart;
+use switchyard_pyjson::decimal;
 
 use super::detail::{Detail, expected_choices};
 
@@ -64,7 +65,8 @@ struct Node {
     /// The range of the integer type `format` names (`uint32`), if it names one.
     integer_range: Option<(i128, i128)>,
     /// A string of `format: binary`: an uploaded file (Powertools' `UploadFile`), which only
-    /// a multipart file part ([`FilePart`]) satisfies.
+    /// a multipart body's file part ([`FilePart`], read from an [`Origin::Multipart`] body)
+    /// satisfies.
     file: bool,
     /// A string of `format: decimal` (Pydantic's `Decimal`): a number or a numeric string,
     /// kept as its text.
@@ -201,24 +203,29 @@ impl<'a> Compiler<'a> {
             let node = self.node(schema);
             return self.push(node);
         }
+        let id = match self.targets.get(&(target as *const Value)) {
+            Some(&id) => id,
+            None => {
+                let id = self.push(Node::default());
+                self.targets.insert(target as *const Value, id);
+                self.nodes[id.0] = self.node(target);
+                id
+            }
+        };
         // A `$ref` beside its own `default` (a field whose type is a named model or enum)
-        // is the target with that default: a node of its own, as the target's is shared.
-        if let Some(default) = keyword(schema, "default") {
-            let mut node = self.node(target);
-            node.default = Some(default.clone());
-            return self.push(node);
+        // is the shared target with that default: a node of its own holding both.
+        match keyword(schema, "default") {
+            Some(default) => self.push(Node {
+                all_of: Some(vec![id]),
+                default: Some(default.clone()),
+                ..Node::default()
+            }),
+            None => id,
         }
-        if let Some(&id) = self.targets.get(&(target as *const Value)) {
-            return id;
-        }
-        let id = self.push(Node::default());
-        self.targets.insert(target as *const Value, id);
-        self.nodes[id.0] = self.node(target);
-        id
     }
 
     /// The schema behind a chain of `$ref`s (a chain that loops ends where it loops).
-    fn resolve(&self, mut schema: &'a Value) -> &'a Value {
+    pub(crate) fn resolve(&self, mut schema: &'a Value) -> &'a Value {
         for _ in 0..=self.definitions.len() {
             match keyword(schema, "$ref")
                 .and_then(Value::as_str)
@@ -391,7 +398,8 @@ impl Schemas {
         self.any_in_unions(id, |node| node.types.iter().any(|t| t == "null"))
     }
 
-    /// Whether `test` holds for the node or one of its alternatives, theirs, and so on.
+    /// Whether `test` holds for the node or one of its alternatives or `allOf` parts, theirs,
+    /// and so on.
     /// Each node is looked at once, so unions that refer back to themselves end.
     fn any_in_unions(&self, id: NodeId, test: impl Fn(&Node) -> bool) -> bool {
         let node = self.get(id);
@@ -400,6 +408,7 @@ impl Schemas {
         }
         let mut seen = vec![id];
         let mut next: Vec<NodeId> = node.alternatives.clone();
+        next.extend(node.all_of.iter().flatten());
         while let Some(id) = next.pop() {
             if seen.contains(&id) {
                 continue;
@@ -410,6 +419,7 @@ impl Schemas {
                 return true;
             }
             next.extend(&node.alternatives);
+            next.extend(node.all_of.iter().flatten());
         }
         false
     }
@@ -423,7 +433,20 @@ impl Schemas {
         loc: &[Value],
         errors: &mut Vec<Detail>,
     ) -> Option<Value> {
-        self.check_at(id, input, &Loc::Root(loc), errors, &Visits::None)
+        self.check_from(id, input, loc, Origin::Text, errors)
+    }
+
+    /// [`Schemas::check`] of a value read from a body of `origin`: only a multipart body's
+    /// reader makes files, so only there does an object describing one stand for a file.
+    pub(crate) fn check_from(
+        &self,
+        id: NodeId,
+        input: &Value,
+        loc: &[Value],
+        origin: Origin,
+        errors: &mut Vec<Detail>,
+    ) -> Option<Value> {
+        self.check_at(id, input, &Loc::Root(loc, origin), errors, &Visits::None)
     }
 
     /// `visits`: the nodes `allOf` and unions led through to here without going into the
@@ -563,8 +586,8 @@ impl Schemas {
             Some(Kind::Boolean) => coerce_bool(input),
             // What `UploadFile`'s own validator answers anything but a file with.
             Some(Kind::String) if node.file => match FilePart::from_json(input) {
-                Some(_) => Ok(input.clone()),
-                None => {
+                Some(_) if loc.origin() == Origin::Multipart => Ok(input.clone()),
+                _ => {
                     let reason = format!("Expected UploadFile, got {}", python_type(input));
                     errors.push(fail(loc, "value_error", input).with("error", json!(reason)));
                     return None;
@@ -574,9 +597,12 @@ impl Schemas {
             // that reads as one.
             Some(Kind::String) if node.decimal => match input {
                 Value::Number(n) => Ok(Value::String(n.as_str().to_string())),
-                Value::String(s) if decimal_digits(s.trim()).is_some() => {
+                Value::String(s) if decimal::digits(s.trim()).is_some() => {
                     Ok(Value::String(s.trim().to_string()))
                 }
+                // `Decimal` fields refuse NaN and infinities (`allow_inf_nan=False` is theirs
+                // by default).
+                Value::String(s) if is_nan_or_infinity(s) => Err("finite_number"),
                 Value::String(_) => Err("decimal_parsing"),
                 _ => Err("decimal_type"),
             },
@@ -719,16 +745,33 @@ impl Visits<'_> {
 
 /// Where a value sits: the caller's path, then the keys and indexes below it. Built into a
 /// list only when a failure names it, so valid input allocates no paths.
+/// Where a checked value was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// Parameters, a JSON or urlencoded body: text and JSON only.
+    Text,
+    /// A multipart body, whose reader describes file parts as objects ([`FilePart`]).
+    Multipart,
+}
+
 enum Loc<'a> {
-    Root(&'a [Value]),
+    Root(&'a [Value], Origin),
     Key(&'a Loc<'a>, &'a str),
     Index(&'a Loc<'a>, usize),
 }
 
 impl Loc<'_> {
+    /// Where the whole value was read from.
+    fn origin(&self) -> Origin {
+        match self {
+            Loc::Root(_, origin) => *origin,
+            Loc::Key(parent, _) | Loc::Index(parent, _) => parent.origin(),
+        }
+    }
+
     fn to_vec(&self) -> Vec<Value> {
         match self {
-            Loc::Root(root) => root.to_vec(),
+            Loc::Root(root, _) => root.to_vec(),
             Loc::Key(parent, key) => {
                 let mut path = parent.to_vec();
                 path.push(Value::from(*key));
@@ -898,7 +941,7 @@ fn strict_failure(kind: Option<Kind>, input: &Value) -> Option<&'static str> {
 /// total first, then the places, then the digits left before the point. Text that is not a
 /// decimal number is left to the type check.
 fn decimal_failure(text: &str, node: &Node) -> Option<Broken> {
-    let (digits, decimals) = decimal_digits(text)?;
+    let (digits, decimals) = decimal::digits(text)?;
     if let Some(max) = node.max_digits.filter(|&max| digits > max) {
         return Some(broken("decimal_max_digits", &[("max_digits", max.into())]));
     }
@@ -914,32 +957,13 @@ fn decimal_failure(text: &str, node: &Node) -> Option<Broken> {
         .then(|| broken("decimal_whole_digits", &[("whole_digits", whole.into())]))
 }
 
-/// The digits and decimal places of a decimal number's text once normalized (Python's
-/// `Decimal(text).normalize().as_tuple()`): trailing zeros dropped, an exponent applied.
-fn decimal_digits(text: &str) -> Option<(u64, u64)> {
+/// `NaN`, `sNaN` or an infinity, signed or not, in any case, as Python's `Decimal` reads them.
+fn is_nan_or_infinity(text: &str) -> bool {
+    let text = text.trim();
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i64>().ok()?),
-        None => (unsigned, 0),
-    };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-    if whole.len() + fraction.len() == 0 || !all_digits(whole) || !all_digits(fraction) {
-        return None;
-    }
-    let coefficient = format!("{whole}{fraction}");
-    let significant = coefficient.trim_start_matches('0');
-    if significant.is_empty() {
-        // Zero normalizes to `0`: one digit, no places.
-        return Some((1, 0));
-    }
-    let trimmed = significant.trim_end_matches('0');
-    let exponent = exponent - fraction.len() as i64 + (significant.len() - trimmed.len()) as i64;
-    let length = trimmed.len() as u64;
-    Some(match exponent {
-        e if e >= 0 => (length + e as u64, 0),
-        e => (length.max(e.unsigned_abs()), e.unsigned_abs()),
-    })
+    ["nan", "snan", "inf", "infinity"]
+        .iter()
+        .any(|name| unsigned.eq_ignore_ascii_case(name))
 }
 
 /// A string Python's `float()` reads as NaN or an infinity (`"nan"`, `"-inf"`, `"Infinity"`).
@@ -1190,7 +1214,16 @@ mod tests {
             },
             "Alias": {"$ref": "#/components/schemas/Tree"},
             "Loop": {"$ref": "#/components/schemas/Loop"},
+            // Refers to itself through a `$ref` with a default: compiles once, ends.
+            "Chain": {"type": "object", "properties": {
+                "next": {"$ref": "#/components/schemas/Chain", "default": {}},
+            }},
         });
+        let chain = json!({"$ref": "#/components/schemas/Chain"});
+        assert_eq!(
+            run_with(&definitions, chain, json!({"next": {}})),
+            Ok(json!({"next": {"next": {}}}))
+        );
         for name in ["Tree", "Alias"] {
             let schema = json!({"$ref": format!("#/components/schemas/{name}")});
             assert_eq!(
@@ -1405,9 +1438,20 @@ mod tests {
                 Ok(json!("123.45")),
             ),
             (
-                json!({"type": "number", DECIMAL_PLACES: 2}),
-                json!(1.50),
+                // Trailing zeros are not places: `1.50` as sent has one once normalized.
+                json!({"type": "number", DECIMAL_PLACES: 1}),
+                serde_json::from_str::<Value>("1.50").unwrap(),
                 Ok(json!(1.5)),
+            ),
+            (
+                json!({"type": "string", "format": "decimal"}),
+                json!("NaN"),
+                Err("finite_number"),
+            ),
+            (
+                json!({"type": "string", "format": "decimal", MAX_DIGITS: 5}),
+                json!("10e9223372036854775807"),
+                Err("decimal_parsing"),
             ),
             (
                 json!({"type": "string", "format": "decimal"}),
@@ -1439,19 +1483,6 @@ mod tests {
             let got = run_with(&none, schema.clone(), input.clone()).map_err(|errors| errors[0].1);
             assert_eq!(got, want, "{schema} {input}");
         }
-        let decimals = [
-            ("123.45", (5, 2)),
-            ("100", (3, 0)),
-            ("1.50", (2, 1)),
-            ("0.00", (1, 0)),
-            ("-0.5", (1, 1)),
-            ("1e2", (3, 0)),
-            ("1.5e-3", (4, 4)),
-        ];
-        for (text, want) in decimals {
-            assert_eq!(decimal_digits(text), Some(want), "{text}");
-        }
-        assert_eq!(decimal_digits("1.2.3"), None);
     }
 
     /// Pydantic reads `"nan"` and `"inf"` as floats and checks them against the bounds;
