@@ -51,18 +51,17 @@ pub struct Form<T>(pub T);
 impl<T: DeserializeOwned + crate::Documented> FromRequest for Form<T> {
     fn from_request(req: &Request) -> Result<Self, Error> {
         let rejection = |path: String, reason: String| Rejection::new(Part::Form, path, reason);
+        let content_type = req.header("content-type").unwrap_or_default();
+        let multipart = content_type.starts_with("multipart/form-data");
         let fields: Value = match req.validated("body") {
             Some(validated) => serde_json::from_str(validated.get())
                 .map_err(|e| rejection(String::new(), e.to_string()))?,
-            None => match unvalidated_fields::<T>(req)? {
+            None => match unvalidated_fields::<T>(req, content_type, multipart)? {
                 Unvalidated::Read(value) => return Ok(Form(value)),
                 Unvalidated::Fields(fields) => fields,
             },
         };
         // Only a multipart body holds files to read from it.
-        let multipart = req
-            .header("content-type")
-            .is_some_and(|t| t.starts_with("multipart/form-data"));
         let body = match multipart {
             true => Rc::<[u8]>::from(req.body()),
             false => Rc::from([]),
@@ -84,9 +83,12 @@ enum Unvalidated<T> {
     Fields(Value),
 }
 
-fn unvalidated_fields<T: DeserializeOwned>(req: &Request) -> Result<Unvalidated<T>, Error> {
-    let content_type = req.header("content-type").unwrap_or_default();
-    if content_type.starts_with("multipart/form-data") {
+fn unvalidated_fields<T: DeserializeOwned>(
+    req: &Request,
+    content_type: &str,
+    multipart: bool,
+) -> Result<Unvalidated<T>, Error> {
+    if multipart {
         return switchyard_multipart::fields(req.body(), content_type)
             .map(|fields| Unvalidated::Fields(Value::Object(fields)))
             .map_err(|e| Rejection::new(Part::Form, String::new(), e).into());

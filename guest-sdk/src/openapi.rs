@@ -275,9 +275,7 @@ fn refers_to(schema: &Value, names: &BTreeSet<String>) -> bool {
         Value::Object(members) => members
             .iter()
             .any(|(key, value)| match (key.as_str(), value) {
-                ("$ref", Value::String(reference)) => reference
-                    .strip_prefix("#/components/schemas/")
-                    .is_some_and(|name| names.contains(name)),
+                ("$ref", Value::String(reference)) => named_in(reference, names),
                 _ => refers_to(value, names),
             }),
         Value::Array(items) => items.iter().any(|item| refers_to(item, names)),
@@ -285,13 +283,19 @@ fn refers_to(schema: &Value, names: &BTreeSet<String>) -> bool {
     }
 }
 
+/// Whether a `$ref` points at one of `names` in `components.schemas`.
+fn named_in(reference: &str, names: &BTreeSet<String>) -> bool {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .is_some_and(|name| names.contains(name))
+}
+
 /// Points each `$ref` to a `split` name at its `-{side}` schema.
 fn rename_refs(value: &mut Value, split: &BTreeSet<String>, side: &str) {
     match value {
         Value::Object(members) => {
             if let Some(Value::String(reference)) = members.get_mut("$ref")
-                && let Some(name) = reference.strip_prefix("#/components/schemas/")
-                && split.contains(name)
+                && named_in(reference, split)
             {
                 *reference = format!("{reference}-{side}");
             }
