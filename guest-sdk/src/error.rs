@@ -1,7 +1,7 @@
 //! Errors a handler or middleware returns: `ServiceError`, the named HTTP errors, and any
 //! Rust error, which travel up the middleware chain the way an exception does in Powertools.
 
-use std::any::{Any, type_name};
+use std::any::type_name;
 use std::fmt;
 use std::rc::Rc;
 
@@ -92,7 +92,7 @@ macro_rules! named_errors {
         )*
 
         /// The named error's type name and its service error, if `err` is one.
-        fn as_named_error(err: &dyn Any) -> Option<(&'static str, ServiceError)> {
+        fn as_named_error(err: &(dyn std::error::Error + 'static)) -> Option<(&'static str, ServiceError)> {
             $(
                 if let Some(named) = err.downcast_ref::<$name>() {
                     return Some((stringify!($name), named.0.clone()));
@@ -189,6 +189,8 @@ impl ResponseSizeExceededError {
     }
 }
 
+impl std::error::Error for ResponseSizeExceededError {}
+
 impl fmt::Display for ResponseSizeExceededError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Self {
@@ -203,7 +205,8 @@ impl fmt::Display for ResponseSizeExceededError {
 /// The type name every service error answers to, after its own.
 pub(crate) const SERVICE_ERROR: &str = "ServiceError";
 
-/// Any error a handler returns; `?` converts every `std::error::Error` into it.
+/// Any error a handler returns; `?` converts every `std::error::Error` into it, and a
+/// `Box<dyn Error>` or an `anyhow::Error`.
 ///
 /// It keeps the Rust error's value for [`Error::downcast_ref`], so it is neither `Send` nor
 /// `Sync` (a component runs on one thread).
@@ -235,7 +238,7 @@ pub(crate) struct ErrorParts {
 
 /// A raised error's own value, shared by the clones of its [`Error`].
 #[derive(Clone)]
-pub(crate) struct ErrorValue(pub(crate) Rc<dyn Any>);
+pub(crate) struct ErrorValue(pub(crate) Rc<dyn std::error::Error>);
 
 impl fmt::Debug for ErrorValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -262,12 +265,12 @@ impl Error {
         })
     }
 
-    /// An error from a boxed one (what many libraries return, and what an `anyhow::Error`
-    /// converts into), for `.map_err(Error::from_boxed)?`: `?` cannot take one directly, as
-    /// Rust does not allow both that and `?` on every `std::error::Error` (anyhow has the same
-    /// limit). It answers as an unhandled error with the boxed error's message; an exception
-    /// handler registered for `Box<dyn std::error::Error + Send + Sync>` answers it instead
-    /// and reads it back with `err.downcast_ref::<Box<dyn std::error::Error + Send + Sync>>()`.
+    /// An error from a `Box<dyn Error + Send + Sync>` (what tower, hyper and lambda_runtime
+    /// return), for `.map_err(Error::from_boxed)?`. `?` takes every other error directly
+    /// (`Box<dyn Error>`, `anyhow::Error`, any `std::error::Error`), but not this one: Rust
+    /// cannot be told that it does not also convert into a `Box<dyn Error>` (E0119). It is
+    /// the same error as `?` on a `Box<dyn Error>` holding it: named `Box<dyn Error>`, and
+    /// the boxed value is what [`Error::downcast_ref`] reads.
     ///
     /// ```
     /// use switchyard_sdk::Error;
@@ -281,16 +284,12 @@ impl Error {
     /// }
     /// let err = handler().unwrap_err();
     /// assert_eq!(err.message(), "invalid digit found in string");
-    /// type Boxed = Box<dyn std::error::Error + Send + Sync>;
-    /// assert!(err.downcast_ref::<Boxed>().is_some());
+    /// assert!(err.is::<Box<dyn std::error::Error>>());
+    /// assert!(err.downcast_ref::<std::num::ParseIntError>().is_some());
     /// ```
     pub fn from_boxed(err: Box<dyn std::error::Error + Send + Sync>) -> Self {
-        Self::from_parts(ErrorParts {
-            type_names: type_keys::<Box<dyn std::error::Error + Send + Sync>>(),
-            message: err.to_string(),
-            service: None,
-            value: Some(ErrorValue(Rc::new(err))),
-        })
+        let err: Box<dyn std::error::Error> = err;
+        Self::from(err)
     }
 
     /// The most specific type name this error answers to.
@@ -345,6 +344,10 @@ impl Error {
     /// names and message only, and this is `None`. Of the errors the host raises,
     /// [`ResponseSizeExceededError`] has its value, read from its message.
     ///
+    /// An error raised through a `Box<dyn Error>` is read as the error in the box; an
+    /// `anyhow::Error` boxes itself in a type of its own, so take its value out with
+    /// `anyhow::Error::downcast` before `?` to read it here.
+    ///
     /// ```
     /// use switchyard_sdk::Error;
     /// #[derive(Debug)]
@@ -360,7 +363,7 @@ impl Error {
     /// assert_eq!(err.downcast_ref::<TodoLocked>().map(|locked| locked.0), Some(5));
     /// assert!(err.downcast_ref::<std::num::ParseIntError>().is_none());
     /// ```
-    pub fn downcast_ref<E: 'static>(&self) -> Option<&E> {
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
         self.0.value.as_ref()?.0.downcast_ref::<E>()
     }
 }
@@ -371,21 +374,26 @@ impl fmt::Display for Error {
     }
 }
 
-impl<E: std::error::Error + 'static> From<E> for Error {
+/// `?` on any error: every `std::error::Error`, a `Box<dyn Error>`, an `anyhow::Error`, or a
+/// `String` message. The bound is "converts into a `Box<dyn Error>`" rather than "is a
+/// `std::error::Error`", as only it takes the boxes too; see [`Error::from_boxed`] for the one
+/// box it cannot take.
+impl<E: Into<Box<dyn std::error::Error>> + 'static> From<E> for Error {
     fn from(err: E) -> Self {
-        let message = err.to_string();
-        let any: &dyn Any = &err;
-        let (type_names, service) = if let Some((name, service)) = as_named_error(any) {
+        // What the error is, is read in the box, so that a boxed `NotFoundError` is still one.
+        let value: Box<dyn std::error::Error> = err.into();
+        let message = value.to_string();
+        let (type_names, service) = if let Some((name, service)) = as_named_error(&*value) {
             (
                 vec![name.to_string(), SERVICE_ERROR.to_string()],
                 Some(service),
             )
-        } else if any.is::<crate::rejection::Rejection>() {
+        } else if value.is::<crate::rejection::Rejection>() {
             // An extractor's refusal is a `BadRequestError` too (`rejection.rs`).
-            let mut names = type_keys::<E>();
+            let mut names = type_keys::<crate::rejection::Rejection>();
             names.extend(["BadRequestError".to_string(), SERVICE_ERROR.to_string()]);
             (names, Some(ServiceError::new(400, message.clone())))
-        } else if let Some(service) = any.downcast_ref::<ServiceError>() {
+        } else if let Some(service) = value.downcast_ref::<ServiceError>() {
             (vec![SERVICE_ERROR.to_string()], Some(service.clone()))
         } else {
             (type_keys::<E>(), None)
@@ -394,7 +402,7 @@ impl<E: std::error::Error + 'static> From<E> for Error {
             type_names,
             message,
             service,
-            value: Some(ErrorValue(Rc::new(err))),
+            value: Some(ErrorValue(Rc::from(value))),
         })
     }
 }
@@ -501,6 +509,41 @@ mod tests {
         assert_eq!(err.service_error().map(ServiceError::status), Some(404));
         assert!(err.is::<NotFoundError>());
         assert!(err.is::<ServiceError>());
+    }
+
+    #[test]
+    fn question_mark_takes_boxed_and_anyhow_errors_and_reads_what_is_in_them() {
+        fn boxed() -> Result<(), Error> {
+            let parsed: Result<u32, Box<dyn std::error::Error>> =
+                "x".parse::<u32>().map_err(Into::into);
+            parsed?;
+            Ok(())
+        }
+        fn from_anyhow() -> Result<(), Error> {
+            let parsed = "x".parse::<u32>().map_err(anyhow::Error::from);
+            parsed?;
+            Ok(())
+        }
+        fn boxed_not_found() -> Result<(), Error> {
+            let missing: Box<dyn std::error::Error> = NotFoundError::new("no todo 9").into();
+            Err(missing)?
+        }
+        let err = boxed().unwrap_err();
+        assert!(
+            err.is::<Box<dyn std::error::Error>>(),
+            "{:?}",
+            err.type_names()
+        );
+        assert_eq!(err.message(), "invalid digit found in string");
+        assert!(err.downcast_ref::<std::num::ParseIntError>().is_some());
+        let err = from_anyhow().unwrap_err();
+        assert!(err.is::<anyhow::Error>(), "{:?}", err.type_names());
+        assert_eq!(err.message(), "invalid digit found in string");
+        assert!(err.downcast_ref::<std::num::ParseFloatError>().is_none());
+        // A boxed HTTP error is still that HTTP error, as a raised Python exception keeps its class.
+        let err = boxed_not_found().unwrap_err();
+        assert_eq!(err.type_names(), ["NotFoundError", "ServiceError"]);
+        assert_eq!(err.service_error().map(ServiceError::status), Some(404));
     }
 
     #[test]
