@@ -90,7 +90,7 @@ pub(crate) fn lambda_context() -> crate::LambdaContext {
     }
 }
 
-/// Log levels for [`log`].
+/// Log levels for [`log`] and [`crate::logger`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     /// Debug
@@ -103,15 +103,22 @@ pub enum Level {
     Error,
 }
 
-/// Writes a line through the host's structured logger (with the request id attached).
+impl From<Level> for imports::LogLevel {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Debug => imports::LogLevel::Debug,
+            Level::Info => imports::LogLevel::Info,
+            Level::Warn => imports::LogLevel::Warn,
+            Level::Error => imports::LogLevel::Error,
+        }
+    }
+}
+
+/// Writes a line through the host's logger, with the invocation's keys; [`crate::logger`]
+/// has the rest of Powertools' Logger (keys of a line, appended keys, the correlation id).
+#[track_caller]
 pub fn log(level: Level, message: &str) {
-    let level = match level {
-        Level::Debug => imports::LogLevel::Debug,
-        Level::Info => imports::LogLevel::Info,
-        Level::Warn => imports::LogLevel::Warn,
-        Level::Error => imports::LogLevel::Error,
-    };
-    imports::log(level, message);
+    crate::logger::log(level, message, ());
 }
 
 /// Sends every panic of this component to the host, which ends the call with it: a panic is

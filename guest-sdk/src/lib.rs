@@ -62,6 +62,7 @@ mod fields;
 mod form;
 mod handler;
 mod host;
+pub mod logger;
 mod openapi;
 pub mod outbound;
 mod params;

@@ -19,6 +19,9 @@ pub struct InvocationContext {
     pub log_group_name: String,
     /// The execution environment's log stream (`AWS_LAMBDA_LOG_STREAM_NAME`).
     pub log_stream_name: String,
+    /// The invocation's X-Ray trace header (the Runtime API's `Lambda-Runtime-Trace-Id`),
+    /// when Lambda traces it.
+    pub xray_trace_id: Option<String>,
 }
 
 impl InvocationContext {
@@ -43,6 +46,7 @@ impl InvocationContext {
             deadline_ms: 0,
             log_group_name: "/aws/lambda/test".into(),
             log_stream_name: "2024/01/01/[$LATEST]00000000000000000000000000000000".into(),
+            xray_trace_id: None,
         }
     }
 }

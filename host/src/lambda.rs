@@ -68,19 +68,13 @@ async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> A
         // AWS_LAMBDA_LOG_STREAM_NAME, as Python's LambdaContext does.
         log_group_name: event.context.env_config.log_group.clone(),
         log_stream_name: event.context.env_config.log_stream.clone(),
+        xray_trace_id: event.context.xray_trace_id.clone(),
     };
     let request_id = context.request_id.clone();
     let joined = tokio::task::spawn_blocking(move || {
         match pipeline.handle(event.payload.get().as_bytes(), &context) {
             Ok(response) => Answer::Pipeline(response),
-            Err(err) => {
-                crate::log::emit(
-                    crate::log::Level::Error,
-                    &err.to_string(),
-                    &[("request_id", &context.request_id)],
-                );
-                Answer::Host(malformed_event_response(&err))
-            }
+            Err(err) => Answer::Host(malformed_event_response(&err)),
         }
     })
     .await;

@@ -73,7 +73,12 @@ fn jsonl_answers_each_line_in_order_and_goes_on_after_failures() {
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|l| l["method"].is_string())
-        .map(|l| l["request_id"].as_str().unwrap_or_default().to_string())
+        .map(|l| {
+            l["function_request_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect();
     assert_eq!(ids.len(), 3, "three access lines: {stderr}");
     assert!(
@@ -195,7 +200,7 @@ fn a_setting_that_cannot_be_read_is_a_warning_naming_it_and_what_was_used() {
         .collect();
     let warnings: Vec<&str> = lines
         .iter()
-        .filter(|l| l["level"] == "WARN")
+        .filter(|l| l["level"] == "WARNING")
         .filter_map(|l| l["message"].as_str())
         .collect();
     assert_eq!(

@@ -80,8 +80,10 @@ fn serve_connection(stream: TcpStream, events: &Events, sent: &mpsc::Sender<Sent
              Lambda-Runtime-Aws-Request-Id: request-{n}\r\n\
              Lambda-Runtime-Deadline-Ms: {}\r\n\
              Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:eu-west-1:123456789012:function:test\r\n\
+             Lambda-Runtime-Trace-Id: {}\r\n\
              Content-Length: {}\r\n\r\n",
             deadline.as_millis(),
+            trace_header(n),
             body.len()
         );
         let _ = writer.write_all(head.as_bytes());
@@ -89,8 +91,19 @@ fn serve_connection(stream: TcpStream, events: &Events, sent: &mpsc::Sender<Sent
     }
 }
 
-/// The bytes the bootstrap posts for each event, in order, and what it logged.
-fn bootstrap_answers(bundle: &std::path::Path, events: Vec<Value>) -> (Vec<Vec<u8>>, String) {
+/// The X-Ray trace header of invocation `n` (`request-{n}`), as Lambda hands it with an
+/// invocation (`tests/conformance/logger/record.py` gives Powertools the same).
+pub(crate) fn trace_header(n: usize) -> String {
+    format!("Root=1-5759e988-bd862e3fe1be46a99427279{n};Parent=53995c3f42cd8ad{n};Sampled=1")
+}
+
+/// The bytes the bootstrap posts for each event, in order, and what it logged, with the
+/// log level at `warn` unless `env` says otherwise.
+pub(crate) fn bootstrap_answers(
+    bundle: &std::path::Path,
+    events: Vec<Value>,
+    env: &[(&str, &str)],
+) -> (Vec<Vec<u8>>, String) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let api = listener.local_addr().unwrap().to_string();
     let count = events.len();
@@ -107,6 +120,7 @@ fn bootstrap_answers(bundle: &std::path::Path, events: Vec<Value>) -> (Vec<Vec<u
         .env("AWS_LAMBDA_LOG_STREAM_NAME", "stream")
         .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/test")
         .env("SWITCHYARD_LOG_LEVEL", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -151,7 +165,7 @@ fn the_bootstrap_posts_500_for_answers_lambda_cannot_deliver() {
         .chain(&["/encoded/fits", "/neighbour/ok"])
         .map(|path| rest_event("GET", path, &[]))
         .collect();
-    let (answers, stderr) = bootstrap_answers(&bundle_dir("sandbox"), events);
+    let (answers, stderr) = bootstrap_answers(&bundle_dir("sandbox"), events, &[]);
     let internal = json!({"statusCode": 500, "message": "Internal Server Error"});
     for (path, bytes) in refused.iter().zip(&answers) {
         let answer: Value = serde_json::from_slice(bytes).unwrap();

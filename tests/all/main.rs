@@ -10,6 +10,7 @@ mod events;
 mod instances;
 mod invoke_cli;
 mod lambda_bootstrap;
+mod logger;
 mod mutated_events;
 mod openapi;
 mod parameters;

@@ -467,7 +467,7 @@ impl RequestLogs {
                 outside.push(line.to_string());
                 continue;
             };
-            match value["request_id"].as_str() {
+            match value["function_request_id"].as_str() {
                 Some(id) => {
                     let at = ids.iter().position(|known| known == id).unwrap_or_else(|| {
                         ids.push(id.to_string());

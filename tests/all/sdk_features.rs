@@ -22,7 +22,7 @@ fn access_line_request_id(log: &str) -> Value {
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|l| l["method"].is_string())
-        .map(|l| l["request_id"].clone())
+        .map(|l| l["function_request_id"].clone())
         .collect();
     assert_eq!(ids.len(), 1, "one access line: {log}");
     assert_ne!(ids[0], InvocationContext::local().request_id, "a fresh id");
@@ -132,6 +132,7 @@ fn the_request_context_and_current_event_read_the_raw_event() {
         deadline_ms: 32_503_680_000_000,
         log_group_name: "/aws/lambda/orders".into(),
         log_stream_name: "2026/11/28/[7]0123456789abcdef".into(),
+        xray_trace_id: None,
     };
     let resp = TestHost::shared("features").invoke_in(&get("/context"), &context);
     assert_eq!(resp["statusCode"], 200, "{resp}");
@@ -248,7 +249,11 @@ fn an_unhandled_error_answers_a_plain_500_outside_debug_mode() {
         })
         .unwrap_or_else(|| panic!("no unhandled error line in {log}"));
     assert_eq!(line["level"], "ERROR", "{line}");
-    assert_eq!(line["request_id"], access_line_request_id(&log), "{line}");
+    assert_eq!(
+        line["function_request_id"],
+        access_line_request_id(&log),
+        "{line}"
+    );
     assert!(
         line["message"].as_str().unwrap().contains("ParseIntError"),
         "{line}"
@@ -264,14 +269,18 @@ fn what_a_guest_prints_is_logged_a_line_at_a_time_with_its_request() {
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|l| l["component"] == "features")
         .map(|l| {
-            assert_eq!(l["request_id"], access_line_request_id(&log), "{l}");
+            assert_eq!(
+                l["function_request_id"],
+                access_line_request_id(&log),
+                "{l}"
+            );
             let field = |name: &str| l[name].as_str().unwrap_or_default().to_string();
             (field("stream"), field("level"), field("message"))
         })
         .collect();
     let expected = [
         ("stdout", "INFO", "partial one and 2"),
-        ("stderr", "WARN", "warning: in pieces"),
+        ("stderr", "WARNING", "warning: in pieces"),
         ("stdout", "INFO", "flushed without a newline"),
     ]
     .map(|(s, l, m)| (s.to_string(), l.to_string(), m.to_string()));
@@ -515,18 +524,60 @@ fn a_route_can_answer_failed_response_validation_with_its_own_status() {
 #[test]
 fn every_request_is_logged_with_its_route_status_and_correlation_id() {
     let mut event = get("/typed/5");
-    event["multiValueHeaders"]["X-Correlation-Id"] = json!(["corr-42"]);
+    event["headers"] = json!({"X-Correlation-Id": "corr-42"});
+    let access_line = |log: &str| -> Value {
+        log.lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|l| l["route"].is_string())
+            .unwrap_or_else(|| panic!("no access log line in:\n{log}"))
+    };
     let (_, log) = invoke_cli("features", &event, None);
-    let line: Value = log
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find(|l| l["route"].is_string())
-        .unwrap_or_else(|| panic!("no access log line in:\n{log}"));
+    let line = access_line(&log);
     assert_eq!(line["route"], "/typed/<n>");
     assert_eq!(line["status"], "200");
-    assert_eq!(line["correlation_id"], "corr-42");
+    // Powertools' `correlation_paths.API_GATEWAY_REST`: the REST event's request id.
+    assert_eq!(line["correlation_id"], "r-1");
     assert_eq!(line["path"], "/typed/5");
     assert!(line["latency_ms"].as_str().unwrap().parse::<f64>().is_ok());
+    // A bundle that names another path reads it there; one the event lacks is no key.
+    let bundle = ScratchBundle::new(
+        "correlation-path",
+        &json!({
+            "components": [{"name": "features", "file": "features.wasm"}],
+            "correlation_id_path": "headers.\"X-Correlation-Id\"",
+            "swagger": false,
+        }),
+        &[guest_wasm("features.wasm")],
+    );
+    let (status, _, log) = bundle.invoke(
+        &[event, get("/typed/6")],
+        &[("SWITCHYARD_LOG_LEVEL", "info")],
+    );
+    assert!(status.success(), "{log}");
+    let lines: Vec<Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["route"].is_string())
+        .collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert_eq!(lines[0]["correlation_id"], "corr-42", "{log}");
+    assert!(lines[1].get("correlation_id").is_none(), "{log}");
+    // A path that is not a field path is refused when the bundle loads, naming it.
+    let refused = ScratchBundle::new(
+        "correlation-path-refused",
+        &json!({
+            "components": [{"name": "features", "file": "features.wasm"}],
+            "correlation_id_path": "headers[0]",
+            "swagger": false,
+        }),
+        &[guest_wasm("features.wasm")],
+    );
+    let err = refused
+        .load()
+        .err()
+        .expect("the bundle is refused")
+        .to_string();
+    assert!(err.contains("`headers[0]`"), "{err}");
 }
 
 #[test]

@@ -359,7 +359,8 @@ fn todos_answers_real_http_like_the_lambda() {
     );
 
     assert!(
-        server.wait_for_log(r#""message":"GET /todos 200","request_id""#)
+        server.wait_for_log(r#""message":"GET /todos 200","timestamp""#)
+            && server.wait_for_log(r#""function_request_id""#)
             && server.wait_for_log(r#""route":"/todos/<todo_id>""#),
         "each request is logged with its route"
     );

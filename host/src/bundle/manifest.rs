@@ -61,6 +61,11 @@ pub struct BundleManifest {
     /// takes serve it, `false` turns it off; unset, the app decides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swagger: Option<SwaggerOverride>,
+    /// Where each event's correlation id lies, as a JMESPath field path
+    /// (`headers."x-correlation-id"`); unset, Powertools' `correlation_paths` for the
+    /// event's source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id_path: Option<String>,
     /// `warm` (default) reuses instances; `fresh` makes one per call.
     #[serde(default)]
     pub instances: InstanceMode,

@@ -14,6 +14,7 @@ pub(crate) use manifest::{
     BundleManifest, ComponentEntry, InstanceMode, MANIFEST_FILE, SwaggerOverride,
 };
 
+use crate::log::CorrelationPath;
 use crate::pipeline::{Mount, Overrides, Pipeline};
 use crate::runtime::{
     AllowedHosts, ComponentSource, OutputLimits, PreinitLimits, Runtime, RuntimeSettings, Sandbox,
@@ -154,6 +155,13 @@ impl Bundle {
             source: self.manifest.source,
             bundle_dir: Some(self.dir.clone()),
             swagger: self.manifest.swagger.clone(),
+            correlation_path: self
+                .manifest
+                .correlation_id_path
+                .as_deref()
+                .map(CorrelationPath::parse)
+                .transpose()
+                .map_err(|err| anyhow::anyhow!("bundle `{}`: {err}", self.dir.display()))?,
         };
         Pipeline::new(runtime, &mounts, overrides)
             .with_context(|| format!("bundle `{}` has an invalid route table", self.dir.display()))

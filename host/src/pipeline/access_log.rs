@@ -2,19 +2,11 @@
 
 use std::time::Instant;
 
-use crate::invocation::InvocationContext;
 use crate::request::Request;
 
 /// One line per request: who asked for what, the route that answered, how, and how fast.
-/// The correlation id is the caller's `X-Correlation-Id`, else the trace id the load balancer
-/// or API Gateway added.
-pub(super) fn access_log(
-    request: &Request,
-    rule: &str,
-    context: &InvocationContext,
-    status: u16,
-    started: Instant,
-) {
+/// The request id and correlation id are the invocation's keys, on every line of it.
+pub(super) fn access_log(request: &Request, rule: &str, status: u16, started: Instant) {
     let level = match status {
         500.. => crate::log::Level::Error,
         _ => crate::log::Level::Info,
@@ -22,17 +14,10 @@ pub(super) fn access_log(
     if !crate::log::enabled(level) {
         return;
     }
-    let correlation_id = request
-        .header_values("x-correlation-id")
-        .chain(request.header_values("x-amzn-trace-id"))
-        .next()
-        .unwrap_or_default();
     crate::log::emit(
         level,
         &format!("{} {} {status}", request.method, request.path),
         &[
-            ("request_id", &context.request_id),
-            ("correlation_id", correlation_id),
             ("method", &request.method),
             ("path", &request.path),
             ("route", rule),

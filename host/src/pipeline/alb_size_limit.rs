@@ -38,7 +38,7 @@ impl Pipeline {
         // Checked once more, without calling the exception handler again.
         match json_len(&handled) {
             fits if fits <= ALB_MAX_RESPONSE_SIZE => handled,
-            size => encode(self.uncaught(exceeded(size), invocation.request_id())),
+            size => encode(self.uncaught(exceeded(size))),
         }
     }
 }

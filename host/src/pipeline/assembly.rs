@@ -13,6 +13,7 @@ use anyhow::bail;
 use super::CorsConfig;
 use crate::app_manifest::{AlbOptions, AppManifest, AppSpec, Prefix, RouteSpec};
 use crate::bundle::SwaggerOverride;
+use crate::log::CorrelationPath;
 use crate::openapi::SwaggerPage;
 use crate::request::EventSource;
 use crate::router::{self, RouteEntry, Router, StripPrefix};
@@ -32,6 +33,8 @@ pub struct AppSettings {
     pub source: Option<EventSource>,
     /// `ALBResolver`'s options, for ALB events.
     pub alb: AlbOptions,
+    /// Where the correlation id lies; `None` is Powertools' path for the event's source.
+    pub(crate) correlation_path: Option<CorrelationPath>,
 }
 
 /// Where a route's handler lives and its options.
@@ -96,6 +99,8 @@ pub struct Overrides {
     pub bundle_dir: Option<std::path::PathBuf>,
     /// Swagger UI on or off, over the app's `enable_swagger`.
     pub swagger: Option<SwaggerOverride>,
+    /// Where the correlation id lies, over Powertools' path for the event's source.
+    pub(crate) correlation_path: Option<CorrelationPath>,
 }
 
 /// What [`super::Pipeline`] serves with, besides the runtime.
@@ -147,6 +152,7 @@ impl Assembly {
             debug,
             source: overrides.source,
             alb: AlbOptions::default(),
+            correlation_path: overrides.correlation_path.clone(),
         };
 
         let mut component_specs = Vec::with_capacity(components.len());

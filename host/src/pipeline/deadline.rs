@@ -22,11 +22,7 @@ pub(super) fn deadline(timeout: Duration, context: &InvocationContext) -> Instan
         .unwrap_or_default()
         .as_millis() as u64;
     if let Some(warning) = late_arrival(context.deadline_ms, now_ms) {
-        crate::log::emit(
-            crate::log::Level::Warn,
-            &warning,
-            &[("request_id", &context.request_id)],
-        );
+        crate::log::warn(&warning);
     }
     let left = context
         .deadline_ms

@@ -96,7 +96,6 @@ impl Pipeline {
         answered_by: Option<usize>,
         options: &ResponseOptions,
         request: &Request,
-        request_id: &str,
     ) -> LambdaResponse {
         let settings = self.runtime.settings();
         let limits = DeliveryLimits {
@@ -116,10 +115,7 @@ impl Pipeline {
         crate::log::emit(
             Level::Error,
             &format!("{who} answered {why}; answering 500"),
-            &[
-                ("request_id", request_id),
-                ("component", component.unwrap_or_default()),
-            ],
+            &[("component", component.unwrap_or_default())],
         );
         let refused = Response::json_error(500, Value::String("Internal Server Error".into()));
         self.finish_encoded(refused, options, request)

@@ -9,7 +9,6 @@ use serde_json::Value;
 use super::Pipeline;
 use super::validate::is_validation_error;
 use crate::event::DecodeError;
-use crate::log::Level;
 use crate::response::{Body, Outcome, RaisedError, Response};
 use crate::runtime::{CallFailure, Invocation};
 
@@ -30,10 +29,7 @@ impl Pipeline {
                 let answered_by = handler.map(|(component, _)| component).or(outermost);
                 (self.error_response(invocation, err), answered_by)
             }
-            Err(failure) => (
-                self.failure_response(&failure, invocation.request_id()),
-                None,
-            ),
+            Err(failure) => (self.failure_response(&failure), None),
         }
     }
 
@@ -43,15 +39,14 @@ impl Pipeline {
         invocation: &Arc<Invocation>,
         err: RaisedError,
     ) -> Response {
-        let request_id = invocation.request_id();
         let Some((component, handler)) = self.exception_handler_for(&err.type_names) else {
-            return self.uncaught(err, request_id);
+            return self.uncaught(err);
         };
         match invocation.call_exception_handler(component, handler, err) {
             Ok(Ok(response)) => response,
             // A handler that raises a `ServiceError` answers with it; anything else is unhandled.
-            Ok(Err(raised)) => self.uncaught(raised, request_id),
-            Err(failure) => self.failure_response(&failure, request_id),
+            Ok(Err(raised)) => self.uncaught(raised),
+            Err(failure) => self.failure_response(&failure),
         }
     }
 
@@ -71,7 +66,7 @@ impl Pipeline {
             .or_else(|| lookup("*"))
     }
 
-    pub(super) fn uncaught(&self, err: RaisedError, request_id: &str) -> Response {
+    pub(super) fn uncaught(&self, err: RaisedError) -> Response {
         if let Some(service) = err
             .service
             .as_ref()
@@ -91,11 +86,7 @@ impl Pipeline {
             .first()
             .map(String::as_str)
             .unwrap_or("Error");
-        crate::log::emit(
-            Level::Error,
-            &format!("unhandled error {kind}: {}", err.message),
-            &[("request_id", request_id)],
-        );
+        crate::log::error(&format!("unhandled error {kind}: {}", err.message));
         match self.settings.debug {
             true => Response::new(
                 500,
@@ -109,9 +100,9 @@ impl Pipeline {
     /// The response for a guest call that panicked, trapped, timed out or could not start:
     /// in debug mode its body says what happened (a panic's message and location), as an
     /// unhandled error's does.
-    pub(super) fn failure_response(&self, failure: &CallFailure, request_id: &str) -> Response {
+    pub(super) fn failure_response(&self, failure: &CallFailure) -> Response {
         let text = failure.to_string();
-        crate::log::emit(Level::Error, &text, &[("request_id", request_id)]);
+        crate::log::error(&text);
         if self.settings.debug {
             return Response::new(failure.status(), Some("text/plain"), Body::Text(text));
         }

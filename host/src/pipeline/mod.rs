@@ -43,6 +43,7 @@ pub(crate) use errors::malformed_event_response;
 use crate::app_manifest::AppSpec;
 use crate::event::{self, DecodeError, LambdaResponse};
 use crate::invocation::InvocationContext;
+use crate::log::{self, CorrelationPath};
 use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::EventSource;
 use crate::router::{self, RouteEntry, Router};
@@ -99,14 +100,41 @@ impl Pipeline {
         Ok(pipeline)
     }
 
-    /// Answers one Lambda event with the Lambda response for its source.
+    /// Answers one Lambda event with the Lambda response for its source. Every line logged
+    /// while it does carries the invocation's keys, as under Powertools'
+    /// `@logger.inject_lambda_context`; an event that does not decode is logged here.
     pub fn handle(
+        &self,
+        event: &[u8],
+        context: &InvocationContext,
+    ) -> Result<LambdaResponse, DecodeError> {
+        let _scope = log::invocation::enter(context, log::settings().sample_rate);
+        let answer = self.answer(event, context);
+        if let Err(err) = &answer {
+            if log::settings().log_event {
+                log::event(&String::from_utf8_lossy(event));
+            }
+            log::error(&err.to_string());
+        }
+        answer
+    }
+
+    /// [`Pipeline::handle`] within the invocation's log scope.
+    fn answer(
         &self,
         event: &[u8],
         context: &InvocationContext,
     ) -> Result<LambdaResponse, DecodeError> {
         let started = Instant::now();
         let mut request = event::decode(event, self.settings.source)?;
+        let correlation_path = match &self.settings.correlation_path {
+            Some(path) => path,
+            None => CorrelationPath::for_source(request.source),
+        };
+        log::invocation::set_correlation_id(correlation_path.find(&request.raw_event));
+        if log::settings().log_event {
+            log::event(request.raw_event.text());
+        }
         if self.settings.debug {
             self.trace_event(request.raw_event.text());
         }
@@ -152,12 +180,11 @@ impl Pipeline {
         if self.settings.alb.response_size_validation && request.source.is_alb() {
             encoded = self.within_alb_limit(encoded, &invocation, options, &request);
         }
-        let encoded =
-            self.deliverable(encoded, answered_by, options, &request, &context.request_id);
+        let encoded = self.deliverable(encoded, answered_by, options, &request);
         if self.settings.debug {
             self.trace_response(&encoded);
         }
-        access_log::access_log(&request, selected.rule, context, encoded.status(), started);
+        access_log::access_log(&request, selected.rule, encoded.status(), started);
         Ok(encoded)
     }
 

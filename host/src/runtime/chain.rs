@@ -201,11 +201,6 @@ impl Invocation {
         Some(raised.swap_remove(at).instance)
     }
 
-    /// The Lambda request id, for the log lines of this request.
-    pub(crate) fn request_id(&self) -> &str {
-        &self.lambda_context.request_id
-    }
-
     /// Runs the chain from its first frame.
     pub(crate) fn run(self: &Arc<Self>) -> Result<Outcome, CallFailure> {
         self.call_frame(0).map(outcome_from_wit)

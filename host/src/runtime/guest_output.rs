@@ -27,7 +27,9 @@ use tokio::io::AsyncWrite;
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 
-use crate::log::Level;
+use serde_json::{Map, Value};
+
+use crate::log::{Level, Message, Record};
 
 /// Text longer than this without a newline is written as a line of its own.
 const MAX_LINE: usize = 16 * 1024;
@@ -63,7 +65,8 @@ pub(crate) struct GuestOutput {
 #[derive(Debug)]
 struct Pending {
     component: Arc<str>,
-    request_id: String,
+    /// A request's call is under way (else the instance is starting, or idle).
+    in_call: bool,
     stdout: Vec<u8>,
     stderr: Vec<u8>,
     limits: OutputLimits,
@@ -145,7 +148,7 @@ impl GuestOutput {
     pub(crate) fn new(component: &Arc<str>) -> Self {
         let pending = Pending {
             component: component.clone(),
-            request_id: String::new(),
+            in_call: false,
             stdout: Vec::new(),
             stderr: Vec::new(),
             limits: OutputLimits::default(),
@@ -169,13 +172,13 @@ impl GuestOutput {
         }
     }
 
-    /// Lines from now on belong to `request_id`, with limits of their own. Says first how
-    /// much was dropped of what the instance printed outside a request (while it started).
-    pub(crate) fn begin_call(&self, request_id: &str) {
+    /// Lines from now on belong to a request's call (and carry its invocation's keys, from
+    /// the log's scope), with limits of their own. Says first how much was dropped of what the
+    /// instance printed outside a request (while it started).
+    pub(crate) fn begin_call(&self) {
         let mut pending = self.lock();
         pending.end_period();
-        pending.request_id.clear();
-        pending.request_id.push_str(request_id);
+        pending.in_call = true;
     }
 
     /// Writes what is left of each stream's line, says how much of the request's output was
@@ -185,30 +188,50 @@ impl GuestOutput {
         pending.write_rest(Stream::Stdout);
         pending.write_rest(Stream::Stderr);
         pending.end_period();
-        pending.request_id.clear();
+        pending.in_call = false;
     }
 
-    /// A line from the SDK's `log`, at the guest's level: filtered by the host's log level
-    /// like the host's own lines, and within the request's limits like the guest's output.
-    pub(crate) fn log(&self, level: Level, message: &str) {
+    /// A line from the SDK's logger, at the guest's level, with its own keys: filtered by the
+    /// host's log level like the host's own lines, and within the request's limits like the
+    /// guest's output. `location` is where the guest logged it (`src/lib.rs:14`); empty, the
+    /// component's name.
+    pub(crate) fn log(
+        &self,
+        level: Level,
+        location: &str,
+        message: Message<'_>,
+        keys: &Map<String, Value>,
+    ) {
         if !crate::log::enabled(level) {
             return;
         }
         let mut pending = self.lock();
         let pending = &mut *pending;
+        let guest_bytes = match &message {
+            Message::Text(text) => text.len(),
+            Message::Json(value) => value.to_string().len(),
+        };
         if pending.used.cut {
-            pending.used.drop_line(message.len());
+            pending.used.drop_line(guest_bytes);
             return;
         }
-        let line = crate::log::format_line(
+        let component = pending.component.clone();
+        let line = crate::log::format_record(&Record {
             level,
+            location: if location.is_empty() {
+                &component
+            } else {
+                location
+            },
             message,
-            &[
-                ("request_id", &pending.request_id),
-                ("component", &pending.component),
-            ],
-        );
-        pending.write(&line, message.len());
+            keys,
+        });
+        pending.write(&line, guest_bytes);
+    }
+
+    /// The component's name.
+    pub(crate) fn component(&self) -> Arc<str> {
+        self.lock().component.clone()
     }
 
     fn lock(&self) -> MutexGuard<'_, Pending> {
@@ -271,15 +294,16 @@ impl Pending {
             self.used.drop_line(line.len());
             return;
         }
-        let text = crate::log::format_line(
-            stream.level(),
-            &String::from_utf8_lossy(line),
-            &[
-                ("component", &self.component),
-                ("stream", stream.name()),
-                ("request_id", &self.request_id),
-            ],
-        );
+        let keys = Map::from_iter([
+            ("component".to_string(), Value::from(&*self.component)),
+            ("stream".to_string(), Value::from(stream.name())),
+        ]);
+        let text = crate::log::format_record(&Record {
+            level: stream.level(),
+            location: stream.name(),
+            message: Message::Text(&String::from_utf8_lossy(line)),
+            keys: &keys,
+        });
         self.write(&text, line.len());
     }
 
@@ -302,25 +326,29 @@ impl Pending {
         if !used.cut {
             return;
         }
-        let during = match self.request_id.is_empty() {
-            true => "outside a request",
-            false => "in one request",
+        let during = match self.in_call {
+            true => "in one request",
+            false => "outside a request",
         };
-        crate::log::always(
-            Level::Warn,
-            &format!(
-                "component `{}` output was cut at its log limit ({} bytes or {} lines of log {during}): {} bytes in {} lines dropped",
-                self.component,
-                self.limits.bytes,
-                self.limits.lines,
-                used.dropped_bytes,
-                used.dropped_lines
-            ),
-            &[
-                ("component", &self.component),
-                ("request_id", &self.request_id),
-            ],
-        );
+        let notice = || {
+            crate::log::always(
+                Level::Warn,
+                &format!(
+                    "component `{}` output was cut at its log limit ({} bytes or {} lines of log {during}): {} bytes in {} lines dropped",
+                    self.component,
+                    self.limits.bytes,
+                    self.limits.lines,
+                    used.dropped_bytes,
+                    used.dropped_lines
+                ),
+                &[("component", &self.component)],
+            );
+        };
+        // What an instance printed while it started is not the invocation's that follows.
+        match self.in_call {
+            true => notice(),
+            false => crate::log::invocation::outside(notice),
+        }
     }
 }
 

@@ -1,11 +1,12 @@
 //! The imports of `wit/world.wit` `interface host`: what guests may ask of the host.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::bindings::switchyard::handler::{host, manifest, types};
 use super::bindings::{Error as WitError, LambdaContext, LogLevel, Response as WitResponse};
 use super::store::State;
 use crate::invocation::InvocationContext;
+use crate::log::Message;
 
 impl types::Host for State {}
 impl manifest::Host for State {}
@@ -87,16 +88,59 @@ impl host::Host for State {
             }))
     }
 
-    /// The SDK's `log`: a line of the host's log naming the component and the request,
-    /// within the request's output limits (`guest_output`), as what the guest prints is.
+    /// The first SDKs' `log`: [`Self::log_record`] with no location or keys.
     fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
+        self.log_record(level, message, String::new(), String::new())
+    }
+
+    /// The SDK's logger: a line of the host's log with the invocation's keys, within the
+    /// request's output limits (`guest_output`), as what the guest prints is. Keys that are
+    /// not a JSON object are left off the line, and a warning says so.
+    fn log_record(
+        &mut self,
+        level: LogLevel,
+        message: String,
+        location: String,
+        keys_json: String,
+    ) -> wasmtime::Result<()> {
         let level = match level {
             LogLevel::Debug => crate::log::Level::Debug,
             LogLevel::Info => crate::log::Level::Info,
             LogLevel::Warn => crate::log::Level::Warn,
             LogLevel::Error => crate::log::Level::Error,
         };
-        self.output.log(level, &message);
+        let keys = match keys_json.is_empty() {
+            true => Map::new(),
+            false => self.guest_log_keys("log", &keys_json),
+        };
+        self.output
+            .log(level, &location, Message::Text(&message), &keys);
+        Ok(())
+    }
+
+    /// `logger.append_keys`: keys on every later line of the invocation.
+    fn append_log_keys(&mut self, keys_json: String) -> wasmtime::Result<()> {
+        let keys = self.guest_log_keys("append_keys", &keys_json);
+        crate::log::invocation::append_keys(keys);
+        Ok(())
+    }
+
+    /// `logger.remove_keys`.
+    fn remove_log_keys(&mut self, keys: Vec<String>) -> wasmtime::Result<()> {
+        crate::log::invocation::remove_keys(keys.iter().map(String::as_str));
+        Ok(())
+    }
+
+    /// The invocation's correlation id, as JSON text.
+    fn correlation_id(&mut self) -> wasmtime::Result<Option<String>> {
+        Ok(crate::log::invocation::correlation_id().map(|id| id.to_string()))
+    }
+
+    /// `logger.set_correlation_id`; text that is not JSON is taken as a string.
+    fn set_correlation_id(&mut self, value_json: Option<String>) -> wasmtime::Result<()> {
+        let value =
+            value_json.map(|text| serde_json::from_str(&text).unwrap_or(Value::String(text)));
+        crate::log::invocation::set_correlation_id(value);
         Ok(())
     }
 
@@ -124,5 +168,32 @@ impl GuestPanic {
             Ok(panic) => panic.into(),
             Err(err) => err.into(),
         }
+    }
+}
+
+/// The most JSON text one logger call may hand the host as keys: far more than a line's
+/// keys, far less than a flood (every line of the invocation would carry appended keys).
+const MAX_LOG_KEYS_JSON: usize = 64 * 1024;
+
+impl State {
+    /// The keys a guest's logger call (`what`) gave, as a JSON object; anything else, or more
+    /// than [`MAX_LOG_KEYS_JSON`], is no keys and a warning naming the component.
+    fn guest_log_keys(&self, what: &str, keys_json: &str) -> Map<String, Value> {
+        let keys = match keys_json.len() <= MAX_LOG_KEYS_JSON {
+            true => {
+                serde_json::from_str::<Map<String, Value>>(keys_json).map_err(|e| e.to_string())
+            }
+            false => Err(format!(
+                "{} bytes, over the {MAX_LOG_KEYS_JSON} a call may give",
+                keys_json.len()
+            )),
+        };
+        keys.unwrap_or_else(|why| {
+            crate::log::warn(&format!(
+                "component `{}` gave `{what}` keys that are not a JSON object ({why}); left off",
+                self.output.component()
+            ));
+            Map::new()
+        })
     }
 }

@@ -251,7 +251,7 @@ impl Runtime {
         let state = instance.store.data_mut();
         state.call = Some((invocation.clone(), frame));
         state.hooks.deadline = Some(invocation.deadline);
-        state.output.begin_call(invocation.request_id());
+        state.output.begin_call();
         let result =
             instance
                 .bindings

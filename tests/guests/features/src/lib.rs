@@ -287,6 +287,19 @@ pub fn typed(Path(n): Path<i64>) -> Value {
     json!({"n": n})
 }
 
+/// `GET /logged`: Powertools' Logger sample (`logger.info("listing todos", extra={"count": 2})`)
+/// and the rest of its API, as `tests/conformance/logger/record.py` writes it in Python.
+pub fn logged() -> Value {
+    use switchyard_sdk::logger;
+    logger::info_with("listing todos", json!({"count": 2}));
+    logger::append_keys(json!({"tenant": "acme", "gone": true}));
+    logger::remove_keys(&["gone"]);
+    let correlation_id = logger::correlation_id();
+    logger::set_correlation_id(Some("set-by-guest"));
+    logger::warn("after");
+    json!({"todos": [], "correlation_id": correlation_id})
+}
+
 /// `GET /prints`: lines printed in pieces.
 pub fn prints() -> Value {
     use std::io::Write as _;
@@ -555,6 +568,7 @@ pub fn app() -> App {
         .validation(true)
         .get("/search/<n>", search)
         .get("/prints", prints)
+        .get("/logged", logged)
         .post("/notes", create_note)
         .validation(true)
         .post("/raw-note", create_note)
