@@ -63,6 +63,7 @@ mod form;
 mod handler;
 mod host;
 pub mod logger;
+pub mod metrics;
 mod openapi;
 pub mod outbound;
 mod params;

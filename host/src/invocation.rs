@@ -51,6 +51,14 @@ impl InvocationContext {
     }
 }
 
+/// True for the process's first invocation, false ever after: Powertools' `cold_start`.
+/// Each invocation asks once.
+pub(crate) fn take_cold_start() -> bool {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static COLD_START: AtomicBool = AtomicBool::new(true);
+    COLD_START.swap(false, Ordering::Relaxed)
+}
+
 /// A fresh request id in UUID form (random, version 4 layout).
 pub(crate) fn new_request_id() -> String {
     use std::hash::{BuildHasher as _, RandomState};

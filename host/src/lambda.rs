@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use lambda_runtime::{LambdaEvent, service_fn};
+use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::bundle::Bundle;
 use crate::event::LambdaResponse;
 use crate::invocation::InvocationContext;
-use crate::pipeline::{Pipeline, malformed_event_response};
+use crate::pipeline::{InvocationError, Pipeline, malformed_event_response};
 
 /// The environment variable naming the bundle directory.
 pub(crate) const BUNDLE_ENV: &str = "SWITCHYARD_BUNDLE";
@@ -40,7 +40,7 @@ pub(crate) fn run() -> anyhow::Result<()> {
     runtime.block_on(async move {
         lambda_runtime::run(service_fn(move |event: LambdaEvent<Box<RawValue>>| {
             let pipeline = pipeline.clone();
-            async move { Ok::<Answer, lambda_runtime::Error>(answer(pipeline, event).await) }
+            async move { answer(pipeline, event).await }
         }))
         .await
         .map_err(|e| anyhow::anyhow!("the Lambda runtime loop failed: {e}"))
@@ -56,7 +56,12 @@ enum Answer {
     Host(Value),
 }
 
-async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> Answer {
+/// The invocation's answer, or its failure (`Diagnostic`: Lambda's `errorType` and
+/// `errorMessage`) when the bundle fails invocations on unhandled errors.
+async fn answer(
+    pipeline: Arc<Pipeline>,
+    event: LambdaEvent<Box<RawValue>>,
+) -> Result<Answer, Diagnostic> {
     let context = InvocationContext {
         request_id: event.context.request_id.clone(),
         function_name: event.context.env_config.function_name.clone(),
@@ -72,9 +77,18 @@ async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> A
     };
     let request_id = context.request_id.clone();
     let joined = tokio::task::spawn_blocking(move || {
-        match pipeline.handle(event.payload.get().as_bytes(), &context) {
-            Ok(response) => Answer::Pipeline(response),
-            Err(err) => Answer::Host(malformed_event_response(&err)),
+        match pipeline.handle_invocation(event.payload.get().as_bytes(), &context) {
+            Ok(response) => Ok(Answer::Pipeline(response)),
+            Err(InvocationError::Malformed(err)) => {
+                Ok(Answer::Host(malformed_event_response(&err)))
+            }
+            Err(InvocationError::Unhandled {
+                error_type,
+                message,
+            }) => Err(Diagnostic {
+                error_type,
+                error_message: message,
+            }),
         }
     })
     .await;
@@ -84,11 +98,11 @@ async fn answer(pipeline: Arc<Pipeline>, event: LambdaEvent<Box<RawValue>>) -> A
             &format!("the request failed: {err}"),
             &[("request_id", &request_id)],
         );
-        Answer::Host(serde_json::json!({
+        Ok(Answer::Host(serde_json::json!({
             "statusCode": 500,
             "body": r#"{"statusCode":500,"message":"Internal Server Error"}"#,
             "isBase64Encoded": false,
             "headers": {"Content-Type": "application/json"},
-        }))
+        })))
     })
 }

@@ -19,7 +19,8 @@
 //!
 //! Around the path: the bundle on disk and its manifest (`bundle`), OpenAPI and Swagger UI
 //! (`openapi`), how guest projects are built (`project`), the command line (`cli`), the local
-//! dev server (`dev`), the Lambda bootstrap (`lambda`), the log (`log`), and the test harness
+//! dev server (`dev`), the Lambda bootstrap (`lambda`), the log (`log`) and CloudWatch
+//! metrics (`metrics`), and the test harness
 //! for guest authors ([`testing`]).
 //!
 //! The modules are private: what the binary, the benches, the fuzz target and guest authors'
@@ -45,12 +46,13 @@ pub mod cli;
 mod dev;
 mod lambda;
 mod log;
+mod metrics;
 mod openapi;
 mod project;
 pub mod testing;
 
 pub use bundle::Bundle;
 pub use invocation::InvocationContext;
-pub use pipeline::Pipeline;
+pub use pipeline::{InvocationError, Pipeline};
 pub use request::EventSource;
 pub use response::{Body, Response};

@@ -92,18 +92,36 @@ fn serve_connection(stream: TcpStream, events: &Events, sent: &mpsc::Sender<Sent
 }
 
 /// The X-Ray trace header of invocation `n` (`request-{n}`), as Lambda hands it with an
-/// invocation (`tests/conformance/logger/record.py` gives Powertools the same).
+/// invocation (`tests/conformance/observability/record.py` gives Powertools the same).
 pub(crate) fn trace_header(n: usize) -> String {
     format!("Root=1-5759e988-bd862e3fe1be46a99427279{n};Parent=53995c3f42cd8ad{n};Sampled=1")
 }
 
-/// The bytes the bootstrap posts for each event, in order, and what it logged, with the
-/// log level at `warn` unless `env` says otherwise.
+/// The bytes the bootstrap posts as the response to each event, in order, and what it
+/// logged, with the log level at `warn` unless `env` says otherwise.
 pub(crate) fn bootstrap_answers(
     bundle: &std::path::Path,
     events: Vec<Value>,
     env: &[(&str, &str)],
 ) -> (Vec<Vec<u8>>, String) {
+    let (posts, log) = bootstrap_posts(bundle, events, env);
+    let answers = posts
+        .into_iter()
+        .map(|(path, body)| {
+            assert!(path.ends_with("/response"), "{path}: {body:?}");
+            body
+        })
+        .collect();
+    (answers, log)
+}
+
+/// What the bootstrap posts for each event, in order (the path, `.../response` or
+/// `.../error`, and the body), and what it logged.
+pub(crate) fn bootstrap_posts(
+    bundle: &std::path::Path,
+    events: Vec<Value>,
+    env: &[(&str, &str)],
+) -> (Vec<(String, Vec<u8>)>, String) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let api = listener.local_addr().unwrap().to_string();
     let count = events.len();
@@ -130,8 +148,7 @@ pub(crate) fn bootstrap_answers(
         match received.recv_timeout(PATIENCE) {
             Ok((method, path, body)) => {
                 assert_eq!(method, "POST");
-                assert!(path.ends_with("/response"), "{path}: {body:?}");
-                answers.push(body);
+                answers.push((path, body));
             }
             Err(err) => {
                 let _ = child.kill();

@@ -1,5 +1,5 @@
 //! Issue 27 (1): the host's and guests' log lines are Powertools Logger's, compared key by key
-//! with the lines Powertools 3.37 wrote for the same events (`tests/conformance/logger/`,
+//! with the lines Powertools 3.37 wrote for the same events (`tests/conformance/observability/`,
 //! recorded by its `record.py`): the bootstrap on every event source, with Lambda's request
 //! and trace ids, and a guest using the SDK's logger.
 
@@ -12,7 +12,8 @@ use crate::support::{bundle_dir, run_switchyard};
 
 /// What Powertools wrote: per session, each invocation's event and lines.
 fn recorded() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance/logger/recorded.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance/observability/recorded.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

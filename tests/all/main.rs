@@ -11,6 +11,7 @@ mod instances;
 mod invoke_cli;
 mod lambda_bootstrap;
 mod logger;
+mod metrics;
 mod mutated_events;
 mod openapi;
 mod parameters;

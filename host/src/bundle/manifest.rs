@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::app_manifest::SwaggerSettings;
+use crate::metrics::MetricsOptions;
 use crate::request::EventSource;
 
 /// What a bundle says of Swagger UI (its manifest's `swagger`), over the app's
@@ -41,6 +42,24 @@ impl SwaggerOverride {
 /// The file name of a bundle's manifest.
 pub(crate) const MANIFEST_FILE: &str = "switchyard.json";
 
+/// What an unhandled error (or a failing guest) does to the invocation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnhandledErrors {
+    /// Answer 500, and log and count the fault (Switchyard's default).
+    #[default]
+    Answer,
+    /// Fail the invocation with the error's type and message, as an exception leaving
+    /// Powertools' resolver does: Lambda's `Errors` metric and alarms see it, and API
+    /// Gateway answers 502.
+    Fail,
+}
+
+/// True for a setting at its default, which a written manifest leaves out.
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
 /// A bundle's manifest.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -66,6 +85,13 @@ pub struct BundleManifest {
     /// event's source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_id_path: Option<String>,
+    /// CloudWatch metrics: the namespace, the `ColdStart` metric and per-route metrics.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub metrics: MetricsOptions,
+    /// What an unhandled error does: `answer` (default) answers 500, `fail` fails the
+    /// invocation as Powertools lets the exception do.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub unhandled_errors: UnhandledErrors,
     /// `warm` (default) reuses instances; `fresh` makes one per call.
     #[serde(default)]
     pub instances: InstanceMode,

@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use wasmtime::Engine;
 
 pub(crate) use manifest::{
-    BundleManifest, ComponentEntry, InstanceMode, MANIFEST_FILE, SwaggerOverride,
+    BundleManifest, ComponentEntry, InstanceMode, MANIFEST_FILE, SwaggerOverride, UnhandledErrors,
 };
 
 use crate::log::CorrelationPath;
@@ -162,6 +162,8 @@ impl Bundle {
                 .map(CorrelationPath::parse)
                 .transpose()
                 .map_err(|err| anyhow::anyhow!("bundle `{}`: {err}", self.dir.display()))?,
+            metrics: self.manifest.metrics.clone(),
+            unhandled_errors: self.manifest.unhandled_errors,
         };
         Pipeline::new(runtime, &mounts, overrides)
             .with_context(|| format!("bundle `{}` has an invalid route table", self.dir.display()))

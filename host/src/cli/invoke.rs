@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use super::{BundleArg, SourceArg};
 use crate::bundle::Bundle;
 use crate::invocation::InvocationContext;
-use crate::pipeline::Pipeline;
+use crate::pipeline::{InvocationError, Pipeline};
 
 /// Answer Lambda events with a bundle and print the Lambda responses as JSON.
 ///
@@ -65,18 +65,35 @@ impl InvokeCommand {
             std::io::BufReader::new(input)
                 .read_to_end(&mut event)
                 .context("failed to read the event")?;
-            let response = pipeline
-                .handle(&event, &InvocationContext::local_invocation())
-                .map_err(|e| anyhow::anyhow!("cannot answer the event: {e}"))?;
-            writeln!(out, "{}", serde_json::to_string(&response)?)?;
+            let answer =
+                match pipeline.handle_invocation(&event, &InvocationContext::local_invocation()) {
+                    Ok(response) => serde_json::to_value(&response)?,
+                    Err(err @ InvocationError::Malformed(_)) => {
+                        anyhow::bail!("cannot answer the event: {err}")
+                    }
+                    Err(InvocationError::Unhandled {
+                        error_type,
+                        message,
+                    }) => invocation_failure(&error_type, &message),
+                };
+            writeln!(out, "{answer}")?;
         }
         Ok(())
     }
 }
 
 fn answer(pipeline: &Pipeline, event: &[u8]) -> String {
-    match pipeline.handle(event, &InvocationContext::local_invocation()) {
+    match pipeline.handle_invocation(event, &InvocationContext::local_invocation()) {
         Ok(response) => serde_json::to_string(&response).unwrap_or_default(),
+        Err(InvocationError::Unhandled {
+            error_type,
+            message,
+        }) => invocation_failure(&error_type, &message).to_string(),
         Err(err) => serde_json::json!({"error": err.to_string()}).to_string(),
     }
+}
+
+/// A failed invocation as `sam local invoke` prints it: Lambda's error payload.
+fn invocation_failure(error_type: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({"errorType": error_type, "errorMessage": message})
 }

@@ -30,7 +30,7 @@ use crate::bundle::Bundle;
 use crate::event::from_http::{self, HttpRequest};
 use crate::invocation::InvocationContext;
 use crate::log::Level;
-use crate::pipeline::{Pipeline, malformed_event_response};
+use crate::pipeline::{InvocationError, Pipeline, malformed_event_response};
 use crate::request::EventSource;
 use watch::{LivePipeline, Snapshot};
 
@@ -364,9 +364,17 @@ async fn answer(
         ..InvocationContext::local()
     };
     let lambda_response = tokio::task::spawn_blocking(move || {
-        pipeline
-            .handle(&event, &context)
-            .map_or_else(|err| malformed_event_response(&err), Value::from)
+        match pipeline.handle_invocation(&event, &context) {
+            Ok(response) => Value::from(response),
+            Err(InvocationError::Malformed(err)) => malformed_event_response(&err),
+            // The bundle fails invocations on unhandled errors: API Gateway's answer to a
+            // failed invocation.
+            Err(InvocationError::Unhandled { .. }) => serde_json::json!({
+                "statusCode": 502,
+                "headers": {"Content-Type": "application/json"},
+                "body": r#"{"message":"Internal server error"}"#,
+            }),
+        }
     })
     .await;
     let lambda_response = match lambda_response {

@@ -6,7 +6,6 @@
 //! other threads carry their own.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Map, Value};
 
@@ -35,9 +34,6 @@ thread_local! {
     static CURRENT: RefCell<Option<InvocationKeys>> = const { RefCell::new(None) };
 }
 
-/// True until the first invocation of the process starts, as Powertools' `cold_start`.
-static COLD_START: AtomicBool = AtomicBool::new(true);
-
 /// An invocation's scope on this thread; the thread's previous scope (none, usually) comes
 /// back when it is dropped.
 #[must_use = "the invocation's keys are dropped with the scope"]
@@ -47,9 +43,13 @@ pub(crate) struct Scope {
 
 /// Enters the invocation of `context`: lines written on this thread until the scope is
 /// dropped carry its keys. `sample_rate` is the share of invocations logged at debug level.
-pub(crate) fn enter(context: &InvocationContext, sample_rate: Option<f64>) -> Scope {
+pub(crate) fn enter(
+    context: &InvocationContext,
+    cold_start: bool,
+    sample_rate: Option<f64>,
+) -> Scope {
     let keys = InvocationKeys {
-        cold_start: COLD_START.swap(false, Ordering::Relaxed),
+        cold_start,
         function_name: context.function_name.clone(),
         function_memory_size: context.memory_limit_mb,
         function_arn: context.invoked_function_arn.clone(),
@@ -153,7 +153,7 @@ mod tests {
             request_id: "outer".into(),
             ..InvocationContext::local()
         };
-        let outer = enter(&context, Some(1.0));
+        let outer = enter(&context, true, Some(1.0));
         set_correlation_id(Some("c-1".into()));
         append_keys(Map::from_iter([("a".to_string(), 1.into())]));
         {
@@ -162,6 +162,7 @@ mod tests {
                     request_id: "inner".into(),
                     ..InvocationContext::local()
                 },
+                false,
                 None,
             );
             with_current(|keys| {

@@ -160,7 +160,7 @@ impl Settings {
 }
 
 /// Python's `strtobool`, as Powertools reads its switches: `1`, `true`, `yes`, `y`, `on`.
-fn truthy(value: &str) -> bool {
+pub(crate) fn truthy(value: &str) -> bool {
     matches!(
         value.trim().to_ascii_lowercase().as_str(),
         "1" | "true" | "yes" | "y" | "on" | "t"
@@ -245,6 +245,32 @@ pub(crate) fn trace(message: &str, fields: &[(&str, &str)]) {
 #[track_caller]
 pub(crate) fn always(level: Level, message: &str, fields: &[(&str, &str)]) {
     write_line(level, Location::caller(), message, fields);
+}
+
+/// Writes a CloudWatch EMF document (`crate::metrics`): the document itself, a JSON line,
+/// whatever the level, as Powertools prints it; in a terminal, a readable line of the
+/// metrics and their values.
+pub(crate) fn metrics_document(document: &Value) {
+    let line = match settings().format {
+        Format::Json => format!("{document}\n"),
+        Format::Pretty { .. } => {
+            let names = document["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|metric| metric["Name"].as_str());
+            let values: Vec<String> = names
+                .map(|name| format!("{name}={}", document[name]))
+                .collect();
+            format_record(&Record {
+                level: Level::Info,
+                location: "metrics",
+                message: Message::Text(&format!("metrics {}", values.join(" "))),
+                keys: &Map::new(),
+            })
+        }
+    };
+    write_formatted(&line);
 }
 
 /// Logs the event as Powertools' `log_event` does: one info line whose message is the event.
@@ -513,7 +539,7 @@ mod tests {
             ..crate::invocation::InvocationContext::local()
         };
         let (settings, _) = read(&[("POWERTOOLS_LOGGER_SAMPLE_RATE", "0.5")], false);
-        let scope = invocation::enter(&context, None);
+        let scope = invocation::enter(&context, true, None);
         invocation::set_correlation_id(Some("c6af9ac6".into()));
         invocation::append_keys(Map::from_iter([("tenant".to_string(), Value::from("a"))]));
         let keys = Map::from_iter([("count".to_string(), Value::from(2))]);

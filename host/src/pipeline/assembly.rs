@@ -12,8 +12,9 @@ use anyhow::bail;
 
 use super::CorsConfig;
 use crate::app_manifest::{AlbOptions, AppManifest, AppSpec, Prefix, RouteSpec};
-use crate::bundle::SwaggerOverride;
+use crate::bundle::{SwaggerOverride, UnhandledErrors};
 use crate::log::CorrelationPath;
+use crate::metrics::MetricsOptions;
 use crate::openapi::SwaggerPage;
 use crate::request::EventSource;
 use crate::router::{self, RouteEntry, Router, StripPrefix};
@@ -35,6 +36,10 @@ pub struct AppSettings {
     pub alb: AlbOptions,
     /// Where the correlation id lies; `None` is Powertools' path for the event's source.
     pub(crate) correlation_path: Option<CorrelationPath>,
+    /// CloudWatch metrics.
+    pub metrics: MetricsOptions,
+    /// What an unhandled error does to the invocation.
+    pub unhandled_errors: UnhandledErrors,
 }
 
 /// Where a route's handler lives and its options.
@@ -101,6 +106,10 @@ pub struct Overrides {
     pub swagger: Option<SwaggerOverride>,
     /// Where the correlation id lies, over Powertools' path for the event's source.
     pub(crate) correlation_path: Option<CorrelationPath>,
+    /// CloudWatch metrics.
+    pub metrics: MetricsOptions,
+    /// What an unhandled error does to the invocation.
+    pub unhandled_errors: UnhandledErrors,
 }
 
 /// What [`super::Pipeline`] serves with, besides the runtime.
@@ -153,6 +162,8 @@ impl Assembly {
             source: overrides.source,
             alb: AlbOptions::default(),
             correlation_path: overrides.correlation_path.clone(),
+            metrics: overrides.metrics.clone(),
+            unhandled_errors: overrides.unhandled_errors,
         };
 
         let mut component_specs = Vec::with_capacity(components.len());

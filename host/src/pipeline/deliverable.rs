@@ -117,6 +117,7 @@ impl Pipeline {
             &format!("{who} answered {why}; answering 500"),
             &[("component", component.unwrap_or_default())],
         );
+        super::fault::record("InvalidResponse", &format!("{who} answered {why}"));
         let refused = Response::json_error(500, Value::String("Internal Server Error".into()));
         self.finish_encoded(refused, options, request)
     }

@@ -87,6 +87,7 @@ impl Pipeline {
             .map(String::as_str)
             .unwrap_or("Error");
         crate::log::error(&format!("unhandled error {kind}: {}", err.message));
+        super::fault::record(kind, &err.message);
         match self.settings.debug {
             true => Response::new(
                 500,
@@ -103,6 +104,7 @@ impl Pipeline {
     pub(super) fn failure_response(&self, failure: &CallFailure) -> Response {
         let text = failure.to_string();
         crate::log::error(&text);
+        super::fault::record(failure.kind(), &text);
         if self.settings.debug {
             return Response::new(failure.status(), Some("text/plain"), Body::Text(text));
         }

@@ -24,11 +24,28 @@ mod deadline;
 mod debug;
 mod deliverable;
 mod errors;
+mod fault;
 mod finish;
 mod middleware;
 mod native;
 mod route;
 mod validate;
+
+/// Why an invocation failed rather than answered.
+#[derive(Debug, thiserror::Error)]
+pub enum InvocationError {
+    /// The event is not one the host reads.
+    #[error(transparent)]
+    Malformed(#[from] DecodeError),
+    /// An unhandled error, with the bundle's `unhandled_errors: fail`.
+    #[error("{error_type}: {message}")]
+    Unhandled {
+        /// The error's type name, Lambda's `errorType`.
+        error_type: String,
+        /// Its message, Lambda's `errorMessage`.
+        message: String,
+    },
+}
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -41,9 +58,11 @@ pub(crate) use cors::CorsConfig;
 pub(crate) use errors::malformed_event_response;
 
 use crate::app_manifest::AppSpec;
+use crate::bundle::UnhandledErrors;
 use crate::event::{self, DecodeError, LambdaResponse};
-use crate::invocation::InvocationContext;
+use crate::invocation::{self, InvocationContext};
 use crate::log::{self, CorrelationPath};
+use crate::metrics;
 use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::EventSource;
 use crate::router::{self, RouteEntry, Router};
@@ -100,26 +119,61 @@ impl Pipeline {
         Ok(pipeline)
     }
 
-    /// Answers one Lambda event with the Lambda response for its source. Every line logged
-    /// while it does carries the invocation's keys, as under Powertools'
-    /// `@logger.inject_lambda_context`; an event that does not decode is logged here.
+    /// Answers one Lambda event with the Lambda response for its source, an unhandled error
+    /// with its 500 whatever the bundle's `unhandled_errors` says (see
+    /// [`Pipeline::handle_invocation`]). Every line logged while it does carries the
+    /// invocation's keys, as under Powertools' `@logger.inject_lambda_context`, and its
+    /// metrics are written when it ends; an event that does not decode is logged here.
     pub fn handle(
         &self,
         event: &[u8],
         context: &InvocationContext,
     ) -> Result<LambdaResponse, DecodeError> {
-        let _scope = log::invocation::enter(context, log::settings().sample_rate);
+        self.invoke(event, context).map(|(response, _)| response)
+    }
+
+    /// [`Pipeline::handle`] as Lambda invokes it: with the bundle's `unhandled_errors: fail`,
+    /// an unhandled error (or a failing guest) fails the invocation, as an exception leaving
+    /// Powertools' resolver does, so Lambda's `Errors` metric counts it.
+    pub fn handle_invocation(
+        &self,
+        event: &[u8],
+        context: &InvocationContext,
+    ) -> Result<LambdaResponse, InvocationError> {
+        let (response, fault) = self.invoke(event, context)?;
+        match (fault, self.settings.unhandled_errors) {
+            (Some(fault), UnhandledErrors::Fail) => Err(InvocationError::Unhandled {
+                error_type: fault.error_type,
+                message: fault.message,
+            }),
+            _ => Ok(response),
+        }
+    }
+
+    /// Answers the event within the invocation's log and metrics scopes: the response, and
+    /// the fault that made it, if one did.
+    fn invoke(
+        &self,
+        event: &[u8],
+        context: &InvocationContext,
+    ) -> Result<(LambdaResponse, Option<fault::Fault>), DecodeError> {
+        let cold_start = invocation::take_cold_start();
+        let _log_scope = log::invocation::enter(context, cold_start, log::settings().sample_rate);
+        let metrics = metrics::enter(&self.settings.metrics);
+        fault::take();
         let answer = self.answer(event, context);
+        let fault = fault::take();
         if let Err(err) = &answer {
             if log::settings().log_event {
                 log::event(&String::from_utf8_lossy(event));
             }
             log::error(&err.to_string());
         }
-        answer
+        metrics.finish(context, cold_start, fault.is_some());
+        answer.map(|response| (response, fault))
     }
 
-    /// [`Pipeline::handle`] within the invocation's log scope.
+    /// [`Pipeline::invoke`] within the invocation's scopes.
     fn answer(
         &self,
         event: &[u8],
@@ -185,6 +239,7 @@ impl Pipeline {
             self.trace_response(&encoded);
         }
         access_log::access_log(&request, selected.rule, encoded.status(), started);
+        metrics::request_answered(selected.rule, encoded.status(), started.elapsed());
         Ok(encoded)
     }
 

@@ -132,6 +132,21 @@ impl CallFailure {
         CallFailure::Refused { component, message }
     }
 
+    /// The failure's kind, as an error type names a raised error (`GuestPanic`): what the
+    /// invocation fails with when the bundle says unhandled errors do.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            CallFailure::Timeout { .. } => "GuestTimeout",
+            CallFailure::MemoryLimit { .. } => "GuestMemoryLimit",
+            CallFailure::Panic { .. } => "GuestPanic",
+            CallFailure::Trap { .. } => "GuestTrap",
+            CallFailure::ResponseTooLarge { .. } => "GuestResponseTooLarge",
+            CallFailure::HostBudget { .. } => "GuestHostBudget",
+            CallFailure::Refused { .. } => "GuestRefused",
+            CallFailure::Instantiate { .. } => "GuestInstantiate",
+        }
+    }
+
     /// The HTTP status this failure answers with.
     pub(crate) fn status(&self) -> u16 {
         match self {

@@ -136,6 +136,46 @@ impl host::Host for State {
         Ok(crate::log::invocation::correlation_id().map(|id| id.to_string()))
     }
 
+    /// `metrics.add_metric`.
+    fn add_metric(
+        &mut self,
+        name: String,
+        unit: String,
+        value: f64,
+        resolution: u32,
+    ) -> wasmtime::Result<Result<(), String>> {
+        Ok(crate::metrics::add_metric(&name, &unit, value, resolution).map_err(|e| e.0))
+    }
+
+    /// `metrics.add_dimension`.
+    fn add_metric_dimension(
+        &mut self,
+        name: String,
+        value: String,
+    ) -> wasmtime::Result<Result<(), String>> {
+        Ok(crate::metrics::add_dimension(&name, &value).map_err(|e| e.0))
+    }
+
+    /// `metrics.add_metadata`: the value is JSON text, within the size a logger call's keys
+    /// may have.
+    fn add_metric_metadata(
+        &mut self,
+        key: String,
+        value_json: String,
+    ) -> wasmtime::Result<Result<(), String>> {
+        if value_json.len() > MAX_LOG_KEYS_JSON {
+            return Ok(Err(format!(
+                "metadata `{key}` is {} bytes of JSON, over the {MAX_LOG_KEYS_JSON} a call may give",
+                value_json.len()
+            )));
+        }
+        let value = match serde_json::from_str(&value_json) {
+            Ok(value) => value,
+            Err(err) => return Ok(Err(format!("metadata `{key}` is not JSON: {err}"))),
+        };
+        Ok(crate::metrics::add_metadata(&key, value).map_err(|e| e.0))
+    }
+
     /// `logger.set_correlation_id`; text that is not JSON is taken as a string.
     fn set_correlation_id(&mut self, value_json: Option<String>) -> wasmtime::Result<()> {
         let value =

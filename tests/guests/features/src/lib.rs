@@ -288,7 +288,7 @@ pub fn typed(Path(n): Path<i64>) -> Value {
 }
 
 /// `GET /logged`: Powertools' Logger sample (`logger.info("listing todos", extra={"count": 2})`)
-/// and the rest of its API, as `tests/conformance/logger/record.py` writes it in Python.
+/// and the rest of its API, as `tests/conformance/observability/record.py` writes it in Python.
 pub fn logged() -> Value {
     use switchyard_sdk::logger;
     logger::info_with("listing todos", json!({"count": 2}));
@@ -298,6 +298,26 @@ pub fn logged() -> Value {
     logger::set_correlation_id(Some("set-by-guest"));
     logger::warn("after");
     json!({"todos": [], "correlation_id": correlation_id})
+}
+
+/// `GET /metered`: Powertools' Metrics sample (`metrics.add_metric(name="TodosListed",
+/// unit=MetricUnit.Count, value=2)`) with a dimension and metadata, as
+/// `tests/conformance/observability/record.py` writes it in Python; the refusal of a nameless metric
+/// is the body.
+pub fn metered() -> Result<Value, Error> {
+    use switchyard_sdk::metrics::{self, MetricResolution, MetricUnit};
+    metrics::add_metric("TodosListed", MetricUnit::Count, 2.0)?;
+    metrics::add_dimension("environment", "prod")?;
+    metrics::add_metadata("request", "r-1")?;
+    metrics::add_metric_with_resolution(
+        "Fetch",
+        MetricUnit::Milliseconds,
+        1.5,
+        MetricResolution::High,
+    )?;
+    metrics::add_metric("TodosListed", MetricUnit::Count, 3.0)?;
+    let refused = metrics::add_metric(" ", MetricUnit::Count, 1.0).unwrap_err();
+    Ok(json!({"refused": refused.to_string()}))
 }
 
 /// `GET /prints`: lines printed in pieces.
@@ -569,6 +589,7 @@ pub fn app() -> App {
         .get("/search/<n>", search)
         .get("/prints", prints)
         .get("/logged", logged)
+        .get("/metered", metered)
         .post("/notes", create_note)
         .validation(true)
         .post("/raw-note", create_note)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Records the log lines Powertools 3.37's Logger writes, for `tests/all/logger.rs` to compare
-Switchyard's with, key by key.
+"""Records the log lines Powertools 3.37's Logger writes and the EMF documents its Metrics
+writes, for `tests/all/logger.rs` and `tests/all/metrics.rs` to compare Switchyard's with, key
+by key.
 
-Two sessions, each a fresh process as far as `cold_start` goes:
+Three sessions, each a fresh process as far as `cold_start` goes:
 
 - `todos`: the shared reference app's `todos` resolver for every event source, wrapped as the
   Powertools docs wrap a resolver,
@@ -13,12 +14,16 @@ Two sessions, each a fresh process as far as `cold_start` goes:
 - `logged`: the Logger sample of `../shared/reference/powertools-observability.md` grown by
   the rest of Logger's API (`append_keys`, `remove_keys`, `get_correlation_id`,
   `set_correlation_id`), as the `features` test guest's `GET /logged` does it.
+- `metered`: the Metrics sample of the same page, with a dimension, metadata and a
+  high-resolution metric, under `@metrics.log_metrics(capture_cold_start_metric=True)`, as
+  the `features` guest's `GET /metered` does it: the EMF documents it prints.
 
 Run with the bench venv's Python (`make bench` makes it):
 
-    target/venv-bench/bin/python tests/conformance/logger/record.py tests/conformance/logger/recorded.json
+    target/venv-bench/bin/python tests/conformance/observability/record.py tests/conformance/observability/recorded.json
 """
 
+import contextlib
 import io
 import json
 import logging
@@ -53,6 +58,16 @@ def context(request_id):
 
 STREAM = io.StringIO()
 LOGGER = None
+
+
+def rest_event(path):
+    """The REST event the `features` guest's tests send (`get` in `tests/all/*.rs`)."""
+    return {
+        "httpMethod": "GET",
+        "path": path,
+        "requestContext": {"requestId": "r-1", "stage": "$default"},
+        "multiValueHeaders": {"Accept": ["application/json"]},
+    }
 
 
 def fresh_logger():
@@ -125,15 +140,45 @@ def logged_session():
     def handler(event, context):
         return app.resolve(event, context)
 
-    event = {
-        "httpMethod": "GET",
-        "path": "/logged",
-        "requestContext": {"requestId": "r-1", "stage": "$default"},
-        "multiValueHeaders": {"Accept": ["application/json"]},
-    }
+    event = rest_event("/logged")
     answer = handler(event, context("request-0"))
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     return [{"source": "rest-v1", "event": event, "answer": answer, "lines": lines}]
+
+
+def metered_session():
+    """`GET /metered` of the `features` guest, in Python: the documents printed."""
+    from aws_lambda_powertools import Metrics
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+    from aws_lambda_powertools.metrics import MetricResolution, MetricUnit
+    from aws_lambda_powertools.metrics.provider import cold_start
+
+    cold_start.is_cold_start = True
+    metrics = Metrics(namespace="Todos")
+    app = APIGatewayRestResolver()
+
+    @app.get("/metered")
+    def metered():
+        metrics.add_metric(name="TodosListed", unit=MetricUnit.Count, value=2)
+        metrics.add_dimension(name="environment", value="prod")
+        metrics.add_metadata(key="request", value="r-1")
+        metrics.add_metric(name="Fetch", unit=MetricUnit.Milliseconds, value=1.5, resolution=MetricResolution.High)
+        metrics.add_metric(name="TodosListed", unit=MetricUnit.Count, value=3)
+        try:
+            metrics.add_metric(name=" ", unit=MetricUnit.Count, value=1)
+        except Exception as err:  # noqa: BLE001 - the refusal is the answer
+            return {"refused": str(err)}
+
+    @metrics.log_metrics(capture_cold_start_metric=True)
+    def handler(event, context):
+        return app.resolve(event, context)
+
+    event = rest_event("/metered")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        answer = handler(event, context("request-0"))
+    documents = [json.loads(line) for line in printed.getvalue().splitlines()]
+    return [{"source": "rest-v1", "event": event, "answer": answer, "documents": documents}]
 
 
 def main(argv):
@@ -143,9 +188,9 @@ def main(argv):
     warnings.simplefilter("ignore")
     os.environ["POWERTOOLS_SERVICE_NAME"] = SERVICE
     os.environ["AWS_LAMBDA_FUNCTION_NAME"] = "test"
-    recorded = {"todos": todos_session(), "logged": logged_session()}
+    recorded = {"todos": todos_session(), "logged": logged_session(), "metered": metered_session()}
     Path(argv[1]).write_text(json.dumps(recorded, indent=1, ensure_ascii=False) + "\n")
-    count = sum(len(i["lines"]) for session in recorded.values() for i in session)
+    count = sum(len(i.get("lines", i.get("documents", []))) for session in recorded.values() for i in session)
     print(f"recorded {count} lines in {argv[1]}")
     return 0
 
