@@ -191,3 +191,40 @@ fn a_guests_logger_lines_are_powertools_logger_lines() {
     assert_eq!(access["correlation_id"], "set-by-guest", "{access:?}");
     assert!(!access.contains_key("gone"), "{access:?}");
 }
+
+/// `POWERTOOLS_LOGGER_SAMPLE_RATE`: a sampled invocation logs at debug level whatever the
+/// level says (a rate of 1 samples every one); without it, the level holds.
+#[test]
+fn a_sampled_invocation_logs_below_the_level() {
+    let event = recorded()["logged"][0]["event"].to_string();
+    let guest_lines = |rate: Option<&str>| -> Vec<Map<String, Value>> {
+        let output = run_switchyard(
+            |cmd| {
+                cmd.args(["invoke", "--bundle"])
+                    .arg(bundle_dir("features"))
+                    .arg("-")
+                    .env("SWITCHYARD_LOG_FORMAT", "json")
+                    .env("SWITCHYARD_LOG_LEVEL", "error")
+                    .env_remove("POWERTOOLS_LOGGER_SAMPLE_RATE");
+                if let Some(rate) = rate {
+                    cmd.env("POWERTOOLS_LOGGER_SAMPLE_RATE", rate);
+                }
+            },
+            &event,
+        );
+        let log = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{log}");
+        lines(&log)
+            .into_iter()
+            .filter(|l| l.contains_key("function_request_id"))
+            .collect()
+    };
+    assert!(guest_lines(None).is_empty(), "at `error`, nothing of a 200");
+    let sampled = guest_lines(Some("1"));
+    let messages: Vec<&Value> = sampled.iter().map(|l| &l["message"]).collect();
+    assert_eq!(messages[..2], ["listing todos", "after"], "{sampled:?}");
+    assert!(
+        sampled.iter().all(|l| l["sampling_rate"] == 1.0),
+        "{sampled:?}"
+    );
+}
