@@ -50,6 +50,7 @@ mod metrics;
 mod openapi;
 mod project;
 pub mod testing;
+mod trace;
 
 pub use bundle::Bundle;
 pub use invocation::InvocationContext;

@@ -25,4 +25,5 @@ mod serve;
 mod split_router;
 mod support;
 mod testing;
+mod tracer;
 mod typed_events;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::support::{ScratchBundle, guest_wasm};
+use crate::support::{ScratchBundle, features_get as get, guest_wasm};
 
 /// The `features` guest in a bundle with these metrics settings.
 fn bundle(label: &str, metrics: Value) -> ScratchBundle {
@@ -19,14 +19,6 @@ fn bundle(label: &str, metrics: Value) -> ScratchBundle {
         }),
         &[guest_wasm("features.wasm")],
     )
-}
-
-fn get(path: &str) -> Value {
-    json!({
-        "httpMethod": "GET", "path": path,
-        "requestContext": {"requestId": "r-1", "stage": "$default"},
-        "multiValueHeaders": {"Accept": ["application/json"]},
-    })
 }
 
 /// The EMF documents among `stderr`'s lines, in order.

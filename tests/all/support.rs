@@ -255,6 +255,16 @@ impl Drop for ScratchBundle {
     }
 }
 
+/// The REST event the `features` guest's tests send for `GET path` (request id `r-1`), as
+/// `tests/conformance/observability/record.py` sends it to Powertools.
+pub(crate) fn features_get(path: &str) -> Value {
+    serde_json::json!({
+        "httpMethod": "GET", "path": path,
+        "requestContext": {"requestId": "r-1", "stage": "$default"},
+        "multiValueHeaders": {"Accept": ["application/json"]},
+    })
+}
+
 /// A REST v1 event for `method path` with headers.
 pub(crate) fn rest_event(method: &str, path: &str, headers: &[(&str, &str)]) -> Value {
     let headers: serde_json::Map<String, Value> = headers

@@ -67,6 +67,7 @@ use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::EventSource;
 use crate::router::{self, RouteEntry, Router};
 use crate::runtime::{Call, Invocation, Runtime};
+use crate::trace;
 
 /// One API: its components, route table and settings, ready for events.
 pub struct Pipeline {
@@ -160,9 +161,26 @@ impl Pipeline {
         let cold_start = invocation::take_cold_start();
         let _log_scope = log::invocation::enter(context, cold_start, log::settings().sample_rate);
         let metrics = metrics::enter(&self.settings.metrics);
+        let trace = trace::enter(context, cold_start);
         fault::take();
         let answer = self.answer(event, context);
         let fault = fault::take();
+        let failure = match (&answer, &fault) {
+            (_, Some(fault)) => Some(trace::Failure {
+                error_type: &fault.error_type,
+                message: &fault.message,
+            }),
+            (Err(_), None) => Some(trace::Failure {
+                error_type: "MalformedEvent",
+                message: "the event is not one the host reads",
+            }),
+            (Ok(_), None) => None,
+        };
+        let response = || match &answer {
+            Ok(response) => serde_json::to_value(response).unwrap_or_default(),
+            Err(_) => Value::Null,
+        };
+        trace.finish(response, failure);
         if let Err(err) = &answer {
             if log::settings().log_event {
                 log::event(&String::from_utf8_lossy(event));
@@ -197,7 +215,9 @@ impl Pipeline {
         if self.settings.debug {
             self.trace_route(&request.method, selected.rule, &selected.frames);
         }
+        let validation = trace::span("## validation");
         let validated = self.check_request(&selected, &request);
+        validation.end(None);
         if self.decodes_alb_query(request.source) {
             event::url_decode_query(&mut request.query);
         }
@@ -226,7 +246,30 @@ impl Pipeline {
         // reaches no middleware, only the exception handlers.
         let outcome = match rejection {
             Some(rejection) => Ok(Err(rejection)),
-            None => invocation.run(),
+            None => {
+                let name = selected
+                    .route
+                    .map_or("handler", |route| route.spec.name.as_str());
+                let handler = trace::span(&format!("## {name}"));
+                let outcome = invocation.run();
+                let failed_text;
+                let failure = match &outcome {
+                    Ok(Ok(_)) => None,
+                    Ok(Err(raised)) => Some(trace::Failure {
+                        error_type: raised.type_names.first().map_or("Error", String::as_str),
+                        message: &raised.message,
+                    }),
+                    Err(failure) => {
+                        failed_text = failure.to_string();
+                        Some(trace::Failure {
+                            error_type: failure.kind(),
+                            message: &failed_text,
+                        })
+                    }
+                };
+                handler.end(failure);
+                outcome
+            }
         };
         let (response, answered_by) = self.respond(outcome, &invocation, outermost);
         let options = &selected.options;

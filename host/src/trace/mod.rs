@@ -1,0 +1,398 @@
+//! AWS X-Ray subsegments, as Powertools' Tracer sends them under
+//! `@tracer.capture_lambda_handler` and `@tracer.capture_method`: one for the invocation
+//! (`## lambda_handler`, annotations `ColdStart` and `Service`, the response as metadata),
+//! and one inside it for each stage the host runs (request validation, the route's
+//! handler), each sent to the X-Ray daemon over UDP when it ends, as the X-Ray SDK streams
+//! them. A fault (an unhandled error, a failing guest) sets `fault` and its `cause`.
+//!
+//! Tracing is on inside Lambda (`AWS_LAMBDA_FUNCTION_NAME` set), for invocations Lambda
+//! samples (`Sampled=1` in the invocation's trace header), unless `POWERTOOLS_TRACE_DISABLED`
+//! says otherwise; an unsampled invocation sends nothing and costs one header parse.
+//!
+//! X-Ray's segment documents are written by hand: the `opentelemetry` crates have no X-Ray
+//! exporter (teams on X-Ray run the ADOT collector), and a document is a dozen fields of
+//! JSON in one datagram.
+
+use std::cell::RefCell;
+use std::net::UdpSocket;
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value, json};
+
+use crate::invocation::InvocationContext;
+
+/// The most response JSON captured as the invocation's metadata: a subsegment document
+/// travels in one UDP datagram (64 KiB at most).
+const MAX_RESPONSE_METADATA: usize = 32 * 1024;
+
+/// Powertools' variables and the daemon's address, read once.
+#[derive(Debug, Clone)]
+struct Settings {
+    /// Where the daemon listens (`AWS_XRAY_DAEMON_ADDRESS`, its UDP address).
+    daemon: String,
+    enabled: bool,
+    capture_response: bool,
+    capture_error: bool,
+    service: String,
+}
+
+impl Settings {
+    fn read(var: impl Fn(&str) -> Option<String>) -> Self {
+        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let switch =
+            |name: &str, default: bool| set(name).map_or(default, |v| crate::log::truthy(&v));
+        Self {
+            daemon: set("AWS_XRAY_DAEMON_ADDRESS")
+                .map(|address| udp_address(&address))
+                .unwrap_or_else(|| "127.0.0.1:2000".into()),
+            enabled: set("AWS_LAMBDA_FUNCTION_NAME").is_some()
+                && !switch("POWERTOOLS_TRACE_DISABLED", false),
+            capture_response: switch("POWERTOOLS_TRACER_CAPTURE_RESPONSE", true),
+            capture_error: switch("POWERTOOLS_TRACER_CAPTURE_ERROR", true),
+            service: set("POWERTOOLS_SERVICE_NAME").unwrap_or_else(|| "service_undefined".into()),
+        }
+    }
+}
+
+/// The UDP address of `AWS_XRAY_DAEMON_ADDRESS`, which is `host:port` or
+/// `tcp:host:port udp:host:port`.
+fn udp_address(address: &str) -> String {
+    address
+        .split_whitespace()
+        .find_map(|part| part.strip_prefix("udp:"))
+        .unwrap_or(address)
+        .to_string()
+}
+
+fn settings() -> &'static Settings {
+    static SETTINGS: OnceLock<Settings> = OnceLock::new();
+    SETTINGS.get_or_init(|| Settings::read(|name| std::env::var(name).ok()))
+}
+
+/// The parts of an X-Ray trace header (`Root=1-..;Parent=..;Sampled=1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TraceHeader {
+    root: String,
+    parent: Option<String>,
+    sampled: bool,
+}
+
+impl TraceHeader {
+    fn parse(header: &str) -> Option<TraceHeader> {
+        let mut root = None;
+        let mut parent = None;
+        let mut sampled = false;
+        for part in header.split(';') {
+            match part.trim().split_once('=') {
+                Some(("Root", value)) => root = Some(value.to_string()),
+                Some(("Parent", value)) => parent = Some(value.to_string()),
+                Some(("Sampled", value)) => sampled = value == "1",
+                _ => {}
+            }
+        }
+        Some(TraceHeader {
+            root: root.filter(|r| !r.is_empty())?,
+            parent,
+            sampled,
+        })
+    }
+}
+
+/// A subsegment being recorded.
+#[derive(Debug)]
+struct Open {
+    id: String,
+    name: String,
+    start: f64,
+    parent_id: Option<String>,
+    annotations: Map<String, Value>,
+    metadata: Map<String, Value>,
+}
+
+/// The invocation's trace on this thread: its root and the subsegments open in it.
+#[derive(Debug)]
+struct Tracing {
+    root: String,
+    open: Vec<Open>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Tracing>> = const { RefCell::new(None) };
+}
+
+/// What ended a subsegment with an error: the error's type and message.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Failure<'a> {
+    pub(crate) error_type: &'a str,
+    pub(crate) message: &'a str,
+}
+
+/// An invocation's trace on this thread.
+#[must_use = "the invocation's subsegment is sent by `finish`"]
+pub(crate) struct Scope {
+    previous: Option<Tracing>,
+}
+
+/// Starts the invocation's subsegment when the invocation is traced.
+pub(crate) fn enter(context: &InvocationContext, cold_start: bool) -> Scope {
+    let tracing = start(context, cold_start, settings());
+    let previous = CURRENT.with(|c| std::mem::replace(&mut *c.borrow_mut(), tracing));
+    Scope { previous }
+}
+
+/// The invocation's trace, when `settings` trace and Lambda sampled it.
+fn start(context: &InvocationContext, cold_start: bool, settings: &Settings) -> Option<Tracing> {
+    context
+        .xray_trace_id
+        .as_deref()
+        .and_then(TraceHeader::parse)
+        .filter(|header| settings.enabled && header.sampled)
+        .map(|header| Tracing {
+            root: header.root,
+            open: vec![Open {
+                id: new_id(),
+                name: "## lambda_handler".into(),
+                start: now(),
+                parent_id: header.parent,
+                annotations: Map::from_iter([
+                    ("ColdStart".to_string(), Value::Bool(cold_start)),
+                    ("Service".to_string(), settings.service.as_str().into()),
+                ]),
+                metadata: Map::new(),
+            }],
+        })
+}
+
+impl Scope {
+    /// Ends the invocation's subsegment with its response (or its fault) and sends it. A
+    /// response past [`MAX_RESPONSE_METADATA`] of JSON is left out: the document must fit a
+    /// datagram.
+    pub(crate) fn finish(self, response: impl FnOnce() -> Value, failure: Option<Failure<'_>>) {
+        let traced = CURRENT.with(|c| c.borrow().is_some());
+        let captured = traced && settings().capture_response && failure.is_none();
+        let response = captured
+            .then(response)
+            .filter(|response| response.to_string().len() <= MAX_RESPONSE_METADATA);
+        CURRENT.with(|c| {
+            if let Some(tracing) = c.borrow_mut().as_mut() {
+                if let Some(response) = response {
+                    metadata(tracing, "lambda_handler response", response);
+                }
+                close_all(tracing, failure);
+            }
+        });
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+/// A stage's subsegment, open until [`Span::end`].
+#[must_use = "a span is sent when it ends"]
+pub(crate) struct Span {
+    traced: bool,
+}
+
+/// Opens a subsegment named `name` (`## validation`) inside the innermost open one.
+pub(crate) fn span(name: &str) -> Span {
+    let traced = CURRENT.with(|c| {
+        let mut current = c.borrow_mut();
+        let Some(tracing) = current.as_mut() else {
+            return false;
+        };
+        let parent_id = tracing.open.last().map(|open| open.id.clone());
+        tracing.open.push(Open {
+            id: new_id(),
+            name: name.to_string(),
+            start: now(),
+            parent_id,
+            annotations: Map::new(),
+            metadata: Map::new(),
+        });
+        true
+    });
+    Span { traced }
+}
+
+impl Span {
+    /// Ends the subsegment, with the failure that ended it if one did, and sends it.
+    pub(crate) fn end(self, failure: Option<Failure<'_>>) {
+        if !self.traced {
+            return;
+        }
+        CURRENT.with(|c| {
+            if let Some(tracing) = c.borrow_mut().as_mut()
+                && tracing.open.len() > 1
+                && let Some(open) = tracing.open.pop()
+            {
+                send(&document(&tracing.root, open, failure));
+            }
+        });
+    }
+}
+
+/// Adds `value` under the service's metadata namespace of the innermost open subsegment, as
+/// Powertools' `tracer.put_metadata` does.
+fn metadata(tracing: &mut Tracing, key: &str, value: Value) {
+    if let Some(open) = tracing.open.last_mut() {
+        let namespace = open
+            .metadata
+            .entry(settings().service.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(namespace) = namespace {
+            namespace.insert(key.to_string(), value);
+        }
+    }
+}
+
+/// Ends every subsegment still open, innermost first, the invocation's last.
+fn close_all(tracing: &mut Tracing, failure: Option<Failure<'_>>) {
+    while let Some(open) = tracing.open.pop() {
+        send(&document(&tracing.root, open, failure));
+    }
+}
+
+/// A subsegment's document, ended now.
+fn document(root: &str, open: Open, failure: Option<Failure<'_>>) -> Value {
+    let mut document = Map::new();
+    document.insert("id".into(), open.id.into());
+    document.insert("name".into(), open.name.into());
+    document.insert("start_time".into(), open.start.into());
+    if let Some(parent) = open.parent_id {
+        document.insert("parent_id".into(), parent.into());
+    }
+    document.insert("in_progress".into(), false.into());
+    if !open.annotations.is_empty() {
+        document.insert("annotations".into(), open.annotations.into());
+    }
+    if !open.metadata.is_empty() {
+        document.insert("metadata".into(), open.metadata.into());
+    }
+    document.insert("trace_id".into(), root.into());
+    document.insert("type".into(), "subsegment".into());
+    document.insert("namespace".into(), "local".into());
+    if let Some(failure) = failure {
+        document.insert("fault".into(), true.into());
+        if settings().capture_error {
+            document.insert(
+                "cause".into(),
+                json!({"exceptions": [{
+                    "id": new_id(),
+                    "message": failure.message,
+                    "type": failure.error_type,
+                }]}),
+            );
+        }
+    }
+    document.insert("end_time".into(), now().into());
+    Value::Object(document)
+}
+
+/// Sends a document to the daemon: the header line, then the document, in one datagram. A
+/// daemon that is not there loses the document, as the X-Ray SDK's does.
+fn send(document: &Value) {
+    static SOCKET: OnceLock<Option<UdpSocket>> = OnceLock::new();
+    let socket = SOCKET.get_or_init(|| UdpSocket::bind("0.0.0.0:0").ok());
+    if let Some(socket) = socket {
+        let datagram = format!("{{\"format\":\"json\",\"version\":1}}\n{document}");
+        let _ = socket.send_to(datagram.as_bytes(), &settings().daemon);
+    }
+}
+
+/// Seconds since the epoch, as X-Ray's times are.
+fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// A subsegment id: 16 hex digits, random.
+fn new_id() -> String {
+    use std::hash::{BuildHasher as _, RandomState};
+    format!("{:016x}", RandomState::new().hash_one(now().to_bits()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_headers_and_daemon_addresses_read_as_lambda_writes_them() {
+        let header = TraceHeader::parse(
+            "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+        )
+        .unwrap();
+        assert_eq!(header.root, "1-5759e988-bd862e3fe1be46a994272793");
+        assert_eq!(header.parent.as_deref(), Some("53995c3f42cd8ad8"));
+        assert!(header.sampled);
+        assert!(!TraceHeader::parse("Root=1-a;Sampled=0").unwrap().sampled);
+        assert_eq!(TraceHeader::parse("Parent=1;Sampled=1"), None);
+        assert_eq!(
+            udp_address("tcp:127.0.0.1:2000 udp:127.0.0.2:2001"),
+            "127.0.0.2:2001"
+        );
+        assert_eq!(udp_address("169.254.79.129:2000"), "169.254.79.129:2000");
+    }
+
+    #[test]
+    fn tracing_is_on_in_lambda_unless_disabled() {
+        let read = |vars: &[(&str, &str)]| {
+            Settings::read(|name| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        assert!(!read(&[]).enabled, "outside Lambda");
+        assert!(read(&[("AWS_LAMBDA_FUNCTION_NAME", "f")]).enabled);
+        assert!(
+            !read(&[
+                ("AWS_LAMBDA_FUNCTION_NAME", "f"),
+                ("POWERTOOLS_TRACE_DISABLED", "true")
+            ])
+            .enabled
+        );
+        let quiet = read(&[
+            ("POWERTOOLS_TRACER_CAPTURE_RESPONSE", "false"),
+            ("POWERTOOLS_TRACER_CAPTURE_ERROR", "0"),
+        ]);
+        assert!(!quiet.capture_response && !quiet.capture_error);
+        assert_eq!(read(&[]).daemon, "127.0.0.1:2000");
+    }
+
+    #[test]
+    fn only_a_sampled_invocation_in_lambda_is_traced() {
+        let lambda =
+            Settings::read(|name| (name == "AWS_LAMBDA_FUNCTION_NAME").then(|| "f".into()));
+        let local = Settings::read(|_| None);
+        let with_header = |header: &str| InvocationContext {
+            xray_trace_id: Some(header.into()),
+            ..InvocationContext::local()
+        };
+        let sampled = with_header("Root=1-a-b;Parent=53995c3f42cd8ad8;Sampled=1");
+        let tracing = start(&sampled, true, &lambda).expect("traced");
+        assert_eq!(tracing.root, "1-a-b");
+        let invocation = &tracing.open[0];
+        assert_eq!(invocation.name, "## lambda_handler");
+        assert_eq!(invocation.parent_id.as_deref(), Some("53995c3f42cd8ad8"));
+        assert_eq!(invocation.annotations["ColdStart"], true);
+        assert!(start(&with_header("Root=1-a-b;Sampled=0"), true, &lambda).is_none());
+        assert!(start(&sampled, true, &local).is_none());
+        assert!(start(&InvocationContext::local(), true, &lambda).is_none());
+    }
+
+    #[test]
+    fn ids_are_sixteen_hex_digits_and_differ() {
+        let (a, b) = (new_id(), new_id());
+        assert_ne!(a, b);
+        assert!(
+            a.len() == 16 && a.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{a}"
+        );
+    }
+}

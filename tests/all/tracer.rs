@@ -1,0 +1,113 @@
+//! Issue 27 (2): the X-Ray subsegments the bootstrap sends to the daemon (a UDP socket on
+//! 127.0.0.1 here) for invocations Lambda traces: the invocation's, with the trace id and
+//! parent from the Runtime API's `Lambda-Runtime-Trace-Id`, and the validation's and the
+//! route handler's inside it, with a fault and its cause for an unhandled error.
+
+use std::net::UdpSocket;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::lambda_bootstrap::{bootstrap_answers, trace_header};
+use crate::support::{bundle_dir, features_get as get};
+
+/// The documents the daemon received, each checked to follow X-Ray's header line.
+fn received(daemon: &UdpSocket) -> Vec<Value> {
+    daemon
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut documents = Vec::new();
+    let mut buffer = vec![0; 65_536];
+    while let Ok(size) = daemon.recv(&mut buffer) {
+        let text = std::str::from_utf8(&buffer[..size]).unwrap();
+        let (header, document) = text.split_once('\n').expect("a header line");
+        assert_eq!(header, r#"{"format":"json","version":1}"#);
+        documents.push(serde_json::from_str(document).unwrap());
+    }
+    documents
+}
+
+/// The bootstrap's documents for `events`, with these variables.
+fn traced(events: Vec<Value>, env: &[(&str, &str)]) -> Vec<Value> {
+    let daemon = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = daemon.local_addr().unwrap().to_string();
+    let mut env = env.to_vec();
+    env.extend([
+        ("AWS_XRAY_DAEMON_ADDRESS", address.as_str()),
+        ("POWERTOOLS_SERVICE_NAME", "todos"),
+    ]);
+    let (answers, stderr) = bootstrap_answers(&bundle_dir("features"), events, &env);
+    assert!(!answers.is_empty(), "{stderr}");
+    received(&daemon)
+}
+
+#[test]
+fn each_traced_invocation_sends_its_subsegments_to_the_daemon() {
+    let documents = traced(vec![get("/typed/5"), get("/parse/three")], &[]);
+    for (n, path) in ["/typed/5", "/parse/three"].iter().enumerate() {
+        let header = trace_header(n);
+        let root = header
+            .split(';')
+            .next()
+            .unwrap()
+            .trim_start_matches("Root=");
+        let parent = header
+            .split(';')
+            .nth(1)
+            .unwrap()
+            .trim_start_matches("Parent=");
+        let ours: Vec<&Value> = documents.iter().filter(|d| d["trace_id"] == root).collect();
+        let by_name = |name: &str| {
+            *ours
+                .iter()
+                .find(|d| d["name"] == name)
+                .unwrap_or_else(|| panic!("{path}: no `{name}` in {ours:?}"))
+        };
+        let invocation = by_name("## lambda_handler");
+        assert_eq!(invocation["parent_id"], parent, "{invocation}");
+        assert_eq!(invocation["type"], "subsegment");
+        assert_eq!(invocation["in_progress"], false);
+        assert_eq!(
+            invocation["annotations"],
+            json!({"ColdStart": n == 0, "Service": "todos"})
+        );
+        let validation = by_name("## validation");
+        let handler = by_name(if n == 0 { "## typed" } else { "## parse" });
+        for stage in [validation, handler] {
+            assert_eq!(stage["parent_id"], invocation["id"], "{stage}");
+            let (start, end) = (
+                stage["start_time"].as_f64().unwrap(),
+                stage["end_time"].as_f64().unwrap(),
+            );
+            assert!(
+                start <= end && start >= invocation["start_time"].as_f64().unwrap(),
+                "{stage}"
+            );
+        }
+        if n == 0 {
+            let response = &invocation["metadata"]["todos"]["lambda_handler response"];
+            assert_eq!(response["statusCode"], 200, "{invocation}");
+            assert!(invocation.get("fault").is_none() && handler.get("fault").is_none());
+        } else {
+            // The unhandled error: the handler's and the invocation's fault, with the cause.
+            for failed in [handler, invocation] {
+                assert_eq!(failed["fault"], true, "{failed}");
+                let exception = &failed["cause"]["exceptions"][0];
+                assert_eq!(
+                    exception["type"], "core::num::error::ParseIntError",
+                    "{failed}"
+                );
+                assert_eq!(exception["message"], "invalid digit found in string");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_disabled_tracer_sends_nothing() {
+    let documents = traced(
+        vec![get("/typed/5")],
+        &[("POWERTOOLS_TRACE_DISABLED", "true")],
+    );
+    assert!(documents.is_empty(), "{documents:?}");
+}
