@@ -111,3 +111,52 @@ fn a_disabled_tracer_sends_nothing() {
     );
     assert!(documents.is_empty(), "{documents:?}");
 }
+
+/// An outbound `wasi:http` call is a `remote` subsegment inside the handler's, and its
+/// request carries the trace downstream with that subsegment as the parent.
+#[test]
+fn an_outbound_call_is_a_remote_subsegment_and_carries_the_trace() {
+    let (port, upstream) =
+        crate::capabilities::one_request_upstream(r#"{"text": "simple is better than complex"}"#);
+    let bundle = crate::capabilities::outbound_bundle(port);
+    let url = format!("http://127.0.0.1:{port}/quote?lang=en");
+    let daemon = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = daemon.local_addr().unwrap().to_string();
+    let (answers, stderr) = bootstrap_answers(
+        &bundle.dir,
+        vec![crate::support::rest_event("GET", "/quote", &[])],
+        &[
+            ("AWS_XRAY_DAEMON_ADDRESS", &address),
+            ("UPSTREAM_URL", &url),
+        ],
+    );
+    let answer: Value = serde_json::from_slice(&answers[0]).unwrap();
+    assert_eq!(answer["statusCode"], 200, "{answer} {stderr}");
+    let documents = received(&daemon);
+    let find = |name: &str| {
+        documents
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap_or_else(|| panic!("no `{name}` in {documents:?}"))
+    };
+    let handler = find("## quote");
+    let remote = find("127.0.0.1");
+    assert_eq!(remote["namespace"], "remote", "{remote}");
+    assert_eq!(remote["parent_id"], handler["id"], "{remote}");
+    assert_eq!(
+        remote["http"]["request"],
+        json!({"method": "GET", "url": url})
+    );
+    assert_eq!(remote["http"]["response"]["status"], 200);
+    assert!(
+        remote.get("fault").is_none() && remote.get("error").is_none(),
+        "{remote}"
+    );
+    let head = upstream.join().unwrap().to_ascii_lowercase();
+    let root = remote["trace_id"].as_str().unwrap();
+    let sent = format!(
+        "x-amzn-trace-id: root={root};parent={};sampled=1",
+        remote["id"].as_str().unwrap()
+    );
+    assert!(head.contains(&sent.to_ascii_lowercase()), "{head}\n{sent}");
+}

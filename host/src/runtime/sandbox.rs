@@ -255,21 +255,40 @@ impl WasiHttpHooks for OutboundHooks {
         }
         let options = bounded(options, self.deadline);
         let component = self.component.clone();
+        // A traced invocation records the call and sends its trace downstream.
+        let mut request = request;
+        let remote =
+            crate::trace::remote_call(request.method().as_str(), &request.uri().to_string(), &host);
+        if let Some(remote) = &remote
+            && let Ok(value) = http::HeaderValue::from_str(&remote.header())
+        {
+            request.headers_mut().insert("x-amzn-trace-id", value);
+        }
         Box::new(async move {
-            let literal = host.trim_start_matches('[').trim_end_matches(']');
-            if literal.parse::<IpAddr>().is_err()
-                && let Some(addr) = internal_address(&host, port).await?
-            {
-                crate::log::emit(
-                    crate::log::Level::Warn,
-                    &format!(
-                        "refused an HTTP request to `{scheme}://{host}:{port}`: the name resolves to `{addr}`, a loopback or link-local address (allow the address itself to reach it)"
-                    ),
-                    &[("component", &component)],
-                );
-                return Err(HttpError::DestinationIpProhibited);
+            let sent = async {
+                let literal = host.trim_start_matches('[').trim_end_matches(']');
+                if literal.parse::<IpAddr>().is_err()
+                    && let Some(addr) = internal_address(&host, port).await?
+                {
+                    crate::log::emit(
+                        crate::log::Level::Warn,
+                        &format!(
+                            "refused an HTTP request to `{scheme}://{host}:{port}`: the name resolves to `{addr}`, a loopback or link-local address (allow the address itself to reach it)"
+                        ),
+                        &[("component", &component)],
+                    );
+                    return Err(HttpError::DestinationIpProhibited);
+                }
+                wasmtime_wasi_http::default_send_request(request, options).await
             }
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            .await;
+            if let Some(remote) = remote {
+                remote.end(match &sent {
+                    Ok((response, _)) => Ok(response.status().as_u16()),
+                    Err(err) => Err(err.to_string()),
+                });
+            }
+            let (response, io) = sent?;
             Ok((
                 response.map(http_body_util::BodyExt::boxed_unsync),
                 Box::new(io) as Box<dyn Future<Output = Result<(), HttpError>> + Send>,

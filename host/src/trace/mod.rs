@@ -236,6 +236,81 @@ impl Span {
     }
 }
 
+/// An outbound HTTP call's subsegment (`namespace: remote`), open from the moment the guest
+/// sends the request until its response (or failure) arrives, which may be on another
+/// thread: it holds what it needs to send itself.
+#[derive(Debug)]
+pub(crate) struct RemoteCall {
+    root: String,
+    open: Open,
+    method: String,
+    url: String,
+}
+
+/// Opens the subsegment of an outbound call inside the innermost open subsegment, when the
+/// invocation is traced. `host` names it, as the X-Ray SDK names a patched client's calls.
+pub(crate) fn remote_call(method: &str, url: &str, host: &str) -> Option<RemoteCall> {
+    CURRENT.with(|c| {
+        let current = c.borrow();
+        let tracing = current.as_ref()?;
+        Some(RemoteCall {
+            root: tracing.root.clone(),
+            open: Open {
+                id: new_id(),
+                name: host.to_string(),
+                start: now(),
+                parent_id: tracing.open.last().map(|open| open.id.clone()),
+                annotations: Map::new(),
+                metadata: Map::new(),
+            },
+            method: method.to_string(),
+            url: url.to_string(),
+        })
+    })
+}
+
+impl RemoteCall {
+    /// The `X-Amzn-Trace-Id` the request carries downstream: the trace, with this call's
+    /// subsegment as the parent of whatever the other side records.
+    pub(crate) fn header(&self) -> String {
+        format!("Root={};Parent={};Sampled=1", self.root, self.open.id)
+    }
+
+    /// Ends the call with the response's status, or the error that ended it, and sends it:
+    /// a 4xx sets `error` (a 429 `throttle` too), a 5xx or a failure `fault`, as X-Ray reads
+    /// them.
+    pub(crate) fn end(self, outcome: Result<u16, String>) {
+        let failure_text;
+        let failure = match &outcome {
+            Err(message) => {
+                failure_text = message.clone();
+                Some(Failure {
+                    error_type: "HttpError",
+                    message: &failure_text,
+                })
+            }
+            Ok(_) => None,
+        };
+        let mut document = document(&self.root, self.open, failure);
+        let mut http = json!({"request": {"method": self.method, "url": self.url}});
+        if let Ok(status) = outcome {
+            http["response"] = json!({"status": status});
+            match status {
+                429 => {
+                    document["error"] = true.into();
+                    document["throttle"] = true.into();
+                }
+                400..=499 => document["error"] = true.into(),
+                500.. => document["fault"] = true.into(),
+                _ => {}
+            }
+        }
+        document["namespace"] = "remote".into();
+        document["http"] = http;
+        send(&document);
+    }
+}
+
 /// Adds `value` under the service's metadata namespace of the innermost open subsegment, as
 /// Powertools' `tracer.put_metadata` does.
 fn metadata(tracing: &mut Tracing, key: &str, value: Value) {
