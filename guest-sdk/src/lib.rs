@@ -72,6 +72,7 @@ mod request;
 mod response;
 mod router;
 mod state;
+pub mod tracer;
 #[doc(hidden)]
 pub mod wit;
 

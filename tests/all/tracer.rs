@@ -160,3 +160,46 @@ fn an_outbound_call_is_a_remote_subsegment_and_carries_the_trace() {
     );
     assert!(head.contains(&sent.to_ascii_lowercase()), "{head}\n{sent}");
 }
+
+/// The SDK's tracer: an annotation and metadata land on the handler's subsegment, a span of
+/// the guest's is a subsegment inside it (its own annotation on it), a failing one has its
+/// fault and cause, and a key X-Ray cannot index is refused.
+#[test]
+fn a_guest_annotates_and_opens_subsegments_of_its_own() {
+    let documents = traced(vec![get("/traced")], &[]);
+    let find = |name: &str| {
+        documents
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap_or_else(|| panic!("no `{name}` in {documents:?}"))
+    };
+    let handler = find("## traced");
+    assert_eq!(handler["annotations"], json!({"TodoCount": 2}), "{handler}");
+    assert_eq!(
+        handler["metadata"],
+        json!({"todos": {"todos": []}}),
+        "{handler}"
+    );
+    let count = find("## count");
+    assert_eq!(count["parent_id"], handler["id"]);
+    assert_eq!(count["annotations"], json!({"Inner": true}));
+    let fails = find("## fails");
+    assert_eq!(fails["parent_id"], handler["id"]);
+    assert_eq!(fails["fault"], true, "{fails}");
+    assert_eq!(fails["cause"]["exceptions"][0]["message"], "no luck");
+    // The handler answered: its subsegment and the invocation's have no fault.
+    assert!(handler.get("fault").is_none(), "{handler}");
+    let invocation = find("## lambda_handler");
+    let body: Value = serde_json::from_str(
+        invocation["metadata"]["todos"]["lambda_handler response"]["body"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(body["total"], 2);
+    assert_eq!(body["failed"], true);
+    assert!(
+        body["refused"].as_str().unwrap().contains("`bad key!`"),
+        "{body}"
+    );
+}

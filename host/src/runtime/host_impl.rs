@@ -163,17 +163,45 @@ impl host::Host for State {
         key: String,
         value_json: String,
     ) -> wasmtime::Result<Result<(), String>> {
-        if value_json.len() > MAX_LOG_KEYS_JSON {
-            return Ok(Err(format!(
-                "metadata `{key}` is {} bytes of JSON, over the {MAX_LOG_KEYS_JSON} a call may give",
-                value_json.len()
-            )));
-        }
-        let value = match serde_json::from_str(&value_json) {
-            Ok(value) => value,
-            Err(err) => return Ok(Err(format!("metadata `{key}` is not JSON: {err}"))),
-        };
-        Ok(crate::metrics::add_metadata(&key, value).map_err(|e| e.0))
+        Ok(guest_json("metadata", &key, &value_json)
+            .and_then(|value| crate::metrics::add_metadata(&key, value).map_err(|e| e.0)))
+    }
+
+    /// `tracer.put_annotation`.
+    fn trace_annotation(
+        &mut self,
+        key: String,
+        value_json: String,
+    ) -> wasmtime::Result<Result<(), String>> {
+        Ok(guest_json("annotation", &key, &value_json)
+            .and_then(|value| crate::trace::annotate(&key, value).map_err(|e| e.0)))
+    }
+
+    /// `tracer.put_metadata`, within the size a logger call's keys may have.
+    fn trace_metadata(
+        &mut self,
+        key: String,
+        value_json: String,
+    ) -> wasmtime::Result<Result<(), String>> {
+        Ok(guest_json("metadata", &key, &value_json)
+            .map(|value| crate::trace::put_metadata(&key, value)))
+    }
+
+    /// A guest's span (`tracer.provider.in_subsegment`): open until the guest ends it or the
+    /// invocation ends. Its name is cut to 200 characters, as X-Ray takes them.
+    fn trace_span_begin(&mut self, name: String) -> wasmtime::Result<()> {
+        let name: String = name.chars().take(200).collect();
+        crate::trace::guest_span_begin(&name);
+        Ok(())
+    }
+
+    /// Ends the guest's innermost span, if the innermost open subsegment is a guest's.
+    fn trace_span_end(&mut self, error: Option<String>) -> wasmtime::Result<()> {
+        crate::trace::guest_span_end(error.as_deref().map(|message| crate::trace::Failure {
+            error_type: "GuestError",
+            message,
+        }));
+        Ok(())
     }
 
     /// `logger.set_correlation_id`; text that is not JSON is taken as a string.
@@ -214,6 +242,18 @@ impl GuestPanic {
 /// The most JSON text one logger call may hand the host as keys: far more than a line's
 /// keys, far less than a flood (every line of the invocation would carry appended keys).
 const MAX_LOG_KEYS_JSON: usize = 64 * 1024;
+
+/// A JSON value a guest gave for `what` `key` (metrics' or traces' metadata, an annotation),
+/// within [`MAX_LOG_KEYS_JSON`]; otherwise why not, for the guest.
+fn guest_json(what: &str, key: &str, value_json: &str) -> Result<Value, String> {
+    if value_json.len() > MAX_LOG_KEYS_JSON {
+        return Err(format!(
+            "{what} `{key}` is {} bytes of JSON, over the {MAX_LOG_KEYS_JSON} a call may give",
+            value_json.len()
+        ));
+    }
+    serde_json::from_str(value_json).map_err(|err| format!("{what} `{key}` is not JSON: {err}"))
+}
 
 impl State {
     /// The keys a guest's logger call (`what`) gave, as a JSON object; anything else, or more

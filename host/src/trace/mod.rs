@@ -22,6 +22,11 @@ use serde_json::{Map, Value, json};
 
 use crate::invocation::InvocationContext;
 
+/// The most subsegments open at once in an invocation, and the most an invocation sends: a
+/// guest's spans cannot flood the daemon.
+const MAX_OPEN: usize = 64;
+const MAX_SENT: usize = 1000;
+
 /// The most response JSON captured as the invocation's metadata: a subsegment document
 /// travels in one UDP datagram (64 KiB at most).
 const MAX_RESPONSE_METADATA: usize = 32 * 1024;
@@ -108,13 +113,17 @@ struct Open {
     parent_id: Option<String>,
     annotations: Map<String, Value>,
     metadata: Map<String, Value>,
+    /// A guest opened it: only a guest may end it, and a guest ends no other.
+    guest: bool,
 }
 
-/// The invocation's trace on this thread: its root and the subsegments open in it.
+/// The invocation's trace on this thread: its root, the subsegments open in it, and how
+/// many it sent.
 #[derive(Debug)]
 struct Tracing {
     root: String,
     open: Vec<Open>,
+    sent: usize,
 }
 
 thread_local! {
@@ -150,6 +159,7 @@ fn start(context: &InvocationContext, cold_start: bool, settings: &Settings) -> 
         .filter(|header| settings.enabled && header.sampled)
         .map(|header| Tracing {
             root: header.root,
+            sent: 0,
             open: vec![Open {
                 id: new_id(),
                 name: "## lambda_handler".into(),
@@ -160,6 +170,7 @@ fn start(context: &InvocationContext, cold_start: bool, settings: &Settings) -> 
                     ("Service".to_string(), settings.service.as_str().into()),
                 ]),
                 metadata: Map::new(),
+                guest: false,
             }],
         })
 }
@@ -195,16 +206,45 @@ impl Drop for Scope {
 /// A stage's subsegment, open until [`Span::end`].
 #[must_use = "a span is sent when it ends"]
 pub(crate) struct Span {
-    traced: bool,
+    /// Where its subsegment lies in the open ones, when it was recorded.
+    depth: Option<usize>,
 }
 
-/// Opens a subsegment named `name` (`## validation`) inside the innermost open one.
+/// Opens a subsegment named `name` (`## validation`) inside the innermost open one. Past
+/// [`MAX_OPEN`] open ones (a guest that opens and never closes), it is not recorded.
 pub(crate) fn span(name: &str) -> Span {
-    let traced = CURRENT.with(|c| {
+    Span {
+        depth: open(name, false),
+    }
+}
+
+/// Opens a guest's subsegment; [`guest_span_end`] ends it, or the invocation's end does.
+pub(crate) fn guest_span_begin(name: &str) {
+    open(name, true);
+}
+
+/// Ends the innermost open subsegment if a guest opened it.
+pub(crate) fn guest_span_end(failure: Option<Failure<'_>>) {
+    CURRENT.with(|c| {
+        if let Some(tracing) = c.borrow_mut().as_mut()
+            && tracing.open.last().is_some_and(|open| open.guest)
+            && let Some(open) = tracing.open.pop()
+        {
+            let document = document(&tracing.root, open, failure);
+            send_counted(tracing, &document);
+        }
+    });
+}
+
+/// Opens a subsegment inside the innermost open one: where it lies among the open ones, or
+/// `None` when the invocation is not traced or too many are open.
+fn open(name: &str, guest: bool) -> Option<usize> {
+    CURRENT.with(|c| {
         let mut current = c.borrow_mut();
-        let Some(tracing) = current.as_mut() else {
-            return false;
-        };
+        let tracing = current.as_mut()?;
+        if tracing.open.len() >= MAX_OPEN {
+            return None;
+        }
         let parent_id = tracing.open.last().map(|open| open.id.clone());
         tracing.open.push(Open {
             id: new_id(),
@@ -213,24 +253,36 @@ pub(crate) fn span(name: &str) -> Span {
             parent_id,
             annotations: Map::new(),
             metadata: Map::new(),
+            guest,
         });
-        true
-    });
-    Span { traced }
+        Some(tracing.open.len() - 1)
+    })
 }
 
 impl Span {
-    /// Ends the subsegment, with the failure that ended it if one did, and sends it.
+    /// Ends the subsegment, with the failure that ended it if one did, and sends it; spans a
+    /// guest opened inside it and left open end first.
     pub(crate) fn end(self, failure: Option<Failure<'_>>) {
-        if !self.traced {
+        let Some(depth) = self.depth else {
             return;
-        }
+        };
         CURRENT.with(|c| {
-            if let Some(tracing) = c.borrow_mut().as_mut()
-                && tracing.open.len() > 1
+            let mut current = c.borrow_mut();
+            let Some(tracing) = current.as_mut() else {
+                return;
+            };
+            while tracing.open.len() > depth + 1
+                && let Some(abandoned) = tracing.open.pop()
+            {
+                let document = document(&tracing.root, abandoned, None);
+                send_counted(tracing, &document);
+            }
+            if depth > 0
+                && tracing.open.len() == depth + 1
                 && let Some(open) = tracing.open.pop()
             {
-                send(&document(&tracing.root, open, failure));
+                let document = document(&tracing.root, open, failure);
+                send_counted(tracing, &document);
             }
         });
     }
@@ -262,6 +314,7 @@ pub(crate) fn remote_call(method: &str, url: &str, host: &str) -> Option<RemoteC
                 parent_id: tracing.open.last().map(|open| open.id.clone()),
                 annotations: Map::new(),
                 metadata: Map::new(),
+                guest: false,
             },
             method: method.to_string(),
             url: url.to_string(),
@@ -328,8 +381,57 @@ fn metadata(tracing: &mut Tracing, key: &str, value: Value) {
 /// Ends every subsegment still open, innermost first, the invocation's last.
 fn close_all(tracing: &mut Tracing, failure: Option<Failure<'_>>) {
     while let Some(open) = tracing.open.pop() {
-        send(&document(&tracing.root, open, failure));
+        // Only the invocation's own subsegment carries the invocation's failure.
+        let failure = failure.filter(|_| tracing.open.is_empty());
+        let document = document(&tracing.root, open, failure);
+        send_counted(tracing, &document);
     }
+}
+
+/// Sends a document of the invocation, within [`MAX_SENT`]; the invocation's own, sent last,
+/// always goes.
+fn send_counted(tracing: &mut Tracing, document: &Value) {
+    if tracing.sent < MAX_SENT || tracing.open.is_empty() {
+        tracing.sent += 1;
+        send(document);
+    }
+}
+
+/// Why a guest's annotation was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AnnotationError(pub(crate) String);
+
+/// `tracer.put_annotation` on the innermost open subsegment: X-Ray indexes a string, number
+/// or boolean under a key of letters, digits and `_` (at most 500).
+pub(crate) fn annotate(key: &str, value: Value) -> Result<(), AnnotationError> {
+    let key_ok = !key.is_empty()
+        && key.len() <= 500
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !key_ok {
+        return Err(AnnotationError(format!(
+            "annotation key `{key}` is not 1 to 500 letters, digits and `_`"
+        )));
+    }
+    if !matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
+        return Err(AnnotationError(format!(
+            "annotation `{key}` is {value}: X-Ray annotates with a string, number or boolean"
+        )));
+    }
+    CURRENT.with(|c| {
+        if let Some(open) = c.borrow_mut().as_mut().and_then(|t| t.open.last_mut()) {
+            open.annotations.insert(key.to_string(), value);
+        }
+    });
+    Ok(())
+}
+
+/// `tracer.put_metadata` on the innermost open subsegment, under the service's namespace.
+pub(crate) fn put_metadata(key: &str, value: Value) {
+    CURRENT.with(|c| {
+        if let Some(tracing) = c.borrow_mut().as_mut() {
+            metadata(tracing, key, value);
+        }
+    });
 }
 
 /// A subsegment's document, ended now.

@@ -320,6 +320,20 @@ pub fn metered() -> Result<Value, Error> {
     Ok(json!({"refused": refused.to_string()}))
 }
 
+/// `GET /traced`: Powertools' Tracer API: an annotation and metadata on the handler's
+/// subsegment, a subsegment of its own with an annotation, one that fails, and a refused key.
+pub fn traced() -> Result<Value, Error> {
+    use switchyard_sdk::tracer;
+    tracer::put_annotation("TodoCount", 2)?;
+    tracer::put_metadata("todos", json!([]))?;
+    let total = tracer::in_subsegment("## count", || {
+        tracer::put_annotation("Inner", true).map(|()| 2)
+    })?;
+    let failed: Result<(), String> = tracer::capture("## fails", || Err("no luck".into()));
+    let refused = tracer::put_annotation("bad key!", 1).unwrap_err();
+    Ok(json!({"total": total, "failed": failed.is_err(), "refused": refused.to_string()}))
+}
+
 /// `GET /prints`: lines printed in pieces.
 pub fn prints() -> Value {
     use std::io::Write as _;
@@ -590,6 +604,7 @@ pub fn app() -> App {
         .get("/prints", prints)
         .get("/logged", logged)
         .get("/metered", metered)
+        .get("/traced", traced)
         .post("/notes", create_note)
         .validation(true)
         .post("/raw-note", create_note)
