@@ -117,6 +117,11 @@ pub(crate) struct ServiceAnswer {
 }
 
 impl RaisedError {
+    /// The most specific type name, as logs, traces and a failed invocation name the error.
+    pub(crate) fn type_name(&self) -> &str {
+        self.type_names.first().map_or("Error", String::as_str)
+    }
+
     /// The error an unmatched route raises, as Powertools' `NotFoundError()`.
     pub(crate) fn not_found() -> Self {
         Self {

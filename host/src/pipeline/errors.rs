@@ -81,11 +81,7 @@ impl Pipeline {
                 .unwrap_or(Value::String(service.message_json));
             return Response::json_error(service.status, message);
         }
-        let kind = err
-            .type_names
-            .first()
-            .map(String::as_str)
-            .unwrap_or("Error");
+        let kind = err.type_name();
         crate::log::error(&format!("unhandled error {kind}: {}", err.message));
         super::fault::record(kind, &err.message);
         match self.settings.debug {

@@ -31,22 +31,6 @@ mod native;
 mod route;
 mod validate;
 
-/// Why an invocation failed rather than answered.
-#[derive(Debug, thiserror::Error)]
-pub enum InvocationError {
-    /// The event is not one the host reads.
-    #[error(transparent)]
-    Malformed(#[from] DecodeError),
-    /// An unhandled error, with the bundle's `unhandled_errors: fail`.
-    #[error("{error_type}: {message}")]
-    Unhandled {
-        /// The error's type name, Lambda's `errorType`.
-        error_type: String,
-        /// Its message, Lambda's `errorMessage`.
-        message: String,
-    },
-}
-
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -65,9 +49,26 @@ use crate::log::{self, CorrelationPath};
 use crate::metrics;
 use crate::openapi::{self, DocumentError, Operation, SwaggerPage};
 use crate::request::EventSource;
+use crate::response::Outcome;
 use crate::router::{self, RouteEntry, Router};
-use crate::runtime::{Call, Invocation, Runtime};
+use crate::runtime::{Call, CallFailure, Invocation, Runtime};
 use crate::trace;
+
+/// Why an invocation failed rather than answered.
+#[derive(Debug, thiserror::Error)]
+pub enum InvocationError {
+    /// The event is not one the host reads.
+    #[error(transparent)]
+    Malformed(#[from] DecodeError),
+    /// An unhandled error, with the bundle's `unhandled_errors: fail`.
+    #[error("{error_type}: {message}")]
+    Unhandled {
+        /// The error's type name, Lambda's `errorType`.
+        error_type: String,
+        /// Its message, Lambda's `errorMessage`.
+        message: String,
+    },
+}
 
 /// One API: its components, route table and settings, ready for events.
 pub struct Pipeline {
@@ -151,8 +152,8 @@ impl Pipeline {
         }
     }
 
-    /// Answers the event within the invocation's log and metrics scopes: the response, and
-    /// the fault that made it, if one did.
+    /// Answers the event within the invocation's log, metrics and trace scopes: the
+    /// response, and the fault that made it, if one did.
     fn invoke(
         &self,
         event: &[u8],
@@ -247,28 +248,8 @@ impl Pipeline {
         let outcome = match rejection {
             Some(rejection) => Ok(Err(rejection)),
             None => {
-                let name = selected
-                    .route
-                    .map_or("handler", |route| route.spec.name.as_str());
-                let handler = trace::span(&format!("## {name}"));
-                let outcome = invocation.run();
-                let failed_text;
-                let failure = match &outcome {
-                    Ok(Ok(_)) => None,
-                    Ok(Err(raised)) => Some(trace::Failure {
-                        error_type: raised.type_names.first().map_or("Error", String::as_str),
-                        message: &raised.message,
-                    }),
-                    Err(failure) => {
-                        failed_text = failure.to_string();
-                        Some(trace::Failure {
-                            error_type: failure.kind(),
-                            message: &failed_text,
-                        })
-                    }
-                };
-                handler.end(failure);
-                outcome
+                let name = selected.route.map(|route| route.spec.name.as_str());
+                run_traced(&invocation, name.unwrap_or("handler"))
             }
         };
         let (response, answered_by) = self.respond(outcome, &invocation, outermost);
@@ -331,4 +312,28 @@ impl Pipeline {
     pub fn settings(&self) -> &AppSettings {
         &self.settings
     }
+}
+
+/// Runs the route's chain in its handler's X-Ray subsegment (`## <handler>`), which an error
+/// the chain raised or a failing guest ends with a fault.
+fn run_traced(invocation: &Arc<Invocation>, handler: &str) -> Result<Outcome, CallFailure> {
+    let span = trace::span(&format!("## {handler}"));
+    let outcome = invocation.run();
+    let failed_text;
+    let failure = match &outcome {
+        Ok(Ok(_)) => None,
+        Ok(Err(raised)) => Some(trace::Failure {
+            error_type: raised.type_name(),
+            message: &raised.message,
+        }),
+        Err(failure) => {
+            failed_text = failure.to_string();
+            Some(trace::Failure {
+                error_type: failure.kind(),
+                message: &failed_text,
+            })
+        }
+    };
+    span.end(failure);
+    outcome
 }
