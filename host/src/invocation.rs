@@ -59,15 +59,18 @@ pub(crate) fn take_cold_start() -> bool {
     COLD_START.swap(false, Ordering::Relaxed)
 }
 
-/// A fresh request id in UUID form (random, version 4 layout).
-pub(crate) fn new_request_id() -> String {
+/// A random number, for ids and sampling (not for secrets): the standard library's randomly
+/// keyed hasher over a counter, rather than a dependency.
+pub(crate) fn random_u64() -> u64 {
     use std::hash::{BuildHasher as _, RandomState};
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let state = RandomState::new();
-    let high = state.hash_one(n);
-    let low = state.hash_one(!n);
+    RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A fresh request id in UUID form (random, version 4 layout).
+pub(crate) fn new_request_id() -> String {
+    let (high, low) = (random_u64(), random_u64());
     format!(
         "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
         high >> 32,

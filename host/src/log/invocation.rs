@@ -125,11 +125,9 @@ fn trace_root(header: &str) -> Option<String> {
     (!root.is_empty()).then(|| root.to_string())
 }
 
-/// A number in [0, 1), for sampling: good enough to pick a share of invocations, from the
-/// standard library's randomly keyed hasher rather than a dependency.
+/// A number in [0, 1), for sampling.
 fn random_unit() -> f64 {
-    use std::hash::{BuildHasher as _, RandomState};
-    let bits = RandomState::new().hash_one(0u8) >> 11;
+    let bits = crate::invocation::random_u64() >> 11;
     bits as f64 / (1u64 << 53) as f64
 }
 

@@ -78,8 +78,8 @@ impl Level {
 pub(crate) struct Settings {
     level: Level,
     format: Format,
-    /// `POWERTOOLS_SERVICE_NAME`.
-    service: String,
+    /// `POWERTOOLS_SERVICE_NAME`, read here for Logger, Metrics and Tracer alike.
+    service: Option<String>,
     /// `POWERTOOLS_LOGGER_SAMPLE_RATE`: the share of invocations logged at debug level.
     pub(crate) sample_rate: Option<f64>,
     /// `POWERTOOLS_LOGGER_LOG_EVENT`: each event is logged, as its line's message.
@@ -87,6 +87,17 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
+    /// The service's name, `service_undefined` when it has none, as Logger and Tracer name it.
+    pub(crate) fn service(&self) -> &str {
+        self.service.as_deref().unwrap_or("service_undefined")
+    }
+
+    /// The service's name when `POWERTOOLS_SERVICE_NAME` gives one: Metrics adds no `service`
+    /// dimension without it.
+    pub(crate) fn named_service(&self) -> Option<&str> {
+        self.service.as_deref()
+    }
+
     /// The settings `var` gives (a variable's value, `None` when unset), for a stderr that
     /// is a `terminal` or not, and a warning for each value that could not be read, naming
     /// it and what was used instead.
@@ -132,7 +143,7 @@ impl Settings {
                 }
             },
         };
-        let service = set("POWERTOOLS_SERVICE_NAME").unwrap_or_else(|| "service_undefined".into());
+        let service = set("POWERTOOLS_SERVICE_NAME").filter(|name| !name.trim().is_empty());
         let sample_rate = set("POWERTOOLS_LOGGER_SAMPLE_RATE").and_then(|value| {
             match value.trim().parse::<f64>() {
                 Ok(rate) if (0.0..=1.0).contains(&rate) => (rate > 0.0).then_some(rate),
@@ -364,7 +375,7 @@ fn json_line(now: SystemTime, settings: &Settings, record: &Record<'_>) -> Strin
     };
     line.insert("message".into(), message);
     line.insert("timestamp".into(), powertools_timestamp(now).into());
-    line.insert("service".into(), settings.service.as_str().into());
+    line.insert("service".into(), settings.service().into());
     if let Some(rate) = settings.sample_rate {
         line.insert("sampling_rate".into(), rate.into());
     }

@@ -53,7 +53,6 @@ pub struct MetricsOptions {
 #[derive(Debug, Clone, Default)]
 struct Environment {
     namespace: Option<String>,
-    service: Option<String>,
     function_name: Option<String>,
     disabled: bool,
 }
@@ -74,7 +73,6 @@ impl Environment {
         };
         Self {
             namespace: set("POWERTOOLS_METRICS_NAMESPACE"),
-            service: set("POWERTOOLS_SERVICE_NAME"),
             function_name: set("POWERTOOLS_METRICS_FUNCTION_NAME"),
             disabled,
         }
@@ -258,7 +256,7 @@ fn resolved(options: &MetricsOptions) -> Resolved<'_> {
             .namespace
             .as_deref()
             .or(environment.namespace.as_deref()),
-        service: environment.service.as_deref(),
+        service: crate::log::settings().named_service(),
     }
 }
 

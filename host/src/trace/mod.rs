@@ -39,7 +39,6 @@ struct Settings {
     enabled: bool,
     capture_response: bool,
     capture_error: bool,
-    service: String,
 }
 
 impl Settings {
@@ -55,7 +54,6 @@ impl Settings {
                 && !switch("POWERTOOLS_TRACE_DISABLED", false),
             capture_response: switch("POWERTOOLS_TRACER_CAPTURE_RESPONSE", true),
             capture_error: switch("POWERTOOLS_TRACER_CAPTURE_ERROR", true),
-            service: set("POWERTOOLS_SERVICE_NAME").unwrap_or_else(|| "service_undefined".into()),
         }
     }
 }
@@ -167,7 +165,10 @@ fn start(context: &InvocationContext, cold_start: bool, settings: &Settings) -> 
                 parent_id: header.parent,
                 annotations: Map::from_iter([
                     ("ColdStart".to_string(), Value::Bool(cold_start)),
-                    ("Service".to_string(), settings.service.as_str().into()),
+                    (
+                        "Service".to_string(),
+                        crate::log::settings().service().into(),
+                    ),
                 ]),
                 metadata: Map::new(),
                 guest: false,
@@ -370,7 +371,7 @@ fn metadata(tracing: &mut Tracing, key: &str, value: Value) {
     if let Some(open) = tracing.open.last_mut() {
         let namespace = open
             .metadata
-            .entry(settings().service.clone())
+            .entry(crate::log::settings().service())
             .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(namespace) = namespace {
             namespace.insert(key.to_string(), value);
@@ -490,8 +491,7 @@ fn now() -> f64 {
 
 /// A subsegment id: 16 hex digits, random.
 fn new_id() -> String {
-    use std::hash::{BuildHasher as _, RandomState};
-    format!("{:016x}", RandomState::new().hash_one(now().to_bits()))
+    format!("{:016x}", crate::invocation::random_u64())
 }
 
 #[cfg(test)]
