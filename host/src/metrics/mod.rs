@@ -11,7 +11,7 @@
 mod unit;
 
 use std::cell::RefCell;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -231,7 +231,7 @@ impl MetricSet {
 /// The invocation's metrics and what the host learns of it.
 #[derive(Debug)]
 struct Current {
-    options: MetricsOptions,
+    options: Arc<MetricsOptions>,
     set: MetricSet,
     /// How the request was answered, once it was.
     answer: Option<RouteAnswer>,
@@ -268,9 +268,9 @@ pub(crate) struct Scope {
 }
 
 /// Starts collecting the metrics of an invocation on this thread.
-pub(crate) fn enter(options: &MetricsOptions) -> Scope {
+pub(crate) fn enter(options: &Arc<MetricsOptions>) -> Scope {
     let current = Current {
-        options: options.clone(),
+        options: Arc::clone(options),
         set: MetricSet::default(),
         answer: None,
         early_documents: 0,
@@ -292,10 +292,12 @@ struct RouteAnswer {
 }
 
 /// Records how the invocation's request was answered: its route's rule, the status and how
-/// long it took.
+/// long it took, when the bundle wants route metrics.
 pub(crate) fn request_answered(rule: &str, status: u16, latency: Duration) {
     CURRENT.with(|c| {
-        if let Some(current) = c.borrow_mut().as_mut() {
+        if let Some(current) = c.borrow_mut().as_mut()
+            && current.options.routes
+        {
             current.answer = Some(RouteAnswer {
                 rule: rule.to_string(),
                 status,

@@ -36,8 +36,8 @@ pub struct AppSettings {
     pub alb: AlbOptions,
     /// Where the correlation id lies; `None` is Powertools' path for the event's source.
     pub(crate) correlation_path: Option<CorrelationPath>,
-    /// CloudWatch metrics.
-    pub metrics: MetricsOptions,
+    /// CloudWatch metrics, shared with each invocation's metrics.
+    pub metrics: Arc<MetricsOptions>,
     /// What an unhandled error does to the invocation.
     pub unhandled_errors: UnhandledErrors,
 }
@@ -162,7 +162,7 @@ impl Assembly {
             source: overrides.source,
             alb: AlbOptions::default(),
             correlation_path: overrides.correlation_path.clone(),
-            metrics: overrides.metrics.clone(),
+            metrics: Arc::new(overrides.metrics.clone()),
             unhandled_errors: overrides.unhandled_errors,
         };
 

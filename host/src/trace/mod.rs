@@ -150,11 +150,14 @@ pub(crate) fn enter(context: &InvocationContext, cold_start: bool) -> Scope {
 
 /// The invocation's trace, when `settings` trace and Lambda sampled it.
 fn start(context: &InvocationContext, cold_start: bool, settings: &Settings) -> Option<Tracing> {
+    if !settings.enabled {
+        return None;
+    }
     context
         .xray_trace_id
         .as_deref()
         .and_then(TraceHeader::parse)
-        .filter(|header| settings.enabled && header.sampled)
+        .filter(|header| header.sampled)
         .map(|header| Tracing {
             root: header.root,
             sent: 0,
