@@ -27,6 +27,32 @@ fn lines(log: &str) -> Vec<Map<String, Value>> {
         .collect()
 }
 
+/// `switchyard invoke` of the `features` bundle on `event` with JSON log lines, the logger's
+/// variables unset but for `env`: what it answered, and its log.
+fn invoke_features(event: &Value, env: &[(&str, &str)]) -> (std::process::Output, String) {
+    let output = run_switchyard(
+        |cmd| {
+            cmd.args(["invoke", "--bundle"])
+                .arg(bundle_dir("features"))
+                .arg("-")
+                .env("SWITCHYARD_LOG_FORMAT", "json");
+            for name in [
+                "SWITCHYARD_LOG_LEVEL",
+                "POWERTOOLS_SERVICE_NAME",
+                "POWERTOOLS_LOGGER_SAMPLE_RATE",
+                "POWERTOOLS_LOGGER_LOG_EVENT",
+            ] {
+                cmd.env_remove(name);
+            }
+            cmd.envs(env.iter().copied());
+        },
+        &event.to_string(),
+    );
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{log}");
+    (output, log)
+}
+
 /// Powertools' `%Y-%m-%d %H:%M:%S,%F%z` in UTC: `2026-12-06 20:13:20,086+0000`.
 fn is_powertools_timestamp(text: &str) -> bool {
     let digits = |range: std::ops::Range<usize>| text[range].bytes().all(|b| b.is_ascii_digit());
@@ -142,21 +168,10 @@ fn the_bootstrap_logs_every_source_as_powertools_logger_does() {
 fn a_guests_logger_lines_are_powertools_logger_lines() {
     let recorded = recorded();
     let invocation = &recorded["logged"][0];
-    let output = run_switchyard(
-        |cmd| {
-            cmd.args(["invoke", "--bundle"])
-                .arg(bundle_dir("features"))
-                .arg("-")
-                .env("POWERTOOLS_SERVICE_NAME", "todos")
-                .env("SWITCHYARD_LOG_FORMAT", "json")
-                .env_remove("SWITCHYARD_LOG_LEVEL")
-                .env_remove("POWERTOOLS_LOGGER_SAMPLE_RATE")
-                .env_remove("POWERTOOLS_LOGGER_LOG_EVENT");
-        },
-        &invocation["event"].to_string(),
+    let (output, log) = invoke_features(
+        &invocation["event"],
+        &[("POWERTOOLS_SERVICE_NAME", "todos")],
     );
-    let log = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{log}");
     // `get_correlation_id()` read what the event holds at the REST path.
     let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
     let body = |answer: &Value| -> Value {
@@ -196,24 +211,11 @@ fn a_guests_logger_lines_are_powertools_logger_lines() {
 /// level says (a rate of 1 samples every one); without it, the level holds.
 #[test]
 fn a_sampled_invocation_logs_below_the_level() {
-    let event = recorded()["logged"][0]["event"].to_string();
+    let event = &recorded()["logged"][0]["event"];
     let guest_lines = |rate: Option<&str>| -> Vec<Map<String, Value>> {
-        let output = run_switchyard(
-            |cmd| {
-                cmd.args(["invoke", "--bundle"])
-                    .arg(bundle_dir("features"))
-                    .arg("-")
-                    .env("SWITCHYARD_LOG_FORMAT", "json")
-                    .env("SWITCHYARD_LOG_LEVEL", "error")
-                    .env_remove("POWERTOOLS_LOGGER_SAMPLE_RATE");
-                if let Some(rate) = rate {
-                    cmd.env("POWERTOOLS_LOGGER_SAMPLE_RATE", rate);
-                }
-            },
-            &event,
-        );
-        let log = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{log}");
+        let mut env = vec![("SWITCHYARD_LOG_LEVEL", "error")];
+        env.extend(rate.map(|rate| ("POWERTOOLS_LOGGER_SAMPLE_RATE", rate)));
+        let (_, log) = invoke_features(event, &env);
         lines(&log)
             .into_iter()
             .filter(|l| l.contains_key("function_request_id"))
