@@ -449,8 +449,13 @@ fn every_event_source_serves_the_same_routes() {
         assert_eq!(created.status, 201, "{source}: {}", created.text());
         assert_eq!(created.json()["todo"]["title"], "x", "{source}");
         let cookies = server.get("/cookies");
-        // ALB without multi-value headers has room for one cookie only.
-        let want = if source == "alb" { 1 } else { 2 };
+        // ALB without multi-value headers has room for one cookie only; VPC Lattice reads no
+        // `cookies` field, where Powertools' shape (and so the host's) puts them.
+        let want = match source {
+            "alb" => 1,
+            "lattice-v1" | "lattice-v2" => 0,
+            _ => 2,
+        };
         assert_eq!(cookies.header_values("set-cookie").len(), want, "{source}");
         // The manifest's name for it, as the server logs it.
         let logged = source.replace("alb-multi-value", "alb-multi");

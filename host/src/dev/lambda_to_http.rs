@@ -1,29 +1,31 @@
 //! A Lambda response turned back into HTTP, as the source's front door would send it
-//! (read back by `event/read_back.rs`; a gzip body passed through untouched).
+//! (read back by `event::read_back`; a gzip body passed through untouched).
 
 use hyper::body::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
-pub(super) use crate::event::read_back::MalformedResponse;
-use crate::event::read_back::{ClientResponse, read_back};
+pub(super) use crate::event::MalformedResponse;
+use crate::event::{ClientResponse, read_back};
+use crate::request::EventSource;
 
 /// Headers the server owns: hyper frames the body itself, so a guest's own
 /// `Content-Length` or `Transfer-Encoding` would contradict it (API Gateway drops them too).
 const FRAMING_HEADERS: [&str; 3] = ["content-length", "transfer-encoding", "connection"];
 
-/// The HTTP response for a Lambda response, read back as its source's client gets it
-/// (`event/read_back.rs`). Header lines that are not valid HTTP are left out, each named in a
+/// The HTTP response for a Lambda response, read back as the client of `source`'s front door
+/// gets it (`event::read_back`). Header lines that are not valid HTTP are left out, each named in a
 /// warning log line (the pipeline answers 500 for a guest's, so only a hand-written Lambda
 /// response can have one).
 pub(super) fn to_http(
     response: &Value,
+    source: EventSource,
 ) -> Result<hyper::Response<http_body_util::Full<Bytes>>, MalformedResponse> {
     let ClientResponse {
         status,
         headers: lines,
         body,
-    } = read_back(response)?;
+    } = read_back(response, source)?;
     let mut out = hyper::Response::new(http_body_util::Full::new(Bytes::from(body)));
     *out.status_mut() =
         hyper::StatusCode::from_u16(status).map_err(|_| MalformedResponse::Status)?;
@@ -96,12 +98,15 @@ mod tests {
 
     #[test]
     fn base64_bodies_are_decoded_and_gzip_passes_through() {
-        let response = to_http(&json!({
-            "statusCode": 200,
-            "headers": {"Content-Encoding": "gzip", "Content-Length": "999"},
-            "body": "H4sIAAAAAAAA/w==",
-            "isBase64Encoded": true,
-        }))
+        let response = to_http(
+            &json!({
+                "statusCode": 200,
+                "headers": {"Content-Encoding": "gzip", "Content-Length": "999"},
+                "body": "H4sIAAAAAAAA/w==",
+                "isBase64Encoded": true,
+            }),
+            EventSource::RestV1,
+        )
         .unwrap();
         assert_eq!(values(&response, "content-encoding"), ["gzip"]);
         assert!(values(&response, "content-length").is_empty());
@@ -110,7 +115,11 @@ mod tests {
 
     #[test]
     fn non_ascii_header_values_pass_as_in_lambda() {
-        let response = to_http(&json!({"statusCode": 200, "headers": {"X-Name": "café"}})).unwrap();
+        let response = to_http(
+            &json!({"statusCode": 200, "headers": {"X-Name": "café"}}),
+            EventSource::RestV1,
+        )
+        .unwrap();
         let value = response
             .headers()
             .get("x-name")
@@ -120,10 +129,13 @@ mod tests {
 
     #[test]
     fn a_header_line_that_is_not_http_is_left_out() {
-        let bad_header = to_http(&json!({"statusCode": 200, "headers": {"bad name": "x"}}));
+        let bad_header = to_http(
+            &json!({"statusCode": 200, "headers": {"bad name": "x"}}),
+            EventSource::RestV1,
+        );
         assert_eq!(bad_header.unwrap().status(), 200);
         assert!(matches!(
-            to_http(&json!({"body": "x"})),
+            to_http(&json!({"body": "x"}), EventSource::RestV1),
             Err(MalformedResponse::Status)
         ));
     }

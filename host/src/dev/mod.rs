@@ -384,7 +384,7 @@ async fn answer(
             return lambda_to_http::error_response(500, "Internal Server Error");
         }
     };
-    lambda_to_http::to_http(&lambda_response).unwrap_or_else(|err| {
+    lambda_to_http::to_http(&lambda_response, server.source).unwrap_or_else(|err| {
         crate::log::error(&format!("{err}: {lambda_response}"));
         // What API Gateway answers for a malformed Lambda proxy response.
         lambda_to_http::error_response(502, "Internal server error")

@@ -14,6 +14,7 @@ use super::body::{Encoded, decode_body};
 use super::from_http::{
     ACCOUNT_ID, API_ID, HttpRequest, REGION, body_text, forwarded_headers, last_values, value_lists,
 };
+use super::read_back::FrontDoor;
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, fields_of, required_str};
 use crate::json::Object;
@@ -72,12 +73,24 @@ pub(super) fn decode(
 }
 
 /// ALB has no `null` body: Powertools' ALB resolver answers `""` for `body=None`.
+/// A target group reads `multiValueHeaders` when multi-value headers are on and only
+/// `headers` when they are off; the other field, and `cookies`, it ignores.
+pub(super) fn front_door(source: EventSource) -> FrontDoor {
+    let multi_value = source == EventSource::AlbMultiValue;
+    FrontDoor {
+        headers: !multi_value,
+        multi_value_headers: multi_value,
+        cookies: false,
+        infers_format: false,
+    }
+}
+
 pub(super) fn encode(response: Encoded, source: EventSource) -> LambdaResponse {
     let shape = match source {
         EventSource::AlbMultiValue => Shape::MultiValue,
         _ => Shape::SingleValue,
     };
-    LambdaResponse::new(response, shape, true)
+    LambdaResponse::new(source, response, shape, true)
 }
 
 /// Application Load Balancer, single-value or with multi-value headers turned on.

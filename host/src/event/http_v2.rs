@@ -17,6 +17,7 @@ use super::from_http::{
     ACCOUNT_ID, API_ID, HttpRequest, REGION, body_text, clf_time, decoded_query, epoch_millis,
     forwarded_headers, header, joined_values,
 };
+use super::read_back::FrontDoor;
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, fields_of};
 use crate::json::{Json, Object};
@@ -139,8 +140,17 @@ fn joins_to(values: &[&str], joined: &str) -> bool {
     rest.is_empty()
 }
 
+/// Payload format 2.0: `headers` and `cookies`, no `multiValueHeaders`, and a response
+/// without `statusCode` is inferred to be a JSON body.
+pub(super) const FRONT_DOOR: FrontDoor = FrontDoor {
+    headers: true,
+    multi_value_headers: false,
+    cookies: true,
+    infers_format: true,
+};
+
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
-    LambdaResponse::new(response, Shape::HttpApi, false)
+    LambdaResponse::new(EventSource::HttpV2, response, Shape::HttpApi, false)
 }
 
 /// API Gateway HTTP API (payload 2.0) on its `$default` stage.

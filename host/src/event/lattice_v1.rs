@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::body::{Encoded, decode_body};
 use super::from_http::{HttpRequest, body_text, decoded_query, forwarded_headers, joined_values};
+use super::read_back::FrontDoor;
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, fields_of, required_str, split_commas, without_query};
 use crate::json::Object;
@@ -29,8 +30,17 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
     })
 }
 
+/// VPC Lattice reads `headers` only: its response format has no `cookies`, so the cookies
+/// Powertools' shape writes there (and the host, as it) do not reach the client.
+pub(super) const FRONT_DOOR: FrontDoor = FrontDoor {
+    headers: true,
+    multi_value_headers: false,
+    cookies: false,
+    infers_format: false,
+};
+
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
-    LambdaResponse::new(response, Shape::HttpApi, false)
+    LambdaResponse::new(SOURCE, response, Shape::HttpApi, false)
 }
 
 /// VPC Lattice, event version 1: snake_case, the query kept in `raw_path`.

@@ -8,6 +8,7 @@ use super::body::{Encoded, decode_body};
 use super::from_http::{
     ACCOUNT_ID, HttpRequest, REGION, body_text, decoded_query, forwarded_headers, value_lists,
 };
+use super::read_back::FrontDoor;
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, fields_of, required_str, without_query};
 use crate::json::Object;
@@ -31,8 +32,11 @@ pub(super) fn decode(obj: &Object<'_>, raw_event: RawEvent) -> Result<Request, D
     })
 }
 
+/// Both versions of the Lattice event share one response format.
+pub(super) const FRONT_DOOR: FrontDoor = super::lattice_v1::FRONT_DOOR;
+
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
-    LambdaResponse::new(response, Shape::HttpApi, false)
+    LambdaResponse::new(SOURCE, response, Shape::HttpApi, false)
 }
 
 /// VPC Lattice, event version 2: headers and query values as lists.

@@ -1,5 +1,7 @@
-//! Lambda events in, Lambda responses out: one file per event source, each owning its
-//! decoding and its response shape, beside `detect` which tells them apart.
+//! Lambda events in, Lambda responses out: one file per event source, each owning how its
+//! events decode, how its responses are shaped, how an HTTP request becomes its event
+//! (`build`, for the dev server and tests) and which response fields its front door reads
+//! (`FRONT_DOOR`), beside `detect` which tells the sources apart.
 
 mod alb;
 mod body;
@@ -9,7 +11,7 @@ mod function_url;
 mod http_v2;
 mod lattice_v1;
 mod lattice_v2;
-pub(crate) mod read_back;
+mod read_back;
 mod rest_v1;
 mod shape;
 
@@ -20,6 +22,7 @@ use crate::json::{self, Json, Object};
 pub(crate) use alb::{unquote, url_decode_query};
 pub(crate) use body::Encoded;
 use detect::detect;
+pub(crate) use read_back::{ClientResponse, MalformedResponse};
 pub(crate) use shape::LambdaResponse;
 
 use crate::request::{EventSource, Fields, RawEvent, Request, TooManyFields};
@@ -115,6 +118,22 @@ pub(crate) fn encode(response: Encoded, source: EventSource) -> LambdaResponse {
         EventSource::LatticeV1 => lattice_v1::encode(response),
         EventSource::LatticeV2 => lattice_v2::encode(response),
     }
+}
+
+/// Reads a Lambda response as the client of `source`'s front door gets it.
+pub(crate) fn read_back(
+    response: &Value,
+    source: EventSource,
+) -> Result<ClientResponse, MalformedResponse> {
+    let door = match source {
+        EventSource::RestV1 => rest_v1::FRONT_DOOR,
+        EventSource::AlbMultiValue | EventSource::Alb => alb::front_door(source),
+        EventSource::HttpV2 => http_v2::FRONT_DOOR,
+        EventSource::FunctionUrl => function_url::FRONT_DOOR,
+        EventSource::LatticeV1 => lattice_v1::FRONT_DOOR,
+        EventSource::LatticeV2 => lattice_v2::FRONT_DOOR,
+    };
+    read_back::read(response, door)
 }
 
 // Field readers shared by the sources. Each returns a `BadField` error naming the field.
@@ -345,7 +364,7 @@ mod tests {
         };
         for source in EventSource::ALL {
             let json = encode(response.clone(), source).to_value();
-            let client = read_back::read_back(&json).expect("a deliverable response");
+            let client = read_back(&json, source).expect("a deliverable response");
             let name = source.name();
             assert_eq!(client.status, 201, "{name}");
             assert_eq!(client.body, bytes, "{name}");
@@ -355,10 +374,9 @@ mod tests {
             let (want_multi, want_cookies): (&[&str], &[&str]) = match source {
                 EventSource::RestV1 | EventSource::AlbMultiValue => (&["a", "b"], &["a=1", "b=2"]),
                 EventSource::Alb => (&["b"], &["b=2"]),
-                EventSource::HttpV2
-                | EventSource::FunctionUrl
-                | EventSource::LatticeV1
-                | EventSource::LatticeV2 => (&["a, b"], &["a=1", "b=2"]),
+                EventSource::HttpV2 | EventSource::FunctionUrl => (&["a, b"], &["a=1", "b=2"]),
+                // Powertools writes Lattice's cookies where Lattice does not read them.
+                EventSource::LatticeV1 | EventSource::LatticeV2 => (&["a, b"], &[]),
             };
             assert_eq!(multi, want_multi, "{name}");
             assert_eq!(cookies, want_cookies, "{name}");

@@ -1,8 +1,9 @@
-//! A Lambda response read back as the client of the source's front door gets it: the status,
-//! every header line (`headers`, and every `multiValueHeaders` value, which wins for a name
-//! both carry, as in API Gateway), `cookies` as `Set-Cookie` lines, and the body
-//! base64-decoded when `isBase64Encoded`. A gzip body stays gzip: undoing it is the client's
-//! business. The dev server sends this as HTTP and `switchyard::testing` reads it.
+//! A Lambda response read back as the client of the source's front door gets it. Each
+//! source's file says which fields its front door reads ([`FrontDoor`]); this file reads
+//! them: the status, header lines (`multiValueHeaders` winning for a name both carry, as in
+//! API Gateway), `cookies` as `Set-Cookie` lines, and the body base64-decoded when
+//! `isBase64Encoded`. A gzip body stays gzip: undoing it is the client's business. The dev
+//! server sends this as HTTP and `switchyard::testing` reads it.
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -19,6 +20,21 @@ pub(crate) enum MalformedResponse {
     /// The response is not a JSON object.
     #[error("the Lambda response is not a JSON object")]
     NotAnObject,
+}
+
+/// Which fields of a Lambda response a source's front door reads; the rest it ignores.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FrontDoor {
+    /// `headers`, one value per name.
+    pub(super) headers: bool,
+    /// `multiValueHeaders`, every value; it wins for a name `headers` carries too.
+    pub(super) multi_value_headers: bool,
+    /// `cookies`, each a `Set-Cookie` line (payload format 2.0).
+    pub(super) cookies: bool,
+    /// A response without `statusCode` is not refused: it is the body of a `200` JSON
+    /// answer, a string as it is and any other value as its JSON text (payload format
+    /// 2.0's "format inference").
+    pub(super) infers_format: bool,
 }
 
 /// What the client gets.
@@ -42,8 +58,23 @@ impl ClientResponse {
     }
 }
 
-/// Reads `response` back; see the module's doc.
-pub(crate) fn read_back(response: &Value) -> Result<ClientResponse, MalformedResponse> {
+/// Reads `response` as `door` does; see the module's doc.
+pub(super) fn read(response: &Value, door: FrontDoor) -> Result<ClientResponse, MalformedResponse> {
+    let inferred = door.infers_format
+        && response
+            .as_object()
+            .is_none_or(|obj| !obj.contains_key("statusCode"));
+    if inferred {
+        let body = match response {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        return Ok(ClientResponse {
+            status: 200,
+            headers: vec![("content-type".to_string(), "application/json".to_string())],
+            body: body.into_bytes(),
+        });
+    }
     let obj = response.as_object().ok_or(MalformedResponse::NotAnObject)?;
     let status = match obj.get("statusCode") {
         Some(Value::Number(n)) => n.as_u64(),
@@ -54,14 +85,13 @@ pub(crate) fn read_back(response: &Value) -> Result<ClientResponse, MalformedRes
     .filter(|code| (100..=999).contains(code))
     .ok_or(MalformedResponse::Status)?;
 
+    let field = |name: &str, read: bool| obj.get(name).and_then(Value::as_object).filter(|_| read);
+    let multi = field("multiValueHeaders", door.multi_value_headers);
     let mut headers: Vec<(String, String)> = Vec::new();
-    let multi = obj.get("multiValueHeaders").and_then(Value::as_object);
-    if let Some(single) = obj.get("headers").and_then(Value::as_object) {
-        for (name, value) in single {
-            let shadowed = multi.is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case(name)));
-            if let (false, Some(value)) = (shadowed, value.as_str()) {
-                headers.push((name.clone(), value.to_string()));
-            }
+    for (name, value) in field("headers", door.headers).into_iter().flatten() {
+        let shadowed = multi.is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case(name)));
+        if let (false, Some(value)) = (shadowed, value.as_str()) {
+            headers.push((name.clone(), value.to_string()));
         }
     }
     for (name, values) in multi.into_iter().flatten() {
@@ -71,7 +101,10 @@ pub(crate) fn read_back(response: &Value) -> Result<ClientResponse, MalformedRes
             }
         }
     }
-    let cookies = obj.get("cookies").and_then(Value::as_array);
+    let cookies = obj
+        .get("cookies")
+        .and_then(Value::as_array)
+        .filter(|_| door.cookies);
     for cookie in cookies.into_iter().flatten().filter_map(Value::as_str) {
         headers.push(("set-cookie".to_string(), cookie.to_string()));
     }
@@ -95,6 +128,18 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// A front door that reads every field and infers nothing.
+    const EVERY_FIELD: FrontDoor = FrontDoor {
+        headers: true,
+        multi_value_headers: true,
+        cookies: true,
+        infers_format: false,
+    };
+
+    fn read_back(response: &Value) -> Result<ClientResponse, MalformedResponse> {
+        read(response, EVERY_FIELD)
+    }
 
     #[test]
     fn every_header_value_and_cookie_is_a_line_and_multi_value_wins() {
@@ -147,6 +192,59 @@ mod tests {
         assert!(matches!(
             read_back(&json!([1])),
             Err(MalformedResponse::NotAnObject)
+        ));
+    }
+
+    #[test]
+    fn a_front_door_reads_only_its_fields() {
+        let response = json!({
+            "statusCode": 200,
+            "headers": {"X-Single": "1"},
+            "multiValueHeaders": {"X-Multi": ["a"]},
+            "cookies": ["c=1"],
+        });
+        let lines = |door| read(&response, door).unwrap().headers;
+        let only_multi = FrontDoor {
+            headers: false,
+            cookies: false,
+            ..EVERY_FIELD
+        };
+        assert_eq!(lines(only_multi), [("X-Multi".into(), "a".into())]);
+        let single_and_cookies = FrontDoor {
+            multi_value_headers: false,
+            ..EVERY_FIELD
+        };
+        assert_eq!(
+            lines(single_and_cookies),
+            [
+                ("X-Single".into(), "1".into()),
+                ("set-cookie".into(), "c=1".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn payload_2_infers_a_json_answer_from_a_response_without_status_code() {
+        let door = FrontDoor {
+            infers_format: true,
+            ..EVERY_FIELD
+        };
+        let object = read(&json!({"message": "hi"}), door).unwrap();
+        assert_eq!(
+            (object.status, object.body.as_slice()),
+            (200, &br#"{"message":"hi"}"#[..])
+        );
+        assert_eq!(
+            object.values("content-type").collect::<Vec<_>>(),
+            ["application/json"]
+        );
+        let text = read(&json!("Hello from Lambda!"), door).unwrap();
+        assert_eq!(text.body, b"Hello from Lambda!");
+        // With a status code it is read as any response; without inference, refused.
+        assert_eq!(read(&json!({"statusCode": 204}), door).unwrap().status, 204);
+        assert!(matches!(
+            read(&json!({"message": "hi"}), EVERY_FIELD),
+            Err(MalformedResponse::Status)
         ));
     }
 }

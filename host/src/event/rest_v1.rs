@@ -15,6 +15,7 @@ use super::from_http::{
     ACCOUNT_ID, API_ID, HttpRequest, body_text, clf_time, decoded_query, epoch_millis,
     forwarded_headers, header, last_values, or_null, value_lists,
 };
+use super::read_back::FrontDoor;
 use super::shape::{LambdaResponse, Shape};
 use super::{DecodeError, EventSource, fields_of, has_entries, required_str};
 use crate::json::Object;
@@ -62,8 +63,16 @@ pub(super) fn merged_query(obj: &Object<'_>, source: EventSource) -> Result<Fiel
     Ok(query)
 }
 
+/// API Gateway merges `headers` and `multiValueHeaders`; a REST API has no `cookies`.
+pub(super) const FRONT_DOOR: FrontDoor = FrontDoor {
+    headers: true,
+    multi_value_headers: true,
+    cookies: false,
+    infers_format: false,
+};
+
 pub(super) fn encode(response: Encoded) -> LambdaResponse {
-    LambdaResponse::new(response, Shape::MultiValue, false)
+    LambdaResponse::new(SOURCE, response, Shape::MultiValue, false)
 }
 
 /// API Gateway REST API, payload 1.0, through a `/{proxy+}` resource on the `local` stage.

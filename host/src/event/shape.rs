@@ -9,6 +9,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::body::Encoded;
+use crate::request::EventSource;
 use crate::response::Headers;
 
 /// How a source lays out headers and cookies.
@@ -27,6 +28,8 @@ pub(super) enum Shape {
 /// A finished response in its source's shape; serializes to the Lambda response JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LambdaResponse {
+    /// The source whose front door gets it.
+    source: EventSource,
     shape: Shape,
     /// A `None` body is `""` rather than `null` (ALB).
     empty_body_is_text: bool,
@@ -34,12 +37,23 @@ pub struct LambdaResponse {
 }
 
 impl LambdaResponse {
-    pub(super) fn new(response: Encoded, shape: Shape, empty_body_is_text: bool) -> Self {
+    pub(super) fn new(
+        source: EventSource,
+        response: Encoded,
+        shape: Shape,
+        empty_body_is_text: bool,
+    ) -> Self {
         Self {
+            source,
             shape,
             empty_body_is_text,
             response,
         }
+    }
+
+    /// The source whose front door gets it.
+    pub(crate) fn source(&self) -> EventSource {
+        self.source
     }
 
     /// The HTTP status code.
@@ -296,6 +310,7 @@ mod tests {
         ];
         for (what, shape, headers, cookies, expected) in cases {
             let out = written(LambdaResponse::new(
+                crate::request::EventSource::RestV1,
                 encoded(headers, cookies, Some("hi")),
                 shape,
                 false,
@@ -318,6 +333,7 @@ mod tests {
     fn the_fields_come_in_powertools_order_with_the_body_null_or_empty() {
         let text = |body: Option<&str>, shape, empty_body_is_text| {
             serde_json::to_string(&LambdaResponse::new(
+                crate::request::EventSource::RestV1,
                 encoded(&[], &[], body),
                 shape,
                 empty_body_is_text,

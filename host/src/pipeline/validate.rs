@@ -2,15 +2,12 @@
 //! before the chain runs, and the handler's answer before the middlewares see it. Failures
 //! become errors of Powertools' validation classes, which exception handlers may catch.
 
-use std::sync::Arc;
-
 use super::route::Selected;
 use super::{Pipeline, RouteTarget};
 use crate::request::EventSource;
 use crate::request::Request;
-use crate::response::{Body, RaisedError, ServiceAnswer};
-use crate::runtime::{Checked, ResponseCheck};
-use crate::validation::{self, CheckedBody, Failure};
+use crate::response::RaisedError;
+use crate::validation::{self, ResponseCheck};
 
 impl Pipeline {
     /// The request validation stage: the validated values for the guest (`None` for a route
@@ -51,48 +48,19 @@ impl Pipeline {
             path_params,
             decode_query,
         )
-        .map_err(failure_error)
+        .map_err(RaisedError::from)
     }
 
     /// Response validation for a route that declares its response and is validated.
     pub(super) fn response_check(&self, route: &RouteTarget) -> Option<ResponseCheck> {
-        if !route.validated || !route.schemas.has_response() {
+        if !route.validated {
             return None;
         }
-        let schemas = route.schemas.clone();
-        let custom_serializer = route.custom_serializer;
         let custom_status = route
             .spec
             .response_validation_status()
             .or(self.app_spec.validation.response_validation_error_http_code);
-        Some(ResponseCheck(Arc::new(move |body: Body| {
-            let text = match &body {
-                Body::None => None,
-                Body::Text(text) => Some(text.as_str()),
-                // Bytes are not a JSON answer; Pydantic fails them as it would a `str`.
-                Body::Binary(_) => Some(""),
-            };
-            let checked = validation::validate_response(&schemas, text, custom_status)
-                .map_err(failure_error)?;
-            let rewrite = custom_serializer && matches!(checked, CheckedBody::Changed(_));
-            Ok(Checked {
-                body: Body::Text(checked.into_text()),
-                rewrite,
-            })
-        })))
-    }
-}
-
-/// A validation failure as the error it raises: its class, the whole errors as its message
-/// (what an exception handler reads), and its status and short `detail` (the default body).
-fn failure_error(failure: Failure) -> RaisedError {
-    RaisedError {
-        type_names: vec![failure.kind.to_string()],
-        message: failure.errors().to_string(),
-        service: Some(ServiceAnswer {
-            status: failure.status,
-            message_json: failure.detail().to_string(),
-        }),
+        ResponseCheck::new(&route.schemas, custom_status, route.custom_serializer)
     }
 }
 

@@ -18,7 +18,8 @@ use super::store::HostLimit;
 use super::{Instance, Runtime};
 use crate::invocation::InvocationContext;
 use crate::request::{Fields, RawEvent, Request};
-use crate::response::{Body, Outcome, RaisedError, Response};
+use crate::response::{Outcome, RaisedError, Response};
+use crate::validation::ResponseCheck;
 
 /// The most one request's shared context (`append_context`) may hold, keys and values as
 /// JSON text: it lives in the host, outside every guest's `memory_mb`.
@@ -59,23 +60,6 @@ pub(crate) enum Frame {
     Fixed(Response),
 }
 
-/// A check of a handler's answer body (response validation): the body to pass on, or the
-/// error to raise in its place, which travels up through the middlewares like any other.
-#[derive(Clone)]
-pub(crate) struct ResponseCheck(
-    pub Arc<dyn Fn(Body) -> Result<Checked, RaisedError> + Send + Sync>,
-);
-
-/// A handler's answer body that passed its check.
-#[derive(Debug)]
-pub(crate) struct Checked {
-    /// The body to pass on.
-    pub body: Body,
-    /// It is a value the check changed, for the component's own serializer to write again
-    /// (`target.serialize`) before the middlewares see it.
-    pub rewrite: bool,
-}
-
 /// A route handler run in the host instead of its guest, so that a benchmark can price the
 /// sandbox on the same route (`host/benches/resolve.rs`); it gets the path parameters. No
 /// bundle can set one.
@@ -90,12 +74,6 @@ pub(crate) type NativeFn = dyn Fn(&[(String, String)]) -> Response + Send + Sync
 impl std::fmt::Debug for NativeHandler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("NativeHandler")
-    }
-}
-
-impl std::fmt::Debug for ResponseCheck {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ResponseCheck")
     }
 }
 
@@ -267,7 +245,7 @@ impl Invocation {
                 match (answer, check) {
                     (Ok(mut response), Some(check)) => {
                         let body = std::mem::replace(&mut response.body, WitBody::None);
-                        match (check.0)(body_from_wit(body)) {
+                        match check.check(body_from_wit(body)) {
                             Ok(checked) => {
                                 response.body = body_to_wit(checked.body);
                                 match checked.rewrite {
@@ -409,6 +387,8 @@ fn local_chain(frames: &[Frame], index: usize) -> Option<(usize, LocalChain, usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::response::Body;
+    use crate::validation::RouteSchemas;
 
     fn middleware(component: usize, index: u32) -> Frame {
         Frame::Middleware {
@@ -422,12 +402,12 @@ mod tests {
             component,
             handler: 7,
             check: check.then(|| {
-                ResponseCheck(Arc::new(|body| {
-                    Ok(Checked {
-                        body,
-                        rewrite: false,
-                    })
-                }))
+                let spec = crate::app_manifest::RouteSpec {
+                    response_schema: Some(serde_json::json!({})),
+                    ..Default::default()
+                };
+                let schemas = RouteSchemas::compile(&spec, &Map::new()).unwrap();
+                ResponseCheck::new(&Arc::new(schemas), None, false).unwrap()
             }),
             native: None,
         }

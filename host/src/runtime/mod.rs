@@ -26,7 +26,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Engine, Store};
 
 use bindings::{Error as WitError, Response as WitResponse, Target};
-pub(crate) use chain::{Call, Checked, Frame, Invocation, NativeHandler, ResponseCheck};
+pub(crate) use chain::{Call, Frame, Invocation, NativeHandler};
 pub(crate) use engine::{shared_engine, target_engine};
 pub(crate) use failure::CallFailure;
 pub(crate) use guest_output::OutputLimits;

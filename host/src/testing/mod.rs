@@ -129,7 +129,7 @@ impl TestApp {
     pub fn invoke(&self, event: &Value) -> TestResponse {
         match self.try_invoke(event) {
             Ok(response) => response,
-            Err(err) => TestResponse::from_lambda(json!({"error": err.to_string()})),
+            Err(err) => TestResponse::unanswered(&err.to_string()),
         }
     }
 
@@ -137,7 +137,7 @@ impl TestApp {
     pub fn try_invoke(&self, event: &Value) -> anyhow::Result<TestResponse> {
         let bytes = serde_json::to_vec(event)?;
         let response = self.pipeline.handle(&bytes, &self.context)?;
-        Ok(TestResponse::from_lambda(response.into()))
+        Ok(TestResponse::answered(response))
     }
 
     /// Answers a request built with [`TestRequest`], as an event of its source.

@@ -6,17 +6,30 @@ use std::io::Read as _;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::event::read_back::{ClientResponse, read_back};
+use crate::event::{ClientResponse, LambdaResponse, read_back};
+use crate::request::EventSource;
 
 /// What the app answered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {
     lambda: Value,
+    /// The source whose front door reads it; `None` when the event was not answered.
+    source: Option<EventSource>,
 }
 
 impl TestResponse {
-    pub(super) fn from_lambda(lambda: Value) -> Self {
-        Self { lambda }
+    pub(super) fn answered(response: LambdaResponse) -> Self {
+        Self {
+            source: Some(response.source()),
+            lambda: response.into(),
+        }
+    }
+
+    pub(super) fn unanswered(error: &str) -> Self {
+        Self {
+            lambda: serde_json::json!({ "error": error }),
+            source: None,
+        }
     }
 
     /// The Lambda response JSON, exactly as Lambda would get it.
@@ -37,15 +50,15 @@ impl TestResponse {
         self.lambda["error"].as_str()
     }
 
-    /// The response as the client of its source's front door gets it (`event/read_back.rs`):
+    /// The response as the client of its source's front door gets it (`event::read_back`):
     /// `None` when no front door could send it.
     fn client(&self) -> Option<ClientResponse> {
-        read_back(&self.lambda).ok()
+        read_back(&self.lambda, self.source?).ok()
     }
 
-    /// Every value of a header, by case-insensitive name, as the client gets them:
-    /// `multiValueHeaders` wins over `headers` for a name both carry, and comma-joined
-    /// values stay whole.
+    /// Every value of a header, by case-insensitive name, as the client of the event's
+    /// source gets them: from the fields its front door reads (`multiValueHeaders` winning
+    /// over `headers` for a name both carry on API Gateway REST), comma-joined values whole.
     pub fn headers(&self, name: &str) -> Vec<String> {
         self.client()
             .map(|client| client.values(name).map(str::to_string).collect())
@@ -57,7 +70,7 @@ impl TestResponse {
         self.headers(name).into_iter().next()
     }
 
-    /// The `Set-Cookie` values, from `cookies` or the `Set-Cookie` header.
+    /// The `Set-Cookie` values the client gets, from `cookies` or the `Set-Cookie` header.
     pub fn cookies(&self) -> Vec<String> {
         self.headers("set-cookie")
     }
@@ -100,25 +113,42 @@ mod tests {
 
     use super::*;
 
+    fn read_by(source: EventSource, lambda: Value) -> TestResponse {
+        TestResponse {
+            lambda,
+            source: Some(source),
+        }
+    }
+
     #[test]
     fn headers_of_both_shapes_and_gzip_bodies_are_read_as_a_client_would() {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(br#"{"ok":true}"#).unwrap();
         let body = base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap());
-        let response = TestResponse::from_lambda(json!({
-            "statusCode": 200, "isBase64Encoded": true, "body": body,
-            "multiValueHeaders": {"Content-Encoding": ["gzip"], "Set-Cookie": ["a=1; Secure"]},
-        }));
+        let response = read_by(
+            EventSource::RestV1,
+            json!({
+                "statusCode": 200, "isBase64Encoded": true, "body": body,
+                "multiValueHeaders": {"Content-Encoding": ["gzip"], "Set-Cookie": ["a=1; Secure"]},
+            }),
+        );
         assert_eq!(response.status(), 200);
         assert_eq!(response.header("content-encoding").as_deref(), Some("gzip"));
         assert_eq!(response.cookies(), ["a=1; Secure"]);
         assert_eq!(response.json::<Value>().unwrap(), json!({"ok": true}));
 
-        let v2 = TestResponse::from_lambda(json!({
+        let v2 = json!({
             "statusCode": 201, "body": "hi", "headers": {"X-Multi": "a, b"}, "cookies": ["c=2"],
-        }));
-        assert_eq!(v2.headers("x-multi"), ["a, b"]);
-        assert_eq!(v2.cookies(), ["c=2"]);
-        assert_eq!(v2.text(), "hi");
+        });
+        let http_api = read_by(EventSource::HttpV2, v2.clone());
+        assert_eq!(http_api.headers("x-multi"), ["a, b"]);
+        assert_eq!(http_api.cookies(), ["c=2"]);
+        assert_eq!(http_api.text(), "hi");
+        // The same response through an ALB with multi-value headers on: the client gets
+        // neither `headers` nor `cookies`.
+        let alb = read_by(EventSource::AlbMultiValue, v2);
+        assert_eq!(alb.headers("x-multi"), Vec::<String>::new());
+        assert_eq!(alb.cookies(), Vec::<String>::new());
+        assert_eq!(alb.status(), 201);
     }
 }

@@ -5,7 +5,7 @@
 //! Contents: [`RouteSchemas`] here (a route's schemas, compiled from what its manifest
 //! declares: `app_manifest::RouteSpec`) with the [`Failure`] both checks raise;
 //! `request.rs` ([`validate_request`]: path, query, header, cookie and body, before any
-//! middleware runs); `response.rs` ([`validate_response`]: the handler's answer, before the
+//! middleware runs); `response.rs` ([`ResponseCheck`]: the handler's answer, before the
 //! middlewares see it); `schema.rs`, the validator itself; `detail.rs`, Pydantic's error
 //! details; `json_position.rs`, where a JSON body stops parsing (multipart bodies are read by
 //! `switchyard_multipart`, which the guest SDK shares).
@@ -20,10 +20,11 @@ use serde_json::{Map, Value};
 
 pub(crate) use detail::Detail;
 pub(crate) use request::validate_request;
-pub(crate) use response::{CheckedBody, validate_response};
+pub(crate) use response::ResponseCheck;
 use schema::{Compiler, NodeId, Schemas};
 
 use crate::app_manifest::RouteSpec;
+use crate::response::{RaisedError, ServiceAnswer};
 
 /// A route's schemas, compiled when the bundle loads: its parameters' (in declaration
 /// order), its body's and its response's, with the `components.schemas` they refer to.
@@ -143,6 +144,21 @@ pub(crate) struct Failure {
     /// The Powertools error class it stands for (exception handlers are looked up by it).
     pub kind: &'static str,
     details: Vec<Detail>,
+}
+
+/// A failure as the error it raises: its class, the whole errors as its message (what an
+/// exception handler reads), and its status and short `detail` (the default body).
+impl From<Failure> for RaisedError {
+    fn from(failure: Failure) -> Self {
+        RaisedError {
+            type_names: vec![failure.kind.to_string()],
+            message: failure.errors().to_string(),
+            service: Some(ServiceAnswer {
+                status: failure.status,
+                message_json: failure.detail().to_string(),
+            }),
+        }
+    }
 }
 
 impl Failure {

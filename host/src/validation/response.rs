@@ -1,9 +1,66 @@
 //! Response validation: a handler's JSON answer checked against its declared response
 //! schema before the middlewares see it, and written again from the validated value.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use super::{Failure, REQUEST_VALIDATION_ERROR, RESPONSE_VALIDATION_ERROR, RouteSchemas};
+use crate::response::{Body, RaisedError};
+
+/// A route's check of its handler's answer, which the runtime applies between the handler
+/// and the middlewares: the body to pass on, or the error raised in its place, which travels
+/// up through the middlewares like any other.
+#[derive(Debug, Clone)]
+pub(crate) struct ResponseCheck {
+    schemas: Arc<RouteSchemas>,
+    /// The status of a failure, when the route or app sets one ([`validate_response`]).
+    custom_status: Option<u16>,
+    /// The component writes answers with its own serializer, which writes a changed answer
+    /// again (Powertools serializes the checked value with the app's serializer).
+    custom_serializer: bool,
+}
+
+/// A handler's answer body that passed its check.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    /// The body to pass on.
+    pub(crate) body: Body,
+    /// It is a value the check changed, for the component's own serializer to write again
+    /// before the middlewares see it.
+    pub(crate) rewrite: bool,
+}
+
+impl ResponseCheck {
+    /// The check of a route whose `schemas` declare its response; `None` when they do not.
+    pub(crate) fn new(
+        schemas: &Arc<RouteSchemas>,
+        custom_status: Option<u16>,
+        custom_serializer: bool,
+    ) -> Option<Self> {
+        schemas.has_response().then(|| Self {
+            schemas: schemas.clone(),
+            custom_status,
+            custom_serializer,
+        })
+    }
+
+    /// Checks `body`, the handler's answer.
+    pub(crate) fn check(&self, body: Body) -> Result<Checked, RaisedError> {
+        let text = match &body {
+            Body::None => None,
+            Body::Text(text) => Some(text.as_str()),
+            // Bytes are not a JSON answer; Pydantic fails them as it would a `str`.
+            Body::Binary(_) => Some(""),
+        };
+        let checked = validate_response(&self.schemas, text, self.custom_status)?;
+        let rewrite = self.custom_serializer && matches!(checked, CheckedBody::Changed(_));
+        Ok(Checked {
+            body: Body::Text(checked.into_text()),
+            rewrite,
+        })
+    }
+}
 
 /// A handler's answer after response validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
