@@ -1,5 +1,8 @@
 //! The Lambda `bootstrap`: loads the bundle at cold start, then serves invocations through
-//! `lambda_runtime`. Framework failures become HTTP responses, never invocation errors.
+//! `lambda_runtime`: one at a time, or, when `AWS_LAMBDA_MAX_CONCURRENCY` is set (Lambda
+//! Managed Instances), that many at once, each on a blocking thread with its own warm
+//! instance and its own invocation scope (request id, deadline, trace id, log keys,
+//! metrics). Framework failures become HTTP responses, never invocation errors.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,7 +41,8 @@ pub(crate) fn run() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        lambda_runtime::run(service_fn(move |event: LambdaEvent<Box<RawValue>>| {
+        // Sequential, exactly as `run`, when the variable is unset or 1.
+        lambda_runtime::run_concurrent(service_fn(move |event: LambdaEvent<Box<RawValue>>| {
             let pipeline = pipeline.clone();
             async move { answer(pipeline, event).await }
         }))

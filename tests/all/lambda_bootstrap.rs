@@ -9,13 +9,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use crate::support::{bundle_dir, rest_event, switchyard_bin};
+use crate::support::{ScratchBundle, bundle_dir, guest_wasm, rest_event, switchyard_bin};
 
 /// The longest the test waits for an answer before it gives up (a hung bootstrap).
 const PATIENCE: Duration = Duration::from_secs(120);
 
-/// One request the bootstrap sent: method, path and body.
+/// One request the bootstrap sent: method, path and body; or, as `("NEXT", "request-{n}",
+/// [])`, the fake Runtime API handing it invocation `n`.
 type Sent = (String, String, Vec<u8>);
+
+/// The method of the step that hands an invocation out.
+const HANDED_OUT: &str = "NEXT";
 
 /// Reads one HTTP/1.1 request (its body by `Content-Length`); `None` once the peer closes.
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Sent> {
@@ -45,7 +49,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Sent> {
 }
 
 /// Serves `events`, one for each `next`, and hands every other request to `sent`, on as
-/// many connections as the client opens. Past the last event, `next` never answers, as
+/// many connections as the client opens (concurrent `next` polls each get their own event),
+/// telling `sent` as each event is handed out, before the bootstrap can answer it. Past the last event, `next` never answers, as
 /// Lambda's does not while no invocation comes.
 fn fake_runtime_api(listener: TcpListener, events: Vec<Value>, sent: mpsc::Sender<Sent>) {
     let events = Arc::new(Mutex::new(events.into_iter().enumerate()));
@@ -72,6 +77,7 @@ fn serve_connection(stream: TcpStream, events: &Events, sent: &mpsc::Sender<Sent
             std::thread::sleep(PATIENCE);
             return;
         };
+        let _ = sent.send((HANDED_OUT.into(), format!("request-{n}"), Vec::new()));
         let deadline =
             SystemTime::now().duration_since(UNIX_EPOCH).unwrap() + Duration::from_secs(60);
         let body = event.to_string();
@@ -122,6 +128,25 @@ pub(crate) fn bootstrap_posts(
     events: Vec<Value>,
     env: &[(&str, &str)],
 ) -> (Vec<(String, Vec<u8>)>, String) {
+    let (steps, log) = bootstrap_steps(bundle, events, env);
+    let posts = steps
+        .into_iter()
+        .filter(|(method, ..)| method != HANDED_OUT)
+        .map(|(method, path, body)| {
+            assert_eq!(method, "POST");
+            (path, body)
+        })
+        .collect();
+    (posts, log)
+}
+
+/// Everything between the bootstrap and the fake Runtime API, in the order the API saw it:
+/// each event handed out, and each answer posted; and what the bootstrap logged.
+fn bootstrap_steps(
+    bundle: &std::path::Path,
+    events: Vec<Value>,
+    env: &[(&str, &str)],
+) -> (Vec<Sent>, String) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let api = listener.local_addr().unwrap().to_string();
     let count = events.len();
@@ -143,13 +168,10 @@ pub(crate) fn bootstrap_posts(
         .stderr(Stdio::piped())
         .spawn()
         .expect("switchyard runs");
-    let mut answers = Vec::new();
-    while answers.len() < count {
+    let mut steps: Vec<Sent> = Vec::new();
+    while steps.iter().filter(|(m, ..)| m != HANDED_OUT).count() < count {
         match received.recv_timeout(PATIENCE) {
-            Ok((method, path, body)) => {
-                assert_eq!(method, "POST");
-                answers.push((path, body));
-            }
+            Ok(step) => steps.push(step),
             Err(err) => {
                 let _ = child.kill();
                 let output = child.wait_with_output().unwrap();
@@ -159,10 +181,7 @@ pub(crate) fn bootstrap_posts(
     }
     let _ = child.kill();
     let output = child.wait_with_output().unwrap();
-    (
-        answers,
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (steps, String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 /// https://github.com/switchyard/switchyard/issues/23 (5, 6): what the bootstrap posts to
@@ -204,5 +223,97 @@ fn the_bootstrap_posts_500_for_answers_lambda_cannot_deliver() {
             stderr.contains(&format!("component `{component}` answered")),
             "{stderr}"
         );
+    }
+}
+
+/// A bundle of one component whose `GET /nap` sleeps 300 ms, then answers and logs the
+/// request id its Lambda context holds.
+fn napping_bundle() -> ScratchBundle {
+    let wasm = guest_wasm("sandbox_blocking_sleep.wasm");
+    ScratchBundle::new(
+        "naps",
+        &json!({"components": [{"name": "naps", "file": "sandbox_blocking_sleep.wasm"}]}),
+        &[wasm],
+    )
+}
+
+/// Each step's method and path, without the bodies.
+fn outline(steps: &[Sent]) -> Vec<(&str, &str)> {
+    steps
+        .iter()
+        .map(|(method, path, _)| (method.as_str(), path.as_str()))
+        .collect()
+}
+
+/// The request id each answer was posted for (`.../invocation/{id}/response`) beside the one
+/// the guest's Lambda context held.
+fn answered_ids(steps: &[Sent]) -> Vec<(String, String)> {
+    steps
+        .iter()
+        .filter(|(method, ..)| method == "POST")
+        .map(|(_, path, body)| {
+            let posted_for = path.rsplit('/').nth(1).unwrap().to_string();
+            let answer: Value = serde_json::from_slice(body).unwrap();
+            assert_eq!(answer["statusCode"], 200, "{answer}");
+            let body: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+            (posted_for, body["request_id"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+/// https://github.com/switchyard/switchyard/issues/28 (1): with `AWS_LAMBDA_MAX_CONCURRENCY`
+/// the bootstrap takes that many invocations at once, each on its own instance with its own
+/// context: all four naps are handed out before the first is answered, each answer is posted
+/// for its own invocation with the request id its guest saw, and each log line carries it.
+#[test]
+fn the_bootstrap_answers_up_to_max_concurrency_invocations_at_once() {
+    let bundle = napping_bundle();
+    let events = vec![rest_event("GET", "/nap", &[]); 4];
+    let (steps, log) = bootstrap_steps(&bundle.dir, events, &[("AWS_LAMBDA_MAX_CONCURRENCY", "4")]);
+    let first_answer = steps.iter().position(|(m, ..)| m == "POST").unwrap();
+    let handed_out = steps[..first_answer]
+        .iter()
+        .filter(|(m, ..)| m == HANDED_OUT)
+        .count();
+    assert_eq!(handed_out, 4, "{:?}", outline(&steps));
+    let mut answered = answered_ids(&steps);
+    for (posted_for, seen) in &answered {
+        assert_eq!(posted_for, seen);
+    }
+    answered.sort();
+    let all: Vec<String> = (0..4).map(|n| format!("request-{n}")).collect();
+    let ids: Vec<&String> = answered.iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, all.iter().collect::<Vec<_>>());
+    // The guest's line carries its own invocation's request id, as the host put it there.
+    let napped: Vec<Value> = log
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["message"] == "napped")
+        .collect();
+    assert_eq!(napped.len(), 4, "{log}");
+    for line in &napped {
+        assert_eq!(
+            line["function_request_id"], line["seen_request_id"],
+            "{line}"
+        );
+    }
+}
+
+/// Without `AWS_LAMBDA_MAX_CONCURRENCY`, one invocation at a time, as before: the next event
+/// is taken only once the last is answered.
+#[test]
+fn without_max_concurrency_the_bootstrap_answers_one_invocation_at_a_time() {
+    let bundle = napping_bundle();
+    let events = vec![rest_event("GET", "/nap", &[]); 2];
+    let (steps, _) = bootstrap_steps(&bundle.dir, events, &[]);
+    let order: Vec<&str> = steps.iter().map(|(m, ..)| m.as_str()).collect();
+    assert_eq!(
+        order,
+        [HANDED_OUT, "POST", HANDED_OUT, "POST"],
+        "{:?}",
+        outline(&steps)
+    );
+    for (posted_for, seen) in answered_ids(&steps) {
+        assert_eq!(posted_for, seen);
     }
 }

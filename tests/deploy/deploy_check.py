@@ -178,6 +178,10 @@ class DeadlineRelay:
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
+        # Connections of the bootstrap open now, and the most open at once: a bootstrap
+        # polling `next` from N workers holds N.
+        self.open = 0
+        self.peak = 0
         self.listener = socket.socket()
         self.listener.bind((HOST, 0))
         self.listener.listen(16)
@@ -196,7 +200,9 @@ class DeadlineRelay:
             upstream.settimeout(None)
             with self.lock:
                 self.sockets += [client, upstream]
-            threading.Thread(target=self.pump, args=(client, upstream, False), daemon=True).start()
+                self.open += 1
+                self.peak = max(self.peak, self.open)
+            threading.Thread(target=self.pump_client, args=(client, upstream), daemon=True).start()
             threading.Thread(target=self.pump, args=(upstream, client, True), daemon=True).start()
 
     @classmethod
@@ -220,6 +226,11 @@ class DeadlineRelay:
             name.startswith(tail) or (tail.startswith(name) and tail[len(name) :].strip(b" 0123456789\r") == b"")
         )
         return (data[:start], data[start:]) if partial else (data, b"")
+
+    def pump_client(self, client: socket.socket, upstream: socket.socket) -> None:
+        self.pump(client, upstream, False)
+        with self.lock:
+            self.open -= 1
 
     def pump(self, src: socket.socket, dst: socket.socket, rewrite: bool) -> None:
         held = b""
@@ -251,6 +262,7 @@ class Bootstrap:
         runtime: "DeadlineRelay",
         work: Path,
         bundle: Path | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         env = {
             k: v
@@ -270,6 +282,7 @@ class Bootstrap:
         )
         if bundle is not None:
             env["SWITCHYARD_BUNDLE"] = str(bundle)
+        env.update(extra_env or {})
         self.function = function
         self.log_path = work / f"bootstrap-{function}.log"
         self.log = open(self.log_path, "w")
@@ -781,13 +794,24 @@ def check_runtime(r: Results, args, venv_bin: Path, work: Path, unpacked: Path,
                   project: tuple[Path, list[Path]] | None) -> None:
     events = Events(Path(args.events))
     sam = Path(args.sam_builds).resolve()
-    emulator = Emulator(venv_bin, work, ["todos", "users", "users-by-id", PROJECT])
+    emulator = Emulator(venv_bin, work, ["todos", CONCURRENT, "users", "users-by-id", PROJECT])
     relay = DeadlineRelay(emulator.port)
+    # The concurrent bootstrap's own relay, to count its connections.
+    concurrent_relay = DeadlineRelay(emulator.port)
     procs: list[Bootstrap] = []
     try:
         todos = Bootstrap(unpacked / "bootstrap", "todos", relay, work)
         procs.append(todos)
         run_todos(r, emulator, todos, events, unpacked)
+        concurrent = Bootstrap(
+            unpacked / "bootstrap",
+            CONCURRENT,
+            concurrent_relay,
+            work,
+            extra_env={"AWS_LAMBDA_MAX_CONCURRENCY": str(CONCURRENCY)},
+        )
+        procs.append(concurrent)
+        r.run("concurrent invocations", lambda: run_concurrent(r, emulator, concurrent, concurrent_relay, events))
         # The micro-functions: the layer's bootstrap, each function's own bundle.
         micro = sam / "micro-functions"
         layer_bootstrap = micro / "HostLayer" / "bootstrap"
@@ -839,6 +863,7 @@ def check_runtime(r: Results, args, venv_bin: Path, work: Path, unpacked: Path,
         for proc in procs:
             proc.close()
         relay.close()
+        concurrent_relay.close()
         emulator.close()
         for proc in procs:
             print(f"--- {proc.log_path.name} (last lines)")
@@ -1040,6 +1065,71 @@ def run_todos(r, emulator, todos, events, unpacked) -> None:
         )
 
     r.run("function url", function_url_http)
+
+
+# The packaged bootstrap again, as Lambda Managed Instances run it: CONCURRENCY invocations
+# at once in one execution environment.
+CONCURRENT = "todos-concurrent"
+CONCURRENCY = 4
+
+
+def run_concurrent(r, emulator, bootstrap: Bootstrap, relay: DeadlineRelay, events) -> None:
+    """With AWS_LAMBDA_MAX_CONCURRENCY, the bootstrap polls `next` from that many workers at
+    once (as many connections held open to the Runtime API), answers a burst of concurrent
+    invocations each with its own todo, and logs each with its own request id."""
+    ev = events
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if not bootstrap.alive():
+            raise RuntimeError(f"bootstrap exited with {bootstrap.proc.returncode}")
+        try:
+            invoke(emulator, CONCURRENT, ev.rest("GET", "/todos/1"))
+            break
+        except (urllib.error.URLError, TimeoutError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    burst = 24
+    answers: dict[int, object] = {}
+
+    def call(i: int) -> None:
+        todo = i % 3 + 1
+        try:
+            answers[i] = (todo, invoke(emulator, CONCURRENT, ev.rest("GET", f"/todos/{todo}")))
+        except Exception as err:  # noqa: BLE001 - reported below
+            answers[i] = (todo, err)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(burst)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(INVOKE_TIMEOUT * 2)
+    wrong = [
+        f"{todo}: {str(resp)[:120]}"
+        for todo, resp in answers.values()
+        if not (isinstance(resp, dict) and resp.get("statusCode") == 200
+                and body_json(resp)["todo"]["id"] == todo)
+    ]
+    r.check(
+        f"{CONCURRENT}: {burst} concurrent invocations each answered with its own todo",
+        len(answers) == burst and not wrong,
+        "; ".join(wrong[:3]),
+    )
+    r.check(
+        f"{CONCURRENT}: polled with {CONCURRENCY} connections to the Runtime API at once",
+        relay.peak >= CONCURRENCY,
+        f"at most {relay.peak} at once",
+    )
+    ids = [
+        line.get("function_request_id")
+        for line in bootstrap.log_lines()
+        if str(line.get("message", "")).startswith("GET /todos/")
+    ]
+    r.check(
+        f"{CONCURRENT}: each invocation's access line carries its own request id",
+        len(ids) == burst + 1 and len(set(ids)) == len(ids) and None not in ids,
+        json.dumps(ids[:4]),
+    )
 
 
 def run_micro(r, emulator, events) -> None:
