@@ -118,6 +118,7 @@ fn app_metadata(app: &App) -> serde_json::Value {
         "swagger": app.swagger.as_ref().map(|s| &s.0),
         "schemas": app.routes.schemas.components(),
         "custom_serializer": app.serializer.is_some(),
+        "traces_frames": true,
         "build_errors": app.routes.build_errors,
         "alb": {
             "decode_query_parameters": app.alb_decode_query,
@@ -182,7 +183,9 @@ fn run_chain(
     match (middlewares.split_first(), handler) {
         (Some((&first, rest)), _) => {
             let result = match app.routes.middlewares.get(first as usize) {
-                Some((_, mw)) => mw.handle(req, Next::new(req.clone(), rest.to_vec(), handler)),
+                Some((name, mw)) => crate::tracer::frame(name, || {
+                    mw.handle(req, Next::new(req.clone(), rest.to_vec(), handler))
+                }),
                 None => Err(missing("middleware", first)),
             };
             to_wit(app, result, None)
@@ -209,13 +212,11 @@ pub(crate) fn run_local_chain(
 
 /// Route handler `index`, its default status applied (`@app.get(..., status_code=201)`).
 fn run_route(app: &App, index: u32, req: &Request) -> Result<w::Response, w::Error> {
-    let status = app
-        .routes
-        .entries
-        .iter()
-        .find(|r| r.handler == index)
-        .and_then(|r| r.doc.status_code);
-    to_wit(app, call_handler(app, index, req), status)
+    let entry = app.routes.entries.iter().find(|r| r.handler == index);
+    let status = entry.and_then(|r| r.doc.status_code);
+    let name = entry.map_or("handler", |r| r.doc.name.as_str());
+    let result = crate::tracer::frame(name, || call_handler(app, index, req));
+    to_wit(app, result, status)
 }
 
 fn to_wit(

@@ -124,7 +124,8 @@ pub trait Middleware: 'static {
     /// Runs the middleware.
     fn handle(&self, req: &Request, next: Next) -> Result<Response, Error>;
 
-    /// The name debug output prints; the type's name by default.
+    /// The name debug output prints and its X-Ray subsegment carries (`## name`); the
+    /// type's name by default.
     fn name(&self) -> String {
         short_name(type_name::<Self>())
     }

@@ -1,8 +1,9 @@
 //! Powertools' Tracer for handlers: annotations, metadata and subsegments of your own in
-//! the invocation's X-Ray trace. The host records the invocation, validation, the route's
-//! handler and outbound calls by itself; these add to the innermost open subsegment. When
-//! the invocation is not traced (outside Lambda, not sampled, `POWERTOOLS_TRACE_DISABLED`),
-//! they do nothing.
+//! the invocation's X-Ray trace. The host records the invocation, validation and outbound
+//! calls by itself, and the SDK each middleware and route handler (`## <name>`, a
+//! middleware's holding the frames it calls); these add to the innermost open subsegment,
+//! the handler's in a handler. When the invocation is not traced (outside Lambda, not
+//! sampled, `POWERTOOLS_TRACE_DISABLED`), they do nothing.
 //!
 //! ```no_run
 //! use switchyard_sdk::tracer;
@@ -20,6 +21,8 @@ use std::fmt::Display;
 use serde::Serialize;
 
 use crate::__private::wit::switchyard::handler::host as imports;
+use crate::error::{Error, type_key};
+use crate::response::Response;
 
 /// An annotation or metadata the host refused, and why (X-Ray indexes annotations of a
 /// string, number or boolean under a key of letters, digits and `_`).
@@ -58,12 +61,37 @@ pub fn in_subsegment<R>(name: &str, block: impl FnOnce() -> R) -> R {
     result
 }
 
+/// Runs a middleware or route handler in a subsegment of its own (`## name`) when the
+/// invocation is traced, as `@tracer.capture_method` on each records it in Powertools: a
+/// middleware's holds those of the frames below it, a handler's its own annotations. An
+/// error it raises is the subsegment's fault, with the error's type and message.
+pub(crate) fn frame(
+    name: &str,
+    run: impl FnOnce() -> Result<Response, Error>,
+) -> Result<Response, Error> {
+    if !imports::trace_active() {
+        return run();
+    }
+    imports::trace_span_begin(&format!("## {name}"));
+    let result = run();
+    match &result {
+        Ok(_) => imports::trace_span_end(None),
+        Err(error) => imports::trace_span_fail(error.type_name(), error.message()),
+    }
+    result
+}
+
 /// Runs `block` in a subsegment named `name`, whose error, if it returns one, is the
-/// subsegment's fault and cause (`@tracer.capture_method`).
-pub fn capture<T, E: Display>(name: &str, block: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+/// subsegment's fault, its cause an error of `E`'s type (`@tracer.capture_method`).
+pub fn capture<T, E: Display + 'static>(
+    name: &str,
+    block: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     imports::trace_span_begin(name);
     let result = block();
-    let error = result.as_ref().err().map(ToString::to_string);
-    imports::trace_span_end(error.as_deref());
+    match &result {
+        Ok(_) => imports::trace_span_end(None),
+        Err(error) => imports::trace_span_fail(&type_key::<E>(), &error.to_string()),
+    }
     result
 }

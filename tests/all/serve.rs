@@ -30,7 +30,7 @@ impl SwitchyardServe {
         Self::start_with_env(bundle, args, &[])
     }
 
-    fn start_with_env(bundle: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+    pub(crate) fn start_with_env(bundle: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut command = Command::new(switchyard_bin());
         command
             .args(["serve", "--port", "0", "--bundle"])
@@ -93,6 +93,14 @@ impl SwitchyardServe {
 
     pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// The JSON log lines so far (with `SWITCHYARD_LOG_FORMAT=json`).
+    pub(crate) fn json_lines(&self) -> Vec<Value> {
+        self.stderr()
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect()
     }
 
     pub(crate) fn get(&self, target: &str) -> HttpResponse {

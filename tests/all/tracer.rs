@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::lambda_bootstrap::{bootstrap_answers, trace_header};
+use crate::serve::SwitchyardServe;
 use crate::support::{bundle_dir, features_get as get};
 
 /// The documents the daemon received, each checked to follow X-Ray's header line.
@@ -72,15 +73,26 @@ fn each_traced_invocation_sends_its_subsegments_to_the_daemon() {
             json!({"ColdStart": n == 0, "Service": "todos"})
         );
         let validation = by_name("## validation");
-        let handler = by_name(if n == 0 { "## typed" } else { "## parse" });
-        for stage in [validation, handler] {
-            assert_eq!(stage["parent_id"], invocation["id"], "{stage}");
+        // The app's middleware (`use_middleware`) holds the handler, as it calls it.
+        let middleware = by_name("## StampHeader");
+        let handler_name = if n == 0 { "## typed" } else { "## parse" };
+        let handler = by_name(handler_name);
+        // The SDK records it; the host, told so by the manifest, does not record it again.
+        let recorded = ours.iter().filter(|d| d["name"] == handler_name).count();
+        assert_eq!(recorded, 1, "{ours:?}");
+        let stages = [
+            (validation, invocation),
+            (middleware, invocation),
+            (handler, middleware),
+        ];
+        for (stage, parent) in stages {
+            assert_eq!(stage["parent_id"], parent["id"], "{stage}");
             let (start, end) = (
                 stage["start_time"].as_f64().unwrap(),
                 stage["end_time"].as_f64().unwrap(),
             );
             assert!(
-                start <= end && start >= invocation["start_time"].as_f64().unwrap(),
+                start <= end && start >= parent["start_time"].as_f64().unwrap(),
                 "{stage}"
             );
         }
@@ -89,8 +101,9 @@ fn each_traced_invocation_sends_its_subsegments_to_the_daemon() {
             assert_eq!(response["statusCode"], 200, "{invocation}");
             assert!(invocation.get("fault").is_none() && handler.get("fault").is_none());
         } else {
-            // The unhandled error: the handler's and the invocation's fault, with the cause.
-            for failed in [handler, invocation] {
+            // The unhandled error: the fault of the handler, of the middleware it passed
+            // through and of the invocation, with the cause.
+            for failed in [handler, middleware, invocation] {
                 assert_eq!(failed["fault"], true, "{failed}");
                 let exception = &failed["cause"]["exceptions"][0];
                 assert_eq!(
@@ -202,4 +215,80 @@ fn a_guest_annotates_and_opens_subsegments_of_its_own() {
         body["refused"].as_str().unwrap().contains("`bad key!`"),
         "{body}"
     );
+}
+
+/// Issue 27 (5): `switchyard serve` traces every request as Lambda traces a sampled one: its
+/// stages and their times are logged after it, nested as they ran (the middleware holding the
+/// handler), and with `--xray-daemon` its documents go to that daemon, in a trace of its own.
+#[test]
+fn serve_logs_each_requests_stages_and_sends_them_to_a_named_daemon() {
+    let daemon = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = daemon.local_addr().unwrap().to_string();
+    let server = SwitchyardServe::start_with_env(
+        &bundle_dir("features"),
+        &["--xray-daemon", &address],
+        &[("SWITCHYARD_LOG_FORMAT", "json")],
+    );
+    assert_eq!(server.get("/typed/5").status, 200);
+    assert!(
+        server.wait_for_log("\"message\":\"stages\""),
+        "{}",
+        server.stderr()
+    );
+    let lines = server.json_lines();
+    let stages = lines
+        .iter()
+        .find(|line| line["message"] == "stages")
+        .unwrap();
+    // Each line: the subsegment's name, indented two spaces a level, and its time.
+    let tree: Vec<(usize, String)> = stages["stages"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let name = line.trim_start();
+            let (name, time) = name
+                .rsplit_once(' ')
+                .map(|(n, unit)| {
+                    assert_eq!(unit, "ms", "{line}");
+                    n.rsplit_once(' ').unwrap()
+                })
+                .unwrap();
+            assert!(time.parse::<f64>().is_ok_and(|ms| ms >= 0.0), "{line}");
+            ((line.len() - line.trim_start().len()) / 2, name.to_string())
+        })
+        .collect();
+    let want = [
+        (0, "## lambda_handler"),
+        (1, "## validation"),
+        (1, "## StampHeader"),
+        (2, "## typed"),
+    ];
+    let tree: Vec<(usize, &str)> = tree.iter().map(|(d, n)| (*d, n.as_str())).collect();
+    assert_eq!(tree, want, "{stages}");
+    let documents = received(&daemon);
+    let names: Vec<&str> = documents
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    for (_, name) in want {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let root = documents[0]["trace_id"].as_str().unwrap();
+    let (version, rest) = root.split_once('-').unwrap();
+    let (seconds, random) = rest.split_once('-').unwrap();
+    assert_eq!(
+        (version, seconds.len(), random.len()),
+        ("1", 8, 24),
+        "{root}"
+    );
+    assert!(
+        documents.iter().all(|d| d["trace_id"] == root),
+        "{documents:?}"
+    );
+    let invocation = documents
+        .iter()
+        .find(|d| d["name"] == "## lambda_handler")
+        .unwrap();
+    assert!(invocation.get("parent_id").is_none(), "{invocation}");
 }

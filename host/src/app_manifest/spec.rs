@@ -254,6 +254,11 @@ pub(crate) struct AppSpec {
     /// `RouteTarget::custom_serializer`.
     #[serde(default)]
     pub custom_serializer: bool,
+    /// Whether this component records its middlewares' and handlers' X-Ray subsegments
+    /// itself (the SDK does, nested as they call each other): the host then opens none for
+    /// its handlers. A component's own setting, as `custom_serializer`.
+    #[serde(default)]
+    pub traces_frames: bool,
     /// `ALBResolver`'s own options.
     #[serde(default)]
     pub alb: AlbOptions,

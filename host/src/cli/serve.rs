@@ -9,11 +9,14 @@ use crate::request::EventSource;
 ///
 /// Each request becomes a Lambda event of the chosen source, runs through the same pipeline
 /// as in Lambda, and its answer goes back as HTTP. Prints `Serving on http://127.0.0.1:PORT/`
-/// once listening; Ctrl-C finishes in-flight requests and stops.
+/// once listening; Ctrl-C finishes in-flight requests and stops. Each request is traced as
+/// in Lambda: its stages (validation, each middleware, the handler, a guest's own
+/// subsegments) and their times are logged after its access line.
 ///
 /// Examples:
 ///   switchyard serve --bundle target/bundles/todos --watch
 ///   switchyard serve --bundle target/bundles/todos --port 0 --source http-v2
+///   switchyard serve --bundle target/bundles/todos --xray-daemon 127.0.0.1:2000
 ///   curl http://127.0.0.1:3000/todos
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -29,6 +32,10 @@ pub(super) struct ServeCommand {
     /// without dropping a request; a version that fails to load is refused.
     #[arg(long)]
     watch: bool,
+    /// Also send each request's X-Ray subsegments to the X-Ray daemon at this UDP address
+    /// (`host:port`), in a trace of its own, as Lambda's tracing does.
+    #[arg(long, value_name = "ADDRESS")]
+    xray_daemon: Option<String>,
 }
 
 impl ServeCommand {
@@ -43,6 +50,7 @@ impl ServeCommand {
             port: self.port,
             source,
             watch: self.watch,
+            xray_daemon: self.xray_daemon,
         })
     }
 }

@@ -62,6 +62,7 @@ impl WatchCommand {
             port: self.port,
             source,
             watch: false,
+            xray_daemon: None,
         })?;
         let swapper = server.swapper();
         let dir = self.dir.clone();

@@ -48,6 +48,9 @@ pub(crate) struct ServeOptions {
     pub source: EventSource,
     /// Hot-swap the bundle when its files change.
     pub watch: bool,
+    /// The X-Ray daemon (`host:port`) each request's subsegments also go to; either way,
+    /// each request's stages are logged.
+    pub xray_daemon: Option<String>,
 }
 
 type HttpResponse = hyper::Response<Full<Bytes>>;
@@ -77,6 +80,7 @@ pub(crate) struct DevServer {
 impl DevServer {
     /// Loads the bundle and binds the port.
     pub(crate) fn bind(options: ServeOptions) -> anyhow::Result<Self> {
+        crate::trace::serve_locally(options.xray_daemon.as_deref());
         // Taken before loading, so a change made while loading is noticed.
         let snapshot = Snapshot::take(&options.bundle);
         let pipeline = load(&options.bundle, options.source)?;

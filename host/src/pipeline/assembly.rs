@@ -66,6 +66,8 @@ pub struct RouteTarget {
     /// Whether the component writes JSON with its own serializer, which then writes a
     /// validated answer the check changed.
     pub custom_serializer: bool,
+    /// Whether the component records its handler's and middlewares' subsegments itself.
+    pub traces_frames: bool,
     /// Registration order across the bundle.
     pub order: usize,
     /// The rule as an OpenAPI path, which a guest asks for as Powertools' `request.route`.
@@ -195,10 +197,10 @@ impl Assembly {
             }
             component_specs.push(spec);
         }
-        // Whether each component writes JSON with its own serializer.
-        let custom_serializers: Vec<bool> = component_specs
+        // Each component's own settings: its serializer, and whether it traces its frames.
+        let own_settings: Vec<(bool, bool)> = component_specs
             .iter()
-            .map(|s| s.custom_serializer)
+            .map(|s| (s.custom_serializer, s.traces_frames))
             .collect();
         // The app's settings are the first component's; the schemas are everyone's.
         let mut specs = component_specs.into_iter();
@@ -275,7 +277,8 @@ impl Assembly {
                             spec: spec.clone(),
                             schemas: schemas.clone(),
                             validated,
-                            custom_serializer: custom_serializers[index],
+                            custom_serializer: own_settings[index].0,
+                            traces_frames: own_settings[index].1,
                             order: entries.len(),
                             openapi_path: crate::openapi::openapi_path(&route.rule).into(),
                             timeout,

@@ -247,10 +247,10 @@ impl Pipeline {
         // reaches no middleware, only the exception handlers.
         let outcome = match rejection {
             Some(rejection) => Ok(Err(rejection)),
-            None => {
-                let name = selected.route.map(|route| route.spec.name.as_str());
-                run_traced(&invocation, name.unwrap_or("handler"))
-            }
+            None => match selected.route {
+                Some(route) if !route.traces_frames => run_traced(&invocation, &route.spec.name),
+                _ => invocation.run(),
+            },
         };
         let (response, answered_by) = self.respond(outcome, &invocation, outermost);
         let options = &selected.options;
@@ -315,7 +315,9 @@ impl Pipeline {
 }
 
 /// Runs the route's chain in its handler's X-Ray subsegment (`## <handler>`), which an error
-/// the chain raised or a failing guest ends with a fault.
+/// the chain raised or a failing guest ends with a fault: for a component that does not
+/// record its frames' subsegments itself (one built with an older SDK, or another
+/// language's).
 fn run_traced(invocation: &Arc<Invocation>, handler: &str) -> Result<Outcome, CallFailure> {
     let span = trace::span(&format!("## {handler}"));
     let outcome = invocation.run();

@@ -204,6 +204,20 @@ impl host::Host for State {
         Ok(())
     }
 
+    /// Ends the guest's innermost span with a fault of an error of type `error_type`.
+    fn trace_span_fail(&mut self, error_type: String, message: String) -> wasmtime::Result<()> {
+        let error_type: String = error_type.chars().take(200).collect();
+        crate::trace::guest_span_end(Some(crate::trace::Failure {
+            error_type: &error_type,
+            message: &message,
+        }));
+        Ok(())
+    }
+
+    fn trace_active(&mut self) -> wasmtime::Result<bool> {
+        Ok(crate::trace::active())
+    }
+
     /// `logger.set_correlation_id`; text that is not JSON is taken as a string.
     fn set_correlation_id(&mut self, value_json: Option<String>) -> wasmtime::Result<()> {
         let value =

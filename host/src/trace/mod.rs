@@ -7,7 +7,10 @@
 //!
 //! Tracing is on inside Lambda (`AWS_LAMBDA_FUNCTION_NAME` set), for invocations Lambda
 //! samples (`Sampled=1` in the invocation's trace header), unless `POWERTOOLS_TRACE_DISABLED`
-//! says otherwise; an unsampled invocation sends nothing and costs one header parse.
+//! says otherwise; an unsampled invocation sends nothing and costs one header parse. Under
+//! `switchyard serve` ([`serve_locally`]) every request is traced with a trace of its own: its
+//! subsegments are logged as a tree of stage times when it ends, and sent to a local daemon
+//! when one is named.
 //!
 //! X-Ray's segment documents are written by hand: the `opentelemetry` crates have no X-Ray
 //! exporter (teams on X-Ray run the ADOT collector), and a document is a dozen fields of
@@ -39,6 +42,11 @@ struct Settings {
     enabled: bool,
     capture_response: bool,
     capture_error: bool,
+    /// Documents go to the daemon: in Lambda, and under `serve` when it names one.
+    send: bool,
+    /// Every request is traced, in a trace of its own when it comes with none, and its
+    /// stages are logged when it ends (`switchyard serve`).
+    local: bool,
 }
 
 impl Settings {
@@ -54,8 +62,24 @@ impl Settings {
                 && !switch("POWERTOOLS_TRACE_DISABLED", false),
             capture_response: switch("POWERTOOLS_TRACER_CAPTURE_RESPONSE", true),
             capture_error: switch("POWERTOOLS_TRACER_CAPTURE_ERROR", true),
+            send: true,
+            local: false,
         }
     }
+}
+
+/// Traces every request of this process as `switchyard serve` shows them: each one's stages
+/// and their times logged when it ends, and its documents sent to the X-Ray daemon at
+/// `daemon` (`host:port`) when one is named. Call it before the first request.
+pub(crate) fn serve_locally(daemon: Option<&str>) {
+    let from_env = Settings::read(|name| std::env::var(name).ok());
+    let _ = SETTINGS.set(Settings {
+        daemon: daemon.map_or(from_env.daemon, udp_address),
+        enabled: !std::env::var("POWERTOOLS_TRACE_DISABLED").is_ok_and(|v| crate::log::truthy(&v)),
+        send: daemon.is_some(),
+        local: true,
+        ..from_env
+    });
 }
 
 /// The UDP address of `AWS_XRAY_DAEMON_ADDRESS`, which is `host:port` or
@@ -68,8 +92,9 @@ fn udp_address(address: &str) -> String {
         .to_string()
 }
 
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
 fn settings() -> &'static Settings {
-    static SETTINGS: OnceLock<Settings> = OnceLock::new();
     SETTINGS.get_or_init(|| Settings::read(|name| std::env::var(name).ok()))
 }
 
@@ -82,6 +107,19 @@ struct TraceHeader {
 }
 
 impl TraceHeader {
+    /// A sampled trace of its own, for a request that came with none (`serve`): the root
+    /// is the time in seconds and 96 random bits, as X-Ray writes trace ids.
+    fn new_trace() -> TraceHeader {
+        let seconds = now() as u64;
+        let random = crate::invocation::random_u64();
+        let more = crate::invocation::random_u64() as u32;
+        TraceHeader {
+            root: format!("1-{seconds:08x}-{more:08x}{random:016x}"),
+            parent: None,
+            sampled: true,
+        }
+    }
+
     fn parse(header: &str) -> Option<TraceHeader> {
         let mut root = None;
         let mut parent = None;
@@ -122,6 +160,9 @@ struct Tracing {
     root: String,
     open: Vec<Open>,
     sent: usize,
+    /// The subsegments that ended, for the log of stages (`serve`): how deep each lay, and
+    /// its document.
+    ended: Vec<(usize, Value)>,
 }
 
 thread_local! {
@@ -153,14 +194,20 @@ fn start(context: &InvocationContext, cold_start: bool, settings: &Settings) -> 
     if !settings.enabled {
         return None;
     }
-    context
+    let header = context
         .xray_trace_id
         .as_deref()
-        .and_then(TraceHeader::parse)
+        .and_then(TraceHeader::parse);
+    let header = match header {
+        None if settings.local => Some(TraceHeader::new_trace()),
+        header => header,
+    };
+    header
         .filter(|header| header.sampled)
         .map(|header| Tracing {
             root: header.root,
             sent: 0,
+            ended: Vec::new(),
             open: vec![Open {
                 id: new_id(),
                 name: "## lambda_handler".into(),
@@ -184,8 +231,8 @@ impl Scope {
     /// response past [`MAX_RESPONSE_METADATA`] of JSON is left out: the document must fit a
     /// datagram.
     pub(crate) fn finish(self, response: impl FnOnce() -> Value, failure: Option<Failure<'_>>) {
-        let traced = CURRENT.with(|c| c.borrow().is_some());
-        let captured = traced && settings().capture_response && failure.is_none();
+        let captured =
+            active() && settings().send && settings().capture_response && failure.is_none();
         let response = captured
             .then(response)
             .filter(|response| response.to_string().len() <= MAX_RESPONSE_METADATA);
@@ -195,9 +242,43 @@ impl Scope {
                     metadata(tracing, "lambda_handler response", response);
                 }
                 close_all(tracing, failure);
+                if settings().local {
+                    let tree = stage_tree(&tracing.ended);
+                    crate::log::emit(crate::log::Level::Info, "stages", &[("stages", &tree)]);
+                }
             }
         });
     }
+}
+
+/// The ended subsegments as a tree of stage times, one per line in the order they began:
+/// `## lambda_handler 1.84 ms`, each inside another indented under it, a fault marked.
+fn stage_tree(ended: &[(usize, Value)]) -> String {
+    let mut stages: Vec<&(usize, Value)> = ended.iter().collect();
+    stages.sort_by(|(_, a), (_, b)| {
+        a["start_time"]
+            .as_f64()
+            .partial_cmp(&b["start_time"].as_f64())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let lines: Vec<String> = stages
+        .iter()
+        .map(|(depth, document)| {
+            let seconds = document["end_time"].as_f64().unwrap_or_default()
+                - document["start_time"].as_f64().unwrap_or_default();
+            let fault = match document.get("fault") {
+                Some(_) => " (fault)",
+                None => "",
+            };
+            format!(
+                "{}{} {:.2} ms{fault}",
+                "  ".repeat(*depth),
+                document["name"].as_str().unwrap_or_default(),
+                seconds * 1000.0
+            )
+        })
+        .collect();
+    lines.join("\n")
 }
 
 impl Drop for Scope {
@@ -220,6 +301,11 @@ pub(crate) fn span(name: &str) -> Span {
     Span {
         depth: open(name, false),
     }
+}
+
+/// Whether the invocation on this thread is traced.
+pub(crate) fn active() -> bool {
+    CURRENT.with(|c| c.borrow().is_some())
 }
 
 /// Opens a guest's subsegment; [`guest_span_end`] ends it, or the invocation's end does.
@@ -397,6 +483,9 @@ fn close_all(tracing: &mut Tracing, failure: Option<Failure<'_>>) {
 fn send_counted(tracing: &mut Tracing, document: &Value) {
     if tracing.sent < MAX_SENT || tracing.open.is_empty() {
         tracing.sent += 1;
+        if settings().local {
+            tracing.ended.push((tracing.open.len(), document.clone()));
+        }
         send(document);
     }
 }
@@ -477,6 +566,9 @@ fn document(root: &str, open: Open, failure: Option<Failure<'_>>) -> Value {
 /// Sends a document to the daemon: the header line, then the document, in one datagram. A
 /// daemon that is not there loses the document, as the X-Ray SDK's does.
 fn send(document: &Value) {
+    if !settings().send {
+        return;
+    }
     static SOCKET: OnceLock<Option<UdpSocket>> = OnceLock::new();
     let socket = SOCKET.get_or_init(|| UdpSocket::bind("0.0.0.0:0").ok());
     if let Some(socket) = socket {
