@@ -25,7 +25,7 @@ pub struct InvocationContext {
 }
 
 impl InvocationContext {
-    /// The local context with a fresh request id ([`new_request_id`], as `serve` gives each
+    /// The local context with a fresh request id (`new_request_id`, as `serve` gives each
     /// request), as `sam local invoke` gives each invocation: what `switchyard invoke` uses,
     /// so each event's log lines carry their own id.
     pub fn local_invocation() -> Self {

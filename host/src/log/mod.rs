@@ -14,6 +14,12 @@
 //! logs that share of invocations at debug level. `POWERTOOLS_SERVICE_NAME` names the
 //! service (`service_undefined`), and `POWERTOOLS_LOGGER_LOG_EVENT` logs each event. A value
 //! the host cannot read is a warning naming it and what was used instead.
+//!
+//! Contents: `Level` and `Settings` (what is logged, and how, read once from the
+//! environment); the writers ([`emit`], [`trace`], [`always`], [`error`], [`warn`], [`info`],
+//! [`metrics_document`], [`event`]); the two line formats (`json_line` in Powertools' shape,
+//! `pretty_line`); then tests. [`invocation`] holds an invocation's keys, `correlation` the
+//! correlation id's path for each source.
 
 mod correlation;
 pub(crate) mod invocation;
@@ -186,7 +192,7 @@ pub(crate) fn colour_on_stderr() -> bool {
     })
 }
 
-/// Colour on a `terminal` unless `NO_COLOR` is set and non-empty (https://no-color.org) or
+/// Colour on a `terminal` unless `NO_COLOR` is set and non-empty (<https://no-color.org>) or
 /// `TERM` is `dumb` (a terminal that shows escape codes as text).
 fn colour(terminal: bool, var: impl Fn(&str) -> Option<String>) -> bool {
     terminal
@@ -360,7 +366,7 @@ pub(crate) fn format_record(record: &Record<'_>) -> String {
     text
 }
 
-/// Writes a line [`format_line`] made, whatever the log level.
+/// Writes a line [`format_record`] made, whatever the log level.
 pub(crate) fn write_formatted(line: &str) {
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }

@@ -88,7 +88,7 @@ impl host::Host for State {
             }))
     }
 
-    /// The first SDKs' `log`: [`Self::log_record`] with no location or keys.
+    /// The first SDKs' `log`: `log_record` with no location or keys.
     fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
         self.log_record(level, message, String::new(), String::new())
     }

@@ -12,6 +12,12 @@
 //! subsegments are logged as a tree of stage times when it ends, and sent to a local daemon
 //! when one is named.
 //!
+//! Contents: `Settings` (read from the environment, or set by [`serve_locally`]) and
+//! `TraceHeader`; the invocation's trace on its thread ([`enter`], [`Scope::finish`],
+//! `stage_tree`); the host's stages ([`span`]) and a guest's ([`guest_span_begin`],
+//! [`guest_span_end`], [`annotate`], [`put_metadata`]); outbound calls ([`remote_call`]);
+//! the documents (`document`, `send`); then tests.
+//!
 //! X-Ray's segment documents are written by hand: the `opentelemetry` crates have no X-Ray
 //! exporter (teams on X-Ray run the ADOT collector), and a document is a dozen fields of
 //! JSON in one datagram.

@@ -1,6 +1,10 @@
 //! Request validation: the declared path, query, header and cookie parameters and the body,
 //! read as Powertools reads them for each source, coerced and checked before any middleware
 //! runs; the validated values go to the guest as JSON.
+//!
+//! Contents: [`validate_request`], the stage; `param_input` (a parameter as its source
+//! carries it) and `decoded_alb_query_input`; `check_form` (a form body, field by field);
+//! `read_body` (JSON, form or multipart, as `BodyInput`) and `error_position`; then tests.
 
 use serde_json::{Map, Value, json};
 use switchyard_multipart::{FilePart, MultipartError};
