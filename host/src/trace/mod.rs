@@ -56,7 +56,13 @@ struct Settings {
 }
 
 impl Settings {
+    /// The settings in Lambda, from its variables and Powertools'.
     fn read(var: impl Fn(&str) -> Option<String>) -> Self {
+        Self::read_for(var, false)
+    }
+
+    /// The settings in Lambda, or, when `local` (`serve`), tracing every request.
+    fn read_for(var: impl Fn(&str) -> Option<String>, local: bool) -> Self {
         let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let switch =
             |name: &str, default: bool| set(name).map_or(default, |v| crate::log::truthy(&v));
@@ -64,12 +70,12 @@ impl Settings {
             daemon: set("AWS_XRAY_DAEMON_ADDRESS")
                 .map(|address| udp_address(&address))
                 .unwrap_or_else(|| "127.0.0.1:2000".into()),
-            enabled: set("AWS_LAMBDA_FUNCTION_NAME").is_some()
+            enabled: (local || set("AWS_LAMBDA_FUNCTION_NAME").is_some())
                 && !switch("POWERTOOLS_TRACE_DISABLED", false),
             capture_response: switch("POWERTOOLS_TRACER_CAPTURE_RESPONSE", true),
             capture_error: switch("POWERTOOLS_TRACER_CAPTURE_ERROR", true),
-            send: true,
-            local: false,
+            send: !local,
+            local,
         }
     }
 }
@@ -78,14 +84,12 @@ impl Settings {
 /// and their times logged when it ends, and its documents sent to the X-Ray daemon at
 /// `daemon` (`host:port`) when one is named. Call it before the first request.
 pub(crate) fn serve_locally(daemon: Option<&str>) {
-    let from_env = Settings::read(|name| std::env::var(name).ok());
-    let _ = SETTINGS.set(Settings {
-        daemon: daemon.map_or(from_env.daemon, udp_address),
-        enabled: !std::env::var("POWERTOOLS_TRACE_DISABLED").is_ok_and(|v| crate::log::truthy(&v)),
-        send: daemon.is_some(),
-        local: true,
-        ..from_env
-    });
+    let mut settings = Settings::read_for(|name| std::env::var(name).ok(), true);
+    if let Some(daemon) = daemon {
+        settings.daemon = udp_address(daemon);
+        settings.send = true;
+    }
+    let _ = SETTINGS.set(settings);
 }
 
 /// The UDP address of `AWS_XRAY_DAEMON_ADDRESS`, which is `host:port` or
@@ -647,7 +651,7 @@ mod tests {
     fn only_a_sampled_invocation_in_lambda_is_traced() {
         let lambda =
             Settings::read(|name| (name == "AWS_LAMBDA_FUNCTION_NAME").then(|| "f".into()));
-        let local = Settings::read(|_| None);
+        let outside = Settings::read(|_| None);
         let with_header = |header: &str| InvocationContext {
             xray_trace_id: Some(header.into()),
             ..InvocationContext::local()
@@ -660,8 +664,46 @@ mod tests {
         assert_eq!(invocation.parent_id.as_deref(), Some("53995c3f42cd8ad8"));
         assert_eq!(invocation.annotations["ColdStart"], true);
         assert!(start(&with_header("Root=1-a-b;Sampled=0"), true, &lambda).is_none());
-        assert!(start(&sampled, true, &local).is_none());
+        assert!(start(&sampled, true, &outside).is_none());
         assert!(start(&InvocationContext::local(), true, &lambda).is_none());
+    }
+
+    #[test]
+    fn serve_traces_every_request_in_a_trace_of_its_own_and_logs_its_stages() {
+        let local = |vars: &[(&str, &str)]| {
+            Settings::read_for(
+                |name| {
+                    vars.iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, v)| v.to_string())
+                },
+                true,
+            )
+        };
+        let settings = local(&[]);
+        assert!(settings.enabled && settings.local && !settings.send);
+        let tracing = start(&InvocationContext::local(), false, &settings).expect("traced");
+        assert!(
+            tracing.root.starts_with("1-") && tracing.root.len() == 35,
+            "{}",
+            tracing.root
+        );
+        assert_eq!(tracing.open[0].parent_id, None);
+        assert!(!local(&[("POWERTOOLS_TRACE_DISABLED", "1")]).enabled);
+        let ended = [
+            (
+                1,
+                json!({"name": "## typed", "start_time": 2.0, "end_time": 2.001, "fault": true}),
+            ),
+            (
+                0,
+                json!({"name": "## lambda_handler", "start_time": 1.0, "end_time": 1.5}),
+            ),
+        ];
+        assert_eq!(
+            stage_tree(&ended),
+            "## lambda_handler 500.00 ms\n  ## typed 1.00 ms (fault)"
+        );
     }
 
     #[test]
