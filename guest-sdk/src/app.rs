@@ -14,6 +14,33 @@ pub(crate) type HandlerFn = Box<dyn Fn(&Request) -> Result<Response, Error>>;
 pub(crate) type ExceptionFn = std::rc::Rc<dyn Fn(&Request, &Error) -> Result<Response, Error>>;
 pub(crate) type Serializer = Box<dyn Fn(&Value) -> String>;
 
+/// How hard gzip works on a compressed answer, as tower-http's `CompressionLevel` says it:
+/// Powertools compresses at 9 ([`Best`](Self::Best)), the default here too; a lower level
+/// answers sooner with a larger body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompressionLevel {
+    /// Level 1: the least time.
+    Fastest,
+    /// Level 6: zlib's default balance.
+    Default,
+    /// Level 9: the smallest body, Powertools' level.
+    Best,
+    /// A level from 0 (stored, not compressed) to 9; the host refuses any other at load.
+    Precise(u32),
+}
+
+impl CompressionLevel {
+    /// The gzip level, 0 to 9.
+    pub(crate) fn level(self) -> u32 {
+        match self {
+            CompressionLevel::Fastest => 1,
+            CompressionLevel::Default => 6,
+            CompressionLevel::Best => 9,
+            CompressionLevel::Precise(level) => level,
+        }
+    }
+}
+
 /// Powertools' `CORSConfig`.
 ///
 /// ```
@@ -148,6 +175,8 @@ pub struct App {
     pub(crate) alb_decode_query: bool,
     /// ALB: `enable_response_size_validation=True`.
     pub(crate) alb_response_size_validation: bool,
+    /// The gzip level of compressed answers, unless a route sets its own.
+    pub(crate) compression_level: Option<CompressionLevel>,
     /// What `State<T>` arguments read.
     pub(crate) states: crate::state::States,
 }
@@ -231,6 +260,14 @@ impl App {
     /// once more); without one, the request answers 500 and the host logs the sizes.
     pub fn enable_response_size_validation(mut self) -> Self {
         self.alb_response_size_validation = true;
+        self
+    }
+
+    /// The gzip level of every compressed answer whose route sets none
+    /// ([`compression_level`](Self::compression_level)): Powertools' 9
+    /// ([`CompressionLevel::Best`]) unless set. A lower level trades size for time.
+    pub fn default_compression_level(mut self, level: CompressionLevel) -> Self {
+        self.compression_level = Some(level);
         self
     }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::__private::wit::switchyard::handler::manifest as m;
 use crate::__private::wit::switchyard::handler::types as w;
-use crate::app::{App, Prefix};
+use crate::app::{App, CompressionLevel, Prefix};
 use crate::error::{
     Error, ErrorParts, ErrorValue, ResponseSizeExceededError, ServiceError, type_key,
 };
@@ -119,6 +119,7 @@ fn app_metadata(app: &App) -> serde_json::Value {
         "schemas": app.routes.schemas.components(),
         "custom_serializer": app.serializer.is_some(),
         "traces_frames": true,
+        "compression_level": app.compression_level.map(CompressionLevel::level),
         "build_errors": app.routes.build_errors,
         "alb": {
             "decode_query_parameters": app.alb_decode_query,

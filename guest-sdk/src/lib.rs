@@ -76,7 +76,7 @@ pub mod tracer;
 #[doc(hidden)]
 pub mod wit;
 
-pub use app::{App, CorsConfig, Prefix};
+pub use app::{App, CompressionLevel, CorsConfig, Prefix};
 pub use compat::CurrentEvent;
 pub use decimal::{Decimal, InvalidDecimal};
 pub use depends::{Depends, Provider};

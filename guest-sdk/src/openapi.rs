@@ -107,6 +107,9 @@ pub(crate) struct RouteDoc {
     pub(crate) body: Option<BodySpec>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) response_schema: Option<Value>,
+    /// The gzip level of its compressed answers, over the app's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) compression_level: Option<u32>,
     /// OpenAPI metadata set by route options (`summary`, `tags`, `responses`, ...).
     #[serde(flatten)]
     pub(crate) openapi: Map<String, Value>,

@@ -323,6 +323,16 @@ macro_rules! registration_methods {
             self.routes.last().iter_mut().for_each(|r| r.compress = on);
             self
         }
+        /// Route option: the gzip level of this route's compressed answers, over the app's
+        /// ([`App::default_compression_level`](crate::App::default_compression_level)).
+        #[track_caller]
+        pub fn compression_level(mut self, level: $crate::CompressionLevel) -> Self {
+            self.routes
+                .last()
+                .iter_mut()
+                .for_each(|r| r.doc.compression_level = Some(level.level()));
+            self
+        }
         /// Route option: CORS on or off for this route (`cors=False`).
         #[track_caller]
         pub fn with_cors(mut self, on: bool) -> Self {

@@ -619,3 +619,37 @@ fn numbers_keep_their_digits_from_the_event_to_the_guest_and_back() {
     ));
     assert_ne!(past["statusCode"], 200, "{past}");
 }
+
+/// Issue 28 (4): answers are gzipped at Powertools' level 9 unless the route sets its own
+/// (`compression_level`); the gzip header's XFL byte says which (2: the smallest, 4: the
+/// fastest), and both bodies read back as the same text.
+#[test]
+fn a_route_compresses_at_its_own_level_and_at_powertools_9_by_default() {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let host = TestHost::shared("features");
+    let gzipped = |path: &str| {
+        let mut event = get(path);
+        event["multiValueHeaders"]["Accept-Encoding"] = json!(["gzip"]);
+        let response = host.invoke(&event);
+        assert_eq!(
+            response["multiValueHeaders"]["Content-Encoding"],
+            json!(["gzip"]),
+            "{response}"
+        );
+        base64::engine::general_purpose::STANDARD
+            .decode(response["body"].as_str().unwrap())
+            .unwrap()
+    };
+    let (best, fastest) = (gzipped("/gzip/best"), gzipped("/gzip/fastest"));
+    assert_eq!((best[8], fastest[8]), (2, 4));
+    let text = |gzipped: &[u8]| {
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(gzipped)
+            .read_to_string(&mut out)
+            .unwrap();
+        out
+    };
+    assert_eq!(text(&best), "lorem ipsum dolor sit amet, ".repeat(200));
+    assert_eq!(text(&fastest), text(&best));
+}

@@ -97,6 +97,9 @@ pub struct RouteSpec {
     /// The declared response body.
     #[serde(default)]
     pub response_schema: Option<Value>,
+    /// The gzip level of its compressed answers, over the app's.
+    #[serde(default)]
+    pub compression_level: Option<u32>,
     /// OpenAPI metadata (`summary`, `tags`, `operation_id`, `responses`, ...).
     #[serde(flatten)]
     pub openapi: OperationDoc,
@@ -259,6 +262,10 @@ pub(crate) struct AppSpec {
     /// its handlers. A component's own setting, as `custom_serializer`.
     #[serde(default)]
     pub traces_frames: bool,
+    /// The gzip level of compressed answers whose route sets none; Powertools' 9 when
+    /// `None`. The app component's, as the app's other settings.
+    #[serde(default)]
+    pub compression_level: Option<u32>,
     /// `ALBResolver`'s own options.
     #[serde(default)]
     pub alb: AlbOptions,

@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::bail;
 
 use super::CorsConfig;
+use super::compress::GzipLevel;
 use crate::app_manifest::{AlbOptions, AppManifest, AppSpec, Prefix, RouteSpec};
 use crate::bundle::{SwaggerOverride, UnhandledErrors};
 use crate::log::CorrelationPath;
@@ -40,6 +41,8 @@ pub struct AppSettings {
     pub metrics: Arc<MetricsOptions>,
     /// What an unhandled error does to the invocation.
     pub unhandled_errors: UnhandledErrors,
+    /// The gzip level of compressed answers whose route sets none (Swagger UI's too).
+    pub(crate) compression_level: GzipLevel,
 }
 
 /// Where a route's handler lives and its options.
@@ -68,6 +71,8 @@ pub struct RouteTarget {
     pub custom_serializer: bool,
     /// Whether the component records its handler's and middlewares' subsegments itself.
     pub traces_frames: bool,
+    /// The gzip level of its compressed answers: the route's, else the app's.
+    pub(crate) compression_level: GzipLevel,
     /// Registration order across the bundle.
     pub order: usize,
     /// The rule as an OpenAPI path, which a guest asks for as Powertools' `request.route`.
@@ -166,6 +171,7 @@ impl Assembly {
             correlation_path: overrides.correlation_path.clone(),
             metrics: Arc::new(overrides.metrics.clone()),
             unhandled_errors: overrides.unhandled_errors,
+            compression_level: GzipLevel::default(),
         };
 
         let mut component_specs = Vec::with_capacity(components.len());
@@ -206,6 +212,10 @@ impl Assembly {
         let mut specs = component_specs.into_iter();
         let mut app_spec = specs.next().unwrap_or_default();
         settings.alb = app_spec.alb;
+        if let Some(level) = app_spec.compression_level {
+            settings.compression_level =
+                GzipLevel::new(level).map_err(|e| anyhow::anyhow!("the app component: {e}"))?;
+        }
         for spec in specs {
             for (name, schema) in spec.schemas {
                 app_spec.schemas.entry(name).or_insert(schema);
@@ -246,6 +256,12 @@ impl Assembly {
                         component.name
                     )
                 })?);
+                let compression_level = match spec.compression_level {
+                    Some(level) => GzipLevel::new(level).map_err(|e| {
+                        anyhow::anyhow!("component `{}`, route `{rule}`: {e}", component.name)
+                    })?,
+                    None => settings.compression_level,
+                };
                 let validated = spec.validation.unwrap_or(app_spec.validation.enabled);
                 // Only routes the host validates need their schemas compiled.
                 let schemas = Arc::new(match validated {
@@ -279,6 +295,7 @@ impl Assembly {
                             validated,
                             custom_serializer: own_settings[index].0,
                             traces_frames: own_settings[index].1,
+                            compression_level,
                             order: entries.len(),
                             openapi_path: crate::openapi::openapi_path(&route.rule).into(),
                             timeout,

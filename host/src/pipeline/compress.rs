@@ -1,6 +1,7 @@
 //! gzip, as Powertools decides it: only when `Accept-Encoding` contains `gzip` (a
 //! case-sensitive substring test, so `gzip;q=0` compresses and `GZIP` does not), the
-//! response's own flag winning over the route's, any content type, no minimum size.
+//! response's own flag winning over the route's, any content type, no minimum size; at
+//! Powertools' level 9 unless the app or the route sets another.
 
 use std::io::Write as _;
 
@@ -25,9 +26,34 @@ pub(super) fn should_compress(
     accepts && response_flag.unwrap_or(route_flag)
 }
 
-/// gzip at Powertools' level 9.
-pub(super) fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(data.len() / 2 + 32), Compression::best());
+/// A gzip level, 0 (stored, not compressed) to 9 (the smallest); Powertools' 9 unless set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct GzipLevel(u32);
+
+impl Default for GzipLevel {
+    fn default() -> Self {
+        Self(9)
+    }
+}
+
+impl GzipLevel {
+    /// `level`, when gzip has it.
+    pub(crate) fn new(level: u32) -> Result<Self, String> {
+        match level {
+            0..=9 => Ok(Self(level)),
+            _ => Err(format!(
+                "compression level {level} is not one of gzip's, 0 to 9"
+            )),
+        }
+    }
+}
+
+/// gzip at `level`.
+pub(super) fn gzip(data: &[u8], level: GzipLevel) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(
+        Vec::with_capacity(data.len() / 2 + 32),
+        Compression::new(level.0),
+    );
     // Writing into a Vec cannot fail.
     let _ = encoder.write_all(data);
     encoder.finish().unwrap_or_default()
@@ -40,13 +66,22 @@ mod tests {
     use std::io::Read as _;
 
     #[test]
-    fn gzip_round_trips() {
-        let text = "lorem ipsum dolor sit amet ".repeat(50);
-        let mut out = String::new();
-        GzDecoder::new(&gzip(text.as_bytes())[..])
-            .read_to_string(&mut out)
-            .unwrap();
-        assert_eq!(out, text);
+    fn gzip_round_trips_at_every_level_and_a_higher_one_is_no_larger() {
+        let text = "lorem ipsum dolor sit amet, consectetur ".repeat(200);
+        let mut sizes = Vec::new();
+        for level in [0, 1, 6, 9] {
+            let gzipped = gzip(text.as_bytes(), GzipLevel::new(level).unwrap());
+            let mut out = String::new();
+            GzDecoder::new(&gzipped[..])
+                .read_to_string(&mut out)
+                .unwrap();
+            assert_eq!(out, text, "{level}");
+            sizes.push(gzipped.len());
+        }
+        assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+        assert!(sizes[0] > text.len(), "level 0 stores: {sizes:?}");
+        assert_eq!(GzipLevel::default(), GzipLevel::new(9).unwrap());
+        assert!(GzipLevel::new(10).is_err());
     }
 
     #[test]

@@ -52,7 +52,7 @@ impl Pipeline {
             };
             if let Some(bytes) = bytes {
                 response.headers.set("Content-Encoding", "gzip".to_string());
-                response.body = Body::Binary(compress::gzip(&bytes));
+                response.body = Body::Binary(compress::gzip(&bytes, options.compression_level));
             }
         }
         let (body, is_base64) = match response.body {

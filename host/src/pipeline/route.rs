@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use super::compress::GzipLevel;
 use super::{Pipeline, RouteTarget};
 use crate::request::{Fields, Request};
 use crate::runtime::Frame;
@@ -12,6 +13,7 @@ use crate::runtime::Frame;
 pub(super) struct ResponseOptions {
     pub(super) cors: bool,
     pub(super) compress: bool,
+    pub(super) compression_level: GzipLevel,
     pub(super) cache_control: Option<String>,
 }
 
@@ -53,6 +55,7 @@ impl Pipeline {
                 options: ResponseOptions {
                     cors: m.value.cors.unwrap_or(app_cors),
                     compress: m.value.compress,
+                    compression_level: m.value.compression_level,
                     cache_control: m.value.cache_control.clone(),
                 },
                 timeout: m.value.timeout,
@@ -70,6 +73,7 @@ impl Pipeline {
                     options: ResponseOptions {
                         cors: app_cors,
                         compress,
+                        compression_level: self.settings.compression_level,
                         cache_control: None,
                     },
                     timeout: self.app_timeout(),

@@ -539,6 +539,13 @@ pub fn options_resource() -> Response {
     Response::new(204).header("Allow", "HEAD, OPTIONS").body("")
 }
 
+/// `GET /gzip/...`: text that compresses well.
+pub fn repeated_text() -> Response {
+    Response::new(200)
+        .content_type("text/plain")
+        .body("lorem ipsum dolor sit amet, ".repeat(200))
+}
+
 /// The app.
 pub fn app() -> App {
     App::new()
@@ -564,6 +571,15 @@ pub fn app() -> App {
         )
         .get("/values", values)
         .summary("Values in an unusual order")
+        // The same compressible text gzipped at the app's level (Powertools' 9) and at a
+        // route's own.
+        .get("/gzip/best", repeated_text)
+        .compress(true)
+        .include_in_schema(false)
+        .get("/gzip/fastest", repeated_text)
+        .compress(true)
+        .compression_level(switchyard_sdk::CompressionLevel::Fastest)
+        .include_in_schema(false)
         // A dynamic rule that also matches the Swagger UI path: the page, a static route
         // in Powertools, still answers `/docs`.
         .get("/doc(s?)", || json!({"route": "dynamic"}))
