@@ -513,6 +513,17 @@ pub(crate) fn info(message: &str) {
     emit(Level::Info, message, &[]);
 }
 
+/// An environment holding only `vars`, for tests of the settings the log, metrics and trace
+/// read from variables.
+#[cfg(test)]
+pub(crate) fn variables<'a>(vars: &'a [(&str, &str)]) -> impl Fn(&str) -> Option<String> + 'a {
+    |name| {
+        vars.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -607,14 +618,7 @@ mod tests {
 
     /// The settings read from `vars` alone.
     fn read(vars: &[(&str, &str)], terminal: bool) -> (Settings, Vec<String>) {
-        Settings::read(
-            |name| {
-                vars.iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.to_string())
-            },
-            terminal,
-        )
+        Settings::read(variables(vars), terminal)
     }
 
     #[test]

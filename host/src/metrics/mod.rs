@@ -541,13 +541,7 @@ mod tests {
 
     #[test]
     fn dev_mode_turns_metrics_off_unless_told_otherwise() {
-        let read = |vars: &[(&str, &str)]| {
-            Environment::read(|name| {
-                vars.iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.to_string())
-            })
-        };
+        let read = |vars: &[(&str, &str)]| Environment::read(crate::log::variables(vars));
         assert!(read(&[("POWERTOOLS_DEV", "true")]).disabled);
         assert!(
             !read(&[

@@ -188,10 +188,9 @@ impl host::Host for State {
     }
 
     /// A guest's span (`tracer.provider.in_subsegment`): open until the guest ends it or the
-    /// invocation ends. Its name is cut to 200 characters, as X-Ray takes them.
+    /// invocation ends.
     fn trace_span_begin(&mut self, name: String) -> wasmtime::Result<()> {
-        let name: String = name.chars().take(200).collect();
-        crate::trace::guest_span_begin(&name);
+        crate::trace::guest_span_begin(&trace_name(&name));
         Ok(())
     }
 
@@ -206,9 +205,8 @@ impl host::Host for State {
 
     /// Ends the guest's innermost span with a fault of an error of type `error_type`.
     fn trace_span_fail(&mut self, error_type: String, message: String) -> wasmtime::Result<()> {
-        let error_type: String = error_type.chars().take(200).collect();
         crate::trace::guest_span_end(Some(crate::trace::Failure {
-            error_type: &error_type,
+            error_type: &trace_name(&error_type),
             message: &message,
         }));
         Ok(())
@@ -290,4 +288,10 @@ impl State {
             Map::new()
         })
     }
+}
+
+/// A name a guest gives a subsegment or its error's type, cut to 200 characters, as X-Ray
+/// takes them.
+fn trace_name(name: &str) -> String {
+    name.chars().take(200).collect()
 }

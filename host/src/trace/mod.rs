@@ -170,9 +170,32 @@ struct Tracing {
     root: String,
     open: Vec<Open>,
     sent: usize,
-    /// The subsegments that ended, for the log of stages (`serve`): how deep each lay, and
-    /// its document.
-    ended: Vec<(usize, Value)>,
+    /// The subsegments that ended, for the log of stages (`serve`).
+    ended: Vec<Stage>,
+}
+
+/// An ended subsegment as the log of stages shows it.
+#[derive(Debug, Clone, PartialEq)]
+struct Stage {
+    /// How many subsegments it lay in.
+    depth: usize,
+    name: String,
+    start: f64,
+    end: f64,
+    fault: bool,
+}
+
+impl Stage {
+    /// The stage `document` records, at `depth`.
+    fn of(depth: usize, document: &Value) -> Self {
+        Self {
+            depth,
+            name: document["name"].as_str().unwrap_or_default().to_string(),
+            start: document["start_time"].as_f64().unwrap_or_default(),
+            end: document["end_time"].as_f64().unwrap_or_default(),
+            fault: document.get("fault").is_some(),
+        }
+    }
 }
 
 thread_local! {
@@ -204,15 +227,11 @@ fn start(context: &InvocationContext, cold_start: bool, settings: &Settings) -> 
     if !settings.enabled {
         return None;
     }
-    let header = context
+    context
         .xray_trace_id
         .as_deref()
-        .and_then(TraceHeader::parse);
-    let header = match header {
-        None if settings.local => Some(TraceHeader::new_trace()),
-        header => header,
-    };
-    header
+        .and_then(TraceHeader::parse)
+        .or_else(|| settings.local.then(TraceHeader::new_trace))
         .filter(|header| header.sampled)
         .map(|header| Tracing {
             root: header.root,
@@ -263,28 +282,18 @@ impl Scope {
 
 /// The ended subsegments as a tree of stage times, one per line in the order they began:
 /// `## lambda_handler 1.84 ms`, each inside another indented under it, a fault marked.
-fn stage_tree(ended: &[(usize, Value)]) -> String {
-    let mut stages: Vec<&(usize, Value)> = ended.iter().collect();
-    stages.sort_by(|(_, a), (_, b)| {
-        a["start_time"]
-            .as_f64()
-            .partial_cmp(&b["start_time"].as_f64())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+fn stage_tree(ended: &[Stage]) -> String {
+    let mut stages: Vec<&Stage> = ended.iter().collect();
+    stages.sort_by(|a, b| a.start.total_cmp(&b.start));
     let lines: Vec<String> = stages
         .iter()
-        .map(|(depth, document)| {
-            let seconds = document["end_time"].as_f64().unwrap_or_default()
-                - document["start_time"].as_f64().unwrap_or_default();
-            let fault = match document.get("fault") {
-                Some(_) => " (fault)",
-                None => "",
-            };
+        .map(|stage| {
             format!(
-                "{}{} {:.2} ms{fault}",
-                "  ".repeat(*depth),
-                document["name"].as_str().unwrap_or_default(),
-                seconds * 1000.0
+                "{}{} {:.2} ms{}",
+                "  ".repeat(stage.depth),
+                stage.name,
+                (stage.end - stage.start) * 1000.0,
+                if stage.fault { " (fault)" } else { "" }
             )
         })
         .collect();
@@ -494,7 +503,7 @@ fn send_counted(tracing: &mut Tracing, document: &Value) {
     if tracing.sent < MAX_SENT || tracing.open.is_empty() {
         tracing.sent += 1;
         if settings().local {
-            tracing.ended.push((tracing.open.len(), document.clone()));
+            tracing.ended.push(Stage::of(tracing.open.len(), document));
         }
         send(document);
     }
@@ -602,6 +611,7 @@ fn new_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log::variables;
 
     #[test]
     fn trace_headers_and_daemon_addresses_read_as_lambda_writes_them() {
@@ -623,13 +633,7 @@ mod tests {
 
     #[test]
     fn tracing_is_on_in_lambda_unless_disabled() {
-        let read = |vars: &[(&str, &str)]| {
-            Settings::read(|name| {
-                vars.iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.to_string())
-            })
-        };
+        let read = |vars: &[(&str, &str)]| Settings::read(variables(vars));
         assert!(!read(&[]).enabled, "outside Lambda");
         assert!(read(&[("AWS_LAMBDA_FUNCTION_NAME", "f")]).enabled);
         assert!(
@@ -670,16 +674,7 @@ mod tests {
 
     #[test]
     fn serve_traces_every_request_in_a_trace_of_its_own_and_logs_its_stages() {
-        let local = |vars: &[(&str, &str)]| {
-            Settings::read_for(
-                |name| {
-                    vars.iter()
-                        .find(|(n, _)| *n == name)
-                        .map(|(_, v)| v.to_string())
-                },
-                true,
-            )
-        };
+        let local = |vars: &[(&str, &str)]| Settings::read_for(variables(vars), true);
         let settings = local(&[]);
         assert!(settings.enabled && settings.local && !settings.send);
         let tracing = start(&InvocationContext::local(), false, &settings).expect("traced");
@@ -690,15 +685,16 @@ mod tests {
         );
         assert_eq!(tracing.open[0].parent_id, None);
         assert!(!local(&[("POWERTOOLS_TRACE_DISABLED", "1")]).enabled);
+        let stage = |depth, name: &str, start, end, fault| Stage {
+            depth,
+            name: name.into(),
+            start,
+            end,
+            fault,
+        };
         let ended = [
-            (
-                1,
-                json!({"name": "## typed", "start_time": 2.0, "end_time": 2.001, "fault": true}),
-            ),
-            (
-                0,
-                json!({"name": "## lambda_handler", "start_time": 1.0, "end_time": 1.5}),
-            ),
+            stage(1, "## typed", 2.0, 2.001, true),
+            stage(0, "## lambda_handler", 1.0, 1.5, false),
         ];
         assert_eq!(
             stage_tree(&ended),
